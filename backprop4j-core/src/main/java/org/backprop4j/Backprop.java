@@ -1,0 +1,215 @@
+package org.backprop4j;
+
+import org.backprop4j.kernel.KernelProvider;
+import org.backprop4j.kernel.Kernels;
+
+/**
+ * The fast engine: forward and backward passes in matrix form over a batch of m patterns
+ * (seed 001), float32 storage and arithmetic, loss sums in double.
+ *
+ * <p>Patterns are rows, so with O^l the m×n_l matrix of layer l's outputs:
+ * <pre>
+ *   NET^l = O^{l−1}·(W^l)ᵀ + 1·(b^l)ᵀ,   O^l = f_l(NET^l)               forward (seed 001/002)
+ *   Δ^L   = f'(NET^L) ⊙ ∂E/∂O^L   (= O^L − D, scaled, for the canonical pairs)   (seed 001; seed 003 eqs. 31–40)
+ *   Δ^l   = f'(NET^l) ⊙ (Δ^{l+1}·W^{l+1})                                hidden deltas (seed 004 case 2)
+ *   ∂E/∂W^l = (Δ^l)ᵀ·O^{l−1},  ∂E/∂b^l = Σ_rows Δ^l                      (seed 001; seed 004: δ_t·o_u)
+ * </pre>
+ * Here Δ = ∂E/∂net (seeds 001 and 002's sign); seed 004's δ is its negative.
+ *
+ * <p>Buffers are sized once for the largest batch seen, so the steady state allocates nothing.
+ * An instance is not thread-safe: use one per thread.
+ */
+public final class Backprop {
+    private final Network net;
+    private final Loss loss;
+    private final Kernels kernels;
+    private final int layers;
+    private final int[] n;
+    private int capacity;          // batch rows the buffers hold
+    private float[][] o;           // o[l]: m×n_l outputs, l = 1..L (o[0] is the caller's input)
+    private float[][] delta;       // delta[l]: m×n_l, ∂E/∂net; delta[0] is scratch for the last back-product
+    private float[] netOut;        // m×n_L pre-activations of the output layer (for exact log-losses)
+
+    public Backprop(Network net, Loss loss) {
+        this(net, loss, KernelProvider.get());
+    }
+
+    public Backprop(Network net, Loss loss, Kernels kernels) {
+        this.net = net;
+        this.loss = loss;
+        this.kernels = kernels;
+        this.layers = net.layers();
+        this.n = net.sizes();
+        checkPairing(net.outputActivation(), loss);
+        ensureCapacity(1);
+    }
+
+    /** Rejects combinations whose loss is undefined for the outputs' range. */
+    static void checkPairing(Activation out, Loss loss) {
+        if (loss == Loss.CROSS_ENTROPY && out != Activation.SOFTMAX && out != Activation.LOGISTIC) {
+            throw new IllegalArgumentException("cross-entropy needs softmax (or logistic) outputs, not " + out.id());
+        }
+        if (loss == Loss.BINARY_CROSS_ENTROPY && out != Activation.LOGISTIC && out != Activation.SOFTMAX) {
+            throw new IllegalArgumentException("binary cross-entropy needs logistic outputs, not " + out.id());
+        }
+    }
+
+    public Network network() { return net; }
+    public Loss loss() { return loss; }
+    public Kernels kernels() { return kernels; }
+
+    private void ensureCapacity(int m) {
+        if (m <= capacity) return;
+        o = new float[layers + 1][];
+        delta = new float[layers + 1][];
+        for (int l = 0; l <= layers; l++) {
+            if (l > 0) o[l] = new float[m * n[l]];
+            delta[l] = new float[m * n[l]];
+        }
+        netOut = new float[m * n[layers]];
+        capacity = m;
+    }
+
+    /**
+     * Forward pass over m patterns: rows {@code row .. row+m−1} of the row-major input matrix x.
+     * Returns the output buffer (m×n_L, row-major), valid until the next call.
+     */
+    public float[] forward(float[] x, int row, int m) {
+        ensureCapacity(m);
+        float[] p = net.params();
+        float[] in = x;
+        int inOff = row * n[0];
+        for (int l = 1; l <= layers; l++) {
+            float[] out = o[l];
+            int nl = n[l], nprev = n[l - 1];
+            // NET^l = O^{l−1}·(W^l)ᵀ  (net_t = Σ_u w_tu·o_u, seed 004)
+            kernels.sgemm(false, true, m, nl, nprev, 1f, in, inOff, nprev, p, net.weightOffset(l), nprev, 0f, out, 0, nl);
+            int b = net.biasOffset(l);
+            for (int r = 0; r < m; r++) {           // + b^l (bias = weight on a constant 1, seed 002)
+                int s = r * nl;
+                for (int t = 0; t < nl; t++) out[s + t] += p[b + t];
+            }
+            if (l == layers) System.arraycopy(out, 0, netOut, 0, m * nl);
+            net.activation(l).apply(out, 0, m, nl);  // o = f(net)
+            in = out;
+            inOff = 0;
+        }
+        return o[layers];
+    }
+
+    /**
+     * Forward and backward pass over rows {@code row .. row+m−1}: writes ∂E/∂w for the batch error
+     * E (see {@link Loss} for the 1/m factor) plus the decay term λ·w into {@code grad}
+     * (overwritten, same layout as {@link Network#params()}), and returns Σ_p E_p, the batch's
+     * summed per-pattern data error (no decay, no 1/m).
+     */
+    public double gradient(float[] x, float[] d, int row, int m, float[] grad, double lambda, boolean decayBiases) {
+        forward(x, row, m);
+        float[] p = net.params();
+        int L = layers;
+        int nL = n[L];
+        float scale = (float) loss.scale(m);
+        double sumE = outputDelta(d, row * nL, m, scale);
+
+        for (int l = L; l >= 1; l--) {
+            int nl = n[l], nprev = n[l - 1];
+            float[] dl = delta[l];
+            float[] prev = l == 1 ? x : o[l - 1];
+            int prevOff = l == 1 ? row * n[0] : 0;
+            // ∂E/∂W^l = (Δ^l)ᵀ·O^{l−1}   (∂E/∂w_tu = δ_t·o_u, seed 004 / seed 001)
+            kernels.sgemm(true, false, nl, nprev, m, 1f, dl, 0, nl, prev, prevOff, nprev, 0f, grad, net.weightOffset(l), nprev);
+            // ∂E/∂b^l = Σ_c Δ^l_{tc}   (seed 001)
+            int b = net.biasOffset(l);
+            java.util.Arrays.fill(grad, b, b + nl, 0f);
+            for (int r = 0; r < m; r++) {
+                int s = r * nl;
+                for (int t = 0; t < nl; t++) grad[b + t] += dl[s + t];
+            }
+            if (l > 1) {
+                // Δ^{l−1} = (Δ^l·W^l) ⊙ f'(NET^{l−1})   (δ_j = (Σ_k δ_k w_kj)·f'_j(net_j), seed 004 case 2)
+                float[] dp = delta[l - 1];
+                kernels.sgemm(false, false, m, nprev, nl, 1f, dl, 0, nl, p, net.weightOffset(l), nprev, 0f, dp, 0, nprev);
+                net.activation(l - 1).multiplyDerivative(dp, o[l - 1], 0, m * nprev);
+            }
+        }
+        if (lambda != 0) addDecay(grad, (float) lambda, decayBiases);
+        return sumE;
+    }
+
+    /** grad += λ·w for weights (and biases if asked): the gradient of λ/2‖W‖² (seed 002). */
+    private void addDecay(float[] grad, float lambda, boolean decayBiases) {
+        float[] p = net.params();
+        for (int l = 1; l <= layers; l++) {
+            int w = net.weightOffset(l);
+            int end = net.biasOffset(l) + (decayBiases ? n[l] : 0);
+            for (int i = w; i < end; i++) grad[i] += lambda * p[i];
+        }
+    }
+
+    /** λ/2‖W‖² (biases included only if asked), in double. */
+    public static double decayPenalty(Network net, double lambda, boolean decayBiases) {
+        if (lambda == 0) return 0;
+        float[] p = net.params();
+        double s = 0;
+        for (int l = 1; l <= net.layers(); l++) {
+            int end = net.biasOffset(l) + (decayBiases ? net.size(l) : 0);
+            for (int i = net.weightOffset(l); i < end; i++) s += (double) p[i] * p[i];
+        }
+        return 0.5 * lambda * s;
+    }
+
+    /**
+     * Output deltas Δ^L = scale·f'(net)⊙∂E_p/∂o into delta[L]; returns Σ_p E_p.
+     * Canonical pairs use the fused form o − d (seed 003, eqs. 31·33 and 40; seed 002).
+     */
+    private double outputDelta(float[] d, int dOff, int m, float scale) {
+        int nL = n[layers];
+        float[] out = o[layers];
+        float[] dl = delta[layers];
+        Activation f = net.outputActivation();
+        double sumE = 0;
+        if (loss.fusesWith(f)) {
+            for (int i = 0; i < m * nL; i++) dl[i] = scale * (out[i] - d[dOff + i]);
+        } else if (f == Activation.SOFTMAX) {
+            // δ_i = Σ_k ∂E/∂o_k · o_k(δ_ik − o_i)  (seed 003, eq. 39–40)
+            for (int r = 0; r < m; r++) {
+                int s = r * nL;
+                double dot = 0;
+                for (int k = 0; k < nL; k++) dot += loss.unitErrorDerivative(out[s + k], d[dOff + s + k]) * out[s + k];
+                for (int i = 0; i < nL; i++) {
+                    double g = loss.unitErrorDerivative(out[s + i], d[dOff + s + i]);
+                    dl[s + i] = (float) (scale * out[s + i] * (g - dot));
+                }
+            }
+        } else {
+            // δ_k = f'(net_k)·∂E/∂o_k  (seed 004 case 1, with our sign)
+            for (int i = 0; i < m * nL; i++) {
+                dl[i] = (float) (scale * loss.unitErrorDerivative(out[i], d[dOff + i]) * f.derivativeFromOutput(out[i]));
+            }
+        }
+        // Σ_p E_p, from net where that is exact (log-losses)
+        if (loss == Loss.CROSS_ENTROPY && f == Activation.SOFTMAX) {
+            for (int r = 0; r < m; r++) {
+                int s = r * nL;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < nL; k++) max = Math.max(max, netOut[s + k]);
+                double sum = 0;
+                for (int k = 0; k < nL; k++) sum += Math.exp(netOut[s + k] - max);
+                double lse = max + Math.log(sum);
+                for (int k = 0; k < nL; k++) {
+                    float dk = d[dOff + s + k];
+                    if (dk != 0f) sumE += dk * (lse - netOut[s + k]);   // −d_k·log o_k
+                }
+            }
+        } else if (loss == Loss.BINARY_CROSS_ENTROPY && f == Activation.LOGISTIC) {
+            for (int i = 0; i < m * nL; i++) {
+                double z = netOut[i];
+                // −[d log σ(z) + (1−d) log(1−σ(z))] = max(z,0) − d·z + log(1+e^−|z|)
+                sumE += Math.max(z, 0) - d[dOff + i] * z + Math.log1p(Math.exp(-Math.abs(z)));
+            }
+        } else {
+            for (int i = 0; i < m * nL; i++) sumE += loss.unitError(out[i], d[dOff + i]);
+        }
+        return sumE;
+    }
+}

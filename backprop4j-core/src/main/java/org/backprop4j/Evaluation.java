@@ -1,0 +1,48 @@
+package org.backprop4j;
+
+import org.backprop4j.data.DataSet;
+
+/**
+ * Error and accuracy of a network on a data set, computed by the fast engine in batches.
+ *
+ * @param loss     E as the loss defines it (summed for SSE, mean otherwise), data term only
+ * @param accuracy fraction classified correctly (argmax, or output ≥ 0.5 for a single output);
+ *                 NaN when the set is not a classification set
+ */
+public record Evaluation(double loss, double accuracy) {
+
+    private static final int BATCH = 256;
+
+    public static Evaluation of(Backprop engine, DataSet ds) {
+        int m = ds.size();
+        int nL = ds.outputs();
+        Network net = engine.network();
+        if (ds.inputs() != net.inputs() || nL != net.outputs()) {
+            throw new IllegalArgumentException("data set has " + ds.inputs() + " inputs and " + nL
+                    + " outputs; the network " + net.inputs() + " and " + net.outputs());
+        }
+        Loss loss = engine.loss();
+        double sumE = 0;
+        int correct = 0;
+        float[] d = ds.d();
+        for (int row = 0; row < m; row += BATCH) {
+            int b = Math.min(BATCH, m - row);
+            float[] out = engine.forward(ds.x(), row, b);
+            for (int r = 0; r < b; r++) {
+                int s = r * nL;
+                int ds0 = (row + r) * nL;
+                for (int k = 0; k < nL; k++) sumE += loss.unitError(out[s + k], d[ds0 + k]);
+                if (ds.isClassification() && predictedClass(out, s, nL) == ds.label(row + r)) correct++;
+            }
+        }
+        return new Evaluation(loss.scale(m) * sumE, ds.isClassification() ? (double) correct / m : Double.NaN);
+    }
+
+    /** argmax of an output row, or 1 if a single output is ≥ 0.5. */
+    public static int predictedClass(float[] out, int off, int n) {
+        if (n == 1) return out[off] >= 0.5f ? 1 : 0;
+        int best = 0;
+        for (int k = 1; k < n; k++) if (out[off + k] > out[off + best]) best = k;
+        return best;
+    }
+}

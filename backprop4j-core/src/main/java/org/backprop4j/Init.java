@@ -1,0 +1,93 @@
+package org.backprop4j;
+
+import java.util.Locale;
+
+/**
+ * Weight initialisation schemes, all drawn from the seeded {@link Rng} in parameter order, so the
+ * same seed gives the same network.
+ */
+public interface Init {
+
+    /** Fills all weights and biases of the network. */
+    void initialize(Network net, Rng rng);
+
+    /** Short name for logs and model files. */
+    String id();
+
+    /** Every weight and bias uniform in [−r, r] (the classic choice, e.g. r = 0.5). */
+    static Init uniform(double r) {
+        return new Init() {
+            public void initialize(Network net, Rng rng) {
+                float[] p = net.params();
+                for (int i = 0; i < p.length; i++) p[i] = (float) rng.uniform(-r, r);
+            }
+            public String id() { return "uniform(" + r + ")"; }
+        };
+    }
+
+    /** Glorot &amp; Bengio (2010): W uniform ±√(6/(n_in+n_out)), biases 0. Suits logistic and tanh. */
+    static Init xavier() {
+        return perLayer("xavier", (fanIn, fanOut) -> Math.sqrt(6.0 / (fanIn + fanOut)));
+    }
+
+    /** He et al. (2015), uniform variant: W uniform ±√(6/n_in), biases 0. Suits ReLU. */
+    static Init he() {
+        return perLayer("he", (fanIn, fanOut) -> Math.sqrt(6.0 / fanIn));
+    }
+
+    /** He for layers with (leaky) ReLU units, Xavier for the others. */
+    static Init auto() {
+        return new Init() {
+            public void initialize(Network net, Rng rng) {
+                for (int l = 1; l <= net.layers(); l++) {
+                    Activation f = net.activation(l);
+                    double limit = (f == Activation.RELU || f == Activation.LEAKY_RELU)
+                            ? Math.sqrt(6.0 / net.size(l - 1))
+                            : Math.sqrt(6.0 / (net.size(l - 1) + net.size(l)));
+                    fillLayer(net, l, limit, rng);
+                }
+            }
+            public String id() { return "auto"; }
+        };
+    }
+
+    /** By name: {@code uniform:R}, {@code xavier}, {@code he}, {@code auto}. */
+    static Init parse(String s) {
+        String t = s.trim().toLowerCase(Locale.ROOT);
+        if (t.startsWith("uniform")) {
+            String r = t.contains(":") ? t.substring(t.indexOf(':') + 1) : "0.5";
+            return uniform(Double.parseDouble(r));
+        }
+        return switch (t) {
+            case "xavier", "glorot" -> xavier();
+            case "he", "kaiming" -> he();
+            case "auto" -> auto();
+            default -> throw new IllegalArgumentException("unknown init '" + s + "' (expected uniform:R, xavier, he or auto)");
+        };
+    }
+
+    /** Limit of a layer's uniform weight distribution from its fan-in and fan-out. */
+    @FunctionalInterface
+    interface Limit {
+        double of(int fanIn, int fanOut);
+    }
+
+    private static Init perLayer(String id, Limit limit) {
+        return new Init() {
+            public void initialize(Network net, Rng rng) {
+                for (int l = 1; l <= net.layers(); l++) {
+                    fillLayer(net, l, limit.of(net.size(l - 1), net.size(l)), rng);
+                }
+            }
+            public String id() { return id; }
+        };
+    }
+
+    private static void fillLayer(Network net, int l, double limit, Rng rng) {
+        float[] p = net.params();
+        int w = net.weightOffset(l);
+        int n = net.size(l) * net.size(l - 1);
+        for (int i = 0; i < n; i++) p[w + i] = (float) rng.uniform(-limit, limit);
+        java.util.Arrays.fill(p, net.biasOffset(l), net.biasOffset(l) + net.size(l), 0f);
+    }
+}

@@ -1,0 +1,35 @@
+package org.backprop4j.kernel;
+
+/**
+ * The dense float32 products backpropagation needs, behind one interface (BLAS conventions,
+ * row-major storage, explicit leading dimensions and array offsets).
+ *
+ * <p>With patterns as rows (an m×n batch matrix O), the three products of a training step are
+ * <ul>
+ *   <li>forward: {@code NET = O·Wᵀ} ({@code transB = true}),</li>
+ *   <li>gradient: {@code ∂E/∂W = Δᵀ·O} ({@code transA = true}),</li>
+ *   <li>backward: {@code ∂E/∂O = Δ·W} (no transpose).</li>
+ * </ul>
+ * Implementations must be deterministic: the same inputs give bit-identical outputs on every call
+ * (whatever the thread count), so that training is reproducible.
+ */
+public interface Kernels {
+
+    /** Short name for logs and model provenance, e.g. {@code scalar}, {@code vector}, {@code openblas}. */
+    String name();
+
+    /**
+     * {@code C = alpha·op(A)·op(B) + beta·C} where op(A) is m×k, op(B) is k×n, C is m×n.
+     * When {@code beta == 0}, C's previous contents are ignored (may be NaN).
+     *
+     * @param transA whether A is stored k×m (op(A) = Aᵀ)
+     * @param transB whether B is stored n×k (op(B) = Bᵀ)
+     * @param lda    row stride of A as stored
+     * @param ldb    row stride of B as stored
+     * @param ldc    row stride of C
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k,
+               float alpha, float[] a, int aOff, int lda,
+               float[] b, int bOff, int ldb,
+               float beta, float[] c, int cOff, int ldc);
+}

@@ -1,0 +1,73 @@
+package org.backprop4j.train;
+
+/**
+ * Gradient descent, the "standard back-prop" update rule of seed 004, with optional momentum:
+ * <pre>
+ *   plain:     Δw(t) = −η·∂E/∂w,                 w ← w + Δw(t)
+ *   classical: Δw(t) = −η·∂E/∂w + α·Δw(t−1)       (Rumelhart, Hinton &amp; Williams 1986, eq. 16)
+ *   Nesterov:  v ← α·v − η·g;  w ← w + α·v − η·g  (Sutskever et al. 2013, the form PyTorch uses)
+ * </pre>
+ */
+public final class Sgd implements Optimizer {
+    private final double lr;
+    private final double momentum;
+    private final boolean nesterov;
+    private float[] velocity;
+
+    public Sgd(double learningRate) {
+        this(learningRate, 0, false);
+    }
+
+    public Sgd(double learningRate, double momentum, boolean nesterov) {
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) throw new IllegalArgumentException("learning rate must be > 0: " + learningRate);
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("momentum must be in [0, 1): " + momentum);
+        if (nesterov && momentum == 0) throw new IllegalArgumentException("Nesterov momentum needs momentum > 0");
+        this.lr = learningRate;
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+    }
+
+    public double learningRate() { return lr; }
+    public double momentum() { return momentum; }
+    public boolean nesterov() { return nesterov; }
+
+    @Override
+    public String describe() {
+        return "sgd(lr=" + lr + (momentum > 0 ? ",momentum=" + momentum : "") + (nesterov ? ",nesterov" : "") + ")";
+    }
+
+    @Override
+    public void step(float[] w, float[] grad) {
+        float eta = (float) lr;
+        if (momentum == 0) {
+            for (int i = 0; i < w.length; i++) w[i] -= eta * grad[i];   // w ← w − η·∂E/∂w
+            return;
+        }
+        if (velocity == null || velocity.length != w.length) velocity = new float[w.length];
+        float[] v = velocity;
+        float a = (float) momentum;
+        if (nesterov) {
+            for (int i = 0; i < w.length; i++) {
+                float vi = a * v[i] - eta * grad[i];
+                v[i] = vi;
+                w[i] += a * vi - eta * grad[i];
+            }
+        } else {
+            for (int i = 0; i < w.length; i++) {
+                float vi = a * v[i] - eta * grad[i];   // Δw(t) = −η·g + α·Δw(t−1)
+                v[i] = vi;
+                w[i] += vi;
+            }
+        }
+    }
+
+    @Override
+    public void reset() {
+        velocity = null;
+    }
+
+    /** The velocity Δw(t−1) (for checkpoints); null before the first step. */
+    public float[] velocity() {
+        return velocity;
+    }
+}

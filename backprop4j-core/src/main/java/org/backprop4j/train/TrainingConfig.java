@@ -1,0 +1,89 @@
+package org.backprop4j.train;
+
+import java.util.function.Supplier;
+
+/**
+ * How to train: presentation mode (online, mini-batch, full batch), update rule, stopping criteria,
+ * L2 decay and the seed for shuffling. Immutable; build with {@link #builder()}.
+ *
+ * @param mode              online (one pattern per update), mini-batch, or full batch (seed 003's "batch")
+ * @param batchSize         patterns per update in mini-batch mode (ignored otherwise)
+ * @param maxEpochs         stop after this many passes over the training set
+ * @param targetError       stop as soon as the training error E falls below ε (seed 004's loop); 0 = never
+ * @param optimizer         makes the update rule; called once per training run
+ * @param lambda            L2 decay λ in λ/2‖W‖²
+ * @param decayBiases       whether the decay also applies to biases
+ * @param shuffle           shuffle the pattern order each epoch (online and mini-batch)
+ * @param seed              seed of the shuffling generator
+ * @param evaluateEachEpoch after each epoch, recompute the training error and accuracy at the new
+ *                          weights (exact, one extra forward pass); if false, the epoch's running
+ *                          error (accumulated before each update) is reported
+ */
+public record TrainingConfig(Mode mode, int batchSize, int maxEpochs, double targetError,
+                             Supplier<Optimizer> optimizer, double lambda, boolean decayBiases,
+                             boolean shuffle, long seed, boolean evaluateEachEpoch) {
+
+    /** How patterns are presented. */
+    public enum Mode {
+        /** One weight update per pattern (seed 004's "stochastic"; a batch of one). */
+        ONLINE,
+        /** One update per batch of {@code batchSize} patterns. */
+        MINI_BATCH,
+        /** One update per epoch, from the gradient summed over all patterns (seed 003). */
+        FULL_BATCH
+    }
+
+    public TrainingConfig {
+        if (mode == null) throw new IllegalArgumentException("mode is required");
+        if (mode == Mode.MINI_BATCH && batchSize < 1) throw new IllegalArgumentException("batch size must be ≥ 1: " + batchSize);
+        if (maxEpochs < 0) throw new IllegalArgumentException("epochs must be ≥ 0: " + maxEpochs);
+        if (!(targetError >= 0)) throw new IllegalArgumentException("target error must be ≥ 0: " + targetError);
+        if (!(lambda >= 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("λ must be ≥ 0: " + lambda);
+        if (optimizer == null) throw new IllegalArgumentException("an optimizer is required");
+    }
+
+    /** Patterns per update for a training set of {@code size} patterns. */
+    public int effectiveBatch(int size) {
+        return switch (mode) {
+            case ONLINE -> 1;
+            case MINI_BATCH -> Math.min(batchSize, size);
+            case FULL_BATCH -> size;
+        };
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static final class Builder {
+        private Mode mode = Mode.MINI_BATCH;
+        private int batchSize = 32;
+        private int maxEpochs = 100;
+        private double targetError = 0;
+        private Supplier<Optimizer> optimizer = () -> new Sgd(0.1);
+        private double lambda = 0;
+        private boolean decayBiases = false;
+        private boolean shuffle = true;
+        private long seed = 42;
+        private boolean evaluateEachEpoch = true;
+
+        public Builder online() { this.mode = Mode.ONLINE; return this; }
+        public Builder fullBatch() { this.mode = Mode.FULL_BATCH; return this; }
+        public Builder miniBatch(int size) { this.mode = Mode.MINI_BATCH; this.batchSize = size; return this; }
+        public Builder mode(Mode m) { this.mode = m; return this; }
+        public Builder batchSize(int b) { this.batchSize = b; return this; }
+        public Builder epochs(int e) { this.maxEpochs = e; return this; }
+        public Builder targetError(double eps) { this.targetError = eps; return this; }
+        public Builder optimizer(Supplier<Optimizer> o) { this.optimizer = o; return this; }
+        public Builder lambda(double l) { this.lambda = l; return this; }
+        public Builder decayBiases(boolean b) { this.decayBiases = b; return this; }
+        public Builder shuffle(boolean s) { this.shuffle = s; return this; }
+        public Builder seed(long s) { this.seed = s; return this; }
+        public Builder evaluateEachEpoch(boolean e) { this.evaluateEachEpoch = e; return this; }
+
+        public TrainingConfig build() {
+            return new TrainingConfig(mode, batchSize, maxEpochs, targetError, optimizer, lambda, decayBiases,
+                    shuffle, seed, evaluateEachEpoch);
+        }
+    }
+}
