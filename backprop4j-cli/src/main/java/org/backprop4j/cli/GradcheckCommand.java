@@ -1,0 +1,106 @@
+package org.backprop4j.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.backprop4j.Activation;
+import org.backprop4j.Backprop;
+import org.backprop4j.Init;
+import org.backprop4j.Loss;
+import org.backprop4j.Network;
+import org.backprop4j.Rng;
+import org.backprop4j.reference.ReferenceNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Checks backpropagation against finite differences on a random network: the reference engine's
+ * gradient against central differences of E, and the fast engine's against the reference.
+ */
+@Command(name = "gradcheck", mixinStandardHelpOptions = true,
+        description = "Compare backpropagated gradients with finite differences on a random network.")
+final class GradcheckCommand implements Callable<Integer> {
+
+    @Option(names = "--layers", defaultValue = "4,3,2", split = ",", description = "Sizes: inputs, hidden..., outputs (default: 4,3,2).")
+    int[] sizes;
+
+    @Option(names = "--hidden", defaultValue = "tanh", description = "Hidden activation (default: ${DEFAULT-VALUE}).")
+    String hidden;
+
+    @Option(names = "--output", defaultValue = "softmax", description = "Output activation (default: ${DEFAULT-VALUE}).")
+    String output;
+
+    @Option(names = "--loss", defaultValue = "ce", description = "Loss: sse, mse, bce, ce (default: ${DEFAULT-VALUE}).")
+    String loss;
+
+    @Option(names = "--patterns", defaultValue = "5", description = "Batch size m (default: ${DEFAULT-VALUE}).")
+    int m;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (sizes.length < 2) throw new Main.UserError("--layers needs at least an input and an output size");
+        Loss l = Loss.parse(loss);
+        Network.Builder b = Network.builder(sizes[0]);
+        for (int i = 1; i < sizes.length; i++) b.layer(sizes[i], Activation.parse(i == sizes.length - 1 ? output : hidden));
+        Network net = b.build(Init.uniform(0.8), seed);
+        Rng rng = new Rng(seed + 1);
+        int n0 = sizes[0], nL = sizes[sizes.length - 1];
+        double[][] x = new double[m][n0], d = new double[m][nL];
+        float[] xf = new float[m * n0], df = new float[m * nL];
+        for (int p = 0; p < m; p++) {
+            for (int i = 0; i < n0; i++) xf[p * n0 + i] = (float) (x[p][i] = (float) rng.uniform(-1, 1));
+            if (net.outputActivation() == Activation.SOFTMAX) d[p][rng.nextInt(nL)] = 1;
+            else for (int k = 0; k < nL; k++) d[p][k] = net.outputActivation() == Activation.LOGISTIC ? rng.nextInt(2) : rng.uniform(-1, 1);
+            for (int k = 0; k < nL; k++) df[p * nL + k] = (float) d[p][k];
+        }
+        ReferenceNetwork ref = new ReferenceNetwork(net, l);
+        double[] g = ref.gradient(x, d, 0, false).flat();
+        double h = 1e-6, worstFd = 0;
+        int i = 0;
+        for (int layer = 1; layer <= ref.layers(); layer++) {
+            for (int t = 0; t < ref.size(layer); t++) {
+                for (int u = 0; u < ref.size(layer - 1); u++) {
+                    double w0 = ref.weight(layer, t, u);
+                    ref.setWeight(layer, t, u, w0 + h);
+                    double ep = ref.error(x, d, 0, false);
+                    ref.setWeight(layer, t, u, w0 - h);
+                    double em = ref.error(x, d, 0, false);
+                    ref.setWeight(layer, t, u, w0);
+                    worstFd = Math.max(worstFd, rel((ep - em) / (2 * h), g[i++]));
+                }
+            }
+            for (int t = 0; t < ref.size(layer); t++) {
+                double b0 = ref.bias(layer, t);
+                ref.setBias(layer, t, b0 + h);
+                double ep = ref.error(x, d, 0, false);
+                ref.setBias(layer, t, b0 - h);
+                double em = ref.error(x, d, 0, false);
+                ref.setBias(layer, t, b0);
+                worstFd = Math.max(worstFd, rel((ep - em) / (2 * h), g[i++]));
+            }
+        }
+        float[] gf = new float[net.paramCount()];
+        new Backprop(net, l).gradient(xf, df, 0, m, gf, 0, false);
+        double worstFast = 0;
+        for (int j = 0; j < g.length; j++) worstFast = Math.max(worstFast, rel(gf[j], g[j]));
+        boolean ok = worstFd < 1e-6 && worstFast < 1e-3;
+        out.printf(Locale.ROOT, "network %s, loss %s, m = %d, %d parameters%n", net.describe(), l.id(), m, g.length);
+        out.printf(Locale.ROOT, "reference backprop vs central differences (h = 1e-6): max relative error %.2e %s%n", worstFd, worstFd < 1e-6 ? "OK" : "FAIL");
+        out.printf(Locale.ROOT, "fast engine (float32) vs reference (double):          max relative error %.2e %s%n", worstFast, worstFast < 1e-3 ? "OK" : "FAIL");
+        return ok ? 0 : 1;
+    }
+
+    /** |a − b| / (1 + |b|): relative for large values, absolute near zero. */
+    private static double rel(double a, double b) {
+        return Math.abs(a - b) / (1 + Math.abs(b));
+    }
+}

@@ -1,0 +1,70 @@
+package org.backprop4j.cli;
+
+import java.io.PrintWriter;
+import org.backprop4j.data.DataFormatException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code backprop4j} command. */
+@Command(name = "backprop4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Multi-layer perceptrons trained by backpropagation (the generalized delta rule).",
+        subcommands = {DemoCommand.class, ExplainCommand.class, GradcheckCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** Exit code for bad input (data, model files, arguments). */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "backprop4j: %5$s%n");
+        }
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean debug = parseResult.originalArgs().contains("--debug");
+            if (debug) ex.printStackTrace(err);
+            if (ex instanceof DataFormatException || ex instanceof IllegalArgumentException
+                    || ex instanceof java.nio.file.NoSuchFileException || ex instanceof UserError) {
+                String msg = ex instanceof java.nio.file.NoSuchFileException nf ? "no such file: " + nf.getFile() : ex.getMessage();
+                err.println("backprop4j: " + msg);
+                return EXIT_BAD_INPUT;
+            }
+            err.println("backprop4j: internal error: " + ex + (debug ? "" : " (run with --debug for details)"));
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** A problem the user can fix, reported as one line with exit code 2. */
+    public static final class UserError extends RuntimeException {
+        public UserError(String message) {
+            super(message);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"backprop4j " + (v == null ? "dev" : v), "Java " + Runtime.version()};
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.backprop4j;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.stream.Stream;
+import org.backprop4j.reference.ReferenceNetwork;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The reference engine's backpropagated gradient equals the finite-difference derivative of its
+ * own error E, for every hidden activation with every valid output activation/loss pair.
+ *
+ * <p>Central differences with h = 1e-6 in double have truncation error O(h²·|E'''|) ≈ 1e-12 and
+ * roundoff ≈ ε·|E|/h ≈ 1e-10, so agreement within 1e-6·(1 + |g|) is a safe but sharp test (a wrong
+ * term changes a derivative by O(|g|)).
+ */
+class GradientCheckTest {
+
+    static Stream<Arguments> cases() {
+        Stream.Builder<Arguments> s = Stream.builder();
+        for (Activation hidden : NetworkFixtures.HIDDEN) {
+            for (NetworkFixtures.OutputPair out : NetworkFixtures.outputPairs()) s.add(Arguments.of(hidden, out));
+        }
+        return s.build();
+    }
+
+    @ParameterizedTest(name = "{0} hidden, {1}")
+    @MethodSource("cases")
+    void backpropMatchesFiniteDifferences(Activation hidden, NetworkFixtures.OutputPair out) {
+        Rng rng = new Rng(hidden.ordinal() * 100L + out.hashCode());
+        int nOut = out.activation() == Activation.SOFTMAX ? 3 : 2;
+        Network net = Network.builder(3).layer(4, hidden).layer(3, hidden).layer(nOut, out.activation())
+                .build(Init.uniform(0.8), rng.nextLong());
+        int m = 5;
+        float[] x = new float[m * 3];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.uniform(-1, 1);
+        float[] d = NetworkFixtures.targets(out.activation(), out.loss(), m, nOut, rng);
+        double[][] xr = NetworkFixtures.rows(x, m, 3), dr = NetworkFixtures.rows(d, m, nOut);
+        double lambda = 0.05;
+        ReferenceNetwork ref = new ReferenceNetwork(net, out.loss());
+        double[] g = ref.gradient(xr, dr, lambda, true).flat();
+
+        double h = 1e-6;
+        int i = 0;
+        for (int l = 1; l <= ref.layers(); l++) {
+            for (int t = 0; t < ref.size(l); t++) {
+                for (int u = 0; u < ref.size(l - 1); u++) {
+                    double w0 = ref.weight(l, t, u);
+                    ref.setWeight(l, t, u, w0 + h);
+                    double ep = ref.error(xr, dr, lambda, true);
+                    ref.setWeight(l, t, u, w0 - h);
+                    double em = ref.error(xr, dr, lambda, true);
+                    ref.setWeight(l, t, u, w0);
+                    assertClose((ep - em) / (2 * h), g[i++], "w" + l + "[" + t + "][" + u + "]");
+                }
+            }
+            for (int t = 0; t < ref.size(l); t++) {
+                double b0 = ref.bias(l, t);
+                ref.setBias(l, t, b0 + h);
+                double ep = ref.error(xr, dr, lambda, true);
+                ref.setBias(l, t, b0 - h);
+                double em = ref.error(xr, dr, lambda, true);
+                ref.setBias(l, t, b0);
+                assertClose((ep - em) / (2 * h), g[i++], "b" + l + "[" + t + "]");
+            }
+        }
+    }
+
+    private static void assertClose(double numeric, double analytic, String what) {
+        assertTrue(Math.abs(numeric - analytic) <= 1e-6 * (1 + Math.abs(analytic)),
+                what + ": finite difference " + numeric + ", backprop " + analytic);
+    }
+}
