@@ -1,0 +1,41 @@
+package org.backprop4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import org.backprop4j.Rng;
+import org.junit.jupiter.api.Test;
+
+/** Splitting a product across threads gives bit-identical results to one thread. */
+class ParallelKernelsTest {
+
+    @Test
+    void anyThreadCountGivesBitIdenticalResults() {
+        Kernels base = new ScalarKernels();
+        try (ParallelKernels two = new ParallelKernels(base, 2); ParallelKernels three = new ParallelKernels(base, 3)) {
+            Rng r = new Rng(9);
+            int[][] shapes = {{64, 256, 784}, {256, 784, 64}, {300, 17, 500}, {7, 900, 400}};
+            for (int[] s : shapes) {
+                for (int ta = 0; ta < 2; ta++) {
+                    for (int tb = 0; tb < 2; tb++) {
+                        int m = s[0], n = s[1], k = s[2];
+                        boolean transA = ta == 1, transB = tb == 1;
+                        float[] a = random(r, m * k), b = random(r, k * n);
+                        float[] c1 = random(r, m * n), c2 = c1.clone(), c3 = c1.clone();
+                        int lda = transA ? m : k, ldb = transB ? k : n;
+                        base.sgemm(transA, transB, m, n, k, 0.5f, a, 0, lda, b, 0, ldb, 1f, c1, 0, n);
+                        two.sgemm(transA, transB, m, n, k, 0.5f, a, 0, lda, b, 0, ldb, 1f, c2, 0, n);
+                        three.sgemm(transA, transB, m, n, k, 0.5f, a, 0, lda, b, 0, ldb, 1f, c3, 0, n);
+                        assertArrayEquals(c1, c2, "2 threads, shape " + m + "x" + n + "x" + k + " transA=" + transA + " transB=" + transB);
+                        assertArrayEquals(c1, c3, "3 threads");
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] random(Rng r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) r.uniform(-1, 1);
+        return a;
+    }
+}
