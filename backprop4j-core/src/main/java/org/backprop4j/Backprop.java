@@ -75,6 +75,7 @@ public final class Backprop {
      * Returns the output buffer (m×n_L, row-major), valid until the next call.
      */
     public float[] forward(float[] x, int row, int m) {
+        if (m < 1) throw new IllegalArgumentException("a batch needs at least one pattern");
         ensureCapacity(m);
         float[] p = net.params();
         float[] in = x;
@@ -104,12 +105,31 @@ public final class Backprop {
      * summed per-pattern data error (no decay, no 1/m).
      */
     public double gradient(float[] x, float[] d, int row, int m, float[] grad, double lambda, boolean decayBiases) {
+        if (m < 1) throw new IllegalArgumentException("a batch needs at least one pattern");
+        float scale = (float) loss.scale(m);
+        double sumE = 0;
+        // Large batches (full-batch training) are processed in chunks of CHUNK rows whose gradients
+        // are summed (seed 003: the batch gradient is a sum over patterns), so buffers stay small
+        // and cache-resident; the chunking does not depend on the thread count.
+        for (int start = 0; start < m; start += CHUNK) {
+            int rows = Math.min(CHUNK, m - start);
+            sumE += accumulate(x, d, row + start, rows, grad, scale, start > 0);
+        }
+        if (lambda != 0) addDecay(grad, (float) lambda, decayBiases);
+        return sumE;
+    }
+
+    /** Rows per pass for large batches. */
+    static final int CHUNK = 2048;
+
+    /** One chunk: adds (or, if !accumulate, writes) its gradient into grad; returns its Σ_p E_p. */
+    private double accumulate(float[] x, float[] d, int row, int m, float[] grad, float scale, boolean accumulate) {
         forward(x, row, m);
         float[] p = net.params();
         int L = layers;
         int nL = n[L];
-        float scale = (float) loss.scale(m);
         double sumE = outputDelta(d, row * nL, m, scale);
+        float beta = accumulate ? 1f : 0f;
 
         for (int l = L; l >= 1; l--) {
             int nl = n[l], nprev = n[l - 1];
@@ -117,10 +137,10 @@ public final class Backprop {
             float[] prev = l == 1 ? x : o[l - 1];
             int prevOff = l == 1 ? row * n[0] : 0;
             // ∂E/∂W^l = (Δ^l)ᵀ·O^{l−1}   (∂E/∂w_tu = δ_t·o_u, seed 004 / seed 001)
-            kernels.sgemm(true, false, nl, nprev, m, 1f, dl, 0, nl, prev, prevOff, nprev, 0f, grad, net.weightOffset(l), nprev);
+            kernels.sgemm(true, false, nl, nprev, m, 1f, dl, 0, nl, prev, prevOff, nprev, beta, grad, net.weightOffset(l), nprev);
             // ∂E/∂b^l = Σ_c Δ^l_{tc}   (seed 001)
             int b = net.biasOffset(l);
-            java.util.Arrays.fill(grad, b, b + nl, 0f);
+            if (!accumulate) java.util.Arrays.fill(grad, b, b + nl, 0f);
             for (int r = 0; r < m; r++) {
                 int s = r * nl;
                 for (int t = 0; t < nl; t++) grad[b + t] += dl[s + t];
@@ -132,7 +152,6 @@ public final class Backprop {
                 net.activation(l - 1).multiplyDerivative(dp, o[l - 1], 0, m * nprev);
             }
         }
-        if (lambda != 0) addDecay(grad, (float) lambda, decayBiases);
         return sumE;
     }
 
