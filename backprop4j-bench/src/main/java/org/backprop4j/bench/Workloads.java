@@ -1,0 +1,209 @@
+package org.backprop4j.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.backprop4j.Activation;
+import org.backprop4j.Backprop;
+import org.backprop4j.Evaluation;
+import org.backprop4j.Init;
+import org.backprop4j.Loss;
+import org.backprop4j.Network;
+import org.backprop4j.data.DataSet;
+import org.backprop4j.kernel.KernelProvider;
+import org.backprop4j.kernel.Kernels;
+import org.backprop4j.kernel.ParallelKernels;
+import org.backprop4j.train.Optimizer;
+import org.backprop4j.train.Sgd;
+import org.backprop4j.train.Trainer;
+import org.backprop4j.train.TrainingConfig;
+import org.backprop4j.train.TrainingResult;
+
+/**
+ * The Fashion-MNIST workloads of ../shared/bench/peers/WORKLOADS.md (W1 mini-batch, W2 online,
+ * W3 full-batch Rprop), printing one JSON line per run in the peers' format.
+ *
+ * <pre>java ... org.backprop4j.bench.Workloads W1|W2|W3 [--epochs N] [--train-samples N] [--seed S] [--threads T]</pre>
+ */
+public final class Workloads {
+
+    record Spec(String id, String name, int epochs, int trainSamples) {}
+
+    static final Map<String, Spec> SPECS = Map.of(
+            "W1", new Spec("W1", "minibatch", 3, 60000),
+            "W2", new Spec("W2", "online", 1, 10000),
+            "W3", new Spec("W3", "fullbatch-rprop", 20, 60000));
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1) usage();
+        Spec spec = resolve(args[0]);
+        Integer epochs = null, samples = null;
+        long seed = Long.parseLong(System.getenv().getOrDefault("BENCH_SEED", "42"));
+        int threads = Integer.parseInt(System.getenv().getOrDefault("BENCH_THREADS", "2"));
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--epochs" -> epochs = Integer.parseInt(args[++i]);
+                case "--train-samples" -> samples = Integer.parseInt(args[++i]);
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                default -> usage();
+            }
+        }
+        int e = epochs == null ? spec.epochs() : epochs;
+        int n = samples == null ? spec.trainSamples() : samples;
+        Map<String, Object> rec = run(spec, e, n, seed, threads, FashionMnist.directory());
+        System.out.println(new ObjectMapper().writeValueAsString(rec));
+    }
+
+    static Spec resolve(String name) {
+        for (Spec s : SPECS.values()) {
+            if (s.id().equalsIgnoreCase(name) || s.name().equalsIgnoreCase(name)) return s;
+        }
+        usage();
+        return null;
+    }
+
+    private static void usage() {
+        System.err.println("usage: Workloads W1|W2|W3 [--epochs N] [--train-samples N] [--seed S] [--threads T]");
+        System.exit(2);
+    }
+
+    /** Runs one workload and returns the JSON record. */
+    static Map<String, Object> run(Spec spec, int epochs, int samples, long seed, int threads, Path dir) throws IOException {
+        DataSet train = FashionMnist.load(dir, true, samples);
+        DataSet test = FashionMnist.load(dir, false, Integer.MAX_VALUE);
+        Kernels base = KernelProvider.get();
+        ParallelKernels kernels = new ParallelKernels(base instanceof ParallelKernels p ? p.delegate() : base, threads);
+
+        Network net;
+        TrainingConfig.Builder cfg = TrainingConfig.builder().epochs(epochs).seed(seed).evaluateEachEpoch(false);
+        Map<String, Object> config = new LinkedHashMap<>();
+        Supplier<Optimizer> opt;
+        switch (spec.id()) {
+            case "W1" -> {
+                net = Network.builder(784).layer(256, Activation.RELU).layer(128, Activation.RELU).layer(10, Activation.SOFTMAX)
+                        .build(Init.he(), seed);
+                opt = () -> new Sgd(0.05, 0.9, false);
+                cfg.miniBatch(64).shuffle(true);
+                config.put("arch", "784-256-128-10 relu/relu/softmax");
+                config.put("init", "he-uniform");
+                config.put("batch_size", 64);
+                config.put("shuffle", "each epoch (seeded)");
+            }
+            case "W2" -> {
+                net = Network.builder(784).layer(64, Activation.LOGISTIC).layer(10, Activation.SOFTMAX).build(Init.xavier(), seed);
+                opt = () -> new Sgd(0.01);
+                cfg.online().shuffle(false);
+                config.put("arch", "784-64-10 sigmoid/softmax");
+                config.put("init", "xavier-uniform");
+                config.put("batch_size", 1);
+                config.put("shuffle", "none (file order)");
+            }
+            default -> {
+                net = Network.builder(784).layer(128, Activation.TANH).layer(10, Activation.SOFTMAX).build(Init.xavier(), seed);
+                opt = rprop();
+                cfg.fullBatch();
+                config.put("arch", "784-128-10 tanh/softmax");
+                config.put("init", "xavier-uniform");
+                config.put("batch_size", samples);
+            }
+        }
+        cfg.optimizer(opt);
+        config.put("optimizer", opt.get().describe());
+        config.put("dtype", "float32");
+        config.put("seed", seed);
+
+        Trainer trainer = new Trainer(net, Loss.CROSS_ENTROPY, cfg.build(), kernels);
+        long t0 = System.nanoTime();
+        TrainingResult r = trainer.fit(train);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Evaluation ev = Evaluation.of(new Backprop(net, Loss.CROSS_ENTROPY, kernels), test);
+        kernels.close();
+
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("system", "backprop4j");
+        StringBuilder variant = new StringBuilder();
+        if (threads != 2) variant.append("threads=").append(threads);
+        if (epochs != spec.epochs()) variant.append(variant.isEmpty() ? "" : ",").append("epochs=").append(epochs);
+        if (samples != spec.trainSamples()) variant.append(variant.isEmpty() ? "" : ",").append("train_samples=").append(samples);
+        rec.put("variant", variant.isEmpty() ? "default" : variant.toString());
+        rec.put("workload", spec.name());
+        rec.put("workload_id", spec.id());
+        rec.put("epochs", epochs);
+        rec.put("train_samples", samples);
+        rec.put("train_seconds", round(secs, 4));
+        rec.put("samples_per_sec", round((double) samples * epochs / secs, 1));
+        rec.put("test_accuracy", round(ev.accuracy(), 4));
+        rec.put("test_samples", test.size());
+        rec.put("final_train_loss", round(r.last().loss(), 6));
+        rec.put("loss", "cross_entropy, mean over the final epoch (full-batch: at the last gradient evaluation)");
+        rec.put("threads", threads);
+        rec.put("threads_in_effect", Map.of("kernel", base.name(), "compute_threads", threads));
+        rec.put("peak_rss_mb", peakRssMb());
+        rec.put("versions", Map.of("java", Runtime.version().toString(), "backprop4j", "dev"));
+        rec.put("config", config);
+        rec.put("host", host());
+        return rec;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Supplier<Optimizer> rprop() {
+        // iRprop− (Igel & Hüsken 2000) from the optimizer package, looked up by name so this
+        // harness compiles before it exists; falls back to failing loudly.
+        try {
+            Class<?> c = Class.forName("org.backprop4j.train.Optimizers");
+            return (Supplier<Optimizer>) c.getMethod("supplier", String.class).invoke(null, "irprop-");
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("W3 needs iRprop− (org.backprop4j.train.Optimizers)", e);
+        }
+    }
+
+    static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    /** Peak resident set size (VmHWM) of this process in MB. */
+    static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    String kb = line.replaceAll("[^0-9]", "");
+                    return round(Long.parseLong(kb) / 1024.0, 1);
+                }
+            }
+        } catch (IOException | NumberFormatException ignored) {
+            // not Linux
+        }
+        return Double.NaN;
+    }
+
+    static Map<String, Object> host() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    h.put("cpu", line.substring(line.indexOf(':') + 1).strip());
+                    break;
+                }
+            }
+            List<String> load = List.of(Files.readString(Path.of("/proc/loadavg")).split(" "));
+            h.put("load1", Double.parseDouble(load.get(0)));
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux
+        }
+        h.put("cores", Runtime.getRuntime().availableProcessors());
+        h.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        return h;
+    }
+
+    static String fmt(String f, Object... a) {
+        return String.format(Locale.ROOT, f, a);
+    }
+}
