@@ -1,0 +1,53 @@
+package org.backprop4j;
+
+import org.backprop4j.kernel.KernelProvider;
+import org.backprop4j.kernel.Kernels;
+
+/**
+ * Thread-safe predictions from a trained network: any number of threads may call it at once.
+ * Each thread gets its own engine buffers; the network's weights are only read, so they must not be
+ * changed (e.g. by training) while predictions run.
+ */
+public final class Predictor {
+    private final Network net;
+    private final ThreadLocal<Backprop> engines;
+
+    public Predictor(Network net, Loss loss) {
+        this(net, loss, KernelProvider.get());
+    }
+
+    public Predictor(Network net, Loss loss, Kernels kernels) {
+        this.net = net;
+        this.engines = ThreadLocal.withInitial(() -> new Backprop(net, loss, kernels));
+    }
+
+    public Network network() {
+        return net;
+    }
+
+    /** Outputs for one pattern (a new array). */
+    public float[] predict(float[] x) {
+        if (x.length != net.inputs()) throw new IllegalArgumentException("expected " + net.inputs() + " inputs, got " + x.length);
+        return engines.get().forward(x, 0, 1).clone();
+    }
+
+    /** Outputs for m patterns stored row-major in x (a new m×outputs array). */
+    public float[] predict(float[] x, int m) {
+        if (x.length < (long) m * net.inputs()) throw new IllegalArgumentException("x holds fewer than " + m + " patterns");
+        float[] out = new float[m * net.outputs()];
+        Backprop e = engines.get();
+        int batch = 256;
+        for (int row = 0; row < m; row += batch) {
+            int b = Math.min(batch, m - row);
+            float[] o = e.forward(x, row, b);
+            System.arraycopy(o, 0, out, row * net.outputs(), b * net.outputs());
+        }
+        return out;
+    }
+
+    /** The predicted class of one pattern (argmax, or output ≥ 0.5 for a single output). */
+    public int classify(float[] x) {
+        float[] o = predict(x);
+        return Evaluation.predictedClass(o, 0, o.length);
+    }
+}

@@ -1,0 +1,71 @@
+package org.backprop4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.backprop4j.data.BuiltinData;
+import org.backprop4j.data.DataSet;
+import org.backprop4j.kernel.ParallelKernels;
+import org.backprop4j.kernel.ScalarKernels;
+import org.backprop4j.train.Sgd;
+import org.backprop4j.train.Trainer;
+import org.backprop4j.train.TrainingConfig;
+import org.junit.jupiter.api.Test;
+
+/** Predictions from many threads at once; training identical for 1 and 2 compute threads. */
+class ConcurrencyTest {
+
+    @Test
+    void manyThreadsPredictTheSameAsOne() throws Exception {
+        Network net = Network.builder(20).layer(64, Activation.TANH).layer(5, Activation.SOFTMAX).build(Init.xavier(), 1);
+        Predictor pred = new Predictor(net, Loss.CROSS_ENTROPY);
+        Rng r = new Rng(2);
+        int m = 500;
+        float[] x = new float[m * 20];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.uniform(-1, 1);
+        float[] expected = pred.predict(x, m);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<float[]>> fs = new ArrayList<>();
+            for (int t = 0; t < 32; t++) {
+                final int shift = t;
+                fs.add(pool.submit(() -> {
+                    // mix batch sizes and single patterns so the threads' buffers differ
+                    float[] out = new float[m * 5];
+                    for (int p = 0; p < m; p++) {
+                        int q = (p + shift) % m;
+                        float[] xi = java.util.Arrays.copyOfRange(x, q * 20, q * 20 + 20);
+                        System.arraycopy(pred.predict(xi), 0, out, q * 5, 5);
+                    }
+                    return out;
+                }));
+                fs.add(pool.submit(() -> pred.predict(x, m)));
+            }
+            for (Future<float[]> f : fs) assertArrayEquals(expected, f.get());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void trainingIsBitIdenticalForOneAndTwoThreads() {
+        DataSet data = BuiltinData.twoSpirals(400);
+        float[][] w = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            // wide enough layers that the products are split across threads
+            Network net = Network.builder(2).layer(512, Activation.TANH).layer(512, Activation.TANH).layer(1, Activation.LOGISTIC)
+                    .build(Init.xavier(), 3);
+            try (ParallelKernels k = new ParallelKernels(new ScalarKernels(), threads)) {
+                TrainingConfig cfg = TrainingConfig.builder().miniBatch(200).epochs(3).optimizer(() -> new Sgd(0.1, 0.9, false))
+                        .seed(4).build();
+                new Trainer(net, Loss.BINARY_CROSS_ENTROPY, cfg, k).fit(data);
+            }
+            w[threads - 1] = net.params().clone();
+        }
+        assertArrayEquals(w[0], w[1]);
+    }
+}
