@@ -16,6 +16,11 @@ public final class ScalarKernels implements Kernels {
                       float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
+        SgemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (alpha == 0f) {   // BLAS: A and B are not referenced
+            SgemmArgs.scaleC(beta, c, cOff, ldc, m, n);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (beta == 0f) {

@@ -1,0 +1,153 @@
+package org.backprop4j.kernel;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * OpenBLAS's {@code cblas_sgemm} through the Foreign Function &amp; Memory API (java.lang.foreign,
+ * JDK 22+). The heap {@code float[]}s are passed straight to the native code with a <i>critical</i>
+ * downcall ({@link Linker.Option#critical(boolean) critical(true)}: heap access allowed, no
+ * thread-state transition), so nothing is copied and a call costs tens of nanoseconds.
+ * Arguments are bounds-checked in Java first ({@link SgemmArgs}): native code must never see an
+ * out-of-range offset or leading dimension.
+ *
+ * <p><b>Library.</b> Looked up as {@code libopenblas.so.0}, {@code libopenblas.so} (the loader's
+ * search path), then Debian/Ubuntu paths, or a path given by the system property
+ * {@code backprop4j.openblas.path}. When none loads, the constructor throws
+ * {@link UnsupportedOperationException} with one line saying what was tried
+ * ({@link KernelProvider} catches it and falls back).
+ *
+ * <p><b>Threads and determinism.</b> The constructor calls {@code openblas_set_num_threads(n)} with
+ * n = {@code backprop4j.openblas.threads} (default 1). One OpenBLAS thread because (a) the engine
+ * splits work across its own threads, and OpenBLAS's pool on top of that oversubscribes the cores;
+ * (b) the product is then computed by one fixed code path per shape, so the same inputs give
+ * bit-identical outputs on every call (OpenBLAS's threaded sgemm partitions m and n, not k, so more
+ * threads would normally still be deterministic, but its choice of partition and of small-matrix
+ * kernels depends on the thread count: results could differ between thread settings);
+ * (c) a hand-off to a pool thread costs 25–60 µs here (KERNELS.md), more than a whole W1 product.
+ * The setting is process-wide (OpenBLAS has a single global thread count).
+ * OpenBLAS's own CPU detection is left alone (forcing a core type made small products 5x slower).
+ */
+public final class OpenBlasKernels implements Kernels {
+    private static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;   // cblas.h enums
+
+    private final MethodHandle sgemm;
+    private final String library;
+    private final int threads;
+
+    /**
+     * Loads libopenblas.
+     *
+     * @throws UnsupportedOperationException if no OpenBLAS library with cblas_sgemm can be loaded here
+     */
+    public OpenBlasKernels() {
+        List<String> tried = new ArrayList<>();
+        SymbolLookup lookup = null;
+        String found = null;
+        for (String cand : candidates()) {
+            try {
+                lookup = cand.contains("/")
+                        ? SymbolLookup.libraryLookup(Path.of(cand), Arena.global())
+                        : SymbolLookup.libraryLookup(cand, Arena.global());
+                found = cand;
+                break;
+            } catch (IllegalArgumentException | IllegalCallerException | UnsatisfiedLinkError e) {
+                tried.add(cand);
+            }
+        }
+        if (lookup == null) {
+            throw new UnsupportedOperationException("libopenblas not found (tried " + String.join(", ", tried)
+                    + "; on Debian/Ubuntu: apt-get install libopenblas0-pthread)");
+        }
+        Optional<MemorySegment> sym = lookup.find("cblas_sgemm");
+        if (sym.isEmpty()) {
+            throw new UnsupportedOperationException(found + " has no cblas_sgemm symbol");
+        }
+        Linker linker = Linker.nativeLinker();
+        // void cblas_sgemm(order, transA, transB, M, N, K, alpha, *A, lda, *B, ldb, beta, *C, ldc)
+        FunctionDescriptor fd = FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_FLOAT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT);
+        this.sgemm = linker.downcallHandle(sym.get(), fd, Linker.Option.critical(true));
+        this.library = found;
+        this.threads = Math.max(1, Integer.getInteger("backprop4j.openblas.threads", 1));
+        lookup.find("openblas_set_num_threads").ifPresent(f -> {
+            try {
+                linker.downcallHandle(f, FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(threads);
+            } catch (Throwable t) {
+                throw new UnsupportedOperationException("openblas_set_num_threads failed: " + t, t);
+            }
+        });
+    }
+
+    private static List<String> candidates() {
+        List<String> c = new ArrayList<>();
+        String user = System.getProperty("backprop4j.openblas.path");
+        if (user != null && !user.isBlank()) c.add(user);
+        c.add("libopenblas.so.0");
+        c.add("libopenblas.so");
+        for (String p : new String[] {
+                "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+                "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
+                "/usr/lib/x86_64-linux-gnu/openblas-openmp/libopenblas.so.0",
+                "/usr/lib/x86_64-linux-gnu/openblas-serial/libopenblas.so.0",
+                "/usr/lib/aarch64-linux-gnu/libopenblas.so.0",
+                "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0",
+                "/usr/lib64/libopenblas.so.0",
+                "/usr/local/lib/libopenblas.so.0",
+                "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
+                "/usr/local/opt/openblas/lib/libopenblas.dylib"}) {
+            if (Files.exists(Path.of(p))) c.add(p);
+        }
+        return c;
+    }
+
+    @Override
+    public String name() {
+        return "openblas";
+    }
+
+    /** The library that was loaded (for logs). */
+    public String library() {
+        return library;
+    }
+
+    @Override
+    public String toString() {
+        return "openblas (" + library + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ")";
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        SgemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {
+            // handled here, not by the library, so that beta = 0 clears C (even NaN) on every OpenBLAS version
+            SgemmArgs.scaleC(beta, c, cOff, ldc, m, n);
+            return;
+        }
+        try {
+            sgemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k,
+                    alpha, MemorySegment.ofArray(a).asSlice(4L * aOff), lda,
+                    MemorySegment.ofArray(b).asSlice(4L * bOff), ldb,
+                    beta, MemorySegment.ofArray(c).asSlice(4L * cOff), ldc);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_sgemm failed", t);
+        }
+    }
+}

@@ -1,0 +1,403 @@
+package org.backprop4j.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * sgemm on the Java Vector API ({@code jdk.incubator.vector}, {@link FloatVector#SPECIES_PREFERRED}):
+ * the Goto/BLIS scheme (Goto &amp; van de Geijn 2008, "Anatomy of high-performance matrix
+ * multiplication"; Van Zee &amp; van de Geijn 2015, BLIS) in row-major form.
+ *
+ * <ul>
+ *   <li><b>Packed path</b> (medium and large products): op(B) is packed into NR-column panels
+ *   (NR = 2 vectors) of KC rows, op(A) into MR-row panels; a register-blocked MR×NR micro-kernel
+ *   keeps MR·2 vector accumulators in registers and does one broadcast of A and two vector loads of
+ *   B per MR·2 fused multiply-adds. Packing also absorbs the transpositions, so all four
+ *   transA/transB cases share one micro-kernel.</li>
+ *   <li><b>Direct path</b> (tiny products, m = 1 gemv of online training, n narrower than a
+ *   vector): no packing. With transB the inner loop is a dot product along k (A row · B row, both
+ *   contiguous), otherwise an axpy along n over register accumulators.</li>
+ * </ul>
+ *
+ * <p><b>Determinism.</b> The path, the blocking and every summation order depend only on
+ * (transA, transB, m, n, k), never on timing or threads, and no lane reduction of unspecified order
+ * ({@code reduceLanes}) is used: vector partial sums are reduced lane by lane in a fixed scalar
+ * order. Every vector operation used (add, mul, fma, loads, stores) is exactly rounded IEEE, so
+ * interpreted, C1- and C2-compiled code give bit-identical results.
+ *
+ * <p>Single-threaded (a caller splits work across threads by rows of C, which keeps the results
+ * independent of the thread count). Thread-safe: packing buffers are per thread (ThreadLocal) and
+ * grow only, so the steady state allocates nothing.
+ */
+public final class VectorKernels implements Kernels {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lanes per vector (16 with AVX-512). */
+    static final int V = S.length();
+    /** Micro-tile rows: 8 rows × 2 vectors = 16 accumulators where there are 32 vector registers (AVX-512, NEON/SVE), 4 × 2 = 8 otherwise. */
+    static final int MR = V >= 16 ? 8 : 4;
+    /** Micro-tile columns: two vectors. */
+    static final int NR = 2 * V;
+    /** Depth of a packed block: a B micro-panel (KC×NR floats) stays in L1/L2 across the MR-row sweeps. */
+    static final int KC = Integer.getInteger("backprop4j.vector.kc", 256);
+    /** Rows of op(A) packed at once (a multiple of MR; MC×KC floats sit in L2). */
+    static final int MC = roundUp(Integer.getInteger("backprop4j.vector.mc", 128), MR);
+    /** Columns of op(B) packed at once (a multiple of NR). */
+    static final int NC = roundUp(4096, NR);
+    /** Products with at most this many multiply-adds skip packing (a packed 16³ product spends ~0.9 µs on overhead, KERNELS.md). */
+    static final long DIRECT_MAX_FLOPS = Long.getLong("backprop4j.vector.direct", 24L * 24 * 24);
+
+    private static final class Scratch {
+        float[] ap = new float[MC * KC];
+        float[] bp = new float[0];
+        final float[] tile = new float[MR * NR];
+        float[] row = new float[0];
+        final float[] lanes = new float[4 * V];
+    }
+
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    public VectorKernels() {
+        // touch the species so that a missing jdk.incubator.vector module fails here, in the constructor
+        if (V < 1) throw new IllegalStateException("no vector species");
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    @Override
+    public String toString() {
+        return "vector (" + S + ", MR=" + MR + ", NR=" + NR + ", KC=" + KC + ")";
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        SgemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0f) {   // BLAS: A and B are not referenced
+            SgemmArgs.scaleC(beta, c, cOff, ldc, m, n);
+            return;
+        }
+        Scratch s = scratch.get();
+        if (m < MR || n < V || (long) m * n * k <= DIRECT_MAX_FLOPS) {
+            direct(s, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            packed(s, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // packed path
+
+    private static void packed(Scratch s, boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc) {
+        int kBlocks = (k + KC - 1) / KC;
+        int kcs = (k + kBlocks - 1) / kBlocks;              // even split: 784 -> 4 × 196, not 256,256,256,16
+        int ncMax = Math.min(n, NC);
+        int bNeed = roundUp(ncMax, NR) * kcs;
+        if (s.bp.length < bNeed) s.bp = new float[bNeed];
+        int aNeed = Math.min(roundUp(m, MR), MC) * kcs;
+        if (s.ap.length < aNeed) s.ap = new float[aNeed];
+        float[] ap = s.ap, bp = s.bp, tile = s.tile;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += kcs) {
+                int kc = Math.min(kcs, k - pc);
+                float bet = pc == 0 ? beta : 1f;         // later k-blocks accumulate onto the first
+                if (transB) packBT(b, bOff, ldb, pc, kc, jc, nc, bp);
+                else packBN(b, bOff, ldb, pc, kc, jc, nc, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    if (transA) packAT(a, aOff, lda, ic, mc, pc, kc, ap);
+                    else packAN(a, aOff, lda, ic, mc, pc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bo = (jr / NR) * kc * NR;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int ao = (ir / MR) * kc * MR;
+                            int co = cOff + (ic + ir) * ldc + jc + jr;
+                            if (mr == MR && nr == NR) {
+                                micro(kc, ap, ao, bp, bo, c, co, ldc, alpha, bet);
+                            } else {
+                                // edge tile: full tile into scratch (exact: alpha = 1, beta = 0), then the
+                                // same C update, element by element, that the vector store does
+                                micro(kc, ap, ao, bp, bo, tile, 0, NR, 1f, 0f);
+                                for (int i = 0; i < mr; i++) {
+                                    int ci = co + i * ldc, ti = i * NR;
+                                    for (int j = 0; j < nr; j++) {
+                                        c[ci + j] = bet == 0f ? alpha * tile[ti + j]
+                                                : Math.fma(alpha, tile[ti + j], bet * c[ci + j]);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+                              float alpha, float beta) {
+        if (MR == 8) micro8(kc, ap, ao, bp, bo, c, co, ldc, alpha, beta);
+        else micro4(kc, ap, ao, bp, bo, c, co, ldc, alpha, beta);
+    }
+
+    /** 8×2V micro-kernel: C[8×NR] (op)= alpha·Ap·Bp over kc (16 accumulators, rank-1 update per p). */
+    private static void micro8(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+                               float alpha, float beta) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, ao += 8, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + V);
+            FloatVector x = FloatVector.broadcast(S, ap[ao]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+            x = FloatVector.broadcast(S, ap[ao + 6]);
+            c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
+            x = FloatVector.broadcast(S, ap[ao + 7]);
+            c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
+        }
+        store(c00, c01, c, co, alpha, beta);
+        store(c10, c11, c, co + ldc, alpha, beta);
+        store(c20, c21, c, co + 2 * ldc, alpha, beta);
+        store(c30, c31, c, co + 3 * ldc, alpha, beta);
+        store(c40, c41, c, co + 4 * ldc, alpha, beta);
+        store(c50, c51, c, co + 5 * ldc, alpha, beta);
+        store(c60, c61, c, co + 6 * ldc, alpha, beta);
+        store(c70, c71, c, co + 7 * ldc, alpha, beta);
+    }
+
+    /** 4×2V micro-kernel for 16-register vector units (AVX2): 8 accumulators. */
+    private static void micro4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
+                               float alpha, float beta) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        for (int p = 0; p < kc; p++, ao += 4, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + V);
+            FloatVector x = FloatVector.broadcast(S, ap[ao]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+        }
+        store(c00, c01, c, co, alpha, beta);
+        store(c10, c11, c, co + ldc, alpha, beta);
+        store(c20, c21, c, co + 2 * ldc, alpha, beta);
+        store(c30, c31, c, co + 3 * ldc, alpha, beta);
+    }
+
+    /** C[co .. co+NR) = alpha·acc (beta = 0: old C ignored) or fma(alpha, acc, beta·C). */
+    private static void store(FloatVector acc0, FloatVector acc1, float[] c, int co, float alpha, float beta) {
+        if (beta == 0f) {
+            acc0.mul(alpha).intoArray(c, co);
+            acc1.mul(alpha).intoArray(c, co + V);
+        } else {
+            FloatVector av = FloatVector.broadcast(S, alpha);
+            acc0.fma(av, FloatVector.fromArray(S, c, co).mul(beta)).intoArray(c, co);
+            acc1.fma(av, FloatVector.fromArray(S, c, co + V).mul(beta)).intoArray(c, co + V);
+        }
+    }
+
+    /** op(B) = B (k×n): panel q holds B[pc..pc+kc) × [jc+q·NR ..) as kc rows of NR floats, zero-padded. */
+    private static void packBN(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] dst) {
+        int d = 0;
+        for (int jp = 0; jp < nc; jp += NR) {
+            int nr = Math.min(NR, nc - jp);
+            int src = bOff + pc * ldb + jc + jp;
+            if (nr == NR) {
+                for (int p = 0; p < kc; p++, src += ldb, d += NR) {
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + V).intoArray(dst, d + V);
+                }
+            } else {
+                for (int p = 0; p < kc; p++, src += ldb, d += NR) {
+                    System.arraycopy(b, src, dst, d, nr);
+                    java.util.Arrays.fill(dst, d + nr, d + NR, 0f);
+                }
+            }
+        }
+    }
+
+    /** op(B) = Bᵀ (B stored n×k): the same panels, a transposing copy (B rows are read contiguously). */
+    private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] dst) {
+        int d = 0;
+        for (int jp = 0; jp < nc; jp += NR) {
+            int nr = Math.min(NR, nc - jp);
+            for (int jj = 0; jj < nr; jj++) {
+                int src = bOff + (jc + jp + jj) * ldb + pc;
+                for (int p = 0, t = d + jj; p < kc; p++, t += NR) dst[t] = b[src + p];
+            }
+            for (int jj = nr; jj < NR; jj++) {
+                for (int p = 0, t = d + jj; p < kc; p++, t += NR) dst[t] = 0f;
+            }
+            d += kc * NR;
+        }
+    }
+
+    /** op(A) = A (m×k): panel r holds rows ic+r·MR.. as kc columns of MR floats, zero-padded. */
+    private static void packAN(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] dst) {
+        int d = 0;
+        for (int ip = 0; ip < mc; ip += MR) {
+            int mr = Math.min(MR, mc - ip);
+            for (int ii = 0; ii < mr; ii++) {
+                int src = aOff + (ic + ip + ii) * lda + pc;
+                for (int p = 0, t = d + ii; p < kc; p++, t += MR) dst[t] = a[src + p];
+            }
+            for (int ii = mr; ii < MR; ii++) {
+                for (int p = 0, t = d + ii; p < kc; p++, t += MR) dst[t] = 0f;
+            }
+            d += kc * MR;
+        }
+    }
+
+    /** op(A) = Aᵀ (A stored k×m): the same panels; each p is a contiguous copy of MR floats. */
+    private static void packAT(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] dst) {
+        int d = 0;
+        for (int ip = 0; ip < mc; ip += MR) {
+            int mr = Math.min(MR, mc - ip);
+            int src = aOff + pc * lda + ic + ip;
+            for (int p = 0; p < kc; p++, src += lda, d += MR) {
+                System.arraycopy(a, src, dst, d, mr);
+                if (mr < MR) java.util.Arrays.fill(dst, d + mr, d + MR, 0f);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // direct path (no packing): tiny products, gemv (m = 1), narrow n
+
+    private static void direct(Scratch s, boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc) {
+        if (transB) {
+            // C[i,j] = alpha·⟨op(A)[i,:], B[j,:]⟩ + beta·C[i,j]: dot products along k
+            for (int i = 0; i < m; i++) {
+                float[] ar;
+                int ao;
+                if (transA) {                     // gather column i of the stored A into a contiguous row
+                    if (s.row.length < k) s.row = new float[k];
+                    ar = s.row;
+                    ao = 0;
+                    for (int p = 0, src = aOff + i; p < k; p++, src += lda) ar[p] = a[src];
+                } else {
+                    ar = a;
+                    ao = aOff + i * lda;
+                }
+                dotRow(s.lanes, ar, ao, b, bOff, ldb, n, k, alpha, beta, c, cOff + i * ldc);
+            }
+        } else {
+            // C[i,:] = alpha·Σ_p op(A)[i,p]·B[p,:] + beta·C[i,:]: axpy along n
+            int astep = transA ? lda : 1;       // stride of op(A)[i,p] along p
+            for (int i = 0; i < m; i++) {
+                int ai = transA ? aOff + i : aOff + i * lda;
+                axpyRow(a, ai, astep, b, bOff, ldb, n, k, alpha, beta, c, cOff + i * ldc);
+            }
+        }
+    }
+
+    /** c[co+j] (op)= alpha·Σ_p a[ao+p]·b[bOff+j·ldb+p] for j < n: four B rows at a time. */
+    private static void dotRow(float[] lanes, float[] a, int ao, float[] b, int bOff, int ldb, int n, int k,
+                               float alpha, float beta, float[] c, int co) {
+        int kv = k - k % V;                        // vector part of k; the tail is summed after, in order
+        int j = 0;
+        for (; j + 4 <= n; j += 4) {
+            int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = 0; p < kv; p += V) {
+                FloatVector x = FloatVector.fromArray(S, a, ao + p);
+                s0 = FloatVector.fromArray(S, b, b0 + p).fma(x, s0);
+                s1 = FloatVector.fromArray(S, b, b1 + p).fma(x, s1);
+                s2 = FloatVector.fromArray(S, b, b2 + p).fma(x, s2);
+                s3 = FloatVector.fromArray(S, b, b3 + p).fma(x, s3);
+            }
+            s0.intoArray(lanes, 0);
+            s1.intoArray(lanes, V);
+            s2.intoArray(lanes, 2 * V);
+            s3.intoArray(lanes, 3 * V);
+            finishDot(lanes, 0, a, ao, b, b0, kv, k, alpha, beta, c, co + j);
+            finishDot(lanes, V, a, ao, b, b1, kv, k, alpha, beta, c, co + j + 1);
+            finishDot(lanes, 2 * V, a, ao, b, b2, kv, k, alpha, beta, c, co + j + 2);
+            finishDot(lanes, 3 * V, a, ao, b, b3, kv, k, alpha, beta, c, co + j + 3);
+        }
+        for (; j < n; j++) {
+            int b0 = bOff + j * ldb;
+            FloatVector s0 = FloatVector.zero(S);
+            for (int p = 0; p < kv; p += V) {
+                s0 = FloatVector.fromArray(S, b, b0 + p).fma(FloatVector.fromArray(S, a, ao + p), s0);
+            }
+            s0.intoArray(lanes, 0);
+            finishDot(lanes, 0, a, ao, b, b0, kv, k, alpha, beta, c, co + j);
+        }
+    }
+
+    /** Fixed-order reduction: lanes 0..V−1 in order, then the scalar tail p = kv..k−1; then the C update. */
+    private static void finishDot(float[] lanes, int lo, float[] a, int ao, float[] b, int bo, int kv, int k,
+                                  float alpha, float beta, float[] c, int ci) {
+        float sum = 0f;
+        if (kv > 0) {
+            for (int l = 0; l < V; l++) sum += lanes[lo + l];
+        }
+        for (int p = kv; p < k; p++) sum = Math.fma(a[ao + p], b[bo + p], sum);
+        c[ci] = beta == 0f ? alpha * sum : Math.fma(alpha, sum, beta * c[ci]);
+    }
+
+    /** c[co..co+n) (op)= alpha·Σ_p a[ai+p·astep]·B[p,:]: up to 4 vectors of accumulators per sweep over p. */
+    private static void axpyRow(float[] a, int ai, int astep, float[] b, int bOff, int ldb, int n, int k,
+                                float alpha, float beta, float[] c, int co) {
+        int j = 0;
+        for (; j + 4 * V <= n; j += 4 * V) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = 0, ap = ai, bp = bOff + j; p < k; p++, ap += astep, bp += ldb) {
+                FloatVector x = FloatVector.broadcast(S, a[ap]);
+                s0 = FloatVector.fromArray(S, b, bp).fma(x, s0);
+                s1 = FloatVector.fromArray(S, b, bp + V).fma(x, s1);
+                s2 = FloatVector.fromArray(S, b, bp + 2 * V).fma(x, s2);
+                s3 = FloatVector.fromArray(S, b, bp + 3 * V).fma(x, s3);
+            }
+            store(s0, s1, c, co + j, alpha, beta);
+            store(s2, s3, c, co + j + 2 * V, alpha, beta);
+        }
+        for (; j + V <= n; j += V) {
+            FloatVector s0 = FloatVector.zero(S);
+            for (int p = 0, ap = ai, bp = bOff + j; p < k; p++, ap += astep, bp += ldb) {
+                s0 = FloatVector.fromArray(S, b, bp).fma(FloatVector.broadcast(S, a[ap]), s0);
+            }
+            if (beta == 0f) {
+                s0.mul(alpha).intoArray(c, co + j);
+            } else {
+                s0.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, co + j).mul(beta)).intoArray(c, co + j);
+            }
+        }
+        for (; j < n; j++) {                         // scalar columns: same fma chain per element
+            float sum = 0f;
+            for (int p = 0, ap = ai, bp = bOff + j; p < k; p++, ap += astep, bp += ldb) sum = Math.fma(b[bp], a[ap], sum);
+            c[co + j] = beta == 0f ? alpha * sum : Math.fma(alpha, sum, beta * c[co + j]);
+        }
+    }
+
+    private static int roundUp(int x, int q) {
+        return (x + q - 1) / q * q;
+    }
+}
