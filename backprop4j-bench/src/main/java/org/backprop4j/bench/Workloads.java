@@ -80,6 +80,7 @@ public final class Workloads {
         DataSet test = FashionMnist.load(dir, false, Integer.MAX_VALUE);
         Kernels base = KernelProvider.get();
         ParallelKernels kernels = new ParallelKernels(base instanceof ParallelKernels p ? p.delegate() : base, threads);
+        base = kernels.delegate();
 
         Network net;
         TrainingConfig.Builder cfg = TrainingConfig.builder().epochs(epochs).seed(seed).evaluateEachEpoch(false);
@@ -144,7 +145,7 @@ public final class Workloads {
         rec.put("final_train_loss", round(r.last().loss(), 6));
         rec.put("loss", "cross_entropy, mean over the final epoch (full-batch: at the last gradient evaluation)");
         rec.put("threads", threads);
-        rec.put("threads_in_effect", Map.of("kernel", base.name(), "compute_threads", threads));
+        rec.put("threads_in_effect", Map.of("kernel", base.toString(), "compute_threads", threads));
         rec.put("peak_rss_mb", peakRssMb());
         rec.put("versions", Map.of("java", Runtime.version().toString(), "backprop4j", "dev"));
         rec.put("config", config);

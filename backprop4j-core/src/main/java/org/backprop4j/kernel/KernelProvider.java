@@ -7,7 +7,9 @@ import java.util.logging.Logger;
  * Chooses the {@link Kernels} implementation once, at first use, and logs the choice once (one
  * INFO line on the {@code org.backprop4j.kernel} logger, no stack trace).
  * Override with the system property {@code backprop4j.kernel} = {@code scalar} | {@code vector} |
- * {@code openblas} | {@code auto} (the default).
+ * {@code openblas} | {@code auto} (the default). Large products are split across
+ * {@code -Dbackprop4j.threads=N} threads (default: the available processors) by {@link ParallelKernels},
+ * with results that do not depend on N.
  *
  * <p>{@code auto}: OpenBLAS if libopenblas loads (FFM, see {@link OpenBlasKernels}); else the Vector
  * API kernels if the {@code jdk.incubator.vector} module is in the boot layer (JVM flag
@@ -32,13 +34,24 @@ public final class KernelProvider {
                 k = instance;
                 if (k == null) {
                     Choice ch = choose(System.getProperty(PROPERTY, "auto"));
-                    LOG.log(ch.warning ? java.util.logging.Level.WARNING : java.util.logging.Level.INFO, ch.message);
-                    k = ch.kernels;
+                    int threads = threads();
+                    k = new ParallelKernels(ch.kernels, threads);
+                    LOG.log(ch.warning ? java.util.logging.Level.WARNING : java.util.logging.Level.INFO,
+                            ch.message + ", " + threads + " compute thread" + (threads == 1 ? "" : "s"));
                     instance = k;
                 }
             }
         }
         return k;
+    }
+
+    /** The system property that sets the compute threads (default: the available processors). */
+    public static final String THREADS_PROPERTY = "backprop4j.threads";
+
+    /** Compute threads: {@code -Dbackprop4j.threads=N}, else the number of available processors. */
+    public static int threads() {
+        Integer t = Integer.getInteger(THREADS_PROPERTY);
+        return Math.max(1, t == null ? Runtime.getRuntime().availableProcessors() : t);
     }
 
     /** Kernels by name (scalar | vector | openblas), or {@code null} if that implementation cannot be loaded here. */

@@ -1,39 +1,53 @@
 package org.backprop4j.kernel;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits large products across threads by blocks of rows (or columns) of C, each block computed by
- * the delegate kernel. Every element of C is computed by exactly one call with the same k-order
- * whatever the split, so results are bit-identical for any thread count (tested).
+ * Splits large products into column (or row) blocks of C, each computed by one call of the
+ * delegate kernel, and lets several threads take the blocks. The blocks depend only on the shape,
+ * never on the thread count, and every block is the same delegate call whoever runs it, so results
+ * are bit-identical for any thread count — even with kernels such as OpenBLAS whose results depend
+ * on the sizes they are called with (tested).
  *
- * <p>A fork-join handoff costs 25–60 µs on the 2-core machines this was measured on
- * (../shared/bench/KERNELS.md), so the workers spin for a short while before parking, and products
- * below {@link #MIN_FLOPS} stay on the calling thread. If another thread is already using the
- * workers, the caller simply computes the whole product itself.
+ * <p>A fork-join hand-off costs 25–60 µs on the 2-core machines this was measured on
+ * (../shared/bench/KERNELS.md), so workers spin for a short while before parking, and products below
+ * {@link #MIN_FLOPS} are one call on the calling thread. If another thread is already using the
+ * workers, the caller computes all blocks itself (same blocks, same result). No allocation per call.
  */
 public final class ParallelKernels implements Kernels, AutoCloseable {
-    /** Products smaller than this (2·m·n·k) are not split. */
+    /** Products smaller than this (2·m·n·k) are one delegate call. */
     public static final long MIN_FLOPS = 2_000_000;
-    private static final long SPIN_NANOS = 200_000;
+    /** Target block extent; the block count is even so two threads share evenly. */
+    static final int BLOCK = 128;
+    private static final long SPIN_NANOS = 100_000;
 
     private final Kernels delegate;
     private final int threads;
-    private final Worker[] workers;
+    private final Thread[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private volatile boolean closed;
+
+    // the current call, written by the owner before publishing a new generation
+    private boolean transA, transB, splitRows;
+    private int m, n, k, lda, ldb, ldc, aOff, bOff, cOff, blocks, blockSize;
+    private float alpha, beta;
+    private float[] a, b, c;
+    private final AtomicInteger nextBlock = new AtomicInteger();
+    private final AtomicInteger finished = new AtomicInteger();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile long generation;
 
     /** @param threads total threads including the caller (≥ 1) */
     public ParallelKernels(Kernels delegate, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1: " + threads);
         this.delegate = delegate;
         this.threads = threads;
-        this.workers = new Worker[threads - 1];
+        this.workers = new Thread[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker(delegate);
-            Thread t = Thread.ofPlatform().daemon().name("backprop4j-kernel-" + (i + 1)).unstarted(workers[i]);
-            workers[i].thread = t;
-            t.start();
+            workers[i] = Thread.ofPlatform().daemon().name("backprop4j-kernel-" + (i + 1)).start(this::workerLoop);
         }
     }
 
@@ -47,7 +61,12 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
 
     @Override
     public String name() {
-        return delegate.name() + (threads > 1 ? "×" + threads : "");
+        return delegate.name();
+    }
+
+    @Override
+    public String toString() {
+        return delegate + " on " + threads + " thread" + (threads == 1 ? "" : "s");
     }
 
     @Override
@@ -55,108 +74,96 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
                       float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
-        long flops = 2L * m * n * k;
-        if (threads == 1 || flops < MIN_FLOPS || Math.max(m, n) < 2 * threads || !busy.compareAndSet(false, true)) {
+        if (2L * m * n * k < MIN_FLOPS || Math.max(m, n) < 2 * BLOCK / 4) {
             delegate.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        try {
-            boolean splitRows = m >= n;
-            int extent = splitRows ? m : n;
-            // block boundaries rounded to multiples of 16 so kernels see aligned, similar blocks
-            int per = ((extent + threads - 1) / threads + 15) & ~15;
-            int parts = 0;
-            Task[] tasks = new Task[threads];
-            for (int s = 0; s < extent; s += per) {
-                int len = Math.min(per, extent - s);
-                Task t;
-                if (splitRows) {
-                    // rows s..s+len of op(A) and of C
-                    int aO = transA ? aOff + s : aOff + s * lda;
-                    t = new Task(transA, transB, len, n, k, alpha, a, aO, lda, b, bOff, ldb, beta, c, cOff + s * ldc, ldc);
-                } else {
-                    // columns s..s+len of op(B) and of C
-                    int bO = transB ? bOff + s * ldb : bOff + s;
-                    t = new Task(transA, transB, m, len, k, alpha, a, aOff, lda, b, bO, ldb, beta, c, cOff + s, ldc);
-                }
-                tasks[parts++] = t;
+        boolean splitRows = m > n;
+        int extent = splitRows ? m : n;
+        int blocks = 2 * ((extent + 2 * BLOCK - 1) / (2 * BLOCK));
+        int size = (extent + blocks - 1) / blocks;
+        if (workers.length == 0 || closed || !busy.compareAndSet(false, true)) {
+            for (int i = 0; i * size < extent; i++) {
+                block(i, size, extent, splitRows, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
-            for (int i = 1; i < parts; i++) workers[i - 1].submit(tasks[i]);
-            tasks[0].run(delegate);
-            for (int i = 1; i < parts; i++) workers[i - 1].await();
+            return;
+        }
+        try {
+            this.transA = transA; this.transB = transB; this.splitRows = splitRows;
+            this.m = m; this.n = n; this.k = k; this.alpha = alpha; this.beta = beta;
+            this.a = a; this.aOff = aOff; this.lda = lda;
+            this.b = b; this.bOff = bOff; this.ldb = ldb;
+            this.c = c; this.cOff = cOff; this.ldc = ldc;
+            this.blocks = (extent + size - 1) / size;
+            this.blockSize = size;
+            nextBlock.set(0);
+            finished.set(0);
+            generation++;                                   // volatile write publishes the fields
+            for (Thread w : workers) LockSupport.unpark(w);
+            runBlocks();
+            long start = System.nanoTime();
+            while (finished.get() < workers.length) {
+                if (System.nanoTime() - start > SPIN_NANOS) Thread.yield();
+                else Thread.onSpinWait();
+            }
+            Throwable f = failure.getAndSet(null);
+            if (f instanceof RuntimeException re) throw re;
+            if (f instanceof Error e) throw e;
+            if (f != null) throw new IllegalStateException(f);
         } finally {
+            this.a = null; this.b = null; this.c = null;
             busy.set(false);
+        }
+    }
+
+    private void runBlocks() {
+        int extent = splitRows ? m : n;
+        int i;
+        while ((i = nextBlock.getAndIncrement()) < blocks) {
+            block(i, blockSize, extent, splitRows, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /** Block i: rows (or columns) i·size .. of op(A) (or op(B)) and C. */
+    private void block(int i, int size, int extent, boolean splitRows, boolean transA, boolean transB, int m, int n, int k,
+                       float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc) {
+        int s = i * size;
+        int len = Math.min(size, extent - s);
+        if (splitRows) {
+            int aO = transA ? aOff + s : aOff + s * lda;
+            delegate.sgemm(transA, transB, len, n, k, alpha, a, aO, lda, b, bOff, ldb, beta, c, cOff + s * ldc, ldc);
+        } else {
+            int bO = transB ? bOff + s * ldb : bOff + s;
+            delegate.sgemm(transA, transB, m, len, k, alpha, a, aOff, lda, b, bO, ldb, beta, c, cOff + s, ldc);
+        }
+    }
+
+    private void workerLoop() {
+        long seen = 0;
+        while (!closed) {
+            long g = generation;
+            if (g == seen) {
+                long start = System.nanoTime();
+                while ((g = generation) == seen && !closed && System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+                if (g == seen) {
+                    LockSupport.parkNanos(this, 10_000_000L);
+                    continue;
+                }
+            }
+            seen = g;
+            try {
+                runBlocks();
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+            finished.incrementAndGet();
         }
     }
 
     @Override
     public void close() {
-        for (Worker w : workers) {
-            w.stop = true;
-            LockSupport.unpark(w.thread);
-        }
-    }
-
-    private record Task(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                        float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        void run(Kernels kern) {
-            kern.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        }
-    }
-
-    private static final class Worker implements Runnable {
-        private final Kernels delegate;
-        private volatile Task task;
-        private volatile boolean done = true;
-        private volatile Throwable failure;
-        volatile boolean stop;
-        Thread thread;
-
-        Worker(Kernels delegate) {
-            this.delegate = delegate;
-        }
-
-        void submit(Task t) {
-            done = false;
-            task = t;
-            LockSupport.unpark(thread);
-        }
-
-        void await() {
-            long start = System.nanoTime();
-            while (!done) {
-                if (System.nanoTime() - start > SPIN_NANOS) Thread.yield();
-                else Thread.onSpinWait();
-            }
-            Throwable f = failure;
-            if (f != null) {
-                failure = null;
-                if (f instanceof RuntimeException re) throw re;
-                if (f instanceof Error e) throw e;
-                throw new IllegalStateException(f);
-            }
-        }
-
-        @Override
-        public void run() {
-            while (!stop) {
-                Task t = task;
-                if (t == null) {
-                    long start = System.nanoTime();
-                    while ((t = task) == null && !stop && System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
-                    if (t == null) {
-                        LockSupport.park(this);
-                        continue;
-                    }
-                }
-                task = null;
-                try {
-                    t.run(delegate);
-                } catch (Throwable e) {
-                    failure = e;
-                }
-                done = true;
-            }
-        }
+        closed = true;
+        for (Thread w : workers) LockSupport.unpark(w);
     }
 }
