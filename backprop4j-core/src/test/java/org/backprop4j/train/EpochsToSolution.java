@@ -62,7 +62,8 @@ public final class EpochsToSolution {
     }
 
     public static void main(String[] args) throws IOException {
-        Path monks = args.length > 0 ? Path.of(args[0]) : SharedData.monks();
+        Path monks = args.length > 0 && !args[0].equals("-") ? Path.of(args[0]) : SharedData.monks();
+        if (monks == null) throw new IllegalArgumentException("shared/data/monks not found: give its path as the first argument");
         int seeds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         DataSet xor = xor();
         DataSet monk1 = MonkFormat.read(monks.resolve("monks-1.train"));

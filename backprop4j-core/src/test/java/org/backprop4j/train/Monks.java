@@ -59,8 +59,8 @@ public final class Monks {
     }
 
     public static void main(String[] args) throws IOException {
-        Path dir = args.length > 0 ? Path.of(args[0]) : SharedData.monks();
-        if (dir == null) throw new IllegalArgumentException("give the monks directory (../shared/data/monks)");
+        Path dir = args.length > 0 && !args[0].equals("-") ? Path.of(args[0]) : SharedData.monks();
+        if (dir == null) throw new IllegalArgumentException("shared/data/monks not found: give its path as the first argument");
         int seeds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         System.out.println("| problem | settings | test accuracy mean | min | max | train accuracy mean | seconds (all seeds) |");
         System.out.println("|---|---|---|---|---|---|---|");
