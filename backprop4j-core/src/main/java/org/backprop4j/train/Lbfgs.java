@@ -266,6 +266,42 @@ public final class Lbfgs implements FullBatchOptimizer {
     /** L-BFGS iterations completed. */
     public int iterations() { return iterations; }
 
+    /**
+     * The whole state (current point, its error and gradient, the stored pairs) for checkpoints:
+     * {@code [n, m, E, count, head, iterations, evaluations, x…, g…, ρ…, s…, y…]}.
+     */
+    @Override
+    public double[] exportState() {
+        if (n < 0 || !have) return new double[0];
+        double[] st = new double[7 + 2 * n + memory + 2 * memory * n];
+        st[0] = n; st[1] = memory; st[2] = fx; st[3] = count; st[4] = head; st[5] = iterations; st[6] = evals;
+        int o = 7;
+        for (int i = 0; i < n; i++) st[o++] = x[i];
+        for (int i = 0; i < n; i++) st[o++] = g[i];
+        for (int k = 0; k < memory; k++) st[o++] = rho[k];
+        for (int k = 0; k < memory; k++) { System.arraycopy(s[k], 0, st, o, n); o += n; }
+        for (int k = 0; k < memory; k++) { System.arraycopy(y[k], 0, st, o, n); o += n; }
+        return st;
+    }
+
+    @Override
+    public void importState(double[] st) {
+        if (st.length == 0) { reset(); return; }
+        int dim = (int) st[0];
+        if (st.length < 7 || st[1] != memory || st.length != 7 + 2L * dim + memory + 2L * memory * dim) {
+            throw new IllegalArgumentException("not a state of " + describe() + " (" + st.length + " values)");
+        }
+        init(dim);
+        fx = st[2]; count = (int) st[3]; head = (int) st[4]; iterations = (int) st[5]; evals = (long) st[6];
+        int o = 7;
+        for (int i = 0; i < n; i++) x[i] = (float) st[o++];
+        for (int i = 0; i < n; i++) g[i] = (float) st[o++];
+        for (int k = 0; k < memory; k++) rho[k] = st[o++];
+        for (int k = 0; k < memory; k++) { System.arraycopy(st, o, s[k], 0, n); o += n; }
+        for (int k = 0; k < memory; k++) { System.arraycopy(st, o, y[k], 0, n); o += n; }
+        have = true;
+    }
+
     @Override
     public void reset() {
         n = -1;

@@ -88,6 +88,10 @@ public final class ScaledConjugateGradient implements FullBatchOptimizer {
             System.arraycopy(w, 0, wOut, 0, n);
             return fw;
         }
+        if (!(dot(p, r) > 0)) {                        // rounding lost descent: restart along r = −E'
+            System.arraycopy(r, 0, p, 0, n);
+            success = true;
+        }
         double pp = dot(p, p);
         if (success) {                                 // step 2: second-order information
             double sigmaK = sigma0 / Math.sqrt(pp);
@@ -141,6 +145,39 @@ public final class ScaledConjugateGradient implements FullBatchOptimizer {
         double s = 0;
         for (int i = 0; i < a.length; i++) s += (double) a[i] * b[i];
         return s;
+    }
+
+    /**
+     * The whole state for checkpoints:
+     * {@code [n, E, λ, λ̄, δ, success, k, evaluations, w…, r…, p…]}.
+     */
+    @Override
+    public double[] exportState() {
+        if (n < 0 || !have) return new double[0];
+        double[] st = new double[8 + 3 * n];
+        st[0] = n; st[1] = fw; st[2] = lambda; st[3] = lambdaBar; st[4] = delta; st[5] = success ? 1 : 0; st[6] = k; st[7] = evals;
+        for (int i = 0; i < n; i++) {
+            st[8 + i] = w[i];
+            st[8 + n + i] = r[i];
+            st[8 + 2 * n + i] = p[i];
+        }
+        return st;
+    }
+
+    @Override
+    public void importState(double[] st) {
+        if (st.length == 0) { reset(); return; }
+        int dim = (int) st[0];
+        if (st.length < 8 || st.length != 8 + 3L * dim) throw new IllegalArgumentException("not a state of " + describe() + " (" + st.length + " values)");
+        n = dim;
+        w = new float[n]; r = new float[n]; rNew = new float[n]; p = new float[n]; wt = new float[n]; gt = new float[n];
+        fw = st[1]; lambda = st[2]; lambdaBar = st[3]; delta = st[4]; success = st[5] != 0; k = (int) st[6]; evals = (long) st[7];
+        for (int i = 0; i < n; i++) {
+            w[i] = (float) st[8 + i];
+            r[i] = (float) st[8 + n + i];
+            p[i] = (float) st[8 + 2 * n + i];
+        }
+        have = true;
     }
 
     @Override

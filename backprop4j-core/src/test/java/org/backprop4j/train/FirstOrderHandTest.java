@@ -122,6 +122,17 @@ class FirstOrderHandTest {
     }
 
     @Test
+    void quickpropFallsBackToGradientDescentAfterAZeroStep() {
+        Quickprop q = new Quickprop(0.25, 1.75, 0);
+        float[] w = {1f, 1f};
+        q.step(w, new float[] {0f, 1f});      // weight 0 does not move (zero slope), weight 1 steps −0.25
+        q.step(w, new float[] {2f, 0.5f});    // weight 0: previous step 0 → −0.25·2 (no parabola from a zero step)
+        assertEquals(1 - 0.5, w[0], TOL);
+        // weight 1: Δw(t−1) = −0.25 and S went 1 → 0.5: parabola −0.25·0.5/(1 − 0.5) = −0.25, plus −0.25·0.5
+        assertEquals(1 - 0.25 - 0.25 - 0.125, w[1], TOL);
+    }
+
+    @Test
     void quickpropJumpsToTheMinimumWhenNotLimited() {
         // a = 2, c = 1, from w = 0.9 with ε small: GD step 0.02 → w = 0.92; then the secant lands at c
         Quickprop q = new Quickprop(0.1, 100, 0);

@@ -272,6 +272,26 @@ class SecondOrderTest {
     }
 
     @Test
+    void fullBatchStateRoundTripsAndContinuesBitIdentically() {
+        Network net = Network.builder(3).layer(4, Activation.TANH).layer(2, Activation.LOGISTIC).build(Init.xavier(), 7);
+        DataSet ds = randomData(12, 3, 2, 11);
+        for (String spec : new String[] {"lbfgs:m=3", "scg", "lm"}) {
+            NetworkObjective f = new NetworkObjective(net.copy(), Loss.SSE, ds, 0.001, false);
+            FullBatchOptimizer a = (FullBatchOptimizer) Optimizers.create(spec);
+            float[] w = net.params().clone();
+            for (int i = 0; i < 6; i++) a.iterate(f, w);
+            FullBatchOptimizer b = (FullBatchOptimizer) Optimizers.create(spec);
+            b.importState(a.exportState());
+            float[] wa = w.clone(), wb = w.clone();
+            for (int i = 0; i < 6; i++) {
+                a.iterate(f, wa);
+                b.iterate(f, wb);
+            }
+            assertEquals(java.util.Arrays.toString(wa), java.util.Arrays.toString(wb), spec);
+        }
+    }
+
+    @Test
     void fullBatchMethodsRefuseSingleSteps() {
         assertThrows(UnsupportedOperationException.class, () -> new Lbfgs().step(new float[1], new float[1]));
         assertNull(new Lbfgs().stopReason());
