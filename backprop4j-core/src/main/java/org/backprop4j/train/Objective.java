@@ -17,6 +17,6 @@ public interface Objective {
      */
     double valueAndGradient(float[] w, float[] grad);
 
-    /** E(w) alone (the default computes the gradient too, into a scratch array it owns). */
+    /** E(w) alone (implementations may compute the gradient too, into scratch space of their own). */
     double value(float[] w);
 }

@@ -18,7 +18,7 @@ package org.backprop4j.train;
  *                                                                      only while still going downhill)
  * </pre>
  * Defaults: μ = 1.75 (Fahlman), d = 0.0001 (Fahlman), ε = 0.1 (problem-dependent: Fahlman tunes ε per
- * problem; FANN's default is 0.7 with its mean-free summed slopes). Meant for full-batch training.
+ * problem; FANN's default 0.7 is divided by the number of patterns). Meant for full-batch training.
  * The "previous step was zero" test is exact (Fahlman's C code); FANN uses |Δw(t−1)| &gt; 0.001.
  */
 public final class Quickprop implements Optimizer {
