@@ -51,7 +51,40 @@ public interface Init {
         };
     }
 
-    /** By name: {@code uniform:R}, {@code xavier}, {@code he}, {@code auto}. */
+    /**
+     * Nguyen &amp; Widrow (1990, "Improving the learning speed of 2-layer neural networks by choosing
+     * initial values of the adaptive weights", IJCNN III, 21–26), applied to every layer as Encog's
+     * {@code NguyenWidrowRandomizer} does: for a layer with n inputs and H units, β = 0.7·H^{1/n};
+     * each unit's weights are drawn uniform in [−0.5, 0.5] and rescaled to Euclidean norm β, its bias
+     * uniform in [−β, β]. (FANN's {@code fann_init_weights} uses (0.7·H)^{1/n} and no normalisation.)
+     * Suits logistic and tanh units.
+     */
+    static Init nguyenWidrow() {
+        return new Init() {
+            public void initialize(Network net, Rng rng) {
+                float[] p = net.params();
+                for (int l = 1; l <= net.layers(); l++) {
+                    int nIn = net.size(l - 1), h = net.size(l);
+                    double beta = 0.7 * Math.pow(h, 1.0 / nIn);
+                    for (int t = 0; t < h; t++) {
+                        int row = net.weightOffset(l) + t * nIn;
+                        double norm = 0;
+                        for (int u = 0; u < nIn; u++) {
+                            double v = rng.uniform(-0.5, 0.5);
+                            p[row + u] = (float) v;
+                            norm += v * v;
+                        }
+                        norm = Math.sqrt(norm);
+                        for (int u = 0; u < nIn; u++) p[row + u] = (float) (beta * p[row + u] / norm);
+                        p[net.biasOffset(l) + t] = (float) rng.uniform(-beta, beta);
+                    }
+                }
+            }
+            public String id() { return "nguyen-widrow"; }
+        };
+    }
+
+    /** By name: {@code uniform:R}, {@code xavier}, {@code he}, {@code auto}, {@code nguyen-widrow}. */
     static Init parse(String s) {
         String t = s.trim().toLowerCase(Locale.ROOT);
         if (t.startsWith("uniform")) {
@@ -62,7 +95,8 @@ public interface Init {
             case "xavier", "glorot" -> xavier();
             case "he", "kaiming" -> he();
             case "auto" -> auto();
-            default -> throw new IllegalArgumentException("unknown init '" + s + "' (expected uniform:R, xavier, he or auto)");
+            case "nguyen-widrow", "nguyen_widrow", "nguyenwidrow", "nw" -> nguyenWidrow();
+            default -> throw new IllegalArgumentException("unknown init '" + s + "' (expected uniform:R, xavier, he, auto or nguyen-widrow)");
         };
     }
 

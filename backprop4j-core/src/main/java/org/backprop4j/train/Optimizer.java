@@ -19,4 +19,42 @@ public interface Optimizer {
 
     /** Forgets all state (as if newly made). */
     void reset();
+
+    /**
+     * One update that may also use E(w), the error at the weights the gradient was computed at
+     * (data term plus decay, as the trainer minimises it). Only rules that compare errors need it
+     * (iRprop+'s conditional backtracking, Igel &amp; Hüsken 2000); the default ignores it.
+     */
+    default void step(float[] w, float[] grad, double error) {
+        step(w, grad);
+    }
+
+    /** Whether {@link #step(float[], float[], double)} uses the error (the trainer skips computing it otherwise). */
+    default boolean usesError() {
+        return false;
+    }
+
+    /** The current base learning rate η, or NaN if the rule has none (e.g. Rprop). */
+    default double learningRate() {
+        return Double.NaN;
+    }
+
+    /** Sets η (learning-rate schedules use this); rules without one reject it. */
+    default void setLearningRate(double lr) {
+        throw new UnsupportedOperationException(describe() + " has no learning rate to schedule");
+    }
+
+    /**
+     * The complete internal state as one array (for checkpoints), restorable with
+     * {@link #importState(double[])} on an optimizer made with the same settings; empty when the
+     * rule keeps no state (or has not stepped yet). Float state is widened exactly to double.
+     */
+    default double[] exportState() {
+        return new double[0];
+    }
+
+    /** Restores a state from {@link #exportState()}; an empty array means "fresh". */
+    default void importState(double[] state) {
+        if (state.length != 0) throw new IllegalArgumentException(describe() + " keeps no state, got " + state.length + " values");
+    }
 }

@@ -9,7 +9,7 @@ package org.backprop4j.train;
  * </pre>
  */
 public final class Sgd implements Optimizer {
-    private final double lr;
+    private double lr;
     private final double momentum;
     private final boolean nesterov;
     private float[] velocity;
@@ -27,7 +27,15 @@ public final class Sgd implements Optimizer {
         this.nesterov = nesterov;
     }
 
+    @Override
     public double learningRate() { return lr; }
+
+    @Override
+    public void setLearningRate(double learningRate) {
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) throw new IllegalArgumentException("learning rate must be > 0: " + learningRate);
+        this.lr = learningRate;
+    }
+
     public double momentum() { return momentum; }
     public boolean nesterov() { return nesterov; }
 
@@ -64,6 +72,18 @@ public final class Sgd implements Optimizer {
     @Override
     public void reset() {
         velocity = null;
+    }
+
+    @Override
+    public double[] exportState() {
+        return velocity == null ? new double[0] : OptimizerState.pack(new double[0], velocity);
+    }
+
+    @Override
+    public void importState(double[] s) {
+        if (s.length == 0) { velocity = null; return; }
+        OptimizerState.scalars(s, 0, 1, describe());
+        velocity = OptimizerState.array(s, 0, describe());
     }
 
     /** The velocity Δw(t−1) (for checkpoints); null before the first step. */

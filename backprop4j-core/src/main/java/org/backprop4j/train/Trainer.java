@@ -16,6 +16,13 @@ import org.backprop4j.kernel.Kernels;
  * until the error is below ε or another criterion holds. Online, mini-batch and full-batch
  * presentation; the order of patterns is shuffled each epoch with a seeded generator, so the same
  * seed gives bit-identical weights.
+ *
+ * <p>First-order rules ({@link Optimizer#step}) get one gradient per batch, optionally clipped
+ * ({@link ClipNorm}) and with a learning-rate schedule ({@link Scheduled}). Full-batch methods
+ * ({@link FullBatchOptimizer}: L-BFGS, SCG, Levenberg–Marquardt) get the whole training error as an
+ * {@link Objective} ({@link NetworkObjective}) and make one iteration per epoch. With
+ * {@link EarlyStopping}, the validation error is watched every epoch and the best weights can be
+ * put back at the end.
  */
 public final class Trainer {
     private final Network net;
@@ -54,13 +61,36 @@ public final class Trainer {
         return fit(train, null);
     }
 
+    /** The optimizer a run uses: the configured one, wrapped with clipping and schedule if asked. */
+    Optimizer makeOptimizer() {
+        Optimizer opt = config.optimizer().get();
+        if (opt instanceof FullBatchOptimizer) {
+            if (config.mode() != TrainingConfig.Mode.FULL_BATCH) {
+                throw new IllegalArgumentException(opt.describe() + " is a full-batch method: train in full-batch mode");
+            }
+            if (config.schedule() != null) throw new IllegalArgumentException(opt.describe() + " chooses its own step lengths; drop the learning-rate schedule");
+            if (config.clipNorm() > 0) throw new IllegalArgumentException(opt.describe() + " works on the full objective; drop gradient clipping");
+            return opt;
+        }
+        if (config.clipNorm() > 0) opt = new ClipNorm(opt, config.clipNorm());
+        if (config.schedule() != null) opt = new Scheduled(opt, config.schedule());
+        return opt;
+    }
+
     /** Trains on {@code train}, reporting the error on {@code validation} (may be null) each epoch. */
     public TrainingResult fit(DataSet train, DataSet validation) {
         check(train);
         if (validation != null) check(validation);
+        EarlyStopping es = config.earlyStopping();
+        if (es != null && validation == null) {
+            throw new IllegalArgumentException("early stopping needs a validation set");
+        }
         stopRequest = null;
-        Optimizer opt = config.optimizer().get();
+        Optimizer opt = makeOptimizer();
+        FullBatchOptimizer fbo = opt instanceof FullBatchOptimizer f ? f : null;
         Backprop engine = new Backprop(net, loss, kernels);
+        NetworkObjective objective = fbo == null ? null
+                : new NetworkObjective(net, loss, train, config.lambda(), config.decayBiases(), kernels);
         Rng rng = new Rng(config.seed());
         int size = train.size();
         int in = train.inputs(), out = train.outputs();
@@ -72,6 +102,9 @@ public final class Trainer {
         float[] bd = reorder ? new float[batch * out] : null;
         float[] grad = new float[net.paramCount()];
         float[] w = net.params();
+        EarlyStopping.Monitor monitor = es == null ? null : es.monitor();
+        float[] best = es != null && es.restoreBest() ? new float[w.length] : null;
+        boolean needError = opt.usesError();
         List<EpochStats> history = new ArrayList<>();
         long updates = 0;
         String reason = "max epochs (" + config.maxEpochs() + ")";
@@ -79,22 +112,36 @@ public final class Trainer {
         for (int epoch = 0; epoch < config.maxEpochs(); epoch++) {
             long t0 = System.nanoTime();
             opt.startEpoch(epoch);
-            if (reorder) rng.shuffle(order);
             double sumE = 0;
-            for (int start = 0; start < size; start += batch) {
-                int m = Math.min(batch, size - start);
-                if (reorder) {
-                    for (int r = 0; r < m; r++) {
-                        int p = order[start + r];
-                        System.arraycopy(train.x(), p * in, bx, r * in, in);
-                        System.arraycopy(train.d(), p * out, bd, r * out, out);
-                    }
-                    sumE += engine.gradient(bx, bd, 0, m, grad, config.lambda(), config.decayBiases());
-                } else {
-                    sumE += engine.gradient(train.x(), train.d(), start, m, grad, config.lambda(), config.decayBiases());
-                }
-                opt.step(w, grad);
+            if (fbo != null) {
+                double eNew = fbo.iterate(objective, w);
+                sumE = (eNew - Backprop.decayPenalty(net, config.lambda(), config.decayBiases())) / loss.scale(size);
                 updates++;
+            } else {
+                if (reorder) rng.shuffle(order);
+                for (int start = 0; start < size; start += batch) {
+                    int m = Math.min(batch, size - start);
+                    double batchE;
+                    if (reorder) {
+                        for (int r = 0; r < m; r++) {
+                            int p = order[start + r];
+                            System.arraycopy(train.x(), p * in, bx, r * in, in);
+                            System.arraycopy(train.d(), p * out, bd, r * out, out);
+                        }
+                        batchE = engine.gradient(bx, bd, 0, m, grad, config.lambda(), config.decayBiases());
+                    } else {
+                        batchE = engine.gradient(train.x(), train.d(), start, m, grad, config.lambda(), config.decayBiases());
+                    }
+                    sumE += batchE;
+                    if (needError) {
+                        // E(w) of this batch as minimised: data term plus λ/2‖W‖²
+                        double e = loss.scale(m) * batchE + Backprop.decayPenalty(net, config.lambda(), config.decayBiases());
+                        opt.step(w, grad, e);
+                    } else {
+                        opt.step(w, grad);
+                    }
+                    updates++;
+                }
             }
             double e;
             double acc = Double.NaN;
@@ -118,8 +165,20 @@ public final class Trainer {
                 reason = "diverged: training error is " + e + " (lower the learning rate or normalise the inputs)";
                 break;
             }
+            if (monitor != null && Double.isFinite(vl)) {
+                if (monitor.observe(epoch + 1, vl) && best != null) System.arraycopy(w, 0, best, 0, w.length);
+                String s = monitor.stopReason();
+                if (s != null) {
+                    reason = s;
+                    break;
+                }
+            }
             if (config.targetError() > 0 && e < config.targetError()) {
                 reason = "target error reached (E = " + e + " < " + config.targetError() + ")";
+                break;
+            }
+            if (fbo != null && fbo.stopReason() != null) {
+                reason = fbo.stopReason();
                 break;
             }
             if (stopRequest != null) {
@@ -127,7 +186,12 @@ public final class Trainer {
                 break;
             }
         }
-        return new TrainingResult(List.copyOf(history), reason);
+        int bestEpoch = monitor == null ? 0 : monitor.bestEpoch();
+        if (best != null && bestEpoch > 0) {
+            System.arraycopy(best, 0, w, 0, w.length);
+            reason += "; restored the weights of epoch " + bestEpoch;
+        }
+        return new TrainingResult(List.copyOf(history), reason, bestEpoch);
     }
 
     private void check(DataSet ds) {

@@ -18,10 +18,22 @@ import java.util.function.Supplier;
  * @param evaluateEachEpoch after each epoch, recompute the training error and accuracy at the new
  *                          weights (exact, one extra forward pass); if false, the epoch's running
  *                          error (accumulated before each update) is reported
+ * @param schedule          learning-rate schedule applied to a first-order optimizer (null = constant)
+ * @param clipNorm          clip the gradient to this L2 norm before each update (0 = off)
+ * @param earlyStopping     early stopping on the validation set (null = off; needs a validation set)
  */
 public record TrainingConfig(Mode mode, int batchSize, int maxEpochs, double targetError,
                              Supplier<Optimizer> optimizer, double lambda, boolean decayBiases,
-                             boolean shuffle, long seed, boolean evaluateEachEpoch) {
+                             boolean shuffle, long seed, boolean evaluateEachEpoch,
+                             Schedule schedule, double clipNorm, EarlyStopping earlyStopping) {
+
+    /** The configuration without schedule, clipping or early stopping (the original form). */
+    public TrainingConfig(Mode mode, int batchSize, int maxEpochs, double targetError,
+                          Supplier<Optimizer> optimizer, double lambda, boolean decayBiases,
+                          boolean shuffle, long seed, boolean evaluateEachEpoch) {
+        this(mode, batchSize, maxEpochs, targetError, optimizer, lambda, decayBiases, shuffle, seed,
+                evaluateEachEpoch, null, 0, null);
+    }
 
     /** How patterns are presented. */
     public enum Mode {
@@ -40,6 +52,7 @@ public record TrainingConfig(Mode mode, int batchSize, int maxEpochs, double tar
         if (!(targetError >= 0)) throw new IllegalArgumentException("target error must be ≥ 0: " + targetError);
         if (!(lambda >= 0) || !Double.isFinite(lambda)) throw new IllegalArgumentException("λ must be ≥ 0: " + lambda);
         if (optimizer == null) throw new IllegalArgumentException("an optimizer is required");
+        if (!(clipNorm >= 0) || !Double.isFinite(clipNorm)) throw new IllegalArgumentException("clip norm must be ≥ 0: " + clipNorm);
     }
 
     /** Patterns per update for a training set of {@code size} patterns. */
@@ -66,6 +79,9 @@ public record TrainingConfig(Mode mode, int batchSize, int maxEpochs, double tar
         private boolean shuffle = true;
         private long seed = 42;
         private boolean evaluateEachEpoch = true;
+        private Schedule schedule;
+        private double clipNorm;
+        private EarlyStopping earlyStopping;
 
         public Builder online() { this.mode = Mode.ONLINE; return this; }
         public Builder fullBatch() { this.mode = Mode.FULL_BATCH; return this; }
@@ -80,10 +96,15 @@ public record TrainingConfig(Mode mode, int batchSize, int maxEpochs, double tar
         public Builder shuffle(boolean s) { this.shuffle = s; return this; }
         public Builder seed(long s) { this.seed = s; return this; }
         public Builder evaluateEachEpoch(boolean e) { this.evaluateEachEpoch = e; return this; }
+        /** The update rule by name, see {@link Optimizers#parse(String)}. */
+        public Builder optimizer(String spec) { this.optimizer = Optimizers.parse(spec); return this; }
+        public Builder schedule(Schedule s) { this.schedule = s; return this; }
+        public Builder clipNorm(double c) { this.clipNorm = c; return this; }
+        public Builder earlyStopping(EarlyStopping e) { this.earlyStopping = e; return this; }
 
         public TrainingConfig build() {
             return new TrainingConfig(mode, batchSize, maxEpochs, targetError, optimizer, lambda, decayBiases,
-                    shuffle, seed, evaluateEachEpoch);
+                    shuffle, seed, evaluateEachEpoch, schedule, clipNorm, earlyStopping);
         }
     }
 }

@@ -7,8 +7,15 @@ import java.util.List;
  *
  * @param history    one entry per epoch
  * @param stopReason why training ended, e.g. "max epochs", "target error reached"
+ * @param bestEpoch  with early stopping, the (1-based) epoch with the best validation error (whose
+ *                   weights the network holds at the end when restore-best is on); 0 without
  */
-public record TrainingResult(List<EpochStats> history, String stopReason) {
+public record TrainingResult(List<EpochStats> history, String stopReason, int bestEpoch) {
+
+    public TrainingResult(List<EpochStats> history, String stopReason) {
+        this(history, stopReason, 0);
+    }
+
     /** The last epoch's statistics (null if no epoch ran). */
     public EpochStats last() {
         return history.isEmpty() ? null : history.get(history.size() - 1);

@@ -1,0 +1,126 @@
+package org.backprop4j.train;
+
+/**
+ * Early stopping on a validation set (Prechelt 1998, "Early stopping — but when?", in Neural
+ * Networks: Tricks of the Trade, LNCS 1524, section 2.2).
+ *
+ * @param patience    stop when the validation error has not improved (by more than {@code minDelta})
+ *                    for this many consecutive epochs; 0 = off
+ * @param minDelta    smallest decrease of the validation error that counts as an improvement
+ * @param restoreBest at the end of training, put back the weights of the epoch with the best
+ *                    validation error (the last epoch that improved)
+ * @param glAlpha     Prechelt's criterion GL_α: stop as soon as the generalization loss
+ *                    GL(t) = 100·(E_va(t)/E_opt(t) − 1) exceeds α, E_opt(t) = min_{t'≤t} E_va(t')
+ *                    (his eq. 1, criterion "GL_α"); 0 = off
+ */
+public record EarlyStopping(int patience, double minDelta, boolean restoreBest, double glAlpha) {
+
+    public EarlyStopping {
+        if (patience < 0) throw new IllegalArgumentException("patience must be ≥ 0: " + patience);
+        if (!(minDelta >= 0)) throw new IllegalArgumentException("minDelta must be ≥ 0: " + minDelta);
+        if (!(glAlpha >= 0)) throw new IllegalArgumentException("GL α must be ≥ 0: " + glAlpha);
+        if (patience == 0 && glAlpha == 0 && !restoreBest) {
+            throw new IllegalArgumentException("early stopping needs a patience, a GL α or restore-best");
+        }
+    }
+
+    /** Stop after {@code patience} epochs without improvement, restoring the best weights. */
+    public static EarlyStopping patience(int patience) {
+        return new EarlyStopping(patience, 0, true, 0);
+    }
+
+    /** Prechelt's GL_α, restoring the best weights. */
+    public static EarlyStopping generalizationLoss(double alpha) {
+        return new EarlyStopping(0, 0, true, alpha);
+    }
+
+    /** GL(t) = 100·(E_va(t)/E_opt(t) − 1) (Prechelt 1998, eq. 1), in percent. */
+    public static double gl(double validationError, double bestValidationError) {
+        return 100.0 * (validationError / bestValidationError - 1.0);
+    }
+
+    /**
+     * By name: {@code patience:P}, {@code gl:ALPHA}, optionally joined with {@code ,} and followed by
+     * {@code ,norestore} or {@code ,delta:D}; e.g. {@code patience:20,gl:5}.
+     */
+    public static EarlyStopping parse(String spec) {
+        int patience = 0;
+        double delta = 0, alpha = 0;
+        boolean restore = true;
+        for (String part : spec.trim().toLowerCase(java.util.Locale.ROOT).split(",")) {
+            String[] f = part.trim().split(":");
+            try {
+                switch (f[0]) {
+                    case "patience" -> patience = Integer.parseInt(f[1]);
+                    case "gl" -> alpha = Double.parseDouble(f[1]);
+                    case "delta" -> delta = Double.parseDouble(f[1]);
+                    case "norestore" -> restore = false;
+                    case "restore" -> restore = true;
+                    default -> throw new IllegalArgumentException("unknown early-stopping option '" + part
+                            + "' in '" + spec + "' (expected patience:P, gl:ALPHA, delta:D, norestore)");
+                }
+            } catch (ArrayIndexOutOfBoundsException | NumberFormatException e) {
+                throw new IllegalArgumentException("early stopping '" + spec + "': bad value in '" + part + "'");
+            }
+        }
+        return new EarlyStopping(patience, delta, restore, alpha);
+    }
+
+    /** A stateful tracker of one run's validation errors (used by the {@link Trainer}). */
+    public Monitor monitor() {
+        return new Monitor(this);
+    }
+
+    /** Follows the validation error epoch by epoch and says when to stop. */
+    public static final class Monitor {
+        private final EarlyStopping rule;
+        private double best = Double.POSITIVE_INFINITY;   // best error that counted as an improvement
+        private double opt = Double.POSITIVE_INFINITY;    // E_opt(t) = min so far
+        private int bestEpoch;
+        private int wait;
+        private double lastGl = Double.NaN;
+
+        Monitor(EarlyStopping rule) {
+            this.rule = rule;
+        }
+
+        /**
+         * Records E_va for a (1-based) epoch. Returns whether this epoch is the new best (the caller
+         * then snapshots the weights).
+         */
+        public boolean observe(int epoch, double validationError) {
+            opt = Math.min(opt, validationError);
+            lastGl = gl(validationError, opt);
+            if (validationError < best - rule.minDelta() || bestEpoch == 0) {
+                best = validationError;
+                bestEpoch = epoch;
+                wait = 0;
+                return true;
+            }
+            wait++;
+            return false;
+        }
+
+        /** Why to stop after the last observed epoch, or null to go on. */
+        public String stopReason() {
+            if (rule.glAlpha() > 0 && lastGl > rule.glAlpha()) {
+                return "early stopping: generalization loss GL = " + fmt(lastGl) + "% > α = " + rule.glAlpha()
+                        + " (best validation error " + best + " at epoch " + bestEpoch + ")";
+            }
+            if (rule.patience() > 0 && wait >= rule.patience()) {
+                return "early stopping: no validation improvement for " + wait + " epochs (best " + best
+                        + " at epoch " + bestEpoch + ")";
+            }
+            return null;
+        }
+
+        /** GL(t) of the last observed epoch, in percent. */
+        public double generalizationLoss() { return lastGl; }
+        public int bestEpoch() { return bestEpoch; }
+        public double bestError() { return best; }
+
+        private static String fmt(double v) {
+            return String.format(java.util.Locale.ROOT, "%.3f", v);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.backprop4j.train;
+
+/**
+ * An optimizer that needs the whole error function rather than one gradient: line searches and
+ * second-order methods (L-BFGS, scaled conjugate gradient, Levenberg–Marquardt). The
+ * {@link Trainer} calls {@link #iterate} once per epoch with the full-batch {@link Objective}
+ * (so these require {@link TrainingConfig.Mode#FULL_BATCH}).
+ */
+public interface FullBatchOptimizer extends Optimizer {
+
+    /**
+     * One iteration from the point {@code w} (updated in place). Returns E at the new point.
+     * The objective may overwrite the network's parameters: the method writes its final point into
+     * {@code w} before returning.
+     */
+    double iterate(Objective f, float[] w);
+
+    /** Why the method cannot make further progress (e.g. gradient below tolerance), or null. */
+    String stopReason();
+
+    /** Objective evaluations so far (each is one forward and backward pass over the data). */
+    long evaluations();
+
+    @Override
+    default void step(float[] w, float[] grad) {
+        throw new UnsupportedOperationException(describe() + " is a full-batch method: it needs the error function, "
+                + "not one gradient (train in full-batch mode, or call iterate(objective, w))");
+    }
+}
