@@ -2,23 +2,14 @@ package org.backprop4j.train;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.backprop4j.TestData;
 
-/**
- * Locates ../shared/data (the shared data directory next to the repository) by walking up from
- * the working directory; null when absent, so tests can skip with an assumption.
- */
+/** The MONK's problems directory of ../shared/data, or null when absent (tests then skip). */
 final class SharedData {
     private SharedData() {}
 
     static Path dir() {
-        Path p = Path.of("").toAbsolutePath();
-        for (int i = 0; i < 6 && p != null; i++, p = p.getParent()) {
-            Path c = p.resolve("shared").resolve("data");
-            if (Files.isDirectory(c)) return c;
-            Path sib = p.getParent() == null ? null : p.getParent().resolve("shared").resolve("data");
-            if (sib != null && Files.isDirectory(sib)) return sib;
-        }
-        return null;
+        return TestData.dir();
     }
 
     static Path monks() {
