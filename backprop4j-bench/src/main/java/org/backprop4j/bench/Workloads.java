@@ -20,6 +20,7 @@ import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.kernel.Kernels;
 import org.backprop4j.kernel.ParallelKernels;
 import org.backprop4j.train.Optimizer;
+import org.backprop4j.train.Optimizers;
 import org.backprop4j.train.Sgd;
 import org.backprop4j.train.Trainer;
 import org.backprop4j.train.TrainingConfig;
@@ -108,7 +109,7 @@ public final class Workloads {
             }
             default -> {
                 net = Network.builder(784).layer(128, Activation.TANH).layer(10, Activation.SOFTMAX).build(Init.xavier(), seed);
-                opt = rprop();
+                opt = Optimizers.parse("irprop-");
                 cfg.fullBatch();
                 config.put("arch", "784-128-10 tanh/softmax");
                 config.put("init", "xavier-uniform");
@@ -151,18 +152,6 @@ public final class Workloads {
         rec.put("config", config);
         rec.put("host", host());
         return rec;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Supplier<Optimizer> rprop() {
-        // iRprop− (Igel & Hüsken 2000) from the optimizer package, looked up by name so this
-        // harness compiles before it exists; falls back to failing loudly.
-        try {
-            Class<?> c = Class.forName("org.backprop4j.train.Optimizers");
-            return (Supplier<Optimizer>) c.getMethod("supplier", String.class).invoke(null, "irprop-");
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("W3 needs iRprop− (org.backprop4j.train.Optimizers)", e);
-        }
     }
 
     static double round(double v, int digits) {

@@ -5,6 +5,14 @@ package org.backprop4j.kernel;
  * innermost loop walks all arrays with the same unit-stride index (C2 can vectorize those).
  */
 public final class ScalarKernels implements Kernels {
+    /** Per-thread scratch row, grown as needed: no allocation per call in steady state. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[64]});
+
+    private static float[] scratch(int size) {
+        float[][] h = SCRATCH.get();
+        if (h[0].length < size) h[0] = new float[Math.max(size, 2 * h[0].length)];
+        return h[0];
+    }
 
     @Override
     public String name() {
@@ -31,9 +39,9 @@ public final class ScalarKernels implements Kernels {
         }
         if (!transB) {
             // C[i,:] += alpha * A(i,p) * B[p,:]
-            float[] row = new float[n];
+            float[] row = scratch(n);
             for (int i = 0; i < m; i++) {
-                java.util.Arrays.fill(row, 0f);
+                java.util.Arrays.fill(row, 0, n, 0f);
                 for (int p = 0; p < k; p++) {
                     float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
                     if (aip == 0f) continue;
@@ -45,7 +53,7 @@ public final class ScalarKernels implements Kernels {
             }
         } else {
             // C[i,j] += alpha * dot(A(i,:), B[j,:])
-            float[] ai = new float[k];
+            float[] ai = scratch(k);
             for (int i = 0; i < m; i++) {
                 for (int p = 0; p < k; p++) ai[p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
                 int ci = cOff + i * ldc;
