@@ -1,0 +1,269 @@
+package org.backprop4j.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Delimited text (CSV and friends), gzip or not. Options ({@link ReadOptions}): delimiter
+ * (auto: the one of , ; tab | found on most of the first lines, else whitespace), header (auto),
+ * target column(s) by name or index (default: the last column), categorical and ignored
+ * columns, missing-value markers and policy, and a schema to encode a file like an earlier one.
+ *
+ * <p>Columns: a column is numeric when its first present value is a number (every later
+ * non-number is then an error), categorical otherwise (one-hot encoded over its distinct values,
+ * sorted). A categorical target makes a classification set; a numeric one a regression set unless
+ * {@link ReadOptions#classTarget(boolean)} asks for classes.
+ *
+ * <p>scikit-learn's CSV files start with {@code n_samples,n_features,class names...}
+ * (iris.csv, wine_data.csv, breast_cancer.csv): this is detected (first two fields integers, the
+ * data lines have n_features + 1 fields) and the class names are taken from it; the target
+ * column then holds class codes 0..k−1 and the row count must equal n_samples.
+ *
+ * <p>Quoting: double quotes, {@code ""} inside a quoted field; a quoted field cannot span lines.
+ * Blank lines are skipped.
+ */
+public final class CsvReader {
+    private CsvReader() {}
+
+    public static DataSet read(Path file) throws IOException {
+        return read(file, ReadOptions.defaults());
+    }
+
+    public static DataSet read(Path file, ReadOptions o) throws IOException {
+        String src = Sources.name(file);
+        List<String> raw = new ArrayList<>();
+        List<Long> rawLines = new ArrayList<>();
+        try (Sources.Lines in = new Sources.Lines(file)) {
+            String s;
+            while ((s = in.next()) != null) {
+                if (s.isBlank()) continue;
+                raw.add(s);
+                rawLines.add(in.lineNo());
+            }
+        }
+        if (raw.isEmpty()) throw new DataFormatException(src, 0, 0, "no data (empty file)");
+        char delim = o.delimiter != null ? o.delimiter : detectDelimiter(raw);
+        List<String[]> fields = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) fields.add(split(raw.get(i), delim, src, rawLines.get(i)));
+        raw = null;
+
+        int start = 0;
+        List<String> names = null;
+        long headerLine = 0;
+        List<String> sklearnClasses = null;
+        boolean sk = o.sklearnHeader != null ? o.sklearnHeader : isSklearnHeader(fields);
+        if (sk) {
+            String[] h = fields.get(0);
+            if (!isSklearnHeader(fields)) {
+                throw new DataFormatException(src, rawLines.get(0), 0, "expected scikit-learn's first line 'n_samples,n_features,class names...' followed by rows of n_features + 1 fields");
+            }
+            long nSamples = Long.parseLong(h[0]);
+            int nFeatures = Integer.parseInt(h[1]);
+            sklearnClasses = List.of(h).subList(2, h.length);
+            if (new HashSet<>(sklearnClasses).size() != sklearnClasses.size()) {
+                throw new DataFormatException(src, rawLines.get(0), 0, "class names on the first line are not distinct: " + sklearnClasses);
+            }
+            if (fields.size() - 1 != nSamples) {
+                throw new DataFormatException(src, rawLines.get(fields.size() - 1), 0, "the first line announces " + nSamples + " samples, the file has " + (fields.size() - 1)
+                        + " data lines (truncated or extended file?)");
+            }
+            names = new ArrayList<>();
+            for (int j = 0; j < nFeatures; j++) names.add("x" + (j + 1));
+            names.add("class");
+            start = 1;
+            headerLine = rawLines.get(0);
+            o = copyForSklearn(o);
+        } else {
+            boolean header = o.header != null ? o.header : detectHeader(fields, o.missingMarkers);
+            if (header) {
+                names = List.of(fields.get(0));
+                Set<String> seen = new HashSet<>();
+                for (int j = 0; j < names.size(); j++) {
+                    if (!seen.add(names.get(j))) throw new DataFormatException(src, rawLines.get(0), j + 1, "duplicate column name '" + names.get(j) + "' in the header");
+                }
+                start = 1;
+                headerLine = rawLines.get(0);
+            }
+        }
+        int ncol = names != null ? names.size() : fields.get(0).length;
+        if (names == null) {
+            names = new ArrayList<>();
+            for (int j = 0; j < ncol; j++) names.add("x" + (j + 1));
+        }
+        if (ncol < 2) throw new DataFormatException(src, rawLines.get(0), 0, "expected at least two columns (inputs and a target), found " + ncol
+                + (o.delimiter == null ? " (delimiter detected: " + describe(delim) + ")" : ""));
+        List<String[]> rows = fields.subList(start, fields.size());
+        long[] lines = new long[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            lines[r] = rawLines.get(start + r);
+            int n = rows.get(r).length;
+            if (n != ncol) {
+                throw new DataFormatException(src, lines[r], Math.min(n, ncol) + 1, "expected " + ncol + " fields, found " + n
+                        + (headerLine > 0 ? " (the header has " + ncol + ")" : " (the first line has " + ncol + ")"));
+            }
+        }
+        boolean namesFromFile = headerLine > 0 && sklearnClasses == null;
+        return Encoder.encode(src, headerLine, names, namesFromFile, rows, lines, null, o.missingMarkers, o, sklearnClasses);
+    }
+
+    /** sklearn files: the target is the last column unless the caller chose otherwise. */
+    private static ReadOptions copyForSklearn(ReadOptions o) {
+        if (!o.targetNames.isEmpty() || !o.targetIndices.isEmpty()) return o;
+        ReadOptions c = new ReadOptions();
+        c.classTarget = o.classTarget;
+        c.categoricalNames.addAll(o.categoricalNames);
+        c.categoricalIndices.addAll(o.categoricalIndices);
+        c.ignoreNames.addAll(o.ignoreNames);
+        c.ignoreIndices.addAll(o.ignoreIndices);
+        c.missingMarkers = o.missingMarkers;
+        c.missing = o.missing;
+        c.schema = o.schema;
+        c.targetIndices.add(-1);
+        return c;
+    }
+
+    static boolean isSklearnHeader(List<String[]> fields) {
+        if (fields.size() < 2) return false;
+        String[] h = fields.get(0);
+        if (h.length < 3 || !isCount(h[0]) || !isCount(h[1])) return false;
+        if (h[1].length() > 7) return false;
+        int nFeatures = Integer.parseInt(h[1]);
+        if (fields.get(1).length != nFeatures + 1) return false;
+        for (int j = 2; j < h.length; j++) if (h[j].isEmpty() || Numbers.isNumber(h[j])) return false;
+        return true;
+    }
+
+    private static boolean isCount(String s) {
+        if (s.isEmpty() || s.length() > 18) return false;
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        return true;
+    }
+
+    /**
+     * A first row is a header when some column holds a non-number there and only numbers below,
+     * or when every first-row field is a non-number that never appears again in its column.
+     */
+    static boolean detectHeader(List<String[]> fields, Set<String> missing) {
+        if (fields.size() < 2) return false;
+        String[] h = fields.get(0);
+        int sample = Math.min(fields.size(), 200);
+        boolean allText = true, noneRepeated = true;
+        for (int j = 0; j < h.length; j++) {
+            boolean text = !Numbers.isNumber(h[j]) && !missing.contains(h[j]);
+            if (!text) allText = false;
+            boolean belowNumeric = true, anyBelow = false;
+            for (int r = 1; r < sample; r++) {
+                String[] f = fields.get(r);
+                if (j >= f.length || missing.contains(f[j])) continue;
+                anyBelow = true;
+                if (!Numbers.isNumber(f[j])) belowNumeric = false;
+                if (f[j].equals(h[j])) noneRepeated = false;
+            }
+            if (text && anyBelow && belowNumeric) return true;
+        }
+        return allText && noneRepeated;
+    }
+
+    /** The delimiter among , ; tab | that occurs (outside quotes) on most of the first 50 lines; whitespace if none. */
+    static char detectDelimiter(List<String> lines) {
+        char[] cands = {',', ';', '\t', '|'};
+        int best = -1, bestLines = 0;
+        int n = Math.min(lines.size(), 50);
+        for (int c = 0; c < cands.length; c++) {
+            int count = 0;
+            for (int i = 0; i < n; i++) if (occursOutsideQuotes(lines.get(i), cands[c])) count++;
+            if (count > bestLines) {
+                bestLines = count;
+                best = c;
+            }
+        }
+        return best < 0 ? ReadOptions.WHITESPACE : cands[best];
+    }
+
+    private static boolean occursOutsideQuotes(String s, char c) {
+        boolean q = false;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '"') q = !q;
+            else if (ch == c && !q) return true;
+        }
+        return false;
+    }
+
+    private static String describe(char d) {
+        return switch (d) {
+            case '\t' -> "tab";
+            case ReadOptions.WHITESPACE -> "whitespace";
+            default -> "'" + d + "'";
+        };
+    }
+
+    /** Splits one line into fields (trimmed; quotes removed), or reports where the quoting is broken. */
+    static String[] split(String line, char delim, String src, long lineNo) throws DataFormatException {
+        List<String> out = new ArrayList<>();
+        boolean ws = delim == ReadOptions.WHITESPACE;
+        int n = line.length(), i = 0;
+        if (ws) {
+            while (i < n && isSpace(line.charAt(i))) i++;
+        }
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            sb.setLength(0);
+            while (i < n && line.charAt(i) != delim && isSpace(line.charAt(i))) i++;   // leading spaces
+            if (i < n && line.charAt(i) == '"') {
+                int open = i++;
+                boolean closed = false;
+                while (i < n) {
+                    char c = line.charAt(i++);
+                    if (c == '"') {
+                        if (i < n && line.charAt(i) == '"') {
+                            sb.append('"');
+                            i++;
+                        } else {
+                            closed = true;
+                            break;
+                        }
+                    } else {
+                        sb.append(c);
+                    }
+                }
+                if (!closed) throw new DataFormatException(src, lineNo, out.size() + 1, "unterminated quoted field (opened at character " + (open + 1) + ")");
+                while (i < n && line.charAt(i) != delim && isSpace(line.charAt(i))) i++;
+                if (i < n && line.charAt(i) != delim && !(ws && isSpace(line.charAt(i)))) {
+                    throw new DataFormatException(src, lineNo, out.size() + 1, "unexpected '" + line.charAt(i) + "' after a closing quote (expected a delimiter)");
+                }
+                out.add(sb.toString());
+            } else {
+                int s = i;
+                if (ws) {
+                    while (i < n && !isSpace(line.charAt(i))) {
+                        if (line.charAt(i) == '"') throw new DataFormatException(src, lineNo, out.size() + 1, "a quote inside an unquoted field");
+                        i++;
+                    }
+                } else {
+                    while (i < n && line.charAt(i) != delim) {
+                        if (line.charAt(i) == '"') throw new DataFormatException(src, lineNo, out.size() + 1, "a quote inside an unquoted field");
+                        i++;
+                    }
+                }
+                out.add(line.substring(s, i).strip());
+            }
+            if (ws) {
+                while (i < n && isSpace(line.charAt(i))) i++;
+                if (i >= n) break;
+            } else {
+                if (i >= n) break;
+                i++;   // the delimiter
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t';
+    }
+}
