@@ -34,6 +34,51 @@ public final class CsvReader {
     }
 
     public static DataSet read(Path file, ReadOptions o) throws IOException {
+        Parsed p = parse(file, o);
+        return Encoder.encode(p.src, p.headerLine, p.names, p.namesFromFile, p.rows, p.lines, null, p.o.missingMarkers, p.o, p.sklearnClasses);
+    }
+
+    /**
+     * Inputs and targets in two files with the same rows (scikit-learn's diabetes_data_raw.csv.gz
+     * and diabetes_target.csv.gz): every column of {@code inputs} is an input, every column of
+     * {@code targets} a target (numeric: regression, unless classTarget(true)). Row counts must
+     * agree. Target options (target, targetIndex) are ignored.
+     */
+    public static DataSet read(Path inputs, Path targets, ReadOptions o) throws IOException {
+        Parsed a = parse(inputs, o);
+        Parsed b = parse(targets, o);
+        if (a.rows.size() != b.rows.size()) {
+            throw new DataFormatException(b.src, b.rows.isEmpty() ? 0 : b.lines[b.lines.length - 1], 0, "dimension mismatch: " + b.rows.size()
+                    + " target rows, but " + a.src + " has " + a.rows.size() + " rows");
+        }
+        boolean regression = !Boolean.TRUE.equals(o.classTarget) && (o.schema == null || !o.schema.isClassification());
+        for (int r = 0; r < b.rows.size(); r++) {   // check the target file's cells here, so errors name that file
+            String[] f = b.rows.get(r);
+            for (int j = 0; j < f.length; j++) {
+                if (o.missingMarkers.contains(f[j])) throw new DataFormatException(b.src, b.lines[r], j + 1, "missing target value (a target cannot be imputed)");
+                if (regression) Numbers.parse(f[j], b.src, b.lines[r], j + 1);
+            }
+        }
+        int na = a.names.size(), nb = b.names.size();
+        List<String> names = new ArrayList<>(a.names);
+        for (String n : b.names) names.add(names.contains(n) ? "target_" + n : n);
+        List<String[]> rows = new ArrayList<>(a.rows.size());
+        for (int r = 0; r < a.rows.size(); r++) {
+            String[] f = java.util.Arrays.copyOf(a.rows.get(r), na + nb);
+            System.arraycopy(b.rows.get(r), 0, f, na, nb);
+            rows.add(f);
+        }
+        ReadOptions m = copy(a.o);
+        m.targetNames.clear();
+        m.targetIndices.clear();
+        for (int j = 0; j < nb; j++) m.targetIndices.add(na + j);
+        return Encoder.encode(a.src, a.headerLine, names, a.namesFromFile && b.namesFromFile, rows, a.lines, null, m.missingMarkers, m, null);
+    }
+
+    private record Parsed(String src, long headerLine, List<String> names, boolean namesFromFile, List<String[]> rows, long[] lines,
+                          List<String> sklearnClasses, ReadOptions o) {}
+
+    private static Parsed parse(Path file, ReadOptions o) throws IOException {
         String src = Sources.name(file);
         List<String> raw = new ArrayList<>();
         List<Long> rawLines = new ArrayList<>();
@@ -94,7 +139,7 @@ public final class CsvReader {
             names = new ArrayList<>();
             for (int j = 0; j < ncol; j++) names.add("x" + (j + 1));
         }
-        if (ncol < 2) throw new DataFormatException(src, rawLines.get(0), 0, "expected at least two columns (inputs and a target), found " + ncol
+        if (ncol < 1) throw new DataFormatException(src, rawLines.get(0), 0, "expected at least two columns (inputs and a target), found " + ncol
                 + (o.delimiter == null ? " (delimiter detected: " + describe(delim) + ")" : ""));
         List<String[]> rows = fields.subList(start, fields.size());
         long[] lines = new long[rows.size()];
@@ -107,13 +152,25 @@ public final class CsvReader {
             }
         }
         boolean namesFromFile = headerLine > 0 && sklearnClasses == null;
-        return Encoder.encode(src, headerLine, names, namesFromFile, rows, lines, null, o.missingMarkers, o, sklearnClasses);
+        return new Parsed(src, headerLine, names, namesFromFile, rows, lines, sklearnClasses, o);
     }
 
     /** sklearn files: the target is the last column unless the caller chose otherwise. */
     private static ReadOptions copyForSklearn(ReadOptions o) {
         if (!o.targetNames.isEmpty() || !o.targetIndices.isEmpty()) return o;
+        ReadOptions c = copy(o);
+        c.targetIndices.add(-1);
+        return c;
+    }
+
+    private static ReadOptions copy(ReadOptions o) {
         ReadOptions c = new ReadOptions();
+        c.delimiter = o.delimiter;
+        c.header = o.header;
+        c.sklearnHeader = o.sklearnHeader;
+        c.targetNames.addAll(o.targetNames);
+        c.targetIndices.addAll(o.targetIndices);
+        c.features = o.features;
         c.classTarget = o.classTarget;
         c.categoricalNames.addAll(o.categoricalNames);
         c.categoricalIndices.addAll(o.categoricalIndices);
@@ -122,7 +179,6 @@ public final class CsvReader {
         c.missingMarkers = o.missingMarkers;
         c.missing = o.missing;
         c.schema = o.schema;
-        c.targetIndices.add(-1);
         return c;
     }
 
