@@ -204,8 +204,11 @@ public final class CsvReader {
      * or when every first-row field is a non-number that never appears again in its column.
      */
     static boolean detectHeader(List<String[]> fields, Set<String> missing) {
-        if (fields.size() < 2) return false;
         String[] h = fields.get(0);
+        if (fields.size() < 2) {   // a lone line of names is a header (of an empty table)
+            for (String f : h) if (Numbers.isNumber(f) || missing.contains(f)) return false;
+            return true;
+        }
         int sample = Math.min(fields.size(), 200);
         boolean allText = true, noneRepeated = true;
         for (int j = 0; j < h.length; j++) {

@@ -135,6 +135,7 @@ public final class IdxReader {
 
     private static byte[] readFully(InputStream in, int n, String src, long[] pos, String what) throws IOException {
         byte[] b = in.readNBytes(n);
+        if (b.length < n && Sources.failure(in) != null) throw withOffset(Sources.failure(in), src, pos[0] + b.length);
         if (b.length < n) {
             throw new DataFormatException(src, 0, 0, "file ends at byte offset " + (pos[0] + b.length) + " inside " + what + (pos[0] + b.length == 0 ? " (empty file)" : " (truncated)"));
         }
@@ -155,6 +156,8 @@ public final class IdxReader {
                 throw withOffset(e, src, pos[0] + have);
             }
             if (r < 0) {
+                IOException failed = Sources.failure(in);
+                if (failed != null) throw withOffset(failed, src, pos[0] + have);
                 throw new DataFormatException(src, 0, 0, "truncated: the header announces " + n + " data bytes, the file ends after " + have
                         + " (byte offset " + (pos[0] + have) + ")");
             }

@@ -49,11 +49,62 @@ public final class Sources {
         raw.reset();
         if (!gz) return raw;
         try {
-            return new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
+            return new Guarded(new GZIPInputStream(raw, 1 << 16));
         } catch (IOException e) {
             raw.close();
             throw convert(e, name(file), 0, 0);
         }
+    }
+
+    /**
+     * A decompressing stream whose failure (truncated or corrupt gzip) is turned into an end of
+     * stream after every byte that could be decompressed, and remembered: readers then report the
+     * line (or byte offset) where the data stops, and ask {@link #error()} why it stopped.
+     */
+    static final class Guarded extends java.io.FilterInputStream {
+        private IOException error;
+
+        Guarded(InputStream gz) {
+            super(null);
+            // the catching layer sits under the buffer, so no decompressed byte is lost with the exception
+            this.in = new BufferedInputStream(new java.io.FilterInputStream(gz) {
+                @Override
+                public int read() throws IOException {
+                    if (error != null) return -1;
+                    try {
+                        return super.read();
+                    } catch (IOException e) {
+                        error = e;
+                        return -1;
+                    }
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (error != null) return -1;
+                    try {
+                        return in.read(b, off, len);
+                    } catch (IOException e) {
+                        error = e;
+                        return -1;
+                    }
+                }
+
+                @Override
+                public int available() throws IOException {
+                    return error != null ? 0 : super.available();
+                }
+            }, 1 << 16);
+        }
+
+        IOException error() {
+            return error;
+        }
+    }
+
+    /** The decompression failure that ended {@code in} early, or null (also for plain files). */
+    static IOException failure(InputStream in) {
+        return in instanceof Guarded g ? g.error() : null;
     }
 
     /**
@@ -73,11 +124,14 @@ public final class Sources {
         return d;
     }
 
-    /** A UTF-8 reader that reports malformed input instead of replacing it. */
+    /**
+     * A UTF-8 reader that replaces malformed input by U+FFFD, which {@link Lines} then reports with
+     * its line and column (a decoder exception would lose the position).
+     */
     static Reader utf8(InputStream in) {
         return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT));
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE));
     }
 
     /**
@@ -87,6 +141,7 @@ public final class Sources {
      */
     static final class Lines implements AutoCloseable {
         private final Reader r;
+        private final InputStream in;
         final String source;
         private long lineNo;
         private final char[] buf = new char[1 << 16];
@@ -95,7 +150,8 @@ public final class Sources {
 
         Lines(Path file) throws IOException {
             this.source = name(file);
-            this.r = utf8(open(file));
+            this.in = open(file);
+            this.r = utf8(in);
         }
 
         /** Number of the line last returned by {@link #next()}. */
@@ -113,6 +169,8 @@ public final class Sources {
                         pos = 0;
                         if (lim <= 0) {
                             lim = 0;
+                            IOException failed = failure(in);
+                            if (failed != null) throw convert(failed, source, lineNo + 1, 0);
                             if (sb == null) return null;
                             return finish(sb);
                         }
@@ -142,13 +200,16 @@ public final class Sources {
             }
         }
 
-        private String finish(StringBuilder sb) {
+        private String finish(StringBuilder sb) throws DataFormatException {
             lineNo++;
             if (first) {
                 first = false;
                 if (sb.length() > 0 && sb.charAt(0) == '\uFEFF') sb.deleteCharAt(0);
             }
-            return sb.toString();
+            String s = sb.toString();
+            int bad = s.indexOf('\uFFFD');
+            if (bad >= 0) throw new DataFormatException(source, lineNo, 0, "not valid UTF-8 text (character " + (bad + 1) + " of the line)");
+            return s;
         }
 
         @Override
