@@ -227,30 +227,43 @@ public final class CsvReader {
         return allText && noneRepeated;
     }
 
-    /** The delimiter among , ; tab | that occurs (outside quotes) on most of the first 50 lines; whitespace if none. */
+    /**
+     * The delimiter among , ; tab | that occurs (outside quotes) on every one of the first 50
+     * non-blank lines; if several do, the one giving the same field count on every line after the
+     * first (then the earlier in that list); whitespace if none.
+     */
     static char detectDelimiter(List<String> lines) {
         char[] cands = {',', ';', '\t', '|'};
-        int best = -1, bestLines = 0;
         int n = Math.min(lines.size(), 50);
-        for (int c = 0; c < cands.length; c++) {
-            int count = 0;
-            for (int i = 0; i < n; i++) if (occursOutsideQuotes(lines.get(i), cands[c])) count++;
-            if (count > bestLines) {
-                bestLines = count;
-                best = c;
+        char fallback = 0;
+        for (char c : cands) {
+            boolean everywhere = true;
+            int count = -1;
+            boolean constant = true;
+            for (int i = 0; i < n && everywhere; i++) {
+                int k = countOutsideQuotes(lines.get(i), c);
+                if (k == 0) everywhere = false;
+                if (i >= 1) {
+                    if (count >= 0 && k != count) constant = false;
+                    count = k;
+                }
             }
+            if (!everywhere) continue;
+            if (constant) return c;
+            if (fallback == 0) fallback = c;
         }
-        return best < 0 ? ReadOptions.WHITESPACE : cands[best];
+        return fallback != 0 ? fallback : ReadOptions.WHITESPACE;
     }
 
-    private static boolean occursOutsideQuotes(String s, char c) {
+    private static int countOutsideQuotes(String s, char c) {
         boolean q = false;
+        int k = 0;
         for (int i = 0; i < s.length(); i++) {
             char ch = s.charAt(i);
             if (ch == '"') q = !q;
-            else if (ch == c && !q) return true;
+            else if (ch == c && !q) k++;
         }
-        return false;
+        return k;
     }
 
     private static String describe(char d) {
