@@ -31,8 +31,7 @@ public final class ArffReader {
         String src = Sources.name(file);
         List<String> names = new ArrayList<>();
         List<Attribute> attrs = new ArrayList<>();
-        List<String[]> rows = new ArrayList<>();
-        List<Long> lineNos = new ArrayList<>();
+        Encoder enc = null;
         boolean relation = false, data = false;
         long dataLine = 0;
         try (Sources.Lines in = new Sources.Lines(file)) {
@@ -54,8 +53,10 @@ public final class ArffReader {
                         attrs.add(a);
                     } else if (low.startsWith("@data")) {
                         if (attrs.isEmpty()) throw new DataFormatException(src, no, 1, "@data before any @attribute");
+                        if (attrs.size() < 2) throw new DataFormatException(src, no, 0, "expected at least two attributes (inputs and a class)");
                         data = true;
                         dataLine = no;
+                        enc = new Encoder(src, 0, names, true, attrs.toArray(new Attribute[0]), MISSING, o, null);
                     } else {
                         throw new DataFormatException(src, no, 1, "expected @relation, @attribute or @data, found \"" + Numbers.clip(t) + "\"");
                     }
@@ -65,17 +66,14 @@ public final class ArffReader {
                     if (f.length != attrs.size()) {
                         throw new DataFormatException(src, no, Math.min(f.length, attrs.size()) + 1, "expected " + attrs.size() + " values (one per @attribute), found " + f.length);
                     }
-                    rows.add(f);
-                    lineNos.add(no);
+                    enc.add(f, no);
                 }
             }
         }
         if (!relation) throw new DataFormatException(src, 0, 0, "no @relation line (empty file or not ARFF)");
         if (!data) throw new DataFormatException(src, 0, 0, "no @data section");
-        if (rows.isEmpty()) throw new DataFormatException(src, dataLine, 0, "no data rows after @data");
-        if (attrs.size() < 2) throw new DataFormatException(src, dataLine, 0, "expected at least two attributes (inputs and a class)");
-        long[] lines = lineNos.stream().mapToLong(Long::longValue).toArray();
-        return Encoder.encode(src, 0, names, true, rows, lines, attrs.toArray(new Attribute[0]), MISSING, o, null);
+        if (enc.rows() == 0) throw new DataFormatException(src, dataLine, 0, "no data rows after @data");
+        return enc.finish();
     }
 
     /** Parses "name type" after @attribute. */

@@ -34,8 +34,13 @@ public final class CsvReader {
     }
 
     public static DataSet read(Path file, ReadOptions o) throws IOException {
-        Parsed p = parse(file, o);
-        return Encoder.encode(p.src, p.headerLine, p.names, p.namesFromFile, p.rows, p.lines, null, p.o.missingMarkers, p.o, p.sklearnClasses);
+        try (Rows in = new Rows(file, o)) {
+            Encoder enc = new Encoder(in.src, in.headerLine, in.names, in.namesFromFile, null, in.o.missingMarkers, in.o, in.sklearnClasses);
+            String[] f;
+            while ((f = in.next()) != null) enc.add(f, in.line());
+            in.checkCount(enc.rows(), enc.lastLine());
+            return enc.finish();
+        }
     }
 
     /**
@@ -45,114 +50,159 @@ public final class CsvReader {
      * agree. Target options (target, targetIndex) are ignored.
      */
     public static DataSet read(Path inputs, Path targets, ReadOptions o) throws IOException {
-        Parsed a = parse(inputs, o);
-        Parsed b = parse(targets, o);
-        if (a.rows.size() != b.rows.size()) {
-            throw new DataFormatException(b.src, b.rows.isEmpty() ? 0 : b.lines[b.lines.length - 1], 0, "dimension mismatch: " + b.rows.size()
-                    + " target rows, but " + a.src + " has " + a.rows.size() + " rows");
-        }
-        boolean regression = !Boolean.TRUE.equals(o.classTarget) && (o.schema == null || !o.schema.isClassification());
-        for (int r = 0; r < b.rows.size(); r++) {   // check the target file's cells here, so errors name that file
-            String[] f = b.rows.get(r);
-            for (int j = 0; j < f.length; j++) {
-                if (o.missingMarkers.contains(f[j])) throw new DataFormatException(b.src, b.lines[r], j + 1, "missing target value (a target cannot be imputed)");
-                if (regression) Numbers.parse(f[j], b.src, b.lines[r], j + 1);
+        try (Rows a = new Rows(inputs, o); Rows b = new Rows(targets, o)) {
+            int na = a.names.size(), nb = b.names.size();
+            List<String> names = new ArrayList<>(a.names);
+            for (String n : b.names) names.add(names.contains(n) ? "target_" + n : n);
+            ReadOptions m = copy(a.o);
+            m.targetNames.clear();
+            m.targetIndices.clear();
+            for (int j = 0; j < nb; j++) m.targetIndices.add(na + j);
+            boolean regression = !Boolean.TRUE.equals(o.classTarget) && (o.schema == null || !o.schema.isClassification());
+            Encoder enc = new Encoder(a.src, a.headerLine, names, a.namesFromFile && b.namesFromFile, null, m.missingMarkers, m, null);
+            String[] row = new String[na + nb];
+            while (true) {
+                String[] fa = a.next(), fb = b.next();
+                if (fa == null || fb == null) {
+                    if (fa != null || fb != null) {
+                        long nA = enc.rows() + (fa != null ? 1 : 0), nB = enc.rows() + (fb != null ? 1 : 0);
+                        throw new DataFormatException(b.src, fb != null ? b.line() : b.lastLine, 0, "dimension mismatch: " + (fb != null ? "more than " + enc.rows() : nB)
+                                + " target rows, but " + a.src + " has " + (fa != null ? "more than " + enc.rows() : nA) + " rows");
+                    }
+                    break;
+                }
+                for (int j = 0; j < nb; j++) {   // check the target file's cells here, so errors name that file
+                    if (m.missingMarkers.contains(fb[j])) throw new DataFormatException(b.src, b.line(), j + 1, "missing target value (a target cannot be imputed)");
+                    if (regression) Numbers.parse(fb[j], b.src, b.line(), j + 1);
+                }
+                System.arraycopy(fa, 0, row, 0, na);
+                System.arraycopy(fb, 0, row, na, nb);
+                enc.add(row, a.line());
             }
+            a.checkCount(enc.rows(), enc.lastLine());
+            return enc.finish();
         }
-        int na = a.names.size(), nb = b.names.size();
-        List<String> names = new ArrayList<>(a.names);
-        for (String n : b.names) names.add(names.contains(n) ? "target_" + n : n);
-        List<String[]> rows = new ArrayList<>(a.rows.size());
-        for (int r = 0; r < a.rows.size(); r++) {
-            String[] f = java.util.Arrays.copyOf(a.rows.get(r), na + nb);
-            System.arraycopy(b.rows.get(r), 0, f, na, nb);
-            rows.add(f);
-        }
-        ReadOptions m = copy(a.o);
-        m.targetNames.clear();
-        m.targetIndices.clear();
-        for (int j = 0; j < nb; j++) m.targetIndices.add(na + j);
-        return Encoder.encode(a.src, a.headerLine, names, a.namesFromFile && b.namesFromFile, rows, a.lines, null, m.missingMarkers, m, null);
     }
 
-    private record Parsed(String src, long headerLine, List<String> names, boolean namesFromFile, List<String[]> rows, long[] lines,
-                          List<String> sklearnClasses, ReadOptions o) {}
+    /**
+     * The data rows of a delimited file, after sniffing its first lines (delimiter, header,
+     * scikit-learn's first line); every row is checked to have the expected number of fields.
+     */
+    private static final class Rows implements AutoCloseable {
+        private static final int SNIFF = 200;
+        final String src;
+        final Sources.Lines in;
+        ReadOptions o;
+        final char delim;
+        long headerLine;
+        List<String> names;
+        boolean namesFromFile;
+        List<String> sklearnClasses;
+        long nSamples = -1;
+        final int ncol;
+        private final List<String[]> head = new ArrayList<>();
+        private final List<Long> headLines = new ArrayList<>();
+        private int headPos;
+        private long line;
+        long lastLine;
 
-    private static Parsed parse(Path file, ReadOptions o) throws IOException {
-        String src = Sources.name(file);
-        List<String> raw = new ArrayList<>();
-        List<Long> rawLines = new ArrayList<>();
-        try (Sources.Lines in = new Sources.Lines(file)) {
-            String s;
-            while ((s = in.next()) != null) {
-                if (s.isBlank()) continue;
-                raw.add(s);
-                rawLines.add(in.lineNo());
-            }
-        }
-        if (raw.isEmpty()) throw new DataFormatException(src, 0, 0, "no data (empty file)");
-        char delim = o.delimiter != null ? o.delimiter : detectDelimiter(raw);
-        List<String[]> fields = new ArrayList<>(raw.size());
-        for (int i = 0; i < raw.size(); i++) fields.add(split(raw.get(i), delim, src, rawLines.get(i)));
-        raw = null;
-
-        int start = 0;
-        List<String> names = null;
-        long headerLine = 0;
-        List<String> sklearnClasses = null;
-        boolean sk = o.sklearnHeader != null ? o.sklearnHeader : isSklearnHeader(fields);
-        if (sk) {
-            String[] h = fields.get(0);
-            if (!isSklearnHeader(fields)) {
-                throw new DataFormatException(src, rawLines.get(0), 0, "expected scikit-learn's first line 'n_samples,n_features,class names...' followed by rows of n_features + 1 fields");
-            }
-            long nSamples = Long.parseLong(h[0]);
-            int nFeatures = Integer.parseInt(h[1]);
-            sklearnClasses = List.of(h).subList(2, h.length);
-            if (new HashSet<>(sklearnClasses).size() != sklearnClasses.size()) {
-                throw new DataFormatException(src, rawLines.get(0), 0, "class names on the first line are not distinct: " + sklearnClasses);
-            }
-            if (fields.size() - 1 != nSamples) {
-                throw new DataFormatException(src, rawLines.get(fields.size() - 1), 0, "the first line announces " + nSamples + " samples, the file has " + (fields.size() - 1)
-                        + " data lines (truncated or extended file?)");
-            }
-            names = new ArrayList<>();
-            for (int j = 0; j < nFeatures; j++) names.add("x" + (j + 1));
-            names.add("class");
-            start = 1;
-            headerLine = rawLines.get(0);
-            o = copyForSklearn(o);
-        } else {
-            boolean header = o.header != null ? o.header : detectHeader(fields, o.missingMarkers);
-            if (header) {
-                names = List.of(fields.get(0));
-                Set<String> seen = new HashSet<>();
-                for (int j = 0; j < names.size(); j++) {
-                    if (!seen.add(names.get(j))) throw new DataFormatException(src, rawLines.get(0), j + 1, "duplicate column name '" + names.get(j) + "' in the header");
+        Rows(Path file, ReadOptions opts) throws IOException {
+            this.src = Sources.name(file);
+            this.o = opts;
+            this.in = new Sources.Lines(file);
+            try {
+                List<String> raw = new ArrayList<>();
+                String s;
+                while (raw.size() < SNIFF && (s = in.next()) != null) {
+                    if (s.isBlank()) continue;
+                    raw.add(s);
+                    headLines.add(in.lineNo());
                 }
-                start = 1;
-                headerLine = rawLines.get(0);
+                if (raw.isEmpty()) throw new DataFormatException(src, 0, 0, "no data (empty file)");
+                delim = o.delimiter != null ? o.delimiter : detectDelimiter(raw);
+                for (int i = 0; i < raw.size(); i++) head.add(split(raw.get(i), delim, src, headLines.get(i)));
+                boolean sk = o.sklearnHeader != null ? o.sklearnHeader : isSklearnHeader(head);
+                if (sk) {
+                    String[] h = head.get(0);
+                    if (!isSklearnHeader(head)) {
+                        throw new DataFormatException(src, headLines.get(0), 0, "expected scikit-learn's first line 'n_samples,n_features,class names...' followed by rows of n_features + 1 fields");
+                    }
+                    nSamples = Long.parseLong(h[0]);
+                    int nFeatures = Integer.parseInt(h[1]);
+                    sklearnClasses = List.of(h).subList(2, h.length);
+                    if (new HashSet<>(sklearnClasses).size() != sklearnClasses.size()) {
+                        throw new DataFormatException(src, headLines.get(0), 0, "class names on the first line are not distinct: " + sklearnClasses);
+                    }
+                    names = new ArrayList<>();
+                    for (int j = 0; j < nFeatures; j++) names.add("x" + (j + 1));
+                    names.add("class");
+                    headPos = 1;
+                    headerLine = headLines.get(0);
+                    o = copyForSklearn(o);
+                } else {
+                    boolean header = o.header != null ? o.header : detectHeader(head, o.missingMarkers);
+                    if (header) {
+                        names = List.of(head.get(0));
+                        Set<String> seen = new HashSet<>();
+                        for (int j = 0; j < names.size(); j++) {
+                            if (!seen.add(names.get(j))) throw new DataFormatException(src, headLines.get(0), j + 1, "duplicate column name '" + names.get(j) + "' in the header");
+                        }
+                        headPos = 1;
+                        headerLine = headLines.get(0);
+                        namesFromFile = true;
+                    }
+                }
+                ncol = names != null ? names.size() : head.get(0).length;
+                if (names == null) {
+                    names = new ArrayList<>();
+                    for (int j = 0; j < ncol; j++) names.add("x" + (j + 1));
+                }
+            } catch (IOException | RuntimeException e) {
+                in.close();
+                throw e;
             }
         }
-        int ncol = names != null ? names.size() : fields.get(0).length;
-        if (names == null) {
-            names = new ArrayList<>();
-            for (int j = 0; j < ncol; j++) names.add("x" + (j + 1));
-        }
-        if (ncol < 1) throw new DataFormatException(src, rawLines.get(0), 0, "expected at least two columns (inputs and a target), found " + ncol
-                + (o.delimiter == null ? " (delimiter detected: " + describe(delim) + ")" : ""));
-        List<String[]> rows = fields.subList(start, fields.size());
-        long[] lines = new long[rows.size()];
-        for (int r = 0; r < rows.size(); r++) {
-            lines[r] = rawLines.get(start + r);
-            int n = rows.get(r).length;
-            if (n != ncol) {
-                throw new DataFormatException(src, lines[r], Math.min(n, ncol) + 1, "expected " + ncol + " fields, found " + n
+
+        /** The next data row, or null at the end. */
+        String[] next() throws DataFormatException {
+            String[] f;
+            if (headPos < head.size()) {
+                line = headLines.get(headPos);
+                f = head.get(headPos);
+                head.set(headPos++, null);
+            } else {
+                String s;
+                do {
+                    s = in.next();
+                    if (s == null) return null;
+                } while (s.isBlank());
+                line = in.lineNo();
+                f = split(s, delim, src, line);
+            }
+            if (f.length != ncol) {
+                throw new DataFormatException(src, line, Math.min(f.length, ncol) + 1, "expected " + ncol + " fields, found " + f.length
                         + (headerLine > 0 ? " (the header has " + ncol + ")" : " (the first line has " + ncol + ")"));
             }
+            lastLine = line;
+            return f;
         }
-        boolean namesFromFile = headerLine > 0 && sklearnClasses == null;
-        return new Parsed(src, headerLine, names, namesFromFile, rows, lines, sklearnClasses, o);
+
+        long line() {
+            return line;
+        }
+
+        /** scikit-learn files: the data line count must equal n_samples. */
+        void checkCount(long rows, long last) throws DataFormatException {
+            if (nSamples >= 0 && rows != nSamples) {
+                throw new DataFormatException(src, last, 0, "the first line announces " + nSamples + " samples, the file has " + rows
+                        + " data lines (truncated or extended file?)");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /** sklearn files: the target is the last column unless the caller chose otherwise. */

@@ -90,7 +90,7 @@ class BadInputTest {
     void csvEmpty() throws IOException {
         expect(CSV, write("e.csv", ""), 0, 0, "empty file");
         expect(CSV, write("blank.csv", "\n  \n\n"), 0, 0, "empty file");
-        expect(CSV, write("h.csv", "a,b,c\n"), 0, 0, "no data rows");
+        expect(CSV, write("h.csv", "a,b,c\n"), 1, 0, "no data rows after the header");
     }
 
     @Test
@@ -172,7 +172,10 @@ class BadInputTest {
         Path x = write("x.csv", "1 2\n3 4\n5 6\n");
         Path y = write("y.csv", "1\n2\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(x, y, ReadOptions.defaults()));
-        assertTrue(e.getMessage().startsWith("y.csv:2: dimension mismatch: 2 target rows, but x.csv has 3 rows"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("y.csv:2: dimension mismatch: 2 target rows, but x.csv has more than 2 rows"), e.getMessage());
+        Path y3 = write("y3.csv", "1\n2\n3\n4\n");
+        e = assertThrows(DataFormatException.class, () -> CsvReader.read(x, y3, ReadOptions.defaults()));
+        assertTrue(e.getMessage().startsWith("y3.csv:4: dimension mismatch: more than 3 target rows, but x.csv has 3 rows"), e.getMessage());
         Path y2 = write("y2.csv", "1\nabc\n3\n");
         e = assertThrows(DataFormatException.class, () -> CsvReader.read(x, y2, ReadOptions.defaults()));
         assertTrue(e.getMessage().startsWith("y2.csv:2:1: expected a number"), e.getMessage());
