@@ -19,8 +19,17 @@ public final class DataSet {
     private final int outputs;
     private final List<String> classNames;   // null for regression
     private final List<String> inputNames;   // never null
+    private final Schema schema;             // null when the raw attributes are unknown
 
     public DataSet(float[] x, float[] d, int inputs, int outputs, List<String> classNames, List<String> inputNames) {
+        this(x, d, inputs, outputs, classNames, inputNames, null);
+    }
+
+    /**
+     * @param schema the raw attributes behind the columns (nominal inputs one-hot), or null; when
+     *               given it must agree with the column counts and class names
+     */
+    public DataSet(float[] x, float[] d, int inputs, int outputs, List<String> classNames, List<String> inputNames, Schema schema) {
         if (inputs <= 0 || outputs <= 0) throw new IllegalArgumentException("inputs and outputs must be positive");
         if (x.length % inputs != 0) throw new IllegalArgumentException("x length " + x.length + " is not a multiple of " + inputs);
         this.size = x.length / inputs;
@@ -40,6 +49,14 @@ public final class DataSet {
             if (inputNames.size() != inputs) throw new IllegalArgumentException("need " + inputs + " input names");
             this.inputNames = List.copyOf(inputNames);
         }
+        if (schema != null) {
+            if (schema.encodedInputs() != inputs || schema.encodedOutputs() != outputs) {
+                throw new IllegalArgumentException("schema describes " + schema.encodedInputs() + " inputs and " + schema.encodedOutputs()
+                        + " outputs, the data has " + inputs + " and " + outputs);
+            }
+            if (!Objects.equals(schema.classNames(), this.classNames)) throw new IllegalArgumentException("schema class names differ from the data set's");
+        }
+        this.schema = schema;
     }
 
     public DataSet(float[] x, float[] d, int inputs, int outputs) {
@@ -67,6 +84,19 @@ public final class DataSet {
     public List<String> classNames() { return classNames; }
     public List<String> inputNames() { return inputNames; }
     public boolean isClassification() { return classNames != null; }
+    /** The raw attributes behind the columns (from a reader), or null if unknown. */
+    public Schema schema() { return schema; }
+
+    /** The same data with a schema attached (checked against the column counts). */
+    public DataSet withSchema(Schema s) {
+        return new DataSet(x, d, inputs, outputs, classNames, inputNames, s);
+    }
+
+    /** True if any input is NaN (a missing value kept by a reader's KEEP policy, see docs/DATA.md). */
+    public boolean hasMissing() {
+        for (float v : x) if (Float.isNaN(v)) return true;
+        return false;
+    }
 
     /** The class index of pattern p: argmax of its one-hot row, or the 0/1 value of a single column. */
     public int label(int p) {
@@ -86,7 +116,7 @@ public final class DataSet {
             System.arraycopy(x, p * inputs, nx, r * inputs, inputs);
             System.arraycopy(d, p * outputs, nd, r * outputs, outputs);
         }
-        return new DataSet(nx, nd, inputs, outputs, classNames, inputNames);
+        return new DataSet(nx, nd, inputs, outputs, classNames, inputNames, schema);
     }
 
     /** Patterns from (inclusive) to (exclusive). */

@@ -1,9 +1,6 @@
 package org.backprop4j.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,20 +19,24 @@ public final class MonkFormat {
 
     private MonkFormat() {}
 
-    /** Reads a MONK file (UCI layout). */
+    /**
+     * Reads a MONK file (UCI layout, gzip or not): 7 fields (class a1..a6) or 8 (plus the Id).
+     * Any malformed line gives a DataFormatException naming file, line and field.
+     */
     public static DataSet read(Path file) throws IOException {
-        String name = file.getFileName().toString();
+        String name = Sources.name(file);
         List<int[]> rows = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Sources.Lines r = new Sources.Lines(file)) {
             String line;
-            long no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
+            while ((line = r.next()) != null) {
+                long no = r.lineNo();
                 String t = line.strip();
                 if (t.isEmpty()) continue;
                 String[] f = t.split("\\s+");
-                if (f.length < 7) throw new DataFormatException(name, no, 0, "expected 'class a1 a2 a3 a4 a5 a6 [Id]', found " + f.length + " fields");
+                if (f.length < 7 || f.length > 8) {
+                    throw new DataFormatException(name, no, Math.min(f.length, 8) + 1, "expected 'class a1 a2 a3 a4 a5 a6 [Id]' (7 or 8 fields), found " + f.length + " fields");
+                }
                 int cls = parseInt(f[0], name, no, 1);
                 if (cls != 0 && cls != 1) throw new DataFormatException(name, no, 1, "class must be 0 or 1, found " + f[0]);
                 int[] a = new int[6];
@@ -74,6 +75,7 @@ public final class MonkFormat {
 
     private static int parseInt(String s, String name, long line, int col) throws DataFormatException {
         try {
+            if (!s.matches("[+-]?[0-9]{1,9}")) throw new NumberFormatException(s);
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
             throw new DataFormatException(name, line, col, "expected an integer, found \"" + s + "\"");

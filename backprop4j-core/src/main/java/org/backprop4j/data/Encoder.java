@@ -1,0 +1,379 @@
+package org.backprop4j.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns text rows (CSV, ARFF), streamed one at a time, into a {@link DataSet}: chooses target and
+ * input columns, decides or checks each column's attribute, one-hot encodes nominal inputs and
+ * class targets, and reports every bad cell with file, line and column as soon as it is read.
+ * Rows are kept compactly (one float per used cell: the number, or the nominal value's id; NaN for
+ * a missing value) until {@link #finish()} knows every column's values.
+ */
+final class Encoder {
+
+    private enum Kind { UNDECIDED, NUMERIC, FIXED, GROW, NUMBER_CLASSES }
+
+    /** How tokens of a FIXED nominal column map to value indices. */
+    private enum Lookup { BY_NAME, BY_CODE }
+
+    private static final int MAX_CATEGORIES = 1 << 20;     // ids are stored exactly in a float up to 2^24
+    private static final int MAX_NUMBER_CLASSES = 10_000;
+
+    private static final class Col {
+        final int file;            // 0-based index in the row
+        final String name;
+        final boolean target;
+        Kind kind = Kind.UNDECIDED;
+        Attribute attr;            // FIXED: known now; others: set in finish()
+        Lookup lookup = Lookup.BY_NAME;
+        Map<String, Integer> byName;
+        List<String> grown;        // GROW: values in order of first appearance
+        Map<Double, Integer> byNumber;
+        List<Double> grownNumbers; // NUMBER_CLASSES
+        int[] remap;               // id -> index in the final (sorted) value list
+
+        Col(int file, String name, boolean target) {
+            this.file = file;
+            this.name = name;
+            this.target = target;
+        }
+    }
+
+    private final String src;
+    private final long headerLine;
+    private final Set<String> missingMarks;
+    private final ReadOptions o;
+    private final Col[] cols;      // inputs, then targets
+    private final int nIn;         // number of input columns among cols
+    private final Schema given;
+    private float[] buf = new float[1 << 12];
+    private int rows;
+    private long lastLine;
+
+    /**
+     * @param src           file name for messages
+     * @param headerLine    line number of the header (names), 0 if none
+     * @param names         one name per column (from the header, or generated x1, x2, ...)
+     * @param namesFromFile true if the names came from the file (so a schema's names are checked)
+     * @param declared      per column, a declared attribute (ARFF) or null (infer from the values)
+     * @param missingMarks  tokens meaning "missing"
+     * @param sklearnClasses class names from scikit-learn's first line (target holds codes), or null
+     */
+    Encoder(String src, long headerLine, List<String> names, boolean namesFromFile, Attribute[] declared, Set<String> missingMarks,
+            ReadOptions o, List<String> sklearnClasses) throws DataFormatException {
+        this.src = src;
+        this.headerLine = headerLine;
+        this.missingMarks = missingMarks;
+        this.o = o;
+        this.given = o.schema;
+        int ncol = names.size();
+        List<Integer> targets = targetColumns(names, namesFromFile);
+        Set<Integer> ignored = columnSet(names, o.ignoreNames, o.ignoreIndices, "ignore");
+        Set<Integer> categorical = columnSet(names, o.categoricalNames, o.categoricalIndices, "categorical");
+        for (int t : targets) {
+            if (ignored.contains(t)) throw new DataFormatException(src, headerLine, t + 1, "column '" + names.get(t) + "' is both the target and ignored");
+        }
+        List<Col> in = new ArrayList<>();
+        for (int c = 0; c < ncol; c++) if (!targets.contains(c) && !ignored.contains(c)) in.add(new Col(c, names.get(c), false));
+        if (in.isEmpty()) throw new DataFormatException(src, headerLine, 0, "no input columns left (" + ncol + " columns, " + targets.size() + " target(s))");
+        List<Col> out = new ArrayList<>();
+        for (int t : targets) out.add(new Col(t, names.get(t), true));
+        nIn = in.size();
+        List<Col> all = new ArrayList<>(in);
+        all.addAll(out);
+        cols = all.toArray(new Col[0]);
+
+        if (given != null) {
+            if (given.inputs().size() != in.size() || given.targets().size() != out.size()) {
+                throw new DataFormatException(src, headerLine, 0, "the file has " + in.size() + " input and " + out.size()
+                        + " target columns; the schema expects " + given.inputs().size() + " and " + given.targets().size());
+            }
+            for (int i = 0; i < cols.length; i++) {
+                Col c = cols[i];
+                Attribute a = i < nIn ? given.inputs().get(i) : given.targets().get(i - nIn);
+                if (namesFromFile && !c.name.equals(a.name())) {
+                    throw new DataFormatException(src, headerLine, c.file + 1, "column '" + c.name + "' where the schema expects '" + a.name() + "'");
+                }
+                if (c.target && sklearnClasses != null && (!a.isNominal() || !a.values().equals(sklearnClasses))) {
+                    throw new DataFormatException(src, headerLine, 0, "the file's classes " + sklearnClasses + " differ from the schema's " + a.values());
+                }
+                fix(c, a);
+                if (c.target && sklearnClasses != null) c.lookup = Lookup.BY_CODE;
+            }
+            return;
+        }
+        for (Col c : cols) {
+            if (c.target && sklearnClasses != null) {
+                if (Boolean.FALSE.equals(o.classTarget)) {
+                    c.kind = Kind.NUMERIC;   // regression on the codes, if asked
+                } else {
+                    fix(c, Attribute.nominal(c.name, sklearnClasses));
+                    c.lookup = Lookup.BY_CODE;
+                }
+                continue;
+            }
+            Attribute dec = declared == null ? null : declared[c.file];
+            if (dec != null) {
+                if (c.target && dec.isNominal() && Boolean.FALSE.equals(o.classTarget)) {
+                    throw new DataFormatException(src, 0, c.file + 1, "the target '" + c.name + "' is nominal; it cannot be a regression target");
+                }
+                if (c.target && !dec.isNominal() && Boolean.TRUE.equals(o.classTarget)) startNumberClasses(c);
+                else if (dec.isNominal()) fix(c, dec);
+                else c.kind = Kind.NUMERIC;
+                continue;
+            }
+            if (categorical.contains(c.file)) startGrow(c);   // else UNDECIDED: the first present value decides
+        }
+    }
+
+    private static void fix(Col c, Attribute a) {
+        c.attr = a;
+        if (a.isNominal()) {
+            c.kind = Kind.FIXED;
+            c.byName = a.index();
+        } else {
+            c.kind = Kind.NUMERIC;
+        }
+    }
+
+    private static void startGrow(Col c) {
+        c.kind = Kind.GROW;
+        c.byName = new HashMap<>();
+        c.grown = new ArrayList<>();
+    }
+
+    private static void startNumberClasses(Col c) {
+        c.kind = Kind.NUMBER_CLASSES;
+        c.byNumber = new HashMap<>();
+        c.grownNumbers = new ArrayList<>();
+    }
+
+    /** Adds one row; {@code f} has one field per column of the file. */
+    void add(String[] f, long line) throws DataFormatException {
+        int w = cols.length;
+        if ((long) (rows + 1) * w > Integer.MAX_VALUE - 8) throw new DataFormatException(src, line, 0, "too much data for one array");
+        if ((rows + 1) * w > buf.length) buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8L, Math.max(2L * buf.length, (long) (rows + 1) * w)));
+        int off = rows * w;
+        for (int i = 0; i < w; i++) {
+            Col c = cols[i];
+            String tok = f[c.file];
+            if (missingMarks.contains(tok)) {
+                if (c.target) throw new DataFormatException(src, line, c.file + 1, "missing " + (c.kind == Kind.FIXED ? "class" : "target")
+                        + " value (a target cannot be imputed)");
+                if (o.missing == MissingValues.REJECT) {
+                    throw new DataFormatException(src, line, c.file + 1, "missing value for '" + c.name
+                            + "' (the missing-value policy is REJECT; choose KEEP to impute the training mean / most frequent value)");
+                }
+                buf[off + i] = Float.NaN;
+                continue;
+            }
+            if (c.kind == Kind.UNDECIDED) {
+                if (Numbers.isNumber(tok)) {
+                    if (c.target && Boolean.TRUE.equals(o.classTarget)) startNumberClasses(c);
+                    else c.kind = Kind.NUMERIC;
+                } else {
+                    if (c.target && Boolean.FALSE.equals(o.classTarget)) {
+                        throw new DataFormatException(src, line, c.file + 1, "expected a number for the regression target '" + c.name
+                                + "', found \"" + Numbers.clip(tok) + "\"");
+                    }
+                    startGrow(c);
+                }
+            }
+            buf[off + i] = switch (c.kind) {
+                case NUMERIC -> (float) Numbers.parse(tok, src, line, c.file + 1);
+                case FIXED -> fixedIndex(c, tok, line);
+                case GROW -> {
+                    Integer id = c.byName.get(tok);
+                    if (id == null) {
+                        if (c.grown.size() >= MAX_CATEGORIES) {
+                            throw new DataFormatException(src, line, c.file + 1, "more than " + MAX_CATEGORIES + " distinct values in '" + c.name + "'");
+                        }
+                        id = c.grown.size();
+                        c.byName.put(tok, id);
+                        c.grown.add(tok);
+                    }
+                    yield id;
+                }
+                case NUMBER_CLASSES -> {
+                    double v = Numbers.parse(tok, src, line, c.file + 1);
+                    Integer id = c.byNumber.get(v);
+                    if (id == null) {
+                        if (c.grownNumbers.size() >= MAX_NUMBER_CLASSES) {
+                            throw new DataFormatException(src, line, c.file + 1, "more than " + MAX_NUMBER_CLASSES + " distinct class values in '" + c.name + "': a regression target?");
+                        }
+                        id = c.grownNumbers.size();
+                        c.byNumber.put(v, id);
+                        c.grownNumbers.add(v);
+                    }
+                    yield id;
+                }
+                case UNDECIDED -> throw new IllegalStateException();
+            };
+        }
+        rows++;
+        lastLine = line;
+    }
+
+    int rows() {
+        return rows;
+    }
+
+    private int fixedIndex(Col c, String tok, long line) throws DataFormatException {
+        List<String> vals = c.attr.values();
+        if (c.lookup == Lookup.BY_CODE) {
+            if (!Numbers.isNumber(tok) || Double.parseDouble(tok) != Math.rint(Double.parseDouble(tok))) {
+                throw new DataFormatException(src, line, c.file + 1, "expected an integer class code 0.." + (vals.size() - 1) + ", found \"" + Numbers.clip(tok) + "\"");
+            }
+            double v = Double.parseDouble(tok);
+            if (v < 0 || v >= vals.size()) {
+                throw new DataFormatException(src, line, c.file + 1, "class label " + Numbers.clip(tok) + " out of range 0.." + (vals.size() - 1)
+                        + " (the first line names " + vals.size() + " classes)");
+            }
+            return (int) v;
+        }
+        Integer i = c.byName.get(tok);
+        if (i == null && Numbers.isNumber(tok)) i = c.byName.get(canonical(Double.parseDouble(tok)));   // "1.0" for a class named "1"
+        if (i != null) return i;
+        throw new DataFormatException(src, line, c.file + 1, "unknown value \"" + Numbers.clip(tok) + "\" for nominal attribute '" + c.attr.name()
+                + "' (expected one of " + abbreviate(vals) + ")");
+    }
+
+    /** The data set of all rows added. */
+    DataSet finish() throws DataFormatException {
+        if (rows == 0) throw new DataFormatException(src, headerLine, 0, "no data rows" + (headerLine > 0 ? " after the header" : "") + " (empty file)");
+        for (Col c : cols) {
+            switch (c.kind) {
+                case UNDECIDED -> throw new DataFormatException(src, 0, c.file + 1, "column '" + c.name + "' has no values (all missing)");
+                case NUMERIC -> c.attr = Attribute.numeric(c.name);
+                case FIXED -> { }
+                case GROW -> {
+                    String[] sorted = c.grown.toArray(new String[0]);
+                    Arrays.sort(sorted);
+                    Map<String, Integer> pos = new HashMap<>();
+                    for (int i = 0; i < sorted.length; i++) pos.put(sorted[i], i);
+                    c.remap = new int[sorted.length];
+                    for (int id = 0; id < sorted.length; id++) c.remap[id] = pos.get(c.grown.get(id));
+                    c.attr = Attribute.nominal(c.name, List.of(sorted));
+                }
+                case NUMBER_CLASSES -> {
+                    Double[] sorted = c.grownNumbers.toArray(new Double[0]);
+                    Arrays.sort(sorted);
+                    if (sorted.length < 2) throw new DataFormatException(src, 0, c.file + 1, "the class column '" + c.name + "' has fewer than two distinct values");
+                    Map<Double, Integer> pos = new HashMap<>();
+                    List<String> names = new ArrayList<>();
+                    for (int i = 0; i < sorted.length; i++) {
+                        pos.put(sorted[i], i);
+                        names.add(canonical(sorted[i]));
+                    }
+                    c.remap = new int[sorted.length];
+                    for (int id = 0; id < sorted.length; id++) c.remap[id] = pos.get(c.grownNumbers.get(id));
+                    if (new LinkedHashSet<>(names).size() != names.size()) throw new DataFormatException(src, 0, c.file + 1, "class values of '" + c.name + "' collide when named");
+                    c.attr = Attribute.nominal(c.name, names);
+                }
+            }
+        }
+        Schema schema = given;
+        if (schema == null) {
+            List<Attribute> ins = new ArrayList<>(), outs = new ArrayList<>();
+            for (int i = 0; i < cols.length; i++) (i < nIn ? ins : outs).add(cols[i].attr);
+            try {
+                schema = new Schema(ins, outs);
+            } catch (IllegalArgumentException e) {
+                throw new DataFormatException(src, headerLine, 0, e.getMessage());
+            }
+        }
+        int nx = schema.encodedInputs(), nd = schema.encodedOutputs();
+        if ((long) rows * nx > Integer.MAX_VALUE - 8) throw new DataFormatException(src, 0, 0, "too much data for one array: " + rows + " rows × " + nx + " inputs");
+        float[] x = new float[rows * nx];
+        float[] d = new float[rows * nd];
+        int w = cols.length;
+        boolean cls = schema.isClassification();
+        for (int r = 0; r < rows; r++) {
+            int off = r * nx;
+            for (int i = 0; i < nIn; i++) {
+                Col c = cols[i];
+                float v = buf[r * w + i];
+                int width = c.attr.width();
+                if (!c.attr.isNominal()) {
+                    x[off] = v;
+                } else if (Float.isNaN(v)) {
+                    Arrays.fill(x, off, off + width, Float.NaN);
+                } else {
+                    int id = (int) v;
+                    x[off + (c.remap != null ? c.remap[id] : id)] = 1f;
+                }
+                off += width;
+            }
+            if (cls) {
+                Col c = cols[nIn];
+                int id = (int) buf[r * w + nIn];
+                d[r * nd + (c.remap != null ? c.remap[id] : id)] = 1f;
+            } else {
+                for (int k = 0; k < nd; k++) d[r * nd + k] = buf[r * w + nIn + k];
+            }
+        }
+        buf = null;
+        return new DataSet(x, d, nx, nd, schema.classNames(), schema.encodedInputNames(), schema);
+    }
+
+    long lastLine() {
+        return lastLine;
+    }
+
+    static String abbreviate(List<String> vals) {
+        if (vals.size() <= 12) return vals.toString();
+        return vals.subList(0, 12).toString().replace("]", ", ... (" + vals.size() + " values)]");
+    }
+
+    /** The class name of a numeric label: integers without ".0". */
+    static String canonical(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
+        return Double.toString(v);
+    }
+
+    private List<Integer> targetColumns(List<String> names, boolean namesFromFile) throws DataFormatException {
+        int ncol = names.size();
+        List<Integer> t = new ArrayList<>();
+        if (!o.targetNames.isEmpty()) {
+            for (String n : o.targetNames) t.add(lookup(names, n, "target"));
+        } else if (!o.targetIndices.isEmpty()) {
+            for (int i : o.targetIndices) t.add(index(ncol, i, "target"));
+        } else if (o.schema != null) {
+            List<Attribute> st = o.schema.targets();
+            if (namesFromFile) {
+                for (Attribute a : st) t.add(lookup(names, a.name(), "target"));
+            } else {
+                for (int k = 0; k < st.size(); k++) t.add(index(ncol, ncol - st.size() + k, "target"));
+            }
+        } else {
+            t.add(ncol - 1);
+        }
+        if (new LinkedHashSet<>(t).size() != t.size()) throw new DataFormatException(src, headerLine, 0, "a target column is named twice");
+        return t;
+    }
+
+    private Set<Integer> columnSet(List<String> names, Set<String> byName, Set<Integer> byIndex, String what) throws DataFormatException {
+        Set<Integer> s = new LinkedHashSet<>();
+        for (String n : byName) s.add(lookup(names, n, what));
+        for (int i : byIndex) s.add(index(names.size(), i, what));
+        return s;
+    }
+
+    private int lookup(List<String> names, String n, String what) throws DataFormatException {
+        int i = names.indexOf(n);
+        if (i < 0) throw new DataFormatException(src, headerLine, 0, "no column named '" + n + "' for the " + what + " (columns: " + abbreviate(names) + ")");
+        return i;
+    }
+
+    private int index(int ncol, int i, String what) throws DataFormatException {
+        int j = i < 0 ? ncol + i : i;
+        if (j < 0 || j >= ncol) throw new DataFormatException(src, 0, 0, what + " column index " + i + " is out of range: the file has " + ncol + " columns");
+        return j;
+    }
+}

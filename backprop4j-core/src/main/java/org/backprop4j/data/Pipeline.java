@@ -1,0 +1,346 @@
+package org.backprop4j.data;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Preprocessing fitted on the training data and applied identically to every later data set
+ * (validation, test, prediction): missing-value imputation, then input scaling, and optionally
+ * regression-target scaling. Every step is an affine map per column, so the whole pipeline is a
+ * few arrays of numbers, exported by {@link #toMap()} and restored by {@link #fromMap(Map)}.
+ *
+ * <p>Per input column j (in this order):
+ * <ol>
+ * <li>impute: a NaN (a missing value kept by {@link MissingValues#KEEP}) becomes {@code fill[j]}:
+ *     the training mean of a numeric column; for a nominal attribute's one-hot block, the one-hot
+ *     code of its most frequent training value (ties: the first declared);</li>
+ * <li>scale: {@code x' = (x − center[j]) / scale[j]}, with, for z-scoring, center = training
+ *     mean and scale = training standard deviation (population form, 1/m, as scikit-learn's
+ *     StandardScaler; computed after imputation); for min-max to [0, 1], center = min and scale =
+ *     max − min; for [−1, 1], center = (max + min)/2 and scale = (max − min)/2. A constant column
+ *     gets scale 1. One-hot columns are left unscaled unless {@code scaleOneHot}.</li>
+ * </ol>
+ * Regression targets may be scaled the same way; {@link #inverseTargets(float[])} maps network
+ * outputs back to the original units. Arithmetic in double, results stored as float32, so the same
+ * pipeline gives bit-identical values wherever it is applied. Instances are immutable and
+ * thread-safe.
+ */
+public final class Pipeline {
+    /** Format tag and version of {@link #toMap()}. */
+    public static final String TYPE = "backprop4j.pipeline";
+    public static final int VERSION = 1;
+
+    public enum Scaling { NONE, STANDARDIZE, MINMAX_01, MINMAX_PM1 }
+
+    /**
+     * @param inputs      how to scale input columns
+     * @param scaleOneHot whether one-hot columns of nominal attributes are scaled too
+     * @param targets     how to scale regression targets (ignored for classification)
+     */
+    public record Options(Scaling inputs, boolean scaleOneHot, Scaling targets) {
+        public Options {
+            Objects.requireNonNull(inputs);
+            Objects.requireNonNull(targets);
+        }
+
+        /** z-score numeric inputs, targets unchanged (the shared data README's convention). */
+        public static Options standardize() {
+            return new Options(Scaling.STANDARDIZE, false, Scaling.NONE);
+        }
+
+        /** Only imputation. */
+        public static Options none() {
+            return new Options(Scaling.NONE, false, Scaling.NONE);
+        }
+    }
+
+    private final int inputs, outputs;
+    private final Options options;
+    private final Schema schema;          // may be null
+    private final double[] fill, center, scale;
+    private final double[] tCenter, tScale;
+
+    private Pipeline(int inputs, int outputs, Options options, Schema schema, double[] fill, double[] center, double[] scale,
+                     double[] tCenter, double[] tScale) {
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.options = options;
+        this.schema = schema;
+        this.fill = fill;
+        this.center = center;
+        this.scale = scale;
+        this.tCenter = tCenter;
+        this.tScale = tScale;
+    }
+
+    /**
+     * Fits the pipeline on training data.
+     *
+     * @throws IllegalArgumentException if a column has no value at all in the training data
+     */
+    public static Pipeline fit(DataSet train, Options o) {
+        int n = train.inputs(), m = train.size();
+        if (m == 0) throw new IllegalArgumentException("cannot fit a pipeline on an empty data set");
+        Schema schema = train.schema();
+        boolean[] oneHot = new boolean[n];
+        double[] fill = new double[n];
+        float[] x = train.x();
+        if (schema != null) {
+            int[] off = schema.offsets();
+            for (int a = 0; a < schema.inputs().size(); a++) {
+                Attribute at = schema.inputs().get(a);
+                if (!at.isNominal()) {
+                    fill[off[a]] = mean(x, m, n, off[a], at.name());
+                    continue;
+                }
+                int w = at.width();
+                long[] counts = new long[w];
+                for (int p = 0; p < m; p++) {
+                    int base = p * n + off[a];
+                    if (Float.isNaN(x[base])) continue;
+                    for (int v = 0; v < w; v++) if (x[base + v] == 1f) counts[v]++;
+                }
+                int mode = 0;
+                for (int v = 1; v < w; v++) if (counts[v] > counts[mode]) mode = v;
+                if (counts[mode] == 0) throw new IllegalArgumentException("nominal attribute '" + at.name() + "' has no value in the training data");
+                for (int v = 0; v < w; v++) {
+                    oneHot[off[a] + v] = true;
+                    fill[off[a] + v] = v == mode ? 1 : 0;
+                }
+            }
+        } else {
+            for (int j = 0; j < n; j++) fill[j] = mean(x, m, n, j, train.inputNames().get(j));
+        }
+        double[] center = new double[n], scale = new double[n];
+        for (int j = 0; j < n; j++) {
+            Scaling s = oneHot[j] && !o.scaleOneHot() ? Scaling.NONE : o.inputs();
+            double[] cs = stats(x, m, n, j, fill[j], s);
+            center[j] = cs[0];
+            scale[j] = cs[1];
+        }
+        int k = train.outputs();
+        double[] tc = new double[k], ts = new double[k];
+        Scaling tsMode = train.isClassification() ? Scaling.NONE : o.targets();
+        for (int j = 0; j < k; j++) {
+            double[] cs = stats(train.d(), m, k, j, 0, tsMode);
+            tc[j] = cs[0];
+            ts[j] = cs[1];
+        }
+        return new Pipeline(n, k, o, schema, fill, center, scale, tc, ts);
+    }
+
+    private static double mean(float[] x, int m, int n, int j, String name) {
+        double sum = 0;
+        long count = 0;
+        for (int p = 0; p < m; p++) {
+            float v = x[p * n + j];
+            if (!Float.isNaN(v)) {
+                sum += v;
+                count++;
+            }
+        }
+        if (count == 0) throw new IllegalArgumentException("input '" + name + "' has no value in the training data (all missing)");
+        return sum / count;
+    }
+
+    /** {center, scale} of column j (NaN read as {@code nanFill}) for the given scaling. */
+    private static double[] stats(float[] x, int m, int n, int j, double nanFill, Scaling s) {
+        if (s == Scaling.NONE) return new double[] {0, 1};
+        double sum = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        for (int p = 0; p < m; p++) {
+            double v = x[p * n + j];
+            if (Double.isNaN(v)) v = nanFill;
+            sum += v;
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        double c, sc;
+        switch (s) {
+            case STANDARDIZE -> {
+                double mu = sum / m, ss = 0;
+                for (int p = 0; p < m; p++) {
+                    double v = x[p * n + j];
+                    if (Double.isNaN(v)) v = nanFill;
+                    ss += (v - mu) * (v - mu);
+                }
+                c = mu;
+                sc = Math.sqrt(ss / m);   // population standard deviation, as sklearn's StandardScaler
+            }
+            case MINMAX_01 -> {
+                c = min;
+                sc = max - min;
+            }
+            default -> {   // MINMAX_PM1
+                c = (max + min) / 2;
+                sc = (max - min) / 2;
+            }
+        }
+        if (!(sc > 1e-12 * Math.max(1, Math.abs(c)))) sc = 1;   // constant column: leave it centred, do not divide by ~0
+        return new double[] {c, sc};
+    }
+
+    public int inputs() { return inputs; }
+    public int outputs() { return outputs; }
+    public Options options() { return options; }
+    /** The training data's schema (to read later files the same way), or null. */
+    public Schema schema() { return schema; }
+    /** Copies of the fitted parameters (per input column). */
+    public double[] fill() { return fill.clone(); }
+    public double[] center() { return center.clone(); }
+    public double[] scale() { return scale.clone(); }
+    public double[] targetCenter() { return tCenter.clone(); }
+    public double[] targetScale() { return tScale.clone(); }
+
+    /**
+     * Applies the pipeline to a data set (inputs imputed and scaled, regression targets scaled).
+     *
+     * @throws IllegalArgumentException if its columns or schema disagree with the training data's
+     */
+    public DataSet apply(DataSet ds) {
+        check(ds);
+        float[] x = transformInputs(ds.x());
+        float[] d = ds.d();
+        if (!ds.isClassification()) {
+            d = d.clone();
+            int m = ds.size();
+            for (int p = 0; p < m; p++) {
+                for (int j = 0; j < outputs; j++) d[p * outputs + j] = (float) ((d[p * outputs + j] - tCenter[j]) / tScale[j]);
+            }
+        }
+        return new DataSet(x, d, inputs, outputs, ds.classNames(), ds.inputNames(), ds.schema());
+    }
+
+    /** Imputes and scales a row-major block of input rows (a copy; the argument is not changed). */
+    public float[] transformInputs(float[] x) {
+        if (x.length % inputs != 0) throw new IllegalArgumentException("input length " + x.length + " is not a multiple of the " + inputs + " inputs the pipeline was fitted on");
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int j = i % inputs;
+            double v = x[i];
+            if (Double.isNaN(v)) v = fill[j];
+            y[i] = (float) ((v - center[j]) / scale[j]);
+        }
+        return y;
+    }
+
+    /** Maps regression outputs (row-major, {@code outputs} per row) back to the original units (a copy). */
+    public float[] inverseTargets(float[] y) {
+        if (y.length % outputs != 0) throw new IllegalArgumentException("output length " + y.length + " is not a multiple of " + outputs);
+        float[] o = new float[y.length];
+        for (int i = 0; i < y.length; i++) {
+            int j = i % outputs;
+            o[i] = (float) (y[i] * tScale[j] + tCenter[j]);
+        }
+        return o;
+    }
+
+    private void check(DataSet ds) {
+        if (ds.inputs() != inputs || ds.outputs() != outputs) {
+            throw new IllegalArgumentException("the data set has " + ds.inputs() + " inputs and " + ds.outputs() + " outputs; the pipeline was fitted on "
+                    + inputs + " and " + outputs);
+        }
+        if (schema != null && ds.schema() != null && !schema.equals(ds.schema())) {
+            throw new IllegalArgumentException("the data set's attributes differ from the training data's: " + firstDifference(schema, ds.schema())
+                    + " (read the file with ReadOptions.schema(pipeline.schema()))");
+        }
+    }
+
+    private static String firstDifference(Schema a, Schema b) {
+        List<Attribute> x = new ArrayList<>(a.inputs()), y = new ArrayList<>(b.inputs());
+        x.addAll(a.targets());
+        y.addAll(b.targets());
+        for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+            if (!x.get(i).equals(y.get(i))) return "attribute " + (i + 1) + " is " + y.get(i) + ", expected " + x.get(i);
+        }
+        return "attribute counts " + y.size() + " and " + x.size();
+    }
+
+    /** A plain representation (strings, numbers, lists, maps) for model files. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", TYPE);
+        m.put("version", VERSION);
+        m.put("inputs", inputs);
+        m.put("outputs", outputs);
+        m.put("inputScaling", options.inputs().name());
+        m.put("scaleOneHot", options.scaleOneHot());
+        m.put("targetScaling", options.targets().name());
+        m.put("fill", list(fill));
+        m.put("center", list(center));
+        m.put("scale", list(scale));
+        m.put("targetCenter", list(tCenter));
+        m.put("targetScale", list(tScale));
+        if (schema != null) m.put("schema", schema.toMap());
+        return m;
+    }
+
+    private static List<Double> list(double[] a) {
+        List<Double> l = new ArrayList<>(a.length);
+        for (double v : a) l.add(v);
+        return l;
+    }
+
+    /**
+     * Restores a pipeline from {@link #toMap()}'s representation (numbers may be any Number),
+     * validating everything: a DataFormatException (source "pipeline") for any problem.
+     */
+    public static Pipeline fromMap(Map<String, ?> m) throws DataFormatException {
+        String src = "pipeline";
+        if (m == null) throw new DataFormatException(src, 0, 0, "no pipeline");
+        String type = Maps.string(m, "type", src);
+        if (!TYPE.equals(type)) throw new DataFormatException(src, 0, 0, "type must be \"" + TYPE + "\", found \"" + Numbers.clip(type) + "\"");
+        int version = Maps.integer(m, "version", src, 1, Integer.MAX_VALUE);
+        if (version > VERSION) throw new DataFormatException(src, 0, 0, "pipeline version " + version + " is newer than this library's (" + VERSION + "); upgrade backprop4j");
+        int n = Maps.integer(m, "inputs", src, 1, 100_000_000);
+        int k = Maps.integer(m, "outputs", src, 1, 100_000_000);
+        Scaling in = scaling(m, "inputScaling", src);
+        Scaling ts = scaling(m, "targetScaling", src);
+        Object oh = Maps.get(m, "scaleOneHot", src);
+        if (!(oh instanceof Boolean scaleOneHot)) throw new DataFormatException(src, 0, 0, "\"scaleOneHot\" must be true or false");
+        double[] fill = Maps.numbers(m, "fill", src, n);
+        double[] center = Maps.numbers(m, "center", src, n);
+        double[] scale = positive(Maps.numbers(m, "scale", src, n), "scale", src);
+        double[] tc = Maps.numbers(m, "targetCenter", src, k);
+        double[] tsc = positive(Maps.numbers(m, "targetScale", src, k), "targetScale", src);
+        Schema schema = null;
+        if (m.get("schema") != null) {
+            schema = Schema.fromMap(m.get("schema"), src);
+            if (schema.encodedInputs() != n || schema.encodedOutputs() != k) {
+                throw new DataFormatException(src, 0, 0, "the schema describes " + schema.encodedInputs() + " inputs and " + schema.encodedOutputs()
+                        + " outputs, the pipeline " + n + " and " + k);
+            }
+        }
+        return new Pipeline(n, k, new Options(in, scaleOneHot, ts), schema, fill, center, scale, tc, tsc);
+    }
+
+    private static Scaling scaling(Map<String, ?> m, String key, String src) throws DataFormatException {
+        String s = Maps.string(m, key, src);
+        try {
+            return Scaling.valueOf(s);
+        } catch (IllegalArgumentException e) {
+            throw new DataFormatException(src, 0, 0, "\"" + key + "\" must be one of " + java.util.Arrays.toString(Scaling.values()) + ", found \"" + Numbers.clip(s) + "\"");
+        }
+    }
+
+    private static double[] positive(double[] a, String key, String src) throws DataFormatException {
+        for (int i = 0; i < a.length; i++) {
+            if (!(a[i] > 0)) throw new DataFormatException(src, 0, 0, "\"" + key + "\"[" + i + "] must be positive, found " + a[i]);
+        }
+        return a;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Pipeline p && inputs == p.inputs && outputs == p.outputs && options.equals(p.options)
+                && Objects.equals(schema, p.schema) && java.util.Arrays.equals(fill, p.fill) && java.util.Arrays.equals(center, p.center)
+                && java.util.Arrays.equals(scale, p.scale) && java.util.Arrays.equals(tCenter, p.tCenter) && java.util.Arrays.equals(tScale, p.tScale);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(inputs, outputs, options, schema, java.util.Arrays.hashCode(center), java.util.Arrays.hashCode(scale));
+    }
+}

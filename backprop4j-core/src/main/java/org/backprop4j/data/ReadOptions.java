@@ -1,0 +1,138 @@
+package org.backprop4j.data;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Options for the text readers ({@link CsvReader}, {@link ArffReader}, {@link LibsvmReader}).
+ * Fluent and mutable; every setting has a default that suits the shared data files:
+ * delimiter and header auto-detected, target = last column, missing values rejected.
+ */
+public final class ReadOptions {
+    /** The delimiter value meaning "runs of spaces and tabs". */
+    public static final char WHITESPACE = ' ';
+
+    Character delimiter;          // null = auto
+    Boolean header;               // null = auto
+    Boolean sklearnHeader;        // null = auto
+    final List<String> targetNames = new ArrayList<>();
+    final List<Integer> targetIndices = new ArrayList<>();
+    Boolean classTarget;          // null = auto (nominal/categorical -> classes, numeric -> regression)
+    final Set<String> categoricalNames = new LinkedHashSet<>();
+    final Set<Integer> categoricalIndices = new LinkedHashSet<>();
+    final Set<String> ignoreNames = new LinkedHashSet<>();
+    final Set<Integer> ignoreIndices = new LinkedHashSet<>();
+    Set<String> missingMarkers = Set.of("", "?");
+    MissingValues missing = MissingValues.REJECT;
+    Schema schema;
+    int features;                 // LIBSVM: 0 = max index seen
+
+    public static ReadOptions defaults() {
+        return new ReadOptions();
+    }
+
+    /** CSV: the field delimiter (',', ';', '\t', or {@link #WHITESPACE}); default auto-detected. */
+    public ReadOptions delimiter(char c) {
+        if (c != ',' && c != ';' && c != '\t' && c != WHITESPACE && c != '|') {
+            throw new IllegalArgumentException("delimiter must be ',', ';', '|', tab or whitespace, not '" + c + "'");
+        }
+        this.delimiter = c;
+        return this;
+    }
+
+    /** CSV: whether the first line is a header of column names; default auto-detected. */
+    public ReadOptions header(boolean h) {
+        this.header = h;
+        return this;
+    }
+
+    /**
+     * CSV: whether the first line is scikit-learn's {@code n_samples,n_features,class names...}
+     * line; default auto-detected.
+     */
+    public ReadOptions sklearnHeader(boolean s) {
+        this.sklearnHeader = s;
+        return this;
+    }
+
+    /** Target column(s) / class attribute by name (replaces any earlier choice). */
+    public ReadOptions target(String... names) {
+        targetNames.clear();
+        targetIndices.clear();
+        targetNames.addAll(List.of(names));
+        return this;
+    }
+
+    /** Target column(s) by 0-based index; negative counts from the end (-1 = last, the default). */
+    public ReadOptions targetIndex(int... indices) {
+        targetNames.clear();
+        targetIndices.clear();
+        for (int i : indices) targetIndices.add(i);
+        return this;
+    }
+
+    /**
+     * Treat the target as classes (true: even a numeric column, e.g. digit codes 0–9) or as a
+     * numeric regression target (false). Default: nominal/categorical targets are classes, numeric
+     * ones regression.
+     */
+    public ReadOptions classTarget(boolean c) {
+        this.classTarget = c;
+        return this;
+    }
+
+    /** CSV: columns to treat as categorical even if their values look numeric. */
+    public ReadOptions categorical(String... names) {
+        categoricalNames.addAll(List.of(names));
+        return this;
+    }
+
+    /** CSV: 0-based indices of columns to treat as categorical. */
+    public ReadOptions categoricalIndex(int... indices) {
+        for (int i : indices) categoricalIndices.add(i);
+        return this;
+    }
+
+    /** CSV: columns to drop (e.g. an id column). */
+    public ReadOptions ignore(String... names) {
+        ignoreNames.addAll(List.of(names));
+        return this;
+    }
+
+    /** CSV: 0-based indices of columns to drop. */
+    public ReadOptions ignoreIndex(int... indices) {
+        for (int i : indices) ignoreIndices.add(i);
+        return this;
+    }
+
+    /** CSV: the texts that mean "missing" (default: the empty field and "?"). ARFF always uses "?". */
+    public ReadOptions missingMarkers(String... markers) {
+        this.missingMarkers = Set.of(markers);
+        return this;
+    }
+
+    /** Missing-value policy (default {@link MissingValues#REJECT}). */
+    public ReadOptions missing(MissingValues policy) {
+        this.missing = policy;
+        return this;
+    }
+
+    /**
+     * Encode the file exactly as this schema says (e.g. the training schema stored with a model):
+     * same input attributes in the same order, nominal values mapped to the schema's indices, an
+     * unknown value is an error.
+     */
+    public ReadOptions schema(Schema s) {
+        this.schema = s;
+        return this;
+    }
+
+    /** LIBSVM: the number of features (indices beyond it are errors); default = largest index seen. */
+    public ReadOptions features(int n) {
+        if (n < 1) throw new IllegalArgumentException("features must be positive: " + n);
+        this.features = n;
+        return this;
+    }
+}
