@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** The {@code backprop4j} command. */
 @Command(name = "backprop4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multi-layer perceptrons trained by backpropagation (the generalized delta rule).",
-        subcommands = {DemoCommand.class, ExplainCommand.class, GradcheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, CvCommand.class, SearchCommand.class, DemoCommand.class, ExplainCommand.class,
+                GradcheckCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input (data, model files, arguments). */
@@ -33,7 +34,7 @@ public final class Main implements Runnable {
     /** Runs the command line with the given streams; returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "backprop4j: %5$s%n");
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%n");
         }
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);

@@ -57,7 +57,7 @@ public interface Schedule {
      * By name: {@code constant}, {@code step:K:GAMMA}, {@code exp:GAMMA}, {@code cosine:T[:MIN]},
      * {@code inv:GAMMA} (also {@code 1/t:GAMMA}).
      */
-    static Schedule parse(String spec) {
+    public static Schedule parse(String spec) {
         String[] f = spec.trim().toLowerCase(Locale.ROOT).split(":");
         try {
             return switch (f[0]) {

@@ -1,0 +1,76 @@
+package org.backprop4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.backprop4j.data.DataSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** k-fold cross-validation of one training configuration. */
+@Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Estimate how well a configuration generalises: k-fold cross-validation (stratified for classes), folds in parallel.")
+final class CvCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DATA")
+    Path data;
+
+    @Option(names = {"-k", "--folds"}, defaultValue = "5", description = "Number of folds (default: ${DEFAULT-VALUE}).")
+    int folds;
+
+    @Option(names = "--threads", description = "Folds trained at once (default: the available processors).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print the result as one JSON object.")
+    boolean json;
+
+    @Mixin
+    DataOptions dataOptions = new DataOptions();
+
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        DataSet raw = dataOptions.read(data);
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        long t0 = System.nanoTime();
+        CrossValidation.Score s = CrossValidation.run(modelOptions, raw, folds, t);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("folds", folds);
+            if (raw.isClassification()) {
+                m.put("accuracy", s.accuracy());
+                m.put("meanAccuracy", s.meanAccuracy());
+                m.put("sdAccuracy", s.sdAccuracy());
+            }
+            m.put("loss", s.loss());
+            m.put("meanLoss", s.meanLoss());
+            m.put("sdLoss", s.sdLoss());
+            m.put("seconds", secs);
+            out.println(Json.write(m));
+            return 0;
+        }
+        out.printf(Locale.ROOT, "%d-fold cross-validation of %s on %s (%d patterns)%n", folds,
+                modelOptions.optimizerSpec(), data.getFileName(), raw.size());
+        out.println(" fold   loss" + (raw.isClassification() ? "      accuracy" : "") + "   epochs");
+        for (int i = 0; i < folds; i++) {
+            out.printf(Locale.ROOT, "%5d   %.5f%s   %6.0f%n", i + 1, s.loss()[i],
+                    raw.isClassification() ? String.format(Locale.ROOT, "   %7.2f%%", 100 * s.accuracy()[i]) : "", s.epochs()[i]);
+        }
+        out.printf(Locale.ROOT, " mean   %.5f ± %.5f%s   (%.1f s)%n", s.meanLoss(), s.sdLoss(),
+                raw.isClassification() ? String.format(Locale.ROOT, "   %.2f%% ± %.2f", 100 * s.meanAccuracy(), 100 * s.sdAccuracy()) : "", secs);
+        return 0;
+    }
+}

@@ -1,0 +1,88 @@
+package org.backprop4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.backprop4j.data.DataFiles;
+import org.backprop4j.data.DataSet;
+import org.backprop4j.data.MissingValues;
+import org.backprop4j.data.ReadOptions;
+import org.backprop4j.data.Schema;
+import picocli.CommandLine.Option;
+
+/** How to read a data file (CSV, ARFF, LIBSVM, MONK; chosen by the file name). */
+final class DataOptions {
+    @Option(names = "--target", paramLabel = "COLUMN",
+            description = "Target column(s) by name or 0-based index (negative counts from the end); default: the last column.")
+    String[] target;
+
+    @Option(names = "--delimiter", paramLabel = "CHAR", description = "CSV delimiter: , ; tab | or whitespace (default: auto).")
+    String delimiter;
+
+    @Option(names = "--header", negatable = true, description = "Whether the CSV's first line names the columns (default: auto).")
+    Boolean header;
+
+    @Option(names = "--classes", description = "Treat a numeric target as class labels (classification).")
+    boolean classes;
+
+    @Option(names = "--regression", description = "Treat the target as numbers (regression).")
+    boolean regression;
+
+    @Option(names = "--categorical", split = ",", paramLabel = "COLUMN", description = "CSV columns to one-hot encode even if they look numeric.")
+    String[] categorical;
+
+    @Option(names = "--ignore", split = ",", paramLabel = "COLUMN", description = "Columns to drop (e.g. an id).")
+    String[] ignore;
+
+    @Option(names = "--missing", paramLabel = "POLICY", defaultValue = "reject",
+            description = "Missing values (? or empty): reject (default) or impute (training mean / most frequent value).")
+    String missing;
+
+    ReadOptions toReadOptions() {
+        ReadOptions o = ReadOptions.defaults();
+        if (target != null && target.length > 0) {
+            boolean allIndices = true;
+            for (String t : target) allIndices &= t.matches("-?\\d+");
+            if (allIndices) {
+                int[] idx = new int[target.length];
+                for (int i = 0; i < idx.length; i++) idx[i] = Integer.parseInt(target[i]);
+                o.targetIndex(idx);
+            } else {
+                o.target(target);
+            }
+        }
+        if (delimiter != null) {
+            String d = delimiter.toLowerCase(java.util.Locale.ROOT);
+            o.delimiter(switch (d) {
+                case "tab", "\\t" -> '\t';
+                case "whitespace", "space", " " -> ReadOptions.WHITESPACE;
+                default -> {
+                    if (d.length() != 1) throw new IllegalArgumentException("--delimiter must be one character, tab or whitespace: '" + delimiter + "'");
+                    yield d.charAt(0);
+                }
+            });
+        }
+        if (header != null) o.header(header);
+        if (classes && regression) throw new IllegalArgumentException("--classes and --regression exclude each other");
+        if (classes) o.classTarget(true);
+        if (regression) o.classTarget(false);
+        if (categorical != null) o.categorical(categorical);
+        if (ignore != null) o.ignore(ignore);
+        o.missing(switch (missing.toLowerCase(java.util.Locale.ROOT)) {
+            case "reject" -> MissingValues.REJECT;
+            case "impute", "keep" -> MissingValues.KEEP;
+            default -> throw new IllegalArgumentException("--missing must be reject or impute, not '" + missing + "'");
+        });
+        return o;
+    }
+
+    DataSet read(Path file) throws IOException {
+        return DataFiles.read(file, toReadOptions());
+    }
+
+    /** Reads a file encoded like the training data (the model's schema). */
+    DataSet read(Path file, Schema schema) throws IOException {
+        ReadOptions o = toReadOptions();
+        if (schema != null) o.schema(schema);
+        return DataFiles.read(file, o);
+    }
+}

@@ -1,0 +1,83 @@
+package org.backprop4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.backprop4j.data.DataSet;
+import org.backprop4j.metrics.ConfusionMatrix;
+import org.backprop4j.metrics.Metrics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Scores a model on a labelled data file. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Score a model on labelled data: accuracy, confusion matrix and per-class precision/recall/F1, or MSE, MEE and R².")
+final class EvaluateCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL")
+    Path modelFile;
+
+    @Parameters(index = "1", paramLabel = "DATA")
+    Path data;
+
+    @Option(names = "--json", description = "Print the metrics as one JSON object.")
+    boolean json;
+
+    @Mixin
+    DataOptions dataOptions = new DataOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        LoadedModel lm = LoadedModel.read(modelFile);
+        DataSet raw = dataOptions.read(data, lm.pipeline().schema());
+        if (raw.outputs() != lm.model().network().outputs()) {
+            throw new IllegalArgumentException(data.getFileName() + " has " + raw.outputs() + " target columns; the model has "
+                    + lm.model().network().outputs() + " outputs");
+        }
+        float[] o = lm.outputs(raw);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("patterns", raw.size());
+        if (lm.model().isClassification()) {
+            ConfusionMatrix cm = Metrics.confusion(raw, o);
+            m.put("accuracy", cm.accuracy());
+            m.put("macroPrecision", cm.macroPrecision());
+            m.put("macroRecall", cm.macroRecall());
+            m.put("macroF1", cm.macroF1());
+            if (json) {
+                m.put("classes", cm.classNames());
+                long[][] counts = new long[cm.classes()][cm.classes()];
+                for (int a = 0; a < cm.classes(); a++) for (int p = 0; p < cm.classes(); p++) counts[a][p] = cm.count(a, p);
+                m.put("confusion", counts);
+                out.println(Json.write(m));
+            } else {
+                out.printf(Locale.ROOT, "%s on %s: %d patterns, accuracy %.2f%%%n", modelFile.getFileName(), data.getFileName(), raw.size(), 100 * cm.accuracy());
+                out.println();
+                out.print(cm.format());
+                out.println();
+                out.print(cm.report());
+            }
+        } else {
+            int n = raw.outputs();
+            m.put("mse", Metrics.mse(raw.d(), o, n));
+            m.put("mee", Metrics.mee(raw.d(), o, n));
+            m.put("r2", Metrics.r2(raw.d(), o, n));
+            if (json) {
+                out.println(Json.write(m));
+            } else {
+                out.printf(Locale.ROOT, "%s on %s: %d patterns%n  MSE %.6g%n  MEE %.6g (mean Euclidean error)%n  R²  %.4f%n",
+                        modelFile.getFileName(), data.getFileName(), raw.size(), m.get("mse"), m.get("mee"), m.get("r2"));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,53 @@
+package org.backprop4j.cli;
+
+import java.util.List;
+import org.backprop4j.Backprop;
+import org.backprop4j.Evaluation;
+import org.backprop4j.Loss;
+import org.backprop4j.Network;
+import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Pipeline;
+import org.backprop4j.data.Splits;
+import org.backprop4j.train.Trainer;
+import org.backprop4j.train.TrainingConfig;
+import org.backprop4j.train.TrainingListener;
+import org.backprop4j.train.TrainingResult;
+
+/** Fits the preprocessing and the network on raw training data: the common core of train, cv and search. */
+final class Fitting {
+    private Fitting() {}
+
+    /** A fitted model and how training went. Validation figures are NaN without validation data. */
+    record Fit(Network network, Loss loss, Pipeline pipeline, TrainingConfig config, TrainingResult result,
+               Evaluation train, Evaluation validation, double seconds) {}
+
+    /** Splits off a validation fraction (stratified for classes, seeded); returns {train, validation}. */
+    static DataSet[] split(DataSet raw, double fraction, long seed) {
+        if (!(fraction > 0)) return new DataSet[] {raw, null};
+        if (fraction >= 1) throw new IllegalArgumentException("--validation must be a fraction below 1: " + fraction);
+        Splits.Split s = raw.isClassification()
+                ? Splits.stratifiedHoldOut(Splits.labels(raw), fraction, seed)
+                : Splits.holdOut(raw.size(), fraction, seed);
+        DataSet[] parts = s.of(raw);
+        if (parts[1].size() == 0 || parts[0].size() == 0) throw new IllegalArgumentException("--validation " + fraction + " leaves an empty part of " + raw.size() + " patterns");
+        return parts;
+    }
+
+    static Fit fit(ModelOptions o, DataSet rawTrain, DataSet rawValidation, List<TrainingListener> listeners) {
+        Pipeline pipeline = Pipeline.fit(rawTrain, o.pipelineOptions(rawTrain.isClassification()));
+        DataSet train = pipeline.apply(rawTrain);
+        DataSet val = rawValidation == null ? null : pipeline.apply(rawValidation);
+        Network net = o.network(train);
+        Loss loss = o.lossFor(train);
+        TrainingConfig cfg = o.config(train.size(), val != null);
+        Trainer trainer = new Trainer(net, loss, cfg);
+        for (TrainingListener l : listeners) trainer.addListener(l);
+        long t0 = System.nanoTime();
+        TrainingResult r = trainer.fit(train, val);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Backprop engine = new Backprop(net, loss);
+        Evaluation te = Evaluation.of(engine, train);
+        Evaluation ve = val == null ? new Evaluation(Double.NaN, Double.NaN) : Evaluation.of(engine, val);
+        return new Fit(net, loss, pipeline, cfg, r, te, ve, secs);
+    }
+}

@@ -1,0 +1,98 @@
+package org.backprop4j.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.backprop4j.Evaluation;
+import org.backprop4j.data.DataSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Writes a model's predictions for a data file as CSV. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Predict with a model: CSV with the predicted class and the class probabilities (or the regression outputs).")
+final class PredictCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL")
+    Path modelFile;
+
+    @Parameters(index = "1", paramLabel = "DATA")
+    Path data;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "CSV", description = "Write to this file (atomically) instead of standard output.")
+    Path out;
+
+    @Mixin
+    DataOptions dataOptions = new DataOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        LoadedModel lm = LoadedModel.read(modelFile);
+        DataSet raw = dataOptions.read(data, lm.pipeline().schema());
+        float[] o = lm.outputs(raw);
+        if (out == null) {
+            PrintWriter w = spec.commandLine().getOut();
+            write(lm, raw.size(), o, w);
+            w.flush();
+        } else {
+            Path dir = out.toAbsolutePath().getParent();
+            Path tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".tmp");
+            try {
+                try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
+                    write(lm, raw.size(), o, w);
+                }
+                try {
+                    Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        return 0;
+    }
+
+    static void write(LoadedModel lm, int m, float[] o, Writer w) throws IOException {
+        int n = lm.model().network().outputs();
+        List<String> classes = lm.model().classNames();
+        StringBuilder sb = new StringBuilder();
+        if (classes != null) {
+            sb.append("predicted");
+            if (n == 1) sb.append(",p(").append(csv(classes.get(1))).append(')');
+            else for (String c : classes) sb.append(",p(").append(csv(c)).append(')');
+        } else {
+            List<String> names = lm.model().targetNames();
+            for (int k = 0; k < n; k++) sb.append(k > 0 ? "," : "").append(names.size() == n ? csv(names.get(k)) : "y" + (k + 1));
+        }
+        w.write(sb.append('\n').toString());
+        for (int p = 0; p < m; p++) {
+            sb.setLength(0);
+            if (classes != null) sb.append(csv(classes.get(Evaluation.predictedClass(o, p * n, n))));
+            for (int k = 0; k < n; k++) {
+                if (classes != null || k > 0) sb.append(',');
+                sb.append(o[p * n + k]);
+            }
+            w.write(sb.append('\n').toString());
+        }
+    }
+
+    /** Quotes a CSV field when needed. */
+    static String csv(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,147 @@
+package org.backprop4j.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.backprop4j.TestData;
+import org.backprop4j.io.Model;
+import org.backprop4j.io.ModelFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train → evaluate → predict → cv → search end to end on real files, exit codes and outputs. */
+class CliTrainTest {
+    @TempDir
+    Path dir;
+
+    static CliTest.Result run(String... args) {
+        return CliTest.run(args);
+    }
+
+    @Test
+    void trainEvaluatePredictOnIris() throws Exception {
+        Path iris = TestData.path("iris.csv");
+        Path model = dir.resolve("iris.json");
+        CliTest.Result t = run("train", iris.toString(), "--out", model.toString(), "--validation", "0.3", "--seed", "1");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("loss: ce (cross-entropy with softmax"), "defaults are printed: " + t.out());
+        assertTrue(t.out().contains("validation: 45 of 150 patterns held out"), t.out());
+        Model m = ModelFile.read(model);
+        assertEquals(List.of("setosa", "versicolor", "virginica"), m.classNames());
+        assertEquals(64, m.data().get("sha256").toString().length());
+
+        CliTest.Result e = run("evaluate", model.toString(), iris.toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        JsonNode j = new ObjectMapper().readTree(e.out());
+        assertTrue(j.get("accuracy").asDouble() >= 0.93, e.out());
+        assertEquals(150, j.get("patterns").asInt());
+        int total = 0;
+        for (JsonNode row : j.get("confusion")) for (JsonNode c : row) total += c.asInt();
+        assertEquals(150, total);
+
+        Path preds = dir.resolve("p.csv");
+        CliTest.Result p = run("predict", model.toString(), iris.toString(), "--out", preds.toString());
+        assertEquals(0, p.code(), p.err());
+        List<String> lines = Files.readAllLines(preds);
+        assertEquals("predicted,p(setosa),p(versicolor),p(virginica)", lines.get(0));
+        assertEquals(151, lines.size());
+        assertTrue(lines.get(1).startsWith("setosa,"), lines.get(1));
+        // probabilities of a row sum to 1
+        String[] f = lines.get(1).split(",");
+        assertEquals(1.0, Double.parseDouble(f[1]) + Double.parseDouble(f[2]) + Double.parseDouble(f[3]), 1e-5);
+    }
+
+    @Test
+    void sameSeedSameModel() throws Exception {
+        Path wine = TestData.path("wine_data.csv");
+        Path a = dir.resolve("a.json"), b = dir.resolve("b.json");
+        assertEquals(0, run("train", wine.toString(), "-o", a.toString(), "--epochs", "20", "--quiet").code());
+        assertEquals(0, run("train", wine.toString(), "-o", b.toString(), "--epochs", "20", "--quiet").code());
+        assertArrayEquals(ModelFile.read(a).network().params(), ModelFile.read(b).network().params());
+    }
+
+    @Test
+    void regressionOnCpuArff() throws Exception {
+        Path cpu = TestData.path("cpu.arff");
+        Path model = dir.resolve("cpu.json");
+        CliTest.Result t = run("train", cpu.toString(), "-o", model.toString(), "--hidden", "8", "--epochs", "300",
+                "--optimizer", "adam:lr=0.01", "--quiet");
+        assertEquals(0, t.code(), t.err());
+        assertEquals("", t.out(), "--quiet prints nothing");
+        CliTest.Result e = run("evaluate", model.toString(), cpu.toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        JsonNode j = new ObjectMapper().readTree(e.out());
+        // published CPU performance is well explained by the hardware attributes (linear fits reach R² ≈ 0.9)
+        assertTrue(j.get("r2").asDouble() > 0.85, e.out());
+        CliTest.Result p = run("predict", model.toString(), cpu.toString());
+        assertEquals(0, p.code(), p.err());
+        assertEquals("class", p.out().lines().findFirst().orElseThrow());
+    }
+
+    @Test
+    void jsonModePrintsOneObjectPerEpochAndASummary() throws Exception {
+        Path iris = TestData.path("iris.csv");
+        CliTest.Result t = run("train", iris.toString(), "-o", dir.resolve("m.json").toString(), "--epochs", "5", "--json");
+        assertEquals(0, t.code(), t.err());
+        List<String> lines = t.out().lines().toList();
+        assertEquals(6, lines.size(), t.out());
+        ObjectMapper om = new ObjectMapper();
+        for (int i = 0; i < 5; i++) assertEquals(i + 1, om.readTree(lines.get(i)).get("epoch").asInt());
+        assertEquals(5, om.readTree(lines.get(5)).get("epochs").asInt());
+    }
+
+    @Test
+    void cvAndSearchRankCandidates() throws Exception {
+        Path iris = TestData.path("iris.csv");
+        CliTest.Result cv = run("cv", iris.toString(), "-k", "3", "--epochs", "50", "--json");
+        assertEquals(0, cv.code(), cv.err());
+        JsonNode j = new ObjectMapper().readTree(cv.out());
+        assertEquals(3, j.get("accuracy").size());
+        assertTrue(j.get("meanAccuracy").asDouble() > 0.8, cv.out());
+        CliTest.Result s = run("search", iris.toString(), "-k", "3", "--epochs", "30", "--param", "hidden=0|8", "--json");
+        assertEquals(0, s.code(), s.err());
+        List<String> rows = s.out().lines().toList();
+        assertEquals(2, rows.size());
+        JsonNode first = new ObjectMapper().readTree(rows.get(0)), second = new ObjectMapper().readTree(rows.get(1));
+        assertTrue(first.get("meanAccuracy").asDouble() >= second.get("meanAccuracy").asDouble());
+    }
+
+    @Test
+    void badDataGivesOneLineExitTwoAndLeavesTheModelAlone() throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "a,b,c\n1,2,x\n3,4,y\n5,oops,x\n");
+        Path model = dir.resolve("m.json");
+        Files.writeString(model, "precious");
+        CliTest.Result r = run("train", bad.toString(), "-o", model.toString());
+        assertEquals(2, r.code());
+        String err = r.err().strip();
+        assertFalse(err.contains("\n"), "one line: " + err);
+        assertTrue(err.startsWith("backprop4j: bad.csv:4:2:"), err);
+        assertFalse(err.contains("Exception"), err);
+        assertEquals("precious", Files.readString(model), "the old file is untouched");
+
+        CliTest.Result missing = run("evaluate", dir.resolve("nope.json").toString(), bad.toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("no such file"), missing.err());
+
+        Path notModel = dir.resolve("x.json");
+        Files.writeString(notModel, "{\"hello\": 1}");
+        CliTest.Result nm = run("evaluate", notModel.toString(), bad.toString());
+        assertEquals(2, nm.code());
+        assertTrue(nm.err().contains("x.json: not a backprop4j model file"), nm.err());
+    }
+
+    @Test
+    void evaluateRejectsDataThatDoesNotFitTheModel() throws Exception {
+        Path iris = TestData.path("iris.csv");
+        Path model = dir.resolve("iris.json");
+        assertEquals(0, run("train", iris.toString(), "-o", model.toString(), "--epochs", "5", "--quiet").code());
+        CliTest.Result r = run("evaluate", model.toString(), TestData.path("wine_data.csv").toString());
+        assertEquals(2, r.code(), r.out());
+        assertTrue(r.err().startsWith("backprop4j: "), r.err());
+    }
+}
