@@ -43,8 +43,8 @@ final class Fmt {
     }
 
     /**
-     * The estimated time to reach {@code maxEpochs}: the mean time per epoch so far times the
-     * epochs left (an upper bound when early stopping ends the run sooner).
+     * The estimated time to reach {@code maxEpochs}: the mean wall-clock time per epoch so far times
+     * the epochs left (an upper bound when early stopping ends the run sooner).
      */
     static double etaMillis(double elapsedMillis, int epoch, int maxEpochs) {
         return epoch <= 0 ? Double.NaN : elapsedMillis / epoch * Math.max(0, maxEpochs - epoch);

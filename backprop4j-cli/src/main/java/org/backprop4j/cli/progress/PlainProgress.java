@@ -9,7 +9,9 @@ import org.backprop4j.train.TrainingResult;
 /**
  * One line per epoch, for logs and pipes: at most one line per {@code minIntervalMillis}
  * (the first epoch and the epoch {@code maxEpochs} are always printed), then the last epoch if it
- * was skipped and a line saying why training stopped.
+ * was skipped and a line saying why training stopped. The ETA is the wall-clock time since the
+ * display started, per epoch, times the epochs left to {@code maxEpochs}; the time in the last line is
+ * the training time the trainer measured (the sum of {@link EpochStats#millis()}).
  *
  * <pre>
  * epoch   1/100  loss 0.693147  val_loss 0.701234  acc 50.00%  val_acc 48.00%  ETA 0:00:04
@@ -27,8 +29,8 @@ final class PlainProgress implements ProgressDisplay {
     private long lastPrint;
     private boolean printedAny;
     private int lastPrinted;
-    private double elapsedMillis;
-    private EpochStats last;
+    private final long startNanos;
+    private double elapsedMillis; // wall-clock time from the start of the display to the last epoch
 
     PlainProgress(PrintWriter out, Object lock, String run, int maxEpochs, LongSupplier nanoTime, long minIntervalMillis) {
         this.out = out;
@@ -38,13 +40,13 @@ final class PlainProgress implements ProgressDisplay {
         this.width = Integer.toString(Math.max(1, maxEpochs)).length();
         this.nanoTime = nanoTime;
         this.minIntervalNanos = minIntervalMillis * 1_000_000L;
+        this.startNanos = nanoTime.getAsLong();
     }
 
     @Override
     public void onEpoch(EpochStats s, Trainer trainer) {
-        elapsedMillis += s.millis();
-        last = s;
         long now = nanoTime.getAsLong();
+        elapsedMillis = (now - startNanos) / 1e6;
         if (!printedAny || s.epoch() >= maxEpochs || now - lastPrint >= minIntervalNanos) {
             print(s);
             lastPrint = now;
@@ -70,10 +72,7 @@ final class PlainProgress implements ProgressDisplay {
     @Override
     public void finish(TrainingResult result) {
         EpochStats end = result.last();
-        if (end != null && end.epoch() != lastPrinted) {
-            if (end != last) elapsedMillis = Fmt.totalMillis(result.history());
-            print(end);
-        }
+        if (end != null && end.epoch() != lastPrinted) print(end);
         int n = result.epochs();
         String line = prefix + "finished after " + n + (n == 1 ? " epoch" : " epochs")
                 + " (" + Fmt.seconds(Fmt.totalMillis(result.history())) + "): " + result.stopReason();

@@ -59,16 +59,18 @@ class ProgressDisplayTest {
         ProgressFactory f = ProgressFactory.create(ProgressMode.PLAIN, new PrintWriter(sw)).withClock(clock::get);
         assertEquals(ProgressMode.PLAIN, f.mode());
         try (ProgressDisplay d = f.start(null, 5)) {
-            // epoch 2 comes 0.4 s after the line of epoch 1 (skipped); epoch 3 1.1 s after it (printed);
-            // epoch 4 0.4 s after that (skipped, but shown by finish since training stopped there)
-            feed(d, clock, FOUR, 0, 400, 1100, 1500);
+            // the display started at time 0; epoch 1 ends at 1.5 s (printed: the first); epoch 2 0.4 s
+            // later (skipped); epoch 3 1.1 s after epoch 1's line (printed); epoch 4 0.4 s after that
+            // (skipped, but shown by finish since training stopped there)
+            feed(d, clock, FOUR, 1500, 1900, 2600, 3000);
             d.finish(new TrainingResult(FOUR, "early stopping (patience 2)"));
         }
-        // ETA = mean epoch time × epochs left: 1.5 s × 4 = 6 s, 1.5 s × 2 = 3 s, 1.5 s × 1 = 2 s (rounded)
+        // ETA = wall time / epochs × epochs left: 1.5 s × 4 = 6 s, 2.6 s / 3 × 2 = 1.73 s → 2 s,
+        // 3.0 s / 4 × 1 = 0.75 s → 1 s; the last line sums the epochs' own times: 4 × 1.5 s = 6 s
         assertEquals("""
                 epoch 1/5  loss 0.693147  val_loss 0.700000  acc 50.00%  val_acc 48.00%  ETA 0:00:06
-                epoch 3/5  loss 0.250000  val_loss 0.300000  acc 90.00%  val_acc 85.00%  ETA 0:00:03
-                epoch 4/5  loss 0.125000  val_loss 0.200000  acc 96.00%  val_acc 90.00%  ETA 0:00:02
+                epoch 3/5  loss 0.250000  val_loss 0.300000  acc 90.00%  val_acc 85.00%  ETA 0:00:02
+                epoch 4/5  loss 0.125000  val_loss 0.200000  acc 96.00%  val_acc 90.00%  ETA 0:00:01
                 finished after 4 epochs (6.00 s): early stopping (patience 2)
                 """, sw.toString().replace(System.lineSeparator(), "\n"));
     }
@@ -87,7 +89,7 @@ class ProgressDisplayTest {
             d.finish(new TrainingResult(h, "max epochs (12)"));
         }
         assertEquals("""
-                fold 2/5: epoch  1/12  loss 1.00000  ETA 0:00:03
+                fold 2/5: epoch  1/12  loss 1.00000  ETA 0:00:00
                 fold 2/5: epoch 12/12  loss 0.0833333
                 fold 2/5: finished after 12 epochs (3.00 s): max epochs (12)
                 """, sw.toString().replace(System.lineSeparator(), "\n"));
