@@ -230,7 +230,7 @@ public final class HtmlReport {
         boolean vacc = hist.stream().anyMatch(s -> !Double.isNaN(s.validationAccuracy()));
         int step = Math.max(1, (hist.size() + MAX_EPOCH_ROWS - 1) / MAX_EPOCH_ROWS);
         h.append("<section id=\"epochs\"><details><summary>Per-epoch statistics (").append(hist.size())
-                .append(hist.size() == 1 ? " epoch" : " epochs").append(step > 1 ? ", every " + step + "th shown" : "").append(")</summary>\n")
+                .append(hist.size() == 1 ? " epoch" : " epochs").append(step > 1 ? ", one in " + step + " shown" : "").append(")</summary>\n")
                 .append("<table class=\"data\"><thead><tr><th>epoch</th><th>training loss</th>");
         if (val) h.append("<th>validation loss</th>");
         if (acc) h.append("<th>training accuracy</th>");
