@@ -6,18 +6,19 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.backprop4j.train.EpochStats;
 import org.backprop4j.train.Trainer;
 import org.backprop4j.train.TrainingResult;
 
 /**
- * A live progress bar (me.tongfei:progressbar), redrawn in place a few times a second:
+ * A live progress bar (me.tongfei:progressbar, drawn by {@link EpochBarRenderer}), redrawn in
+ * place a few times a second:
  * <pre>
- * train  42% │██████████▌              │  42/100 (0:00:02 / 0:00:03) loss 0.1235 val 0.1410 acc 96.67% val_acc 93.33%
+ * train  42/100 │█████████▋             │  42% ETA 0:00:03  loss 0.1235 val 0.1410 acc 96.67% val_acc 93.33%
  * </pre>
- * The ratio is epoch/max, the times elapsed / estimated remaining (to max epochs). Several bars may
- * be live at once (folds run in parallel): with cursor movement each keeps its own line.
+ * epoch/max, the estimated time to max epochs, and the last epoch's losses and accuracies; on a
+ * narrow terminal the statistics get shorter before the bar does. Several bars may be live at once
+ * (folds run in parallel): with cursor movement each keeps its own line.
  * At {@link #finish} the bar shows the last epoch and the stop reason, and {@link #close} ends it
  * with a newline.
  */
@@ -25,6 +26,7 @@ final class BarProgress implements ProgressDisplay {
     /** Redraw period of the bar's background thread. */
     static final int UPDATE_MILLIS = 200;
     private final ProgressBar bar;
+    private final EpochBarRenderer renderer;
     private boolean closed;
 
     /**
@@ -36,10 +38,11 @@ final class BarProgress implements ProgressDisplay {
         ConsoleProgressBarConsumer consumer = interactive
                 ? (width > 0 ? new InteractiveConsoleProgressBarConsumer(out, width) : new InteractiveConsoleProgressBarConsumer(out))
                 : (width > 0 ? new ConsoleProgressBarConsumer(out, width) : new ConsoleProgressBarConsumer(out));
+        this.renderer = new EpochBarRenderer(unicode);
         this.bar = new ProgressBarBuilder()
                 .setTaskName(run == null || run.isBlank() ? "train" : run)
                 .setInitialMax(Math.max(1, maxEpochs))
-                .setStyle(unicode ? ProgressBarStyle.UNICODE_BLOCK : ProgressBarStyle.ASCII)
+                .setRenderer(renderer)
                 .setUpdateIntervalMillis(UPDATE_MILLIS)
                 .setConsumer(consumer)
                 .build();
@@ -56,7 +59,7 @@ final class BarProgress implements ProgressDisplay {
     @Override
     public synchronized void onEpoch(EpochStats s, Trainer trainer) {
         if (closed) return;
-        bar.setExtraMessage(message(s));
+        renderer.update(s);
         bar.stepTo(s.epoch());
     }
 
@@ -64,8 +67,7 @@ final class BarProgress implements ProgressDisplay {
     public synchronized void finish(TrainingResult result) {
         if (closed) return;
         EpochStats end = result.last();
-        String msg = end == null ? "" : message(end) + " ";
-        bar.setExtraMessage(msg + "(" + result.stopReason() + ")");
+        renderer.finish(end, result.stopReason());
         if (end != null) bar.stepTo(end.epoch());
         bar.refresh();
     }
