@@ -40,6 +40,7 @@ class ChromiumReportTest {
         Path out = Files.createTempFile(profile.getParent(), "chromium", ".out");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // renderer and utility processes too
             p.destroyForcibly();
             throw new AssertionError("chromium did not finish in " + timeoutSeconds + " s: " + cmd);
         }
