@@ -1,0 +1,81 @@
+package org.backprop4j.cli.progress;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.InteractiveConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import org.backprop4j.train.EpochStats;
+import org.backprop4j.train.Trainer;
+import org.backprop4j.train.TrainingResult;
+
+/**
+ * A live progress bar (me.tongfei:progressbar, drawn by {@link EpochBarRenderer}), redrawn in
+ * place a few times a second:
+ * <pre>
+ * train  42/100 │█████████▋             │  42% ETA 0:00:03  loss 0.1235 val 0.1410 acc 96.67% val_acc 93.33%
+ * </pre>
+ * epoch/max, the estimated time to max epochs, and the last epoch's losses and accuracies; on a
+ * narrow terminal the statistics get shorter before the bar does. Several bars may be live at once
+ * (folds run in parallel): with cursor movement each keeps its own line.
+ * At {@link #finish} the bar shows the last epoch and the stop reason, and {@link #close} ends it
+ * with a newline.
+ */
+final class BarProgress implements ProgressDisplay {
+    /** Redraw period of the bar's background thread. */
+    static final int UPDATE_MILLIS = 200;
+    private final ProgressBar bar;
+    private final EpochBarRenderer renderer;
+    private boolean closed;
+
+    /**
+     * @param width       columns to render into, or ≤ 0 to ask the terminal (JLine)
+     * @param interactive use cursor movement so that concurrent bars keep their own lines
+     */
+    BarProgress(PrintStream out, String run, int maxEpochs, int width, boolean interactive) {
+        boolean unicode = out.charset().equals(StandardCharsets.UTF_8);
+        ConsoleProgressBarConsumer consumer = interactive
+                ? (width > 0 ? new InteractiveConsoleProgressBarConsumer(out, width) : new InteractiveConsoleProgressBarConsumer(out))
+                : (width > 0 ? new ConsoleProgressBarConsumer(out, width) : new ConsoleProgressBarConsumer(out));
+        this.renderer = new EpochBarRenderer(unicode);
+        this.bar = new ProgressBarBuilder()
+                .setTaskName(run == null || run.isBlank() ? "train" : run)
+                .setInitialMax(Math.max(1, maxEpochs))
+                .setRenderer(renderer)
+                .setUpdateIntervalMillis(UPDATE_MILLIS)
+                .setConsumer(consumer)
+                .build();
+    }
+
+    static String message(EpochStats s) {
+        StringBuilder sb = new StringBuilder("loss ").append(Fmt.shortLoss(s.loss()));
+        if (!Double.isNaN(s.validationLoss())) sb.append(" val ").append(Fmt.shortLoss(s.validationLoss()));
+        if (!Double.isNaN(s.accuracy())) sb.append(" acc ").append(Fmt.percent(s.accuracy(), 2));
+        if (!Double.isNaN(s.validationAccuracy())) sb.append(" val_acc ").append(Fmt.percent(s.validationAccuracy(), 2));
+        return sb.toString();
+    }
+
+    @Override
+    public synchronized void onEpoch(EpochStats s, Trainer trainer) {
+        if (closed) return;
+        renderer.update(s);
+        bar.stepTo(s.epoch());
+    }
+
+    @Override
+    public synchronized void finish(TrainingResult result) {
+        if (closed) return;
+        EpochStats end = result.last();
+        renderer.finish(end, result.stopReason());
+        if (end != null) bar.stepTo(end.epoch());
+        bar.refresh();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        bar.close();
+    }
+}

@@ -1,0 +1,20 @@
+package org.backprop4j.cli.progress;
+
+import org.backprop4j.train.TrainingListener;
+import org.backprop4j.train.TrainingResult;
+
+/**
+ * Shows the progress of one training run. Register it with
+ * {@link org.backprop4j.train.Trainer#addListener}, call {@link #finish} with the result when
+ * {@code fit} returns, and {@link #close} it (try-with-resources) so a bar is finished even when
+ * training throws.
+ */
+public interface ProgressDisplay extends TrainingListener, AutoCloseable {
+
+    /** Shows the end of the run: the last epoch if it was not shown yet, and why training stopped. */
+    void finish(TrainingResult result);
+
+    /** Releases the display (ends a progress bar); idempotent, never throws. */
+    @Override
+    void close();
+}
