@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +17,15 @@ import org.backprop4j.data.DataSet;
 import org.backprop4j.io.Model;
 import org.backprop4j.io.ModelFile;
 import org.backprop4j.kernel.KernelProvider;
-import org.backprop4j.train.EpochStats;
-import org.backprop4j.train.TrainingListener;
+import org.backprop4j.cli.progress.ProgressDisplay;
+import org.backprop4j.cli.progress.ProgressFactory;
+import org.backprop4j.cli.progress.ProgressMode;
+import org.backprop4j.cli.report.HtmlReport;
+import org.backprop4j.cli.report.LearningCurves;
+import org.backprop4j.cli.report.ReportData;
+import org.backprop4j.metrics.ConfusionMatrix;
+import org.backprop4j.metrics.Metrics;
+import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -45,11 +51,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "HTML", description = "Also write a self-contained HTML report.")
     Path report;
 
+    @Option(names = "--curves", paramLabel = "DIR", description = "Also write learning curves (PNG and SVG) into this directory.")
+    Path curves;
+
     @Option(names = "--quiet", description = "Print nothing but errors.")
     boolean quiet;
 
     @Option(names = "--json", description = "Print one JSON object per epoch and a final summary (for scripts).")
     boolean json;
+
+    @Option(names = "--plain", description = "Plain progress lines even on a terminal (no live bar).")
+    boolean plain;
 
     @Mixin
     DataOptions dataOptions = new DataOptions();
@@ -73,10 +85,14 @@ final class TrainCommand implements Callable<Integer> {
         if (talk && parts[1] != null) {
             out.printf(Locale.ROOT, "  validation: %d of %d patterns held out%n", parts[1].size(), raw.size());
         }
-        List<TrainingListener> listeners = new ArrayList<>();
-        if (talk) listeners.add(new PlainProgress(out));
-        if (json) listeners.add(new JsonProgress(out));
-        Fitting.Fit fit = Fitting.fit(modelOptions, parts[0], parts[1], listeners);
+        ProgressFactory progress = ProgressFactory.create(ProgressMode.fromFlags(quiet, json, plain), out);
+        Instant started = Instant.now();
+        Fitting.Fit fit;
+        int maxEpochs = modelOptions.config(parts[0].size(), parts[1] != null).maxEpochs();
+        try (ProgressDisplay display = progress.start("train", maxEpochs)) {
+            fit = Fitting.fit(modelOptions, parts[0], parts[1], List.of(display));
+            display.finish(fit.result());
+        }
 
         Map<String, Object> training = new LinkedHashMap<>(modelOptions.describe(fit.network(), fit.loss(), fit.config()));
         training.put("epochs", fit.result().epochs());
@@ -100,6 +116,13 @@ final class TrainCommand implements Callable<Integer> {
                 raw.schema() == null ? List.of() : raw.schema().targets().stream().map(a -> a.name()).toList(),
                 fit.pipeline().toMap(), training, dataInfo, provenance);
         ModelFile.write(model, this.out);
+        if (curves != null && !fit.result().history().isEmpty()) {
+            Files.createDirectories(curves);
+            LearningCurves.of(fit.result().history()).write(curves, baseName(this.out));
+        }
+        if (report != null) {
+            HtmlReport.write(report(fit, raw, parts, training, started), report);
+        }
 
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>(training);
@@ -110,8 +133,40 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  training:   loss %.5f%s%n", fit.train().loss(), accuracy(fit.train().accuracy()));
             if (parts[1] != null) out.printf(Locale.ROOT, "  validation: loss %.5f%s%n", fit.validation().loss(), accuracy(fit.validation().accuracy()));
             out.println("model written to " + this.out);
+            if (report != null) out.println("report written to " + report);
         }
         return 0;
+    }
+
+    /** The HTML report's contents: configuration, curves, metrics and (for classes) the validation confusion matrix. */
+    private ReportData report(Fitting.Fit fit, DataSet raw, DataSet[] parts, Map<String, Object> training, Instant started) {
+        ReportData.Builder b = ReportData.builder().title("backprop4j: " + data.getFileName())
+                .dataSet(data.getFileName().toString(), parts[0].size(), parts[1] == null ? 0 : parts[1].size(), 0)
+                .network(fit.network()).configuration(modelOptions.describe(fit.network(), fit.loss(), fit.config()))
+                .result(fit.result()).maxEpochs(fit.config().maxEpochs()).startedAt(started)
+                .trainingTime(java.time.Duration.ofNanos((long) (fit.seconds() * 1e9)));
+        b.metric("training loss", fit.train().loss());
+        if (raw.isClassification()) b.metric("training accuracy", fit.train().accuracy());
+        if (parts[1] != null) {
+            b.metric("validation loss", fit.validation().loss());
+            if (raw.isClassification()) b.metric("validation accuracy", fit.validation().accuracy());
+        }
+        if (raw.isClassification()) {
+            DataSet eval = fit.pipeline().apply(parts[1] != null ? parts[1] : parts[0]);
+            float[] o = new org.backprop4j.Predictor(fit.network(), fit.loss()).predict(eval.x(), eval.size());
+            ConfusionMatrix cm = Metrics.confusion(eval, o);
+            int[][] counts = new int[cm.classes()][cm.classes()];
+            for (int a = 0; a < cm.classes(); a++) for (int q = 0; q < cm.classes(); q++) counts[a][q] = (int) cm.count(a, q);
+            b.confusion(counts, cm.classNames());
+            b.config("confusion matrix of", parts[1] != null ? "the validation set" : "the training set");
+        }
+        return b.build();
+    }
+
+    private static String baseName(Path model) {
+        String n = model.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
     }
 
     static String accuracy(double a) {
@@ -128,48 +183,6 @@ final class TrainCommand implements Callable<Integer> {
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** One line per epoch, at most about one per second plus the first and last (non-terminal output). */
-    static final class PlainProgress implements TrainingListener {
-        private final PrintWriter out;
-        private long lastPrint;
-
-        PlainProgress(PrintWriter out) {
-            this.out = out;
-        }
-
-        @Override
-        public void onEpoch(EpochStats s, org.backprop4j.train.Trainer trainer) {
-            long now = System.nanoTime();
-            int max = trainer.config().maxEpochs();
-            if (s.epoch() == 1 || s.epoch() == max || now - lastPrint > 1_000_000_000L) {
-                lastPrint = now;
-                out.printf(Locale.ROOT, "  epoch %d/%d  loss %.5f%s%s%n", s.epoch(), max, s.loss(), accuracy(s.accuracy()),
-                        Double.isNaN(s.validationLoss()) ? "" : String.format(Locale.ROOT, "  val loss %.5f%s", s.validationLoss(), accuracy(s.validationAccuracy())));
-            }
-        }
-    }
-
-    /** One JSON object per epoch. */
-    static final class JsonProgress implements TrainingListener {
-        private final PrintWriter out;
-
-        JsonProgress(PrintWriter out) {
-            this.out = out;
-        }
-
-        @Override
-        public void onEpoch(EpochStats s, org.backprop4j.train.Trainer trainer) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("epoch", s.epoch());
-            m.put("loss", s.loss());
-            if (!Double.isNaN(s.accuracy())) m.put("accuracy", s.accuracy());
-            if (!Double.isNaN(s.validationLoss())) m.put("validationLoss", s.validationLoss());
-            if (!Double.isNaN(s.validationAccuracy())) m.put("validationAccuracy", s.validationAccuracy());
-            m.put("millis", s.millis());
-            out.println(Json.write(m));
         }
     }
 
