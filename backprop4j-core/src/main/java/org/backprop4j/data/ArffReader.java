@@ -28,6 +28,18 @@ public final class ArffReader {
     }
 
     public static DataSet read(Path file, ReadOptions o) throws IOException {
+        return parse(file, o, false);
+    }
+
+    /**
+     * Prediction data: only the inputs, encoded as {@code o.schema(...)} (required) says; the class
+     * attribute is skipped (it may be {@code ?}). Returns rows × encodedInputs().
+     */
+    public static float[] readInputs(Path file, ReadOptions o) throws IOException {
+        return parse(file, o, true).x();
+    }
+
+    private static DataSet parse(Path file, ReadOptions o, boolean inputsOnly) throws IOException {
         String src = Sources.name(file);
         List<String> names = new ArrayList<>();
         List<Attribute> attrs = new ArrayList<>();
@@ -56,7 +68,7 @@ public final class ArffReader {
                         if (attrs.size() < 2) throw new DataFormatException(src, no, 0, "expected at least two attributes (inputs and a class)");
                         data = true;
                         dataLine = no;
-                        enc = new Encoder(src, 0, names, true, attrs.toArray(new Attribute[0]), MISSING, o, null);
+                        enc = new Encoder(src, 0, names, true, attrs.toArray(new Attribute[0]), MISSING, o, null, inputsOnly);
                     } else {
                         throw new DataFormatException(src, no, 1, "expected @relation, @attribute or @data, found \"" + Numbers.clip(t) + "\"");
                     }

@@ -44,6 +44,20 @@ public final class CsvReader {
     }
 
     /**
+     * Prediction data: only the inputs, encoded as {@code o.schema(...)} (required) says; target
+     * columns are skipped if present (by name with a header; by position when the file has as many
+     * columns as the schema has attributes) and may hold anything. Returns rows × encodedInputs().
+     */
+    public static float[] readInputs(Path file, ReadOptions o) throws IOException {
+        try (Rows in = new Rows(file, o)) {
+            Encoder enc = new Encoder(in.src, in.headerLine, in.names, in.namesFromFile, null, in.o.missingMarkers, in.o, null, true);
+            String[] f;
+            while ((f = in.next()) != null) enc.add(f, in.line());
+            return enc.finishInputs();
+        }
+    }
+
+    /**
      * Inputs and targets in two files with the same rows (scikit-learn's diabetes_data_raw.csv.gz
      * and diabetes_target.csv.gz): every column of {@code inputs} is an input, every column of
      * {@code targets} a target (numeric: regression, unless classTarget(true)). Row counts must
