@@ -50,8 +50,8 @@ public final class ArffReader {
             String s;
             while ((s = in.next()) != null) {
                 long no = in.lineNo();
-                String t = s.strip();
-                if (t.isEmpty() || t.startsWith("%")) continue;
+                String t = stripComment(s).strip();
+                if (t.isEmpty()) continue;
                 if (!data) {
                     String low = t.toLowerCase(Locale.ROOT);
                     if (low.startsWith("@relation")) {
@@ -86,6 +86,23 @@ public final class ArffReader {
         if (!data) throw new DataFormatException(src, 0, 0, "no @data section");
         if (enc.rows() == 0) throw new DataFormatException(src, dataLine, 0, "no data rows after @data");
         return enc.finish();
+    }
+
+    /** The line up to its first '%' outside quotes (a comment, as Weka's tokenizer treats it). */
+    static String stripComment(String s) {
+        char q = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (q != 0) {
+                if (c == '\\') i++;
+                else if (c == q) q = 0;
+            } else if (c == '\'' || c == '"') {
+                q = c;
+            } else if (c == '%') {
+                return s.substring(0, i);
+            }
+        }
+        return s;
     }
 
     /** Parses "name type" after @attribute. */

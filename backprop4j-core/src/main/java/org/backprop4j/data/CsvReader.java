@@ -235,6 +235,7 @@ public final class CsvReader {
         c.targetNames.addAll(o.targetNames);
         c.targetIndices.addAll(o.targetIndices);
         c.features = o.features;
+        c.maxCategories = o.maxCategories;
         c.classTarget = o.classTarget;
         c.categoricalNames.addAll(o.categoricalNames);
         c.categoricalIndices.addAll(o.categoricalIndices);

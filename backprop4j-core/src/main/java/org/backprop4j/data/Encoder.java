@@ -284,6 +284,11 @@ final class Encoder {
                 case NUMERIC -> c.attr = Attribute.numeric(c.name);
                 case FIXED -> { }
                 case GROW -> {
+                    if (!c.target && c.grown.size() > o.maxCategories) {
+                        throw new DataFormatException(src, headerLine, c.file + 1, "column '" + c.name + "' has " + c.grown.size()
+                                + " distinct text values (more than " + o.maxCategories + "): an identifier? ignore it with ignore(\"" + c.name
+                                + "\") or raise maxCategories");
+                    }
                     String[] sorted = c.grown.toArray(new String[0]);
                     Arrays.sort(sorted);
                     Map<String, Integer> pos = new HashMap<>();

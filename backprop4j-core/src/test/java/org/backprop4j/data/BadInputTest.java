@@ -161,6 +161,17 @@ class BadInputTest {
     }
 
     @Test
+    void csvIdentifierColumnIsCaught() throws IOException {
+        StringBuilder sb = new StringBuilder("id,v,y\n");
+        for (int i = 0; i < 30; i++) sb.append("row").append(i).append(',').append(i).append(',').append(i % 2).append('\n');
+        Path p = write("id.csv", sb.toString());
+        DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(p, ReadOptions.defaults().maxCategories(20)));
+        assertTrue(e.getMessage().startsWith("id.csv:1:1: column 'id' has 30 distinct text values (more than 20): an identifier? ignore it with ignore(\"id\")"), e.getMessage());
+        assertEquals(30, CsvReader.read(p, ReadOptions.defaults().maxCategories(20).ignore("id")).size());
+        assertEquals(31, CsvReader.read(p).inputs());   // default limit 1000: 30 one-hot columns + v
+    }
+
+    @Test
     void csvUnknownTargetName() throws IOException {
         Path p = write("t.csv", "a,b,c\n1,2,3\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(p, ReadOptions.defaults().target("zz")));
