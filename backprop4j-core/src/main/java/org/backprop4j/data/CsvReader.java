@@ -339,6 +339,9 @@ public final class CsvReader {
         };
     }
 
+    /** Most fields accepted on one line. */
+    static final int MAX_FIELDS = 1 << 20;
+
     /** Splits one line into fields (trimmed; quotes removed), or reports where the quoting is broken. */
     static String[] split(String line, char delim, String src, long lineNo) throws DataFormatException {
         List<String> out = new ArrayList<>();
@@ -349,6 +352,7 @@ public final class CsvReader {
         }
         StringBuilder sb = new StringBuilder();
         while (true) {
+            if (out.size() >= MAX_FIELDS) throw new DataFormatException(src, lineNo, MAX_FIELDS + 1, "more than " + MAX_FIELDS + " fields on one line");
             sb.setLength(0);
             while (i < n && line.charAt(i) != delim && isSpace(line.charAt(i))) i++;   // leading spaces
             if (i < n && line.charAt(i) == '"') {

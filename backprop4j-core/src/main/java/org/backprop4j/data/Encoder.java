@@ -347,8 +347,17 @@ final class Encoder {
         return new DataSet(x, d, nx, nd, schema.classNames(), schema.encodedInputNames(), schema);
     }
 
+    /** Beyond this many floats, a one-hot expansion of more than {@link #MAX_EXPANSION}× is refused. */
+    static final long EXPANSION_FLOOR = 1L << 26;
+    static final int MAX_EXPANSION = 64;
+
     private float[] encodeInputs(int nx) throws DataFormatException {
         if ((long) rows * nx > Integer.MAX_VALUE - 8) throw new DataFormatException(src, 0, 0, "too much data for one array: " + rows + " rows × " + nx + " inputs");
+        if ((long) rows * nx > EXPANSION_FLOOR && nx > (long) MAX_EXPANSION * nIn) {
+            // a few nominal attributes declared with huge value lists would blow a small file up to gigabytes
+            throw new DataFormatException(src, headerLine, 0, "one-hot encoding would expand " + nIn + " input attributes to " + nx + " columns ("
+                    + rows + " rows, " + ((long) rows * nx * 4 >> 20) + " MB): too many nominal values");
+        }
         float[] x = new float[rows * nx];
         int w = cols.length;
         for (int r = 0; r < rows; r++) {

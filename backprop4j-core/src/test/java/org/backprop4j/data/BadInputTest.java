@@ -255,6 +255,22 @@ class BadInputTest {
         assertTrue(e.getMessage().startsWith("i.svm:2:2: feature index 5 exceeds the 4 features"), e.getMessage());
     }
 
+    @Test
+    void smallFilesCannotClaimHugeArrays() throws IOException {
+        // ARFF: one nominal attribute declared with 200,000 values, 400 rows -> 80 M floats (320 MB) from a 2 MB file
+        StringBuilder sb = new StringBuilder("@relation r\n@attribute a {");
+        for (int i = 0; i < 200_000; i++) sb.append(i == 0 ? "" : ",").append('v').append(i);
+        sb.append("}\n@attribute c {p,q}\n@data\n");
+        for (int i = 0; i < 400; i++) sb.append("v1,p\n");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> ArffReader.read(write("wide.arff", sb.toString())));
+        assertTrue(e.getMessage().contains("one-hot encoding would expand 1 input attributes to 200000 columns"), e.getMessage());
+        // LIBSVM: 100 lines naming feature 9,000,000 -> 900 M floats
+        StringBuilder sv = new StringBuilder();
+        for (int i = 0; i < 100; i++) sv.append(i % 2).append(" 9000000:1\n");
+        e = assertThrows(DataFormatException.class, () -> LibsvmReader.read(write("sparse.svm", sv.toString())));
+        assertTrue(e.getMessage().contains("too sparse for this reader"), e.getMessage());
+    }
+
     // ---------------------------------------------------------------- MONK
 
     @Test
