@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Delimited text (CSV and friends), gzip or not. Options ({@link ReadOptions}): delimiter
- * (auto: the one of , ; tab | found on most of the first lines, else whitespace), header (auto),
+ * (auto: the one of , ; tab | found on every one of the first 50 lines, else whitespace), header (auto),
  * target column(s) by name or index (default: the last column), categorical and ignored
  * columns, missing-value markers and policy, and a schema to encode a file like an earlier one.
  *
