@@ -172,6 +172,12 @@ class BadInputTest {
     }
 
     @Test
+    void binaryJunkIsEscapedInMessages() throws IOException {
+        DataFormatException e = expect(CSV, write("b.csv", "a,b,c\n1,2,3\n4,\u0000\u0001x,6\n"), 3, 2, "expected a number, found \"\\u0000\\u0001x\"");
+        assertTrue(e.getMessage().chars().noneMatch(ch -> ch < 0x20), e.getMessage());
+    }
+
+    @Test
     void csvUnknownTargetName() throws IOException {
         Path p = write("t.csv", "a,b,c\n1,2,3\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(p, ReadOptions.defaults().target("zz")));
