@@ -28,6 +28,18 @@ public final class ArffReader {
     }
 
     public static DataSet read(Path file, ReadOptions o) throws IOException {
+        return parse(file, o, false);
+    }
+
+    /**
+     * Prediction data: only the inputs, encoded as {@code o.schema(...)} (required) says; the class
+     * attribute is skipped (it may be {@code ?}). Returns rows × encodedInputs().
+     */
+    public static float[] readInputs(Path file, ReadOptions o) throws IOException {
+        return parse(file, o, true).x();
+    }
+
+    private static DataSet parse(Path file, ReadOptions o, boolean inputsOnly) throws IOException {
         String src = Sources.name(file);
         List<String> names = new ArrayList<>();
         List<Attribute> attrs = new ArrayList<>();
@@ -38,8 +50,8 @@ public final class ArffReader {
             String s;
             while ((s = in.next()) != null) {
                 long no = in.lineNo();
-                String t = s.strip();
-                if (t.isEmpty() || t.startsWith("%")) continue;
+                String t = stripComment(s).strip();
+                if (t.isEmpty()) continue;
                 if (!data) {
                     String low = t.toLowerCase(Locale.ROOT);
                     if (low.startsWith("@relation")) {
@@ -56,7 +68,7 @@ public final class ArffReader {
                         if (attrs.size() < 2) throw new DataFormatException(src, no, 0, "expected at least two attributes (inputs and a class)");
                         data = true;
                         dataLine = no;
-                        enc = new Encoder(src, 0, names, true, attrs.toArray(new Attribute[0]), MISSING, o, null);
+                        enc = new Encoder(src, 0, names, true, attrs.toArray(new Attribute[0]), MISSING, o, null, inputsOnly);
                     } else {
                         throw new DataFormatException(src, no, 1, "expected @relation, @attribute or @data, found \"" + Numbers.clip(t) + "\"");
                     }
@@ -74,6 +86,23 @@ public final class ArffReader {
         if (!data) throw new DataFormatException(src, 0, 0, "no @data section");
         if (enc.rows() == 0) throw new DataFormatException(src, dataLine, 0, "no data rows after @data");
         return enc.finish();
+    }
+
+    /** The line up to its first '%' outside quotes (a comment, as Weka's tokenizer treats it). */
+    static String stripComment(String s) {
+        char q = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (q != 0) {
+                if (c == '\\') i++;
+                else if (c == q) q = 0;
+            } else if (c == '\'' || c == '"') {
+                q = c;
+            } else if (c == '%') {
+                return s.substring(0, i);
+            }
+        }
+        return s;
     }
 
     /** Parses "name type" after @attribute. */

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Delimited text (CSV and friends), gzip or not. Options ({@link ReadOptions}): delimiter
- * (auto: the one of , ; tab | found on most of the first lines, else whitespace), header (auto),
+ * (auto: the one of , ; tab | found on every one of the first 50 lines, else whitespace), header (auto),
  * target column(s) by name or index (default: the last column), categorical and ignored
  * columns, missing-value markers and policy, and a schema to encode a file like an earlier one.
  *
@@ -40,6 +40,20 @@ public final class CsvReader {
             while ((f = in.next()) != null) enc.add(f, in.line());
             in.checkCount(enc.rows(), enc.lastLine());
             return enc.finish();
+        }
+    }
+
+    /**
+     * Prediction data: only the inputs, encoded as {@code o.schema(...)} (required) says; target
+     * columns are skipped if present (by name with a header; by position when the file has as many
+     * columns as the schema has attributes) and may hold anything. Returns rows × encodedInputs().
+     */
+    public static float[] readInputs(Path file, ReadOptions o) throws IOException {
+        try (Rows in = new Rows(file, o)) {
+            Encoder enc = new Encoder(in.src, in.headerLine, in.names, in.namesFromFile, null, in.o.missingMarkers, in.o, null, true);
+            String[] f;
+            while ((f = in.next()) != null) enc.add(f, in.line());
+            return enc.finishInputs();
         }
     }
 
@@ -221,6 +235,7 @@ public final class CsvReader {
         c.targetNames.addAll(o.targetNames);
         c.targetIndices.addAll(o.targetIndices);
         c.features = o.features;
+        c.maxCategories = o.maxCategories;
         c.classTarget = o.classTarget;
         c.categoricalNames.addAll(o.categoricalNames);
         c.categoricalIndices.addAll(o.categoricalIndices);
@@ -324,6 +339,9 @@ public final class CsvReader {
         };
     }
 
+    /** Most fields accepted on one line. */
+    static final int MAX_FIELDS = 1 << 20;
+
     /** Splits one line into fields (trimmed; quotes removed), or reports where the quoting is broken. */
     static String[] split(String line, char delim, String src, long lineNo) throws DataFormatException {
         List<String> out = new ArrayList<>();
@@ -334,6 +352,7 @@ public final class CsvReader {
         }
         StringBuilder sb = new StringBuilder();
         while (true) {
+            if (out.size() >= MAX_FIELDS) throw new DataFormatException(src, lineNo, MAX_FIELDS + 1, "more than " + MAX_FIELDS + " fields on one line");
             sb.setLength(0);
             while (i < n && line.charAt(i) != delim && isSpace(line.charAt(i))) i++;   // leading spaces
             if (i < n && line.charAt(i) == '"') {

@@ -52,6 +52,7 @@ final class Encoder {
     private final Col[] cols;      // inputs, then targets
     private final int nIn;         // number of input columns among cols
     private final Schema given;
+    private final boolean inputsOnly;
     private float[] buf = new float[1 << 12];
     private int rows;
     private long lastLine;
@@ -67,14 +68,38 @@ final class Encoder {
      */
     Encoder(String src, long headerLine, List<String> names, boolean namesFromFile, Attribute[] declared, Set<String> missingMarks,
             ReadOptions o, List<String> sklearnClasses) throws DataFormatException {
+        this(src, headerLine, names, namesFromFile, declared, missingMarks, o, sklearnClasses, false);
+    }
+
+    /**
+     * @param inputsOnly encode only the inputs of {@code o.schema} (required): target columns, if the
+     *                   file has them, are skipped unread (prediction data)
+     */
+    Encoder(String src, long headerLine, List<String> names, boolean namesFromFile, Attribute[] declared, Set<String> missingMarks,
+            ReadOptions o, List<String> sklearnClasses, boolean inputsOnly) throws DataFormatException {
+        this.inputsOnly = inputsOnly;
+        if (inputsOnly && o.schema == null) throw new IllegalArgumentException("reading inputs only needs the training schema (ReadOptions.schema)");
         this.src = src;
         this.headerLine = headerLine;
         this.missingMarks = missingMarks;
         this.o = o;
         this.given = o.schema;
         int ncol = names.size();
-        List<Integer> targets = targetColumns(names, namesFromFile);
         Set<Integer> ignored = columnSet(names, o.ignoreNames, o.ignoreIndices, "ignore");
+        List<Integer> targets;
+        if (inputsOnly) {
+            List<Attribute> st = o.schema.targets();
+            List<Integer> skip = new ArrayList<>();
+            if (namesFromFile) {
+                for (Attribute a : st) if (names.contains(a.name())) skip.add(names.indexOf(a.name()));
+            } else if (ncol - ignored.size() == o.schema.inputs().size() + st.size()) {
+                for (int k = 0; k < st.size(); k++) skip.add(ncol - st.size() + k);
+            }
+            ignored.addAll(skip);
+            targets = List.of();
+        } else {
+            targets = targetColumns(names, namesFromFile);
+        }
         Set<Integer> categorical = columnSet(names, o.categoricalNames, o.categoricalIndices, "categorical");
         for (int t : targets) {
             if (ignored.contains(t)) throw new DataFormatException(src, headerLine, t + 1, "column '" + names.get(t) + "' is both the target and ignored");
@@ -90,7 +115,7 @@ final class Encoder {
         cols = all.toArray(new Col[0]);
 
         if (given != null) {
-            if (given.inputs().size() != in.size() || given.targets().size() != out.size()) {
+            if (given.inputs().size() != in.size() || (!inputsOnly && given.targets().size() != out.size())) {
                 throw new DataFormatException(src, headerLine, 0, "the file has " + in.size() + " input and " + out.size()
                         + " target columns; the schema expects " + given.inputs().size() + " and " + given.targets().size());
             }
@@ -244,6 +269,12 @@ final class Encoder {
                 + "' (expected one of " + abbreviate(vals) + ")");
     }
 
+    /** The encoded inputs of all rows added (inputs-only mode), row-major rows × schema.encodedInputs(). */
+    float[] finishInputs() throws DataFormatException {
+        if (!inputsOnly) throw new IllegalStateException("not in inputs-only mode");
+        return finish().x();
+    }
+
     /** The data set of all rows added. */
     DataSet finish() throws DataFormatException {
         if (rows == 0) throw new DataFormatException(src, headerLine, 0, "no data rows" + (headerLine > 0 ? " after the header" : "") + " (empty file)");
@@ -253,6 +284,11 @@ final class Encoder {
                 case NUMERIC -> c.attr = Attribute.numeric(c.name);
                 case FIXED -> { }
                 case GROW -> {
+                    if (!c.target && c.grown.size() > o.maxCategories) {
+                        throw new DataFormatException(src, headerLine, c.file + 1, "column '" + c.name + "' has " + c.grown.size()
+                                + " distinct text values (more than " + o.maxCategories + "): an identifier? ignore it with ignore(\"" + c.name
+                                + "\") or raise maxCategories");
+                    }
                     String[] sorted = c.grown.toArray(new String[0]);
                     Arrays.sort(sorted);
                     Map<String, Integer> pos = new HashMap<>();
@@ -279,6 +315,11 @@ final class Encoder {
             }
         }
         Schema schema = given;
+        if (inputsOnly) {   // targets absent: a placeholder column of zeros, never exposed
+            float[] x = encodeInputs(schema.encodedInputs());
+            buf = null;
+            return new DataSet(x, new float[rows], schema.encodedInputs(), 1, null, schema.encodedInputNames());
+        }
         if (schema == null) {
             List<Attribute> ins = new ArrayList<>(), outs = new ArrayList<>();
             for (int i = 0; i < cols.length; i++) (i < nIn ? ins : outs).add(cols[i].attr);
@@ -289,11 +330,36 @@ final class Encoder {
             }
         }
         int nx = schema.encodedInputs(), nd = schema.encodedOutputs();
-        if ((long) rows * nx > Integer.MAX_VALUE - 8) throw new DataFormatException(src, 0, 0, "too much data for one array: " + rows + " rows × " + nx + " inputs");
-        float[] x = new float[rows * nx];
+        float[] x = encodeInputs(nx);
         float[] d = new float[rows * nd];
         int w = cols.length;
         boolean cls = schema.isClassification();
+        for (int r = 0; r < rows; r++) {
+            if (cls) {
+                Col c = cols[nIn];
+                int id = (int) buf[r * w + nIn];
+                d[r * nd + (c.remap != null ? c.remap[id] : id)] = 1f;
+            } else {
+                for (int k = 0; k < nd; k++) d[r * nd + k] = buf[r * w + nIn + k];
+            }
+        }
+        buf = null;
+        return new DataSet(x, d, nx, nd, schema.classNames(), schema.encodedInputNames(), schema);
+    }
+
+    /** Beyond this many floats, a one-hot expansion of more than {@link #MAX_EXPANSION}× is refused. */
+    static final long EXPANSION_FLOOR = 1L << 26;
+    static final int MAX_EXPANSION = 64;
+
+    private float[] encodeInputs(int nx) throws DataFormatException {
+        if ((long) rows * nx > Integer.MAX_VALUE - 8) throw new DataFormatException(src, 0, 0, "too much data for one array: " + rows + " rows × " + nx + " inputs");
+        if ((long) rows * nx > EXPANSION_FLOOR && nx > (long) MAX_EXPANSION * nIn) {
+            // a few nominal attributes declared with huge value lists would blow a small file up to gigabytes
+            throw new DataFormatException(src, headerLine, 0, "one-hot encoding would expand " + nIn + " input attributes to " + nx + " columns ("
+                    + rows + " rows, " + ((long) rows * nx * 4 >> 20) + " MB): too many nominal values");
+        }
+        float[] x = new float[rows * nx];
+        int w = cols.length;
         for (int r = 0; r < rows; r++) {
             int off = r * nx;
             for (int i = 0; i < nIn; i++) {
@@ -310,16 +376,8 @@ final class Encoder {
                 }
                 off += width;
             }
-            if (cls) {
-                Col c = cols[nIn];
-                int id = (int) buf[r * w + nIn];
-                d[r * nd + (c.remap != null ? c.remap[id] : id)] = 1f;
-            } else {
-                for (int k = 0; k < nd; k++) d[r * nd + k] = buf[r * w + nIn + k];
-            }
         }
-        buf = null;
-        return new DataSet(x, d, nx, nd, schema.classNames(), schema.encodedInputNames(), schema);
+        return x;
     }
 
     long lastLine() {

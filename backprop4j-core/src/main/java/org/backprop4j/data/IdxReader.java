@@ -79,7 +79,10 @@ public final class IdxReader {
         int rows = img.dims[1], cols = img.dims[2];
         String[] names = new String[n];
         for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) names[r * cols + c] = "px" + r + "_" + c;
-        return new DataSet(x, d, n, k, classNames, Arrays.asList(names));
+        List<Attribute> attrs = new java.util.ArrayList<>(n);
+        for (String nm : names) attrs.add(Attribute.numeric(nm));
+        Schema schema = new Schema(attrs, List.of(Attribute.nominal("label", classNames)));
+        return new DataSet(x, d, n, k, classNames, Arrays.asList(names), schema);
     }
 
     /** Reads one IDX file of unsigned bytes with {@code expectDims} dimensions (null = any). */

@@ -72,6 +72,13 @@ public final class LibsvmReader {
         if (n == 0) throw new DataFormatException(src, 0, 0, "no features in any line");
         int m = labels.size();
         if ((long) m * n > Integer.MAX_VALUE - 8) throw new DataFormatException(src, 0, 0, m + " rows × " + n + " features are too many for dense storage");
+        long stored = m;
+        for (int[] ix : idx) stored += ix.length;
+        if ((long) m * n > Encoder.EXPANSION_FLOOR && (long) m * n > 1000 * stored) {
+            // dense storage of very sparse data: a short file could otherwise claim gigabytes
+            throw new DataFormatException(src, 0, 0, "dense storage of " + m + " rows × " + n + " features (" + ((long) m * n * 4 >> 20)
+                    + " MB) for " + (stored - m) + " stored values is more than 1000× the data: too sparse for this reader");
+        }
         float[] x = new float[m * n];
         for (int p = 0; p < m; p++) {
             int[] ix = idx.get(p);

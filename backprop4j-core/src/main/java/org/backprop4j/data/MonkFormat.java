@@ -78,7 +78,7 @@ public final class MonkFormat {
             if (!s.matches("[+-]?[0-9]{1,9}")) throw new NumberFormatException(s);
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
-            throw new DataFormatException(name, line, col, "expected an integer, found \"" + s + "\"");
+            throw new DataFormatException(name, line, col, "expected an integer, found \"" + Numbers.clip(s) + "\"");
         }
     }
 }

@@ -52,8 +52,19 @@ public final class Numbers {
         return v;
     }
 
-    /** A value shortened for an error message. */
+    /** A value shortened for an error message, control characters escaped (binary junk stays readable). */
     static String clip(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+        String c = s.length() <= 40 ? s : s.substring(0, 37) + "...";
+        StringBuilder sb = null;
+        for (int i = 0; i < c.length(); i++) {
+            char ch = c.charAt(i);
+            if (ch < 0x20 || ch == 0x7f) {
+                if (sb == null) sb = new StringBuilder(c.substring(0, i));
+                sb.append(String.format("\\u%04x", (int) ch));
+            } else if (sb != null) {
+                sb.append(ch);
+            }
+        }
+        return sb == null ? c : sb.toString();
     }
 }

@@ -16,7 +16,8 @@ import java.util.Objects;
  * <ol>
  * <li>impute: a NaN (a missing value kept by {@link MissingValues#KEEP}) becomes {@code fill[j]}:
  *     the training mean of a numeric column; for a nominal attribute's one-hot block, the one-hot
- *     code of its most frequent training value (ties: the first declared);</li>
+ *     code of its most frequent training value (ties: the first declared), or zeros if
+ *     {@link NominalMissing#ZEROS} is chosen;</li>
  * <li>scale: {@code x' = (x − center[j]) / scale[j]}, with, for z-scoring, center = training
  *     mean and scale = training standard deviation (population form, 1/m, as scikit-learn's
  *     StandardScaler; computed after imputation); for min-max to [0, 1], center = min and scale =
@@ -35,15 +36,29 @@ public final class Pipeline {
 
     public enum Scaling { NONE, STANDARDIZE, MINMAX_01, MINMAX_PM1 }
 
+    /** What a missing nominal value becomes. */
+    public enum NominalMissing {
+        /** the one-hot code of the training set's most frequent value (the default) */
+        MODE,
+        /** an all-zero block (the shared data README's convention for {@code ?}) */
+        ZEROS
+    }
+
     /**
-     * @param inputs      how to scale input columns
-     * @param scaleOneHot whether one-hot columns of nominal attributes are scaled too
-     * @param targets     how to scale regression targets (ignored for classification)
+     * @param inputs         how to scale input columns
+     * @param scaleOneHot    whether one-hot columns of nominal attributes are scaled too
+     * @param targets        how to scale regression targets (ignored for classification)
+     * @param nominalMissing what a missing nominal value becomes (numeric ones: the training mean)
      */
-    public record Options(Scaling inputs, boolean scaleOneHot, Scaling targets) {
+    public record Options(Scaling inputs, boolean scaleOneHot, Scaling targets, NominalMissing nominalMissing) {
         public Options {
             Objects.requireNonNull(inputs);
             Objects.requireNonNull(targets);
+            Objects.requireNonNull(nominalMissing);
+        }
+
+        public Options(Scaling inputs, boolean scaleOneHot, Scaling targets) {
+            this(inputs, scaleOneHot, targets, NominalMissing.MODE);
         }
 
         /** z-score numeric inputs, targets unchanged (the shared data README's convention). */
@@ -105,10 +120,12 @@ public final class Pipeline {
                 }
                 int mode = 0;
                 for (int v = 1; v < w; v++) if (counts[v] > counts[mode]) mode = v;
-                if (counts[mode] == 0) throw new IllegalArgumentException("nominal attribute '" + at.name() + "' has no value in the training data");
+                if (counts[mode] == 0 && o.nominalMissing() == NominalMissing.MODE) {
+                    throw new IllegalArgumentException("nominal attribute '" + at.name() + "' has no value in the training data");
+                }
                 for (int v = 0; v < w; v++) {
                     oneHot[off[a] + v] = true;
-                    fill[off[a] + v] = v == mode ? 1 : 0;
+                    fill[off[a] + v] = v == mode && o.nominalMissing() == NominalMissing.MODE ? 1 : 0;
                 }
             }
         } else {
@@ -268,6 +285,7 @@ public final class Pipeline {
         m.put("inputScaling", options.inputs().name());
         m.put("scaleOneHot", options.scaleOneHot());
         m.put("targetScaling", options.targets().name());
+        m.put("nominalMissing", options.nominalMissing().name());
         m.put("fill", list(fill));
         m.put("center", list(center));
         m.put("scale", list(scale));
@@ -300,6 +318,15 @@ public final class Pipeline {
         Scaling ts = scaling(m, "targetScaling", src);
         Object oh = Maps.get(m, "scaleOneHot", src);
         if (!(oh instanceof Boolean scaleOneHot)) throw new DataFormatException(src, 0, 0, "\"scaleOneHot\" must be true or false");
+        NominalMissing nm = NominalMissing.MODE;
+        if (m.get("nominalMissing") != null) {
+            String v = Maps.string(m, "nominalMissing", src);
+            try {
+                nm = NominalMissing.valueOf(v);
+            } catch (IllegalArgumentException e) {
+                throw new DataFormatException(src, 0, 0, "\"nominalMissing\" must be MODE or ZEROS, found \"" + Numbers.clip(v) + "\"");
+            }
+        }
         double[] fill = Maps.numbers(m, "fill", src, n);
         double[] center = Maps.numbers(m, "center", src, n);
         double[] scale = positive(Maps.numbers(m, "scale", src, n), "scale", src);
@@ -313,7 +340,7 @@ public final class Pipeline {
                         + " outputs, the pipeline " + n + " and " + k);
             }
         }
-        return new Pipeline(n, k, new Options(in, scaleOneHot, ts), schema, fill, center, scale, tc, tsc);
+        return new Pipeline(n, k, new Options(in, scaleOneHot, ts, nm), schema, fill, center, scale, tc, tsc);
     }
 
     private static Scaling scaling(Map<String, ?> m, String key, String src) throws DataFormatException {

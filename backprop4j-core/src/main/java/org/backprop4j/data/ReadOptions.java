@@ -28,6 +28,7 @@ public final class ReadOptions {
     MissingValues missing = MissingValues.REJECT;
     Schema schema;
     int features;                 // LIBSVM: 0 = max index seen
+    int maxCategories = 1000;
 
     public static ReadOptions defaults() {
         return new ReadOptions();
@@ -126,6 +127,17 @@ public final class ReadOptions {
      */
     public ReadOptions schema(Schema s) {
         this.schema = s;
+        return this;
+    }
+
+    /**
+     * CSV: the most distinct values an inferred categorical input may have (default 1000); more is
+     * reported as an error suggesting {@link #ignore(String...)} — usually an identifier column,
+     * whose one-hot encoding would be huge and useless. Declared (ARFF) nominals are exempt.
+     */
+    public ReadOptions maxCategories(int n) {
+        if (n < 2) throw new IllegalArgumentException("maxCategories must be at least 2: " + n);
+        this.maxCategories = n;
         return this;
     }
 

@@ -48,6 +48,14 @@ class ArffLibsvmTest {
     }
 
     @Test
+    void arffInlineComments() throws IOException {
+        DataSet ds = ArffReader.read(write("c.arff", "@relation r % name\n@attribute a numeric % the first\n@attribute c {'p%', q} % classes\n@data\n1,'p%' % quoted percent is data\n2,q%\n"));
+        assertEquals(List.of("p%", "q"), ds.classNames());
+        assertArrayEquals(new float[] {1, 2}, ds.x());
+        assertEquals(1, ds.label(1));
+    }
+
+    @Test
     void arffClassByNameAndMissing() throws IOException {
         String arff = "@relation r\n@attribute k {a,b}\n@attribute x numeric\n@attribute y numeric\n@data\na,1,2\nb,?,4\n?,5,6\n";
         Path p = write("m.arff", arff);

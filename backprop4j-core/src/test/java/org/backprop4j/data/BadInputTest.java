@@ -161,6 +161,23 @@ class BadInputTest {
     }
 
     @Test
+    void csvIdentifierColumnIsCaught() throws IOException {
+        StringBuilder sb = new StringBuilder("id,v,y\n");
+        for (int i = 0; i < 30; i++) sb.append("row").append(i).append(',').append(i).append(',').append(i % 2).append('\n');
+        Path p = write("id.csv", sb.toString());
+        DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(p, ReadOptions.defaults().maxCategories(20)));
+        assertTrue(e.getMessage().startsWith("id.csv:1:1: column 'id' has 30 distinct text values (more than 20): an identifier? ignore it with ignore(\"id\")"), e.getMessage());
+        assertEquals(30, CsvReader.read(p, ReadOptions.defaults().maxCategories(20).ignore("id")).size());
+        assertEquals(31, CsvReader.read(p).inputs());   // default limit 1000: 30 one-hot columns + v
+    }
+
+    @Test
+    void binaryJunkIsEscapedInMessages() throws IOException {
+        DataFormatException e = expect(CSV, write("b.csv", "a,b,c\n1,2,3\n4,\u0000\u0001x,6\n"), 3, 2, "expected a number, found \"\\u0000\\u0001x\"");
+        assertTrue(e.getMessage().chars().noneMatch(ch -> ch < 0x20), e.getMessage());
+    }
+
+    @Test
     void csvUnknownTargetName() throws IOException {
         Path p = write("t.csv", "a,b,c\n1,2,3\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(p, ReadOptions.defaults().target("zz")));
@@ -242,6 +259,22 @@ class BadInputTest {
         Path p = write("i.svm", "1 1:1\n0 5:1\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> LibsvmReader.read(p, ReadOptions.defaults().features(4)));
         assertTrue(e.getMessage().startsWith("i.svm:2:2: feature index 5 exceeds the 4 features"), e.getMessage());
+    }
+
+    @Test
+    void smallFilesCannotClaimHugeArrays() throws IOException {
+        // ARFF: one nominal attribute declared with 200,000 values, 400 rows -> 80 M floats (320 MB) from a 2 MB file
+        StringBuilder sb = new StringBuilder("@relation r\n@attribute a {");
+        for (int i = 0; i < 200_000; i++) sb.append(i == 0 ? "" : ",").append('v').append(i);
+        sb.append("}\n@attribute c {p,q}\n@data\n");
+        for (int i = 0; i < 400; i++) sb.append("v1,p\n");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> ArffReader.read(write("wide.arff", sb.toString())));
+        assertTrue(e.getMessage().contains("one-hot encoding would expand 1 input attributes to 200000 columns"), e.getMessage());
+        // LIBSVM: 100 lines naming feature 9,000,000 -> 900 M floats
+        StringBuilder sv = new StringBuilder();
+        for (int i = 0; i < 100; i++) sv.append(i % 2).append(" 9000000:1\n");
+        e = assertThrows(DataFormatException.class, () -> LibsvmReader.read(write("sparse.svm", sv.toString())));
+        assertTrue(e.getMessage().contains("too sparse for this reader"), e.getMessage());
     }
 
     // ---------------------------------------------------------------- MONK

@@ -126,6 +126,27 @@ class CsvReaderTest {
     }
 
     @Test
+    void inputsOnlyForPrediction() throws IOException {
+        DataSet train = CsvReader.read(write("tr.csv", "colour,n,y\nred,1,a\nblue,2,b\n"));
+        ReadOptions o = ReadOptions.defaults().schema(train.schema());
+        // with a header the target column may be absent, or present with anything in it
+        assertArrayEquals(new float[] {0, 1, 7}, CsvReader.readInputs(write("p1.csv", "colour,n\nred,7\n"), o));
+        assertArrayEquals(new float[] {1, 0, 8}, CsvReader.readInputs(write("p2.csv", "colour,n,y\nblue,8,?\n"), o));
+        // without a header: as many columns as inputs, or inputs + target (skipped by position)
+        ReadOptions nh = ReadOptions.defaults().schema(train.schema()).header(false);
+        assertArrayEquals(new float[] {0, 1, 9}, CsvReader.readInputs(write("p3.csv", "red,9\n"), nh));
+        assertArrayEquals(new float[] {0, 1, 9}, CsvReader.readInputs(write("p4.csv", "red,9,zzz\n"), nh));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.readInputs(write("p5.csv", "colour,n\npurple,1\n"), o));
+        assertTrue(e.getMessage().startsWith("p5.csv:2:1: unknown value \"purple\""), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CsvReader.readInputs(write("p6.csv", "red,9\n"), ReadOptions.defaults()));
+        // ARFF: the class column may be ?
+        DataSet weather = ArffReader.read(write("w.arff", "@relation w\n@attribute o {sun,rain}\n@attribute t numeric\n@attribute play {yes,no}\n@data\nsun,1,yes\nrain,2,no\n"));
+        float[] x = ArffReader.readInputs(write("wp.arff", "@relation w\n@attribute o {sun,rain}\n@attribute t numeric\n@attribute play {yes,no}\n@data\nrain,5,?\n"),
+                ReadOptions.defaults().schema(weather.schema()));
+        assertArrayEquals(new float[] {0, 1, 5}, x);
+    }
+
+    @Test
     void missingValuesKeptAsNaNUnderKeep() throws IOException {
         Path p = write("m.csv", "a,c,y\n1,x,0\n,y,1\n3,?,0\n");
         DataSet ds = CsvReader.read(p, ReadOptions.defaults().missing(MissingValues.KEEP));

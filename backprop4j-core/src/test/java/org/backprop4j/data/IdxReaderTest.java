@@ -54,6 +54,8 @@ class IdxReaderTest {
             assertEquals(0, ds.label(1));
             assertEquals(9, ds.label(2));
             assertEquals("px1_0", ds.inputNames().get(2));
+            assertEquals(IdxReader.DIGITS, ds.schema().classNames());
+            assertEquals(4, ds.schema().inputs().size());
             DataSet first2 = IdxReader.read(i, l, IdxReader.DIGITS, 2);
             assertEquals(2, first2.size());
         }

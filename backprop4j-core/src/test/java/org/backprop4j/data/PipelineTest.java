@@ -48,6 +48,16 @@ class PipelineTest {
     }
 
     @Test
+    void nominalMissingAsZeros() throws DataFormatException {
+        Pipeline p = Pipeline.fit(data(), new Pipeline.Options(Pipeline.Scaling.NONE, false, Pipeline.Scaling.NONE, Pipeline.NominalMissing.ZEROS));
+        float[] x = p.apply(data()).x();
+        assertArrayEquals(new float[] {5, 0, 0, 0}, java.util.Arrays.copyOfRange(x, 12, 16));   // row 4: a = 5, c missing -> zeros
+        assertEquals(8f / 3, x[8], 1e-6f);   // numeric still the mean (float rounding)
+        assertEquals(p, Pipeline.fromMap(p.toMap()));
+        assertEquals(Pipeline.NominalMissing.ZEROS, Pipeline.fromMap(p.toMap()).options().nominalMissing());
+    }
+
+    @Test
     void minMaxBothRangesAndTargets() {
         Pipeline p01 = Pipeline.fit(data(), new Pipeline.Options(Pipeline.Scaling.MINMAX_01, false, Pipeline.Scaling.NONE));
         float[] x = p01.apply(data()).x();
