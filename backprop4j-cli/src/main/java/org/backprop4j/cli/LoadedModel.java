@@ -34,7 +34,15 @@ record LoadedModel(Model model, Pipeline pipeline, Predictor predictor, String n
         if (raw.inputs() != pipeline.inputs()) {
             throw new IllegalArgumentException("the data has " + raw.inputs() + " inputs after encoding; the model " + name + " expects " + pipeline.inputs());
         }
-        float[] out = predictor.predict(pipeline.transformInputs(raw.x()), raw.size());
+        return outputs(raw.x(), raw.size());
+    }
+
+    /** Outputs for m raw input rows (row-major, encoded like the training data). */
+    float[] outputs(float[] x, int m) {
+        if (x.length != (long) m * pipeline.inputs()) {
+            throw new IllegalArgumentException("the data has " + (m == 0 ? 0 : x.length / m) + " inputs after encoding; the model " + name + " expects " + pipeline.inputs());
+        }
+        float[] out = predictor.predict(pipeline.transformInputs(x), m);
         return model.isClassification() ? out : pipeline.inverseTargets(out);
     }
 }

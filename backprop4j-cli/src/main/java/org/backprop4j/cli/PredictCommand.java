@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.backprop4j.Evaluation;
-import org.backprop4j.data.DataSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,18 +40,19 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         LoadedModel lm = LoadedModel.read(modelFile);
-        DataSet raw = dataOptions.read(data, lm.pipeline().schema());
-        float[] o = lm.outputs(raw);
+        float[] x = readInputs(lm);
+        int m = x.length / lm.pipeline().inputs();
+        float[] o = lm.outputs(x, m);
         if (out == null) {
             PrintWriter w = spec.commandLine().getOut();
-            write(lm, raw.size(), o, w);
+            write(lm, m, o, w);
             w.flush();
         } else {
             Path dir = out.toAbsolutePath().getParent();
             Path tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".tmp");
             try {
                 try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
-                    write(lm, raw.size(), o, w);
+                    write(lm, m, o, w);
                 }
                 try {
                     Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -64,6 +64,22 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The inputs of every row, encoded like the training data; CSV and ARFF files may omit the target
+     * column (or hold anything in it), other formats are read whole.
+     */
+    private float[] readInputs(LoadedModel lm) throws IOException {
+        org.backprop4j.data.Schema schema = lm.pipeline().schema();
+        org.backprop4j.data.DataFiles.Format f = org.backprop4j.data.DataFiles.formatOf(data);
+        if (schema != null && f == org.backprop4j.data.DataFiles.Format.CSV) {
+            return org.backprop4j.data.CsvReader.readInputs(data, dataOptions.toReadOptions().schema(schema));
+        }
+        if (schema != null && f == org.backprop4j.data.DataFiles.Format.ARFF) {
+            return org.backprop4j.data.ArffReader.readInputs(data, dataOptions.toReadOptions().schema(schema));
+        }
+        return dataOptions.read(data, schema).x();
     }
 
     static void write(LoadedModel lm, int m, float[] o, Writer w) throws IOException {

@@ -56,6 +56,28 @@ class CliTrainTest {
     }
 
     @Test
+    void predictsFilesWithoutTheTargetColumn() throws Exception {
+        Path model = dir.resolve("m.json");
+        Path train = dir.resolve("t.csv");
+        Files.writeString(train, "size,colour,label\n1,red,a\n2,blue,b\n1.5,red,a\n2.5,blue,b\n1.2,red,a\n2.2,blue,b\n");
+        assertEquals(0, run("train", train.toString(), "-o", model.toString(), "--epochs", "100", "--quiet",
+                "--optimizer", "adam:lr=0.05").code());
+        Path unlabeled = dir.resolve("u.csv");
+        Files.writeString(unlabeled, "size,colour\n1.1,red\n2.4,blue\n");
+        CliTest.Result p = run("predict", model.toString(), unlabeled.toString());
+        assertEquals(0, p.code(), p.err());
+        List<String> lines = p.out().lines().toList();
+        assertEquals("predicted,p(a),p(b)", lines.get(0));
+        assertTrue(lines.get(1).startsWith("a,"), p.out());
+        assertTrue(lines.get(2).startsWith("b,"), p.out());
+        // a nominal value the model never saw is an error naming line and column
+        Files.writeString(unlabeled, "size,colour\n1.1,green\n");
+        CliTest.Result bad = run("predict", model.toString(), unlabeled.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("backprop4j: u.csv:2:2:"), bad.err());
+    }
+
+    @Test
     void sameSeedSameModel() throws Exception {
         Path wine = TestData.path("wine_data.csv");
         Path a = dir.resolve("a.json"), b = dir.resolve("b.json");
@@ -88,10 +110,11 @@ class CliTrainTest {
         CliTest.Result t = run("train", iris.toString(), "-o", dir.resolve("m.json").toString(), "--epochs", "5", "--json");
         assertEquals(0, t.code(), t.err());
         List<String> lines = t.out().lines().toList();
-        assertEquals(6, lines.size(), t.out());
+        assertEquals(7, lines.size(), t.out());     // 5 epochs, the end of the run, the summary
         ObjectMapper om = new ObjectMapper();
         for (int i = 0; i < 5; i++) assertEquals(i + 1, om.readTree(lines.get(i)).get("epoch").asInt());
-        assertEquals(5, om.readTree(lines.get(5)).get("epochs").asInt());
+        assertEquals("end", om.readTree(lines.get(5)).get("event").asText());
+        assertEquals(5, om.readTree(lines.get(6)).get("epochs").asInt());
     }
 
     @Test
