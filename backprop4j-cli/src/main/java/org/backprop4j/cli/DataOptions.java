@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.backprop4j.data.DataFiles;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.data.IdxReader;
 import org.backprop4j.data.MissingValues;
 import org.backprop4j.data.ReadOptions;
 import org.backprop4j.data.Schema;
@@ -32,6 +33,10 @@ final class DataOptions {
 
     @Option(names = "--ignore", split = ",", paramLabel = "COLUMN", description = "Columns to drop (e.g. an id).")
     String[] ignore;
+
+    @Option(names = "--labels", paramLabel = "IDX",
+            description = "IDX labels file: DATA is then an IDX images file (MNIST / Fashion-MNIST, gzip or not).")
+    Path labels;
 
     @Option(names = "--missing", paramLabel = "POLICY", defaultValue = "reject",
             description = "Missing values (? or empty): reject (default) or impute (training mean / most frequent value).")
@@ -76,11 +81,13 @@ final class DataOptions {
     }
 
     DataSet read(Path file) throws IOException {
+        if (labels != null) return IdxReader.read(file, labels);
         return DataFiles.read(file, toReadOptions());
     }
 
     /** Reads a file encoded like the training data (the model's schema). */
     DataSet read(Path file, Schema schema) throws IOException {
+        if (labels != null) return IdxReader.read(file, labels);
         ReadOptions o = toReadOptions();
         if (schema != null) o.schema(schema);
         return DataFiles.read(file, o);

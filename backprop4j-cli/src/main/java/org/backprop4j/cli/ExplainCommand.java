@@ -1,33 +1,66 @@
 package org.backprop4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.backprop4j.Loss;
+import org.backprop4j.data.DataSet;
 import org.backprop4j.data.JacobsExample;
 import org.backprop4j.reference.Explainer;
 import org.backprop4j.reference.ReferenceNetwork;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Prints a pattern's forward values, deltas and gradients from the reference engine. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = "Print one pattern's forward values, deltas and gradients in the seeds' notation (reference engine).")
+        description = {"Print one pattern's forward values, deltas and gradients in the seeds' notation (reference engine).",
+                "  explain --jacobs            seed 003's worked 2-2-2 example",
+                "  explain MODEL DATA --row N  pattern N of a labelled data file, through a trained model"})
 final class ExplainCommand implements Callable<Integer> {
 
-    @Option(names = "--jacobs", required = true, description = "Seed 003's worked 2-2-2 example (Jacobs 2008).")
+    @Option(names = "--jacobs", description = "Seed 003's worked 2-2-2 example (Jacobs 2008).")
     boolean jacobs;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL")
+    Path model;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DATA")
+    Path data;
+
+    @Option(names = "--row", defaultValue = "1", paramLabel = "N", description = "1-based pattern number (default: ${DEFAULT-VALUE}).")
+    int row;
+
+    @Mixin
+    DataOptions dataOptions = new DataOptions();
 
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Jacobs' example (seed 003): logistic hidden units, linear outputs, E_p = ½Σ(d − o)²");
-        out.println("(Jacobs differentiates log L = −E, so his eqs. 16–25 are the negatives of ∂E/∂w below.)");
-        out.print(Explainer.explain(new ReferenceNetwork(JacobsExample.network(), Loss.SSE), JacobsExample.X, JacobsExample.D));
+        if (jacobs) {
+            out.println("Jacobs' example (seed 003): logistic hidden units, linear outputs, E_p = ½Σ(d − o)²");
+            out.println("(Jacobs differentiates log L = −E, so his eqs. 16–25 are the negatives of ∂E/∂w below.)");
+            out.print(Explainer.explain(new ReferenceNetwork(JacobsExample.network(), Loss.SSE), JacobsExample.X, JacobsExample.D));
+            return 0;
+        }
+        if (model == null || data == null) throw new Main.UserError("explain needs --jacobs, or a MODEL and a DATA file");
+        LoadedModel lm = LoadedModel.read(model);
+        DataSet raw = dataOptions.read(data, lm.pipeline().schema());
+        if (row < 1 || row > raw.size()) throw new Main.UserError("--row must be between 1 and " + raw.size() + ", not " + row);
+        DataSet ds = lm.pipeline().apply(raw);
+        int n0 = ds.inputs(), nL = ds.outputs(), p = row - 1;
+        double[] x = new double[n0], d = new double[nL];
+        for (int i = 0; i < n0; i++) x[i] = ds.x()[p * n0 + i];
+        for (int k = 0; k < nL; k++) d[k] = ds.d()[p * nL + k];
+        out.printf("Pattern %d of %s through %s (%s, loss %s); inputs after the model's preprocessing%n", row,
+                data.getFileName(), model.getFileName(), lm.model().network().describe(), lm.model().loss().id());
+        out.print(Explainer.explain(new ReferenceNetwork(lm.model().network(), lm.model().loss()), x, d));
         return 0;
     }
 }

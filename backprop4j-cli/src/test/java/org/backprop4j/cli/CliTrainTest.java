@@ -78,6 +78,25 @@ class CliTrainTest {
     }
 
     @Test
+    void reportCurvesAndExplainForATrainedModel() throws Exception {
+        Path iris = TestData.path("iris.csv");
+        Path model = dir.resolve("iris.json"), html = dir.resolve("r.html"), curves = dir.resolve("curves");
+        CliTest.Result t = run("train", iris.toString(), "-o", model.toString(), "--epochs", "30", "--validation", "0.2",
+                "--report", html.toString(), "--curves", curves.toString(), "--plain");
+        assertEquals(0, t.code(), t.err());
+        String page = Files.readString(html);
+        assertTrue(page.contains("iris.csv") && page.contains("<svg") && page.contains("versicolor"), "report content");
+        assertTrue(Files.size(curves.resolve("iris-loss.png")) > 1000);
+        assertTrue(Files.readString(curves.resolve("iris-loss.svg")).contains("<svg"));
+        assertTrue(Files.exists(curves.resolve("iris-accuracy.png")));
+        CliTest.Result e = run("explain", model.toString(), iris.toString(), "--row", "51");
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("Pattern 51 of iris.csv"), e.out());
+        assertTrue(e.out().contains("output  unit 2: δ = d − o"), e.out());
+        assertEquals(2, run("explain", model.toString(), iris.toString(), "--row", "999").code());
+    }
+
+    @Test
     void sameSeedSameModel() throws Exception {
         Path wine = TestData.path("wine_data.csv");
         Path a = dir.resolve("a.json"), b = dir.resolve("b.json");
