@@ -2,6 +2,7 @@ package org.backprop4j.kernel;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,8 +36,10 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     private int m, n, k, lda, ldb, ldc, aOff, bOff, cOff, blocks, blockSize;
     private float alpha, beta;
     private float[] a, b, c;
-    private final AtomicInteger nextBlock = new AtomicInteger();
-    private final AtomicInteger finished = new AtomicInteger();
+    /** (generation &lt;&lt; 32) | next block index: a block is claimed by a CAS within its generation. */
+    private final AtomicLong ticket = new AtomicLong();
+    /** Blocks of the current generation finished (by anyone). */
+    private final AtomicInteger done = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile long generation;
 
@@ -96,13 +99,16 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
             this.c = c; this.cOff = cOff; this.ldc = ldc;
             this.blocks = (extent + size - 1) / size;
             this.blockSize = size;
-            nextBlock.set(0);
-            finished.set(0);
-            generation++;                                   // volatile write publishes the fields
+            done.set(0);
+            long g = generation + 1;
+            ticket.set(g << 32);                            // publishes the fields with the new generation
+            generation = g;
             for (Thread w : workers) LockSupport.unpark(w);
-            runBlocks();
+            runBlocks(g);
+            // wait for blocks, not for workers: a worker that is not running never holds us up,
+            // since the caller has taken every block nobody claimed
             long start = System.nanoTime();
-            while (finished.get() < workers.length) {
+            while (done.get() < blocks) {
                 if (System.nanoTime() - start > SPIN_NANOS) Thread.yield();
                 else Thread.onSpinWait();
             }
@@ -116,11 +122,21 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         }
     }
 
-    private void runBlocks() {
-        int extent = splitRows ? m : n;
-        int i;
-        while ((i = nextBlock.getAndIncrement()) < blocks) {
-            block(i, blockSize, extent, splitRows, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    /** Claims and computes blocks of generation g until none is left (or g is over). */
+    private void runBlocks(long g) {
+        while (true) {
+            long t = ticket.get();
+            if ((t >>> 32) != g) return;
+            int i = (int) t;
+            if (i >= blocks) return;
+            if (!ticket.compareAndSet(t, t + 1)) continue;
+            try {
+                block(i, blockSize, splitRows ? m : n, splitRows, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                done.incrementAndGet();
+            }
         }
     }
 
@@ -152,12 +168,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
                 }
             }
             seen = g;
-            try {
-                runBlocks();
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-            }
-            finished.incrementAndGet();
+            runBlocks(g);
         }
     }
 
