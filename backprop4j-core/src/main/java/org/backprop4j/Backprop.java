@@ -119,6 +119,49 @@ public final class Backprop {
         return sumE;
     }
 
+    /**
+     * Plain gradient descent fused into the backward pass (seed 004: w ← w + η·δ·o, here
+     * W^l ← W^l − η·(Δ^l)ᵀ·O^{l−1} with Δ = ∂E/∂net): each layer's deltas are propagated with its
+     * old weights, then the layer is updated in place by one kernel call (α = −η, β = 1), so no
+     * gradient vector is written and read back. With L2 decay the weights are first scaled by
+     * (1 − ηλ). Gives the same weights as {@link #gradient} followed by w −= η·g, up to float
+     * rounding (the products are summed in another order). For batches of at most {@link #CHUNK}.
+     *
+     * @return Σ_p E_p of the batch before the update
+     */
+    public double descend(float[] x, float[] d, int row, int m, float eta, float lambda, boolean decayBiases) {
+        if (m < 1 || m > CHUNK) throw new IllegalArgumentException("descend takes 1.." + CHUNK + " patterns, not " + m);
+        forward(x, row, m);
+        float[] p = net.params();
+        int L = layers;
+        double sumE = outputDelta(d, row * n[L], m, (float) loss.scale(m));
+        for (int l = L; l >= 1; l--) {
+            int nl = n[l], nprev = n[l - 1];
+            float[] dl = delta[l];
+            float[] prev = l == 1 ? x : o[l - 1];
+            int prevOff = l == 1 ? row * n[0] : 0;
+            if (l > 1) {
+                // Δ^{l−1} = (Δ^l·W^l) ⊙ f'(NET^{l−1}), with W^l before its update (seed 004 case 2)
+                float[] dp = delta[l - 1];
+                kernels.sgemm(false, false, m, nprev, nl, 1f, dl, 0, nl, p, net.weightOffset(l), nprev, 0f, dp, 0, nprev);
+                net.activation(l - 1).multiplyDerivative(dp, o[l - 1], 0, m * nprev);
+            }
+            int w = net.weightOffset(l), b = net.biasOffset(l);
+            if (lambda != 0) {
+                float keep = 1f - eta * lambda;
+                int end = b + (decayBiases ? nl : 0);
+                for (int i = w; i < end; i++) p[i] *= keep;
+            }
+            // W^l ← W^l − η·(Δ^l)ᵀ·O^{l−1};  b^l ← b^l − η·Σ_rows Δ^l
+            kernels.sgemm(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, 1f, p, w, nprev);
+            for (int r = 0; r < m; r++) {
+                int s0 = r * nl;
+                for (int t = 0; t < nl; t++) p[b + t] -= eta * dl[s0 + t];
+            }
+        }
+        return sumE;
+    }
+
     /** Rows per pass for large batches. */
     static final int CHUNK = 2048;
 
