@@ -34,7 +34,7 @@ public final class VectorKernels implements Kernels {
     /** Lanes per vector (16 with AVX-512). */
     static final int V = S.length();
     /** Micro-tile rows: 8 rows × 2 vectors = 16 accumulators where there are 32 vector registers (AVX-512, NEON/SVE), 4 × 2 = 8 otherwise. */
-    static final int MR = V >= 16 ? 8 : 4;
+    static final int MR = Integer.getInteger("backprop4j.vector.mr", V >= 16 ? 8 : 4);
     /** Micro-tile columns: two vectors. */
     static final int NR = 2 * V;
     /** Depth of a packed block: a B micro-panel (KC×NR floats) stays in L1/L2 across the MR-row sweeps. */
@@ -122,12 +122,12 @@ public final class VectorKernels implements Kernels {
                             int mr = Math.min(MR, mc - ir);
                             int ao = (ir / MR) * kc * MR;
                             int co = cOff + (ic + ir) * ldc + jc + jr;
+                            micro(kc, ap, ao, bp, bo, tile);
                             if (mr == MR && nr == NR) {
-                                micro(kc, ap, ao, bp, bo, c, co, ldc, alpha, bet);
+                                update(tile, c, co, ldc, alpha, bet);
                             } else {
-                                // edge tile: full tile into scratch (exact: alpha = 1, beta = 0), then the
-                                // same C update, element by element, that the vector store does
-                                micro(kc, ap, ao, bp, bo, tile, 0, NR, 1f, 0f);
+                                // edge tile: the same C update, element by element (Math.fma is the
+                                // lane operation of the vector fma, so rounding matches)
                                 for (int i = 0; i < mr; i++) {
                                     int ci = co + i * ldc, ti = i * NR;
                                     for (int j = 0; j < nr; j++) {
@@ -143,15 +143,34 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                              float alpha, float beta) {
-        if (MR == 8) micro8(kc, ap, ao, bp, bo, c, co, ldc, alpha, beta);
-        else micro4(kc, ap, ao, bp, bo, c, co, ldc, alpha, beta);
+    private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
+        if (MR == 8) micro8(kc, ap, ao, bp, bo, tile);
+        else micro4(kc, ap, ao, bp, bo, tile);
     }
 
-    /** 8×2V micro-kernel: C[8×NR] (op)= alpha·Ap·Bp over kc (16 accumulators, rank-1 update per p). */
-    private static void micro8(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                               float alpha, float beta) {
+    /**
+     * C[co + i·ldc + j] = alpha·tile[i·NR + j] (beta = 0: old C ignored) or fma(alpha, tile, beta·C),
+     * for a full MR×NR tile. Kept out of the micro-kernels: the micro-kernels only write raw sums,
+     * which keeps them small enough for C2 to inline and unbox every vector.
+     */
+    private static void update(float[] tile, float[] c, int co, int ldc, float alpha, float beta) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        if (beta == 0f) {
+            for (int i = 0, t = 0; i < MR; i++, co += ldc) {
+                for (int j = 0; j < NR; j += V, t += V) FloatVector.fromArray(S, tile, t).mul(av).intoArray(c, co + j);
+            }
+        } else {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            for (int i = 0, t = 0; i < MR; i++, co += ldc) {
+                for (int j = 0; j < NR; j += V, t += V) {
+                    FloatVector.fromArray(S, tile, t).fma(av, FloatVector.fromArray(S, c, co + j).mul(bv)).intoArray(c, co + j);
+                }
+            }
+        }
+    }
+
+    /** 8×2V micro-kernel: t[8×NR] = Ap·Bp over kc (16 accumulators, one rank-1 update per p). */
+    private static void micro8(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -175,19 +194,18 @@ public final class VectorKernels implements Kernels {
             x = FloatVector.broadcast(S, ap[ao + 7]);
             c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
         }
-        store(c00, c01, c, co, alpha, beta);
-        store(c10, c11, c, co + ldc, alpha, beta);
-        store(c20, c21, c, co + 2 * ldc, alpha, beta);
-        store(c30, c31, c, co + 3 * ldc, alpha, beta);
-        store(c40, c41, c, co + 4 * ldc, alpha, beta);
-        store(c50, c51, c, co + 5 * ldc, alpha, beta);
-        store(c60, c61, c, co + 6 * ldc, alpha, beta);
-        store(c70, c71, c, co + 7 * ldc, alpha, beta);
+        c00.intoArray(t, 0 * V); c01.intoArray(t, 1 * V);
+        c10.intoArray(t, 2 * V); c11.intoArray(t, 3 * V);
+        c20.intoArray(t, 4 * V); c21.intoArray(t, 5 * V);
+        c30.intoArray(t, 6 * V); c31.intoArray(t, 7 * V);
+        c40.intoArray(t, 8 * V); c41.intoArray(t, 9 * V);
+        c50.intoArray(t, 10 * V); c51.intoArray(t, 11 * V);
+        c60.intoArray(t, 12 * V); c61.intoArray(t, 13 * V);
+        c70.intoArray(t, 14 * V); c71.intoArray(t, 15 * V);
     }
 
     /** 4×2V micro-kernel for 16-register vector units (AVX2): 8 accumulators. */
-    private static void micro4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                               float alpha, float beta) {
+    private static void micro4(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         for (int p = 0; p < kc; p++, ao += 4, bo += NR) {
@@ -202,10 +220,10 @@ public final class VectorKernels implements Kernels {
             x = FloatVector.broadcast(S, ap[ao + 3]);
             c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
         }
-        store(c00, c01, c, co, alpha, beta);
-        store(c10, c11, c, co + ldc, alpha, beta);
-        store(c20, c21, c, co + 2 * ldc, alpha, beta);
-        store(c30, c31, c, co + 3 * ldc, alpha, beta);
+        c00.intoArray(t, 0 * V); c01.intoArray(t, 1 * V);
+        c10.intoArray(t, 2 * V); c11.intoArray(t, 3 * V);
+        c20.intoArray(t, 4 * V); c21.intoArray(t, 5 * V);
+        c30.intoArray(t, 6 * V); c31.intoArray(t, 7 * V);
     }
 
     /** C[co .. co+NR) = alpha·acc (beta = 0: old C ignored) or fma(alpha, acc, beta·C). */
