@@ -54,17 +54,25 @@ public final class OpenBlasKernels implements Kernels {
      * @throws UnsupportedOperationException if no OpenBLAS library with cblas_sgemm can be loaded here
      */
     public OpenBlasKernels() {
+        this(candidates());
+    }
+
+    /** Loads the first library of {@code candidates} (sonames or paths) that exists. */
+    OpenBlasKernels(List<String> candidates) {
         List<String> tried = new ArrayList<>();
         SymbolLookup lookup = null;
         String found = null;
-        for (String cand : candidates()) {
+        for (String cand : candidates) {
             try {
                 lookup = cand.contains("/")
                         ? SymbolLookup.libraryLookup(Path.of(cand), Arena.global())
                         : SymbolLookup.libraryLookup(cand, Arena.global());
                 found = cand;
                 break;
-            } catch (IllegalArgumentException | IllegalCallerException | UnsatisfiedLinkError e) {
+            } catch (IllegalCallerException e) {
+                throw new UnsupportedOperationException("native access is disabled in this JVM"
+                        + " (start it with --enable-native-access=ALL-UNNAMED to use OpenBLAS)");
+            } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
                 tried.add(cand);
             }
         }
