@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API form of {@link Elementwise}'s scalar functions: the same operations lane by lane
- * (so bit-identical results), tails done by the scalar functions. Loaded reflectively only when the
+ * (so bit-identical results); the tail of an array is one masked vector step. Loaded reflectively only when the
  * jdk.incubator.vector module is present.
  */
 final class VectorElementwise implements Elementwise.Impl {
@@ -47,39 +47,47 @@ final class VectorElementwise implements Elementwise.Impl {
         return y.mul(s1).mul(s2);
     }
 
+    static FloatVector logistic(FloatVector x) {
+        FloatVector e = expNeg(x.abs().neg());
+        FloatVector d = e.add(1f);
+        FloatVector pos = FloatVector.broadcast(S, 1f).div(d);
+        FloatVector neg = e.div(d);
+        return pos.blend(neg, x.compare(VectorOperators.LT, 0f));
+    }
+
     @Override
     public void logistic(float[] a, int off, int len) {
         int end = off + len, i = off;
-        for (int vend = off + len - len % V; i < vend; i += V) {
-            FloatVector x = FloatVector.fromArray(S, a, i);
-            FloatVector e = expNeg(x.abs().neg());
-            FloatVector d = e.add(1f);
-            FloatVector pos = FloatVector.broadcast(S, 1f).div(d);
-            FloatVector neg = e.div(d);
-            VectorMask<Float> m = x.compare(VectorOperators.LT, 0f);
-            pos.blend(neg, m).intoArray(a, i);
+        for (int vend = off + len - len % V; i < vend; i += V) logistic(FloatVector.fromArray(S, a, i)).intoArray(a, i);
+        if (i < end) {   // tail: masked lanes (AVX-512 masked load/store), same lane operations
+            VectorMask<Float> m = S.indexInRange(i, end);
+            logistic(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
         }
-        for (; i < end; i++) a[i] = Elementwise.logistic(a[i]);
     }
 
     @Override
     public void tanh(float[] a, int off, int len) {
         int end = off + len, i = off;
-        for (int vend = off + len - len % V; i < vend; i += V) {
-            FloatVector x = FloatVector.fromArray(S, a, i);
-            FloatVector ax = x.abs();
-            FloatVector z = x.mul(x);
-            FloatVector q = FloatVector.broadcast(S, Q0).fma(z, FloatVector.broadcast(S, Q1));
-            q = q.fma(z, FloatVector.broadcast(S, Q2));
-            q = q.fma(z, FloatVector.broadcast(S, Q3));
-            q = q.fma(z, FloatVector.broadcast(S, Q4));
-            FloatVector small = x.mul(q.fma(z, FloatVector.broadcast(S, 1f)));
-            FloatVector e = expNeg(ax.mul(-2f));
-            FloatVector t = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
-            FloatVector big = t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
-            big.blend(small, ax.compare(VectorOperators.LT, TANH_SMALL)).intoArray(a, i);
+        for (int vend = off + len - len % V; i < vend; i += V) tanh(FloatVector.fromArray(S, a, i)).intoArray(a, i);
+        if (i < end) {
+            VectorMask<Float> m = S.indexInRange(i, end);
+            tanh(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
         }
-        for (; i < end; i++) a[i] = Elementwise.tanh(a[i]);
+    }
+
+    /** Lane-wise {@link Elementwise#tanh(float)}. */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector q = FloatVector.broadcast(S, Q0).fma(z, FloatVector.broadcast(S, Q1));
+        q = q.fma(z, FloatVector.broadcast(S, Q2));
+        q = q.fma(z, FloatVector.broadcast(S, Q3));
+        q = q.fma(z, FloatVector.broadcast(S, Q4));
+        FloatVector small = x.mul(q.fma(z, FloatVector.broadcast(S, 1f)));
+        FloatVector e = expNeg(ax.mul(-2f));
+        FloatVector t = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
+        FloatVector big = t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
+        return big.blend(small, ax.compare(VectorOperators.LT, TANH_SMALL));
     }
 
     @Override
@@ -88,7 +96,10 @@ final class VectorElementwise implements Elementwise.Impl {
         for (int vend = off + len - len % V; i < vend; i += V) {
             expNeg(FloatVector.fromArray(S, a, i).sub(shift)).intoArray(a, i);
         }
-        for (; i < end; i++) a[i] = Elementwise.expNeg(a[i] - shift);
+        if (i < end) {
+            VectorMask<Float> m = S.indexInRange(i, end);
+            expNeg(FloatVector.fromArray(S, a, i, m).sub(shift)).intoArray(a, i, m);
+        }
     }
 
     @Override
@@ -97,6 +108,9 @@ final class VectorElementwise implements Elementwise.Impl {
         for (int vend = off + len - len % V; i < vend; i += V) {
             FloatVector.fromArray(S, a, i).mul(s).intoArray(a, i);
         }
-        for (; i < end; i++) a[i] *= s;
+        if (i < end) {
+            VectorMask<Float> m = S.indexInRange(i, end);
+            FloatVector.fromArray(S, a, i, m).mul(s).intoArray(a, i, m);
+        }
     }
 }
