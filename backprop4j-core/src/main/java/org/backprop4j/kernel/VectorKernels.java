@@ -51,7 +51,7 @@ public final class VectorKernels implements Kernels {
         float[] bp = new float[0];
         final float[] tile = new float[MR * NR];
         float[] row = new float[0];
-        final float[] lanes = new float[4 * V];
+        final float[] lanes = new float[8 * V];
     }
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
@@ -82,11 +82,14 @@ public final class VectorKernels implements Kernels {
             SgemmArgs.scaleC(beta, c, cOff, ldc, m, n);
             return;
         }
-        Scratch s = scratch.get();
         if (m < MR || n < V || (long) m * n * k <= DIRECT_MAX_FLOPS) {
-            direct(s, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            if (!transB) {             // axpy form: needs no scratch (tiny layers skip the ThreadLocal too)
+                axpyRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                dotRows(scratch.get(), transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
         } else {
-            packed(s, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            packed(scratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
     }
 
@@ -306,40 +309,69 @@ public final class VectorKernels implements Kernels {
     // ------------------------------------------------------------------------------------------
     // direct path (no packing): tiny products, gemv (m = 1), narrow n
 
-    private static void direct(Scratch s, boolean transA, boolean transB, int m, int n, int k,
-                               float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                               float beta, float[] c, int cOff, int ldc) {
-        if (transB) {
-            // C[i,j] = alpha·⟨op(A)[i,:], B[j,:]⟩ + beta·C[i,j]: dot products along k
-            for (int i = 0; i < m; i++) {
-                float[] ar;
-                int ao;
-                if (transA) {                     // gather column i of the stored A into a contiguous row
-                    if (s.row.length < k) s.row = new float[k];
-                    ar = s.row;
-                    ao = 0;
-                    for (int p = 0, src = aOff + i; p < k; p++, src += lda) ar[p] = a[src];
-                } else {
-                    ar = a;
-                    ao = aOff + i * lda;
-                }
-                dotRow(s.lanes, ar, ao, b, bOff, ldb, n, k, alpha, beta, c, cOff + i * ldc);
+    /** C[i,j] = alpha·⟨op(A)[i,:], B[j,:]⟩ + beta·C[i,j] (transB): dot products along k, both rows contiguous. */
+    private static void dotRows(Scratch s, boolean transA, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            float[] ar;
+            int ao;
+            if (transA) {                     // gather column i of the stored A into a contiguous row
+                if (s.row.length < k) s.row = new float[k];
+                ar = s.row;
+                ao = 0;
+                for (int p = 0, src = aOff + i; p < k; p++, src += lda) ar[p] = a[src];
+            } else {
+                ar = a;
+                ao = aOff + i * lda;
             }
-        } else {
-            // C[i,:] = alpha·Σ_p op(A)[i,p]·B[p,:] + beta·C[i,:]: axpy along n
-            int astep = transA ? lda : 1;       // stride of op(A)[i,p] along p
-            for (int i = 0; i < m; i++) {
-                int ai = transA ? aOff + i : aOff + i * lda;
-                axpyRow(a, ai, astep, b, bOff, ldb, n, k, alpha, beta, c, cOff + i * ldc);
-            }
+            dotRow(s.lanes, ar, ao, b, bOff, ldb, n, k, alpha, beta, c, cOff + i * ldc);
         }
     }
 
-    /** c[co+j] (op)= alpha·Σ_p a[ao+p]·b[bOff+j·ldb+p] for j < n: four B rows at a time. */
+    /** C[i,:] = alpha·Σ_p op(A)[i,p]·B[p,:] + beta·C[i,:] (B not transposed): axpy along n. */
+    private static void axpyRows(boolean transA, int m, int n, int k,
+                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float beta, float[] c, int cOff, int ldc) {
+        int astep = transA ? lda : 1;       // stride of op(A)[i,p] along p
+        for (int i = 0; i < m; i++) {
+            int ai = transA ? aOff + i : aOff + i * lda;
+            axpyRow(a, ai, astep, b, bOff, ldb, n, k, alpha, beta, c, cOff + i * ldc);
+        }
+    }
+
+    /** c[co+j] (op)= alpha·Σ_p a[ao+p]·b[bOff+j·ldb+p] for j < n: eight (then four, then one) B rows at a time. */
     private static void dotRow(float[] lanes, float[] a, int ao, float[] b, int bOff, int ldb, int n, int k,
                                float alpha, float beta, float[] c, int co) {
         int kv = k - k % V;                        // vector part of k; the tail is summed after, in order
         int j = 0;
+        for (; j + 8 <= n; j += 8) {               // 8 independent fma chains: hides the fma latency
+            int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+            int b4 = b3 + ldb, b5 = b4 + ldb, b6 = b5 + ldb, b7 = b6 + ldb;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int p = 0; p < kv; p += V) {
+                FloatVector x = FloatVector.fromArray(S, a, ao + p);
+                s0 = FloatVector.fromArray(S, b, b0 + p).fma(x, s0);
+                s1 = FloatVector.fromArray(S, b, b1 + p).fma(x, s1);
+                s2 = FloatVector.fromArray(S, b, b2 + p).fma(x, s2);
+                s3 = FloatVector.fromArray(S, b, b3 + p).fma(x, s3);
+                s4 = FloatVector.fromArray(S, b, b4 + p).fma(x, s4);
+                s5 = FloatVector.fromArray(S, b, b5 + p).fma(x, s5);
+                s6 = FloatVector.fromArray(S, b, b6 + p).fma(x, s6);
+                s7 = FloatVector.fromArray(S, b, b7 + p).fma(x, s7);
+            }
+            s0.intoArray(lanes, 0);
+            s1.intoArray(lanes, V);
+            s2.intoArray(lanes, 2 * V);
+            s3.intoArray(lanes, 3 * V);
+            s4.intoArray(lanes, 4 * V);
+            s5.intoArray(lanes, 5 * V);
+            s6.intoArray(lanes, 6 * V);
+            s7.intoArray(lanes, 7 * V);
+            for (int r = 0; r < 8; r++) {
+                finishDot(lanes, r * V, a, ao, b, b0 + r * ldb, kv, k, alpha, beta, c, co + j + r);
+            }
+        }
         for (; j + 4 <= n; j += 4) {
             int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
             FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
@@ -370,12 +402,19 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Fixed-order reduction: lanes 0..V−1 in order, then the scalar tail p = kv..k−1; then the C update. */
+    /**
+     * Fixed-order reduction: the V lanes pairwise (lane l += lane l + w for w = V/2, V/4, .., 1: a
+     * tree of depth log₂V instead of a chain of V dependent adds), then the scalar tail
+     * p = kv..k−1 in order; then the C update.
+     */
     private static void finishDot(float[] lanes, int lo, float[] a, int ao, float[] b, int bo, int kv, int k,
                                   float alpha, float beta, float[] c, int ci) {
         float sum = 0f;
         if (kv > 0) {
-            for (int l = 0; l < V; l++) sum += lanes[lo + l];
+            for (int w = V / 2; w >= 1; w >>= 1) {
+                for (int l = lo; l < lo + w; l++) lanes[l] += lanes[l + w];
+            }
+            sum = lanes[lo];
         }
         for (int p = kv; p < k; p++) sum = Math.fma(a[ao + p], b[bo + p], sum);
         c[ci] = beta == 0f ? alpha * sum : Math.fma(alpha, sum, beta * c[ci]);
