@@ -44,6 +44,7 @@ public final class VectorKernels implements Kernels {
     /** Columns of op(B) packed at once (a multiple of NR). */
     static final int NC = roundUp(4096, NR);
     /** Products with at most this many multiply-adds skip packing (a packed 16³ product spends ~0.9 µs on overhead, KERNELS.md). */
+    static final boolean GATHER = !Boolean.getBoolean("backprop4j.vector.nogather");
     static final long DIRECT_MAX_FLOPS = Long.getLong("backprop4j.vector.direct", 24L * 24 * 24);
 
     private static final class Scratch {
@@ -52,6 +53,7 @@ public final class VectorKernels implements Kernels {
         final float[] tile = new float[MR * NR];
         float[] row = new float[0];
         final float[] lanes = new float[8 * V];
+        final int[] idx = new int[NR];
     }
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
@@ -112,7 +114,7 @@ public final class VectorKernels implements Kernels {
             for (int pc = 0; pc < k; pc += kcs) {
                 int kc = Math.min(kcs, k - pc);
                 float bet = pc == 0 ? beta : 1f;         // later k-blocks accumulate onto the first
-                if (transB) packBT(b, bOff, ldb, pc, kc, jc, nc, bp);
+                if (transB) packBT(b, bOff, ldb, pc, kc, jc, nc, bp, s.idx);
                 else packBN(b, bOff, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -261,11 +263,24 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** op(B) = Bᵀ (B stored n×k): the same panels, a transposing copy (B rows are read contiguously). */
-    private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] dst) {
+    /**
+     * op(B) = Bᵀ (B stored n×k): the same panels, a transposing copy. Full panels gather each packed
+     * row (NR elements p of NR consecutive B rows) with two vector gathers; edge panels are copied
+     * element by element.
+     */
+    private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] dst, int[] idx) {
+        for (int jj = 0; jj < NR; jj++) idx[jj] = jj * ldb;
         int d = 0;
         for (int jp = 0; jp < nc; jp += NR) {
             int nr = Math.min(NR, nc - jp);
+            if (nr == NR && GATHER) {
+                int src = bOff + (jc + jp) * ldb + pc;
+                for (int p = 0; p < kc; p++, d += NR) {
+                    FloatVector.fromArray(S, b, src + p, idx, 0).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + p, idx, V).intoArray(dst, d + V);
+                }
+                continue;
+            }
             for (int jj = 0; jj < nr; jj++) {
                 int src = bOff + (jc + jp + jj) * ldb + pc;
                 for (int p = 0, t = d + jj; p < kc; p++, t += NR) dst[t] = b[src + p];
