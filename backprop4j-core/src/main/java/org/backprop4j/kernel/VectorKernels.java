@@ -34,7 +34,7 @@ public final class VectorKernels implements Kernels {
     /** Lanes per vector (16 with AVX-512). */
     static final int V = S.length();
     /** Micro-tile rows: 8 rows × 2 vectors = 16 accumulators where there are 32 vector registers (AVX-512, NEON/SVE), 4 × 2 = 8 otherwise. */
-    static final int MR = V >= 16 ? 8 : 4;
+    static final int MR = Integer.getInteger("backprop4j.vector.mr", V >= 16 ? 8 : 4);
     /** Micro-tile columns: two vectors. */
     static final int NR = 2 * V;
     /** Depth of a packed block: a B micro-panel (KC×NR floats) stays in L1/L2 across the MR-row sweeps. */
@@ -44,6 +44,7 @@ public final class VectorKernels implements Kernels {
     /** Columns of op(B) packed at once (a multiple of NR). */
     static final int NC = roundUp(4096, NR);
     /** Products with at most this many multiply-adds skip packing (a packed 16³ product spends ~0.9 µs on overhead, KERNELS.md). */
+    static final boolean GATHER = !Boolean.getBoolean("backprop4j.vector.nogather");
     static final long DIRECT_MAX_FLOPS = Long.getLong("backprop4j.vector.direct", 24L * 24 * 24);
 
     private static final class Scratch {
@@ -51,7 +52,8 @@ public final class VectorKernels implements Kernels {
         float[] bp = new float[0];
         final float[] tile = new float[MR * NR];
         float[] row = new float[0];
-        final float[] lanes = new float[4 * V];
+        final float[] lanes = new float[8 * V];
+        final int[] idx = new int[NR];
     }
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
@@ -82,11 +84,14 @@ public final class VectorKernels implements Kernels {
             SgemmArgs.scaleC(beta, c, cOff, ldc, m, n);
             return;
         }
-        Scratch s = scratch.get();
         if (m < MR || n < V || (long) m * n * k <= DIRECT_MAX_FLOPS) {
-            direct(s, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            if (!transB) {             // axpy form: needs no scratch (tiny layers skip the ThreadLocal too)
+                axpyRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                dotRows(scratch.get(), transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
         } else {
-            packed(s, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            packed(scratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
     }
 
@@ -109,7 +114,7 @@ public final class VectorKernels implements Kernels {
             for (int pc = 0; pc < k; pc += kcs) {
                 int kc = Math.min(kcs, k - pc);
                 float bet = pc == 0 ? beta : 1f;         // later k-blocks accumulate onto the first
-                if (transB) packBT(b, bOff, ldb, pc, kc, jc, nc, bp);
+                if (transB) packBT(b, bOff, ldb, pc, kc, jc, nc, bp, s.idx);
                 else packBN(b, bOff, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -122,12 +127,12 @@ public final class VectorKernels implements Kernels {
                             int mr = Math.min(MR, mc - ir);
                             int ao = (ir / MR) * kc * MR;
                             int co = cOff + (ic + ir) * ldc + jc + jr;
+                            micro(kc, ap, ao, bp, bo, tile);
                             if (mr == MR && nr == NR) {
-                                micro(kc, ap, ao, bp, bo, c, co, ldc, alpha, bet);
+                                update(tile, c, co, ldc, alpha, bet);
                             } else {
-                                // edge tile: full tile into scratch (exact: alpha = 1, beta = 0), then the
-                                // same C update, element by element, that the vector store does
-                                micro(kc, ap, ao, bp, bo, tile, 0, NR, 1f, 0f);
+                                // edge tile: the same C update, element by element (Math.fma is the
+                                // lane operation of the vector fma, so rounding matches)
                                 for (int i = 0; i < mr; i++) {
                                     int ci = co + i * ldc, ti = i * NR;
                                     for (int j = 0; j < nr; j++) {
@@ -143,15 +148,34 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                              float alpha, float beta) {
-        if (MR == 8) micro8(kc, ap, ao, bp, bo, c, co, ldc, alpha, beta);
-        else micro4(kc, ap, ao, bp, bo, c, co, ldc, alpha, beta);
+    private static void micro(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
+        if (MR == 8) micro8(kc, ap, ao, bp, bo, tile);
+        else micro4(kc, ap, ao, bp, bo, tile);
     }
 
-    /** 8×2V micro-kernel: C[8×NR] (op)= alpha·Ap·Bp over kc (16 accumulators, rank-1 update per p). */
-    private static void micro8(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                               float alpha, float beta) {
+    /**
+     * C[co + i·ldc + j] = alpha·tile[i·NR + j] (beta = 0: old C ignored) or fma(alpha, tile, beta·C),
+     * for a full MR×NR tile. Kept out of the micro-kernels: the micro-kernels only write raw sums,
+     * which keeps them small enough for C2 to inline and unbox every vector.
+     */
+    private static void update(float[] tile, float[] c, int co, int ldc, float alpha, float beta) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        if (beta == 0f) {
+            for (int i = 0, t = 0; i < MR; i++, co += ldc) {
+                for (int j = 0; j < NR; j += V, t += V) FloatVector.fromArray(S, tile, t).mul(av).intoArray(c, co + j);
+            }
+        } else {
+            FloatVector bv = FloatVector.broadcast(S, beta);
+            for (int i = 0, t = 0; i < MR; i++, co += ldc) {
+                for (int j = 0; j < NR; j += V, t += V) {
+                    FloatVector.fromArray(S, tile, t).fma(av, FloatVector.fromArray(S, c, co + j).mul(bv)).intoArray(c, co + j);
+                }
+            }
+        }
+    }
+
+    /** 8×2V micro-kernel: t[8×NR] = Ap·Bp over kc (16 accumulators, one rank-1 update per p). */
+    private static void micro8(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -175,19 +199,18 @@ public final class VectorKernels implements Kernels {
             x = FloatVector.broadcast(S, ap[ao + 7]);
             c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
         }
-        store(c00, c01, c, co, alpha, beta);
-        store(c10, c11, c, co + ldc, alpha, beta);
-        store(c20, c21, c, co + 2 * ldc, alpha, beta);
-        store(c30, c31, c, co + 3 * ldc, alpha, beta);
-        store(c40, c41, c, co + 4 * ldc, alpha, beta);
-        store(c50, c51, c, co + 5 * ldc, alpha, beta);
-        store(c60, c61, c, co + 6 * ldc, alpha, beta);
-        store(c70, c71, c, co + 7 * ldc, alpha, beta);
+        c00.intoArray(t, 0 * V); c01.intoArray(t, 1 * V);
+        c10.intoArray(t, 2 * V); c11.intoArray(t, 3 * V);
+        c20.intoArray(t, 4 * V); c21.intoArray(t, 5 * V);
+        c30.intoArray(t, 6 * V); c31.intoArray(t, 7 * V);
+        c40.intoArray(t, 8 * V); c41.intoArray(t, 9 * V);
+        c50.intoArray(t, 10 * V); c51.intoArray(t, 11 * V);
+        c60.intoArray(t, 12 * V); c61.intoArray(t, 13 * V);
+        c70.intoArray(t, 14 * V); c71.intoArray(t, 15 * V);
     }
 
     /** 4×2V micro-kernel for 16-register vector units (AVX2): 8 accumulators. */
-    private static void micro4(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc,
-                               float alpha, float beta) {
+    private static void micro4(int kc, float[] ap, int ao, float[] bp, int bo, float[] t) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         for (int p = 0; p < kc; p++, ao += 4, bo += NR) {
@@ -202,10 +225,10 @@ public final class VectorKernels implements Kernels {
             x = FloatVector.broadcast(S, ap[ao + 3]);
             c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
         }
-        store(c00, c01, c, co, alpha, beta);
-        store(c10, c11, c, co + ldc, alpha, beta);
-        store(c20, c21, c, co + 2 * ldc, alpha, beta);
-        store(c30, c31, c, co + 3 * ldc, alpha, beta);
+        c00.intoArray(t, 0 * V); c01.intoArray(t, 1 * V);
+        c10.intoArray(t, 2 * V); c11.intoArray(t, 3 * V);
+        c20.intoArray(t, 4 * V); c21.intoArray(t, 5 * V);
+        c30.intoArray(t, 6 * V); c31.intoArray(t, 7 * V);
     }
 
     /** C[co .. co+NR) = alpha·acc (beta = 0: old C ignored) or fma(alpha, acc, beta·C). */
@@ -240,11 +263,24 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** op(B) = Bᵀ (B stored n×k): the same panels, a transposing copy (B rows are read contiguously). */
-    private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] dst) {
+    /**
+     * op(B) = Bᵀ (B stored n×k): the same panels, a transposing copy. Full panels gather each packed
+     * row (NR elements p of NR consecutive B rows) with two vector gathers; edge panels are copied
+     * element by element.
+     */
+    private static void packBT(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] dst, int[] idx) {
+        for (int jj = 0; jj < NR; jj++) idx[jj] = jj * ldb;
         int d = 0;
         for (int jp = 0; jp < nc; jp += NR) {
             int nr = Math.min(NR, nc - jp);
+            if (nr == NR && GATHER) {
+                int src = bOff + (jc + jp) * ldb + pc;
+                for (int p = 0; p < kc; p++, d += NR) {
+                    FloatVector.fromArray(S, b, src + p, idx, 0).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + p, idx, V).intoArray(dst, d + V);
+                }
+                continue;
+            }
             for (int jj = 0; jj < nr; jj++) {
                 int src = bOff + (jc + jp + jj) * ldb + pc;
                 for (int p = 0, t = d + jj; p < kc; p++, t += NR) dst[t] = b[src + p];
@@ -288,40 +324,69 @@ public final class VectorKernels implements Kernels {
     // ------------------------------------------------------------------------------------------
     // direct path (no packing): tiny products, gemv (m = 1), narrow n
 
-    private static void direct(Scratch s, boolean transA, boolean transB, int m, int n, int k,
-                               float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                               float beta, float[] c, int cOff, int ldc) {
-        if (transB) {
-            // C[i,j] = alpha·⟨op(A)[i,:], B[j,:]⟩ + beta·C[i,j]: dot products along k
-            for (int i = 0; i < m; i++) {
-                float[] ar;
-                int ao;
-                if (transA) {                     // gather column i of the stored A into a contiguous row
-                    if (s.row.length < k) s.row = new float[k];
-                    ar = s.row;
-                    ao = 0;
-                    for (int p = 0, src = aOff + i; p < k; p++, src += lda) ar[p] = a[src];
-                } else {
-                    ar = a;
-                    ao = aOff + i * lda;
-                }
-                dotRow(s.lanes, ar, ao, b, bOff, ldb, n, k, alpha, beta, c, cOff + i * ldc);
+    /** C[i,j] = alpha·⟨op(A)[i,:], B[j,:]⟩ + beta·C[i,j] (transB): dot products along k, both rows contiguous. */
+    private static void dotRows(Scratch s, boolean transA, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            float[] ar;
+            int ao;
+            if (transA) {                     // gather column i of the stored A into a contiguous row
+                if (s.row.length < k) s.row = new float[k];
+                ar = s.row;
+                ao = 0;
+                for (int p = 0, src = aOff + i; p < k; p++, src += lda) ar[p] = a[src];
+            } else {
+                ar = a;
+                ao = aOff + i * lda;
             }
-        } else {
-            // C[i,:] = alpha·Σ_p op(A)[i,p]·B[p,:] + beta·C[i,:]: axpy along n
-            int astep = transA ? lda : 1;       // stride of op(A)[i,p] along p
-            for (int i = 0; i < m; i++) {
-                int ai = transA ? aOff + i : aOff + i * lda;
-                axpyRow(a, ai, astep, b, bOff, ldb, n, k, alpha, beta, c, cOff + i * ldc);
-            }
+            dotRow(s.lanes, ar, ao, b, bOff, ldb, n, k, alpha, beta, c, cOff + i * ldc);
         }
     }
 
-    /** c[co+j] (op)= alpha·Σ_p a[ao+p]·b[bOff+j·ldb+p] for j < n: four B rows at a time. */
+    /** C[i,:] = alpha·Σ_p op(A)[i,p]·B[p,:] + beta·C[i,:] (B not transposed): axpy along n. */
+    private static void axpyRows(boolean transA, int m, int n, int k,
+                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float beta, float[] c, int cOff, int ldc) {
+        int astep = transA ? lda : 1;       // stride of op(A)[i,p] along p
+        for (int i = 0; i < m; i++) {
+            int ai = transA ? aOff + i : aOff + i * lda;
+            axpyRow(a, ai, astep, b, bOff, ldb, n, k, alpha, beta, c, cOff + i * ldc);
+        }
+    }
+
+    /** c[co+j] (op)= alpha·Σ_p a[ao+p]·b[bOff+j·ldb+p] for j < n: eight (then four, then one) B rows at a time. */
     private static void dotRow(float[] lanes, float[] a, int ao, float[] b, int bOff, int ldb, int n, int k,
                                float alpha, float beta, float[] c, int co) {
         int kv = k - k % V;                        // vector part of k; the tail is summed after, in order
         int j = 0;
+        for (; j + 8 <= n; j += 8) {               // 8 independent fma chains: hides the fma latency
+            int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+            int b4 = b3 + ldb, b5 = b4 + ldb, b6 = b5 + ldb, b7 = b6 + ldb;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int p = 0; p < kv; p += V) {
+                FloatVector x = FloatVector.fromArray(S, a, ao + p);
+                s0 = FloatVector.fromArray(S, b, b0 + p).fma(x, s0);
+                s1 = FloatVector.fromArray(S, b, b1 + p).fma(x, s1);
+                s2 = FloatVector.fromArray(S, b, b2 + p).fma(x, s2);
+                s3 = FloatVector.fromArray(S, b, b3 + p).fma(x, s3);
+                s4 = FloatVector.fromArray(S, b, b4 + p).fma(x, s4);
+                s5 = FloatVector.fromArray(S, b, b5 + p).fma(x, s5);
+                s6 = FloatVector.fromArray(S, b, b6 + p).fma(x, s6);
+                s7 = FloatVector.fromArray(S, b, b7 + p).fma(x, s7);
+            }
+            s0.intoArray(lanes, 0);
+            s1.intoArray(lanes, V);
+            s2.intoArray(lanes, 2 * V);
+            s3.intoArray(lanes, 3 * V);
+            s4.intoArray(lanes, 4 * V);
+            s5.intoArray(lanes, 5 * V);
+            s6.intoArray(lanes, 6 * V);
+            s7.intoArray(lanes, 7 * V);
+            for (int r = 0; r < 8; r++) {
+                finishDot(lanes, r * V, a, ao, b, b0 + r * ldb, kv, k, alpha, beta, c, co + j + r);
+            }
+        }
         for (; j + 4 <= n; j += 4) {
             int b0 = bOff + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
             FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
@@ -352,12 +417,19 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Fixed-order reduction: lanes 0..V−1 in order, then the scalar tail p = kv..k−1; then the C update. */
+    /**
+     * Fixed-order reduction: the V lanes pairwise (lane l += lane l + w for w = V/2, V/4, .., 1: a
+     * tree of depth log₂V instead of a chain of V dependent adds), then the scalar tail
+     * p = kv..k−1 in order; then the C update.
+     */
     private static void finishDot(float[] lanes, int lo, float[] a, int ao, float[] b, int bo, int kv, int k,
                                   float alpha, float beta, float[] c, int ci) {
         float sum = 0f;
         if (kv > 0) {
-            for (int l = 0; l < V; l++) sum += lanes[lo + l];
+            for (int w = V / 2; w >= 1; w >>= 1) {
+                for (int l = lo; l < lo + w; l++) lanes[l] += lanes[l + w];
+            }
+            sum = lanes[lo];
         }
         for (int p = kv; p < k; p++) sum = Math.fma(a[ao + p], b[bo + p], sum);
         c[ci] = beta == 0f ? alpha * sum : Math.fma(alpha, sum, beta * c[ci]);

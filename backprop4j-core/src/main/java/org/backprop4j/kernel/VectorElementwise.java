@@ -1,0 +1,116 @@
+package org.backprop4j.kernel;
+
+import static org.backprop4j.kernel.Elementwise.*;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API form of {@link Elementwise}'s scalar functions: the same operations lane by lane
+ * (so bit-identical results); the tail of an array is one masked vector step. Loaded reflectively only when the
+ * jdk.incubator.vector module is present.
+ */
+final class VectorElementwise implements Elementwise.Impl {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> SI = IntVector.SPECIES_PREFERRED;
+    private static final int V = S.length();
+
+    VectorElementwise() {
+        if (SI.length() != V) throw new IllegalStateException("int and float species differ in length");
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    /** Lane-wise {@link Elementwise#expNeg(float)}. */
+    static FloatVector expNeg(FloatVector x) {
+        x = x.max(EXP_MIN);
+        FloatVector n = x.mul(LOG2E).add(MAGIC).sub(MAGIC);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, P0).fma(r, FloatVector.broadcast(S, P1));
+        p = p.fma(r, FloatVector.broadcast(S, P2));
+        p = p.fma(r, FloatVector.broadcast(S, P3));
+        p = p.fma(r, FloatVector.broadcast(S, P4));
+        p = p.fma(r, FloatVector.broadcast(S, P5));
+        FloatVector y = p.fma(r.mul(r), r).add(1f);
+        IntVector ni = (IntVector) n.convert(VectorOperators.F2I, 0);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return y.mul(s1).mul(s2);
+    }
+
+    static FloatVector logistic(FloatVector x) {
+        FloatVector e = expNeg(x.abs().neg());
+        FloatVector d = e.add(1f);
+        FloatVector pos = FloatVector.broadcast(S, 1f).div(d);
+        FloatVector neg = e.div(d);
+        return pos.blend(neg, x.compare(VectorOperators.LT, 0f));
+    }
+
+    @Override
+    public void logistic(float[] a, int off, int len) {
+        int end = off + len, i = off;
+        for (int vend = off + len - len % V; i < vend; i += V) logistic(FloatVector.fromArray(S, a, i)).intoArray(a, i);
+        if (i < end) {   // tail: masked lanes (AVX-512 masked load/store), same lane operations
+            VectorMask<Float> m = S.indexInRange(i, end);
+            logistic(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
+        }
+    }
+
+    @Override
+    public void tanh(float[] a, int off, int len) {
+        int end = off + len, i = off;
+        for (int vend = off + len - len % V; i < vend; i += V) tanh(FloatVector.fromArray(S, a, i)).intoArray(a, i);
+        if (i < end) {
+            VectorMask<Float> m = S.indexInRange(i, end);
+            tanh(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
+        }
+    }
+
+    /** Lane-wise {@link Elementwise#tanh(float)}. */
+    static FloatVector tanh(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector q = FloatVector.broadcast(S, Q0).fma(z, FloatVector.broadcast(S, Q1));
+        q = q.fma(z, FloatVector.broadcast(S, Q2));
+        q = q.fma(z, FloatVector.broadcast(S, Q3));
+        q = q.fma(z, FloatVector.broadcast(S, Q4));
+        FloatVector small = x.mul(q.fma(z, FloatVector.broadcast(S, 1f)));
+        FloatVector e = expNeg(ax.mul(-2f));
+        FloatVector t = FloatVector.broadcast(S, 1f).sub(e).div(e.add(1f));
+        FloatVector big = t.blend(t.neg(), x.compare(VectorOperators.LT, 0f));
+        return big.blend(small, ax.compare(VectorOperators.LT, TANH_SMALL));
+    }
+
+    @Override
+    public void expShifted(float[] a, int off, int len, float shift) {
+        int end = off + len, i = off;
+        for (int vend = off + len - len % V; i < vend; i += V) {
+            expNeg(FloatVector.fromArray(S, a, i).sub(shift)).intoArray(a, i);
+        }
+        if (i < end) {
+            VectorMask<Float> m = S.indexInRange(i, end);
+            expNeg(FloatVector.fromArray(S, a, i, m).sub(shift)).intoArray(a, i, m);
+        }
+    }
+
+    @Override
+    public void scale(float[] a, int off, int len, float s) {
+        int end = off + len, i = off;
+        for (int vend = off + len - len % V; i < vend; i += V) {
+            FloatVector.fromArray(S, a, i).mul(s).intoArray(a, i);
+        }
+        if (i < end) {
+            VectorMask<Float> m = S.indexInRange(i, end);
+            FloatVector.fromArray(S, a, i, m).mul(s).intoArray(a, i, m);
+        }
+    }
+}

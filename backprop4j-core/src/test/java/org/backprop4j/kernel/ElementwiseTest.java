@@ -1,0 +1,133 @@
+package org.backprop4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.backprop4j.Activation;
+import org.backprop4j.Rng;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The float32 exp/logistic/tanh/softmax of {@link Elementwise} (used by {@link Activation#apply})
+ * against double-precision {@code Math.exp}/{@code Math.tanh}: relative error at most 10⁻⁶ (the
+ * stated target; the algorithms' error is a few ulp ≈ 2–4·10⁻⁷) wherever the result is a normal
+ * float, and at most 2 subnormal steps (2·2⁻¹⁴⁹) below that, where float32 itself has no relative
+ * precision. Also: the vector loops and the scalar functions agree bit for bit (tails included), and
+ * NaN, ±0 and ±∞ behave like the double functions.
+ */
+class ElementwiseTest {
+    static final double REL = 1e-6;
+
+    static void close(String what, double x, float got, double want) {
+        double err = Math.abs(got - want);
+        boolean ok = Math.abs(want) >= Float.MIN_NORMAL ? err <= REL * Math.abs(want) : err <= 2.0 * Float.MIN_VALUE;
+        if (!ok) fail(what + "(" + x + ") = " + got + ", want " + want + " (rel. error " + err / Math.abs(want) + ")");
+    }
+
+    /** Arguments: random over the range plus a dense sweep and the edges. */
+    static float[] args(float lo, float hi, int count, long seed) {
+        Rng rng = new Rng(seed);
+        float[] x = new float[count];
+        for (int i = 0; i < count / 2; i++) x[i] = (float) rng.uniform(lo, hi);
+        for (int i = count / 2; i < count; i++) x[i] = lo + (hi - lo) * (i - count / 2) / (count - count / 2 - 1);
+        return x;
+    }
+
+    @Test
+    void expOfNonPositiveArgumentsIsAccurate() {
+        float[] x = args(-110f, 0f, 400_001, 1);
+        float[] e = x.clone();
+        Elementwise.expShifted(e, 0, e.length, 0f);
+        for (int i = 0; i < x.length; i++) close("exp", x[i], e[i], Math.exp(x[i]));
+        float[] tiny = {0f, -0f, -1e-30f, -1e-7f, -0.3465736f, -0.3465737f, -87.33655f, -103.9f, -1e30f, Float.NEGATIVE_INFINITY};
+        for (float t : tiny) close("exp", t, Elementwise.expNeg(t), Math.exp(t));
+        assertTrue(Float.isNaN(Elementwise.expNeg(Float.NaN)));
+    }
+
+    @Test
+    void logisticIsAccurateOverTheWholeRange() {
+        float[] x = args(-120f, 120f, 400_001, 2);
+        float[] o = x.clone();
+        Activation.LOGISTIC.apply(o, 0, 1, o.length);
+        for (int i = 0; i < x.length; i++) close("logistic", x[i], o[i], 1.0 / (1.0 + Math.exp(-(double) x[i])));
+        float[] special = {0f, -0f, 1e-8f, -1e-8f, 16.6f, -16.6f, 88.8f, -88.8f, -103.5f, 1e30f, -1e30f};
+        for (float t : special) close("logistic", t, Elementwise.logistic(t), 1.0 / (1.0 + Math.exp(-(double) t)));
+        assertEquals(1f, Elementwise.logistic(Float.POSITIVE_INFINITY));
+        assertEquals(0f, Elementwise.logistic(Float.NEGATIVE_INFINITY));
+        assertTrue(Float.isNaN(Elementwise.logistic(Float.NaN)));
+    }
+
+    @Test
+    void tanhIsAccurateOverTheWholeRange() {
+        float[] x = args(-20f, 20f, 400_001, 3);
+        float[] o = x.clone();
+        Activation.TANH.apply(o, 0, 1, o.length);
+        for (int i = 0; i < x.length; i++) close("tanh", x[i], o[i], Math.tanh(x[i]));
+        float[] special = {1e-30f, -1e-30f, 1e-4f, 0.6249999f, 0.625f, -0.625f, 0.6250001f, 9f, 50f, -50f, Float.MIN_VALUE};
+        for (float t : special) close("tanh", t, Elementwise.tanh(t), Math.tanh(t));
+        assertEquals(0f, Elementwise.tanh(0f));
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Elementwise.tanh(-0f)), "tanh(−0) = −0");
+        assertEquals(1f, Elementwise.tanh(Float.POSITIVE_INFINITY));
+        assertEquals(-1f, Elementwise.tanh(Float.NEGATIVE_INFINITY));
+        assertTrue(Float.isNaN(Elementwise.tanh(Float.NaN)));
+    }
+
+    @Test
+    void softmaxRowsMatchDoublePrecision() {
+        Rng rng = new Rng(4);
+        int[] widths = {1, 2, 3, 10, 16, 17, 33, 100};
+        for (int n : widths) {
+            int m = 7;
+            float[] a = new float[m * n + 3];
+            for (int i = 0; i < a.length; i++) a[i] = (float) rng.uniform(-30, 30);
+            float[] net = a.clone();
+            Activation.SOFTMAX.apply(a, 3, m, n);
+            for (int r = 0; r < m; r++) {
+                int s = 3 + r * n;
+                double max = Double.NEGATIVE_INFINITY, sum = 0;
+                for (int j = 0; j < n; j++) max = Math.max(max, net[s + j]);
+                // the shifted argument net − max is a float subtraction (as in any float32 softmax): its
+                // rounding, up to 2⁻²⁴·|net − max| in the exponent, is part of the input here
+                for (int j = 0; j < n; j++) sum += Math.exp((float) (net[s + j] - max));
+                for (int j = 0; j < n; j++) close("softmax", net[s + j], a[s + j], Math.exp((float) (net[s + j] - max)) / sum);
+            }
+            for (int i = 0; i < 3; i++) assertEquals(net[i], a[i], "outside the block: untouched");
+        }
+    }
+
+    @Test
+    void vectorAndScalarLoopsAreBitIdentical() {
+        // the test JVM has the module, so the active loops are the vector ones
+        assertEquals("vector", Elementwise.implementation());
+        Elementwise.Impl vec = Elementwise.activeImpl(), sc = Elementwise.scalarImpl();
+        Rng rng = new Rng(5);
+        for (int len : new int[] {1, 15, 16, 17, 1000, 4099}) {
+            float[] x = new float[len + 2];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rng.uniform(-40, 40) * (i % 5 == 0 ? 0.01f : 1f);
+            x[0] = Float.NaN;
+            float[] p = x.clone(), q = x.clone();
+            vec.logistic(p, 1, len);
+            sc.logistic(q, 1, len);
+            bits("logistic", p, q);
+            p = x.clone();
+            q = x.clone();
+            vec.tanh(p, 1, len);
+            sc.tanh(q, 1, len);
+            bits("tanh", p, q);
+            p = x.clone();
+            q = x.clone();
+            vec.expShifted(p, 1, len, 40f);
+            sc.expShifted(q, 1, len, 40f);
+            bits("exp", p, q);
+        }
+    }
+
+    static void bits(String what, float[] p, float[] q) {
+        for (int i = 0; i < p.length; i++) {
+            if (Float.floatToRawIntBits(p[i]) != Float.floatToRawIntBits(q[i])) {
+                fail(what + ": vector " + p[i] + " vs scalar " + q[i] + " at " + i);
+            }
+        }
+    }
+}

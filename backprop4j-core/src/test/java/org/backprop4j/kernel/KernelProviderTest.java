@@ -1,0 +1,127 @@
+package org.backprop4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kernel choice: by name, by system property, automatic, and the fallbacks — including a JVM
+ * started without {@code --add-modules jdk.incubator.vector} (a child process), which must get a
+ * working non-vector kernel and exactly one log line, no stack trace.
+ */
+class KernelProviderTest {
+    static final boolean OPENBLAS = KernelProvider.byName("openblas") != null;
+
+    @Test
+    void byNameLoadsEachImplementation() {
+        assertEquals("scalar", KernelProvider.byName("scalar").name());
+        // this test JVM runs with --add-modules jdk.incubator.vector (surefire argLine)
+        assertTrue(KernelProvider.vectorModulePresent());
+        assertEquals("vector", KernelProvider.byName("vector").name());
+        assertEquals("vector", KernelProvider.byName(" Vector ").name());   // trimmed, case-insensitive
+        assertNull(KernelProvider.byName("cuda"));
+        Kernels ob = KernelProvider.byName("openblas");
+        if (ob != null) assertEquals("openblas", ob.name());
+    }
+
+    @Test
+    void autoPrefersOpenBlasThenVector() {
+        KernelProvider.Choice c = KernelProvider.choose("auto");
+        assertEquals(OPENBLAS ? "openblas" : "vector", c.kernels().name());
+        assertTrue(c.message().startsWith("backprop4j kernels: " + c.kernels().name()), c.message());
+        assertFalse(c.warning());
+    }
+
+    @Test
+    void requestedKernelsAreUsedAndUnknownOnesFallBackWithAWarning() {
+        KernelProvider.Choice s = KernelProvider.choose("scalar");
+        assertEquals("scalar", s.kernels().name());
+        assertTrue(s.message().contains("requested"), s.message());
+        KernelProvider.Choice v = KernelProvider.choose("vector");
+        assertEquals("vector", v.kernels().name());
+        KernelProvider.Choice bad = KernelProvider.choose("gpu");
+        assertTrue(bad.warning());
+        assertTrue(bad.message().contains("'gpu' is not available") && bad.message().contains("expected scalar, vector, openblas"),
+                bad.message());
+        assertEquals(OPENBLAS ? "openblas" : "vector", bad.kernels().name());
+    }
+
+    @Test
+    void openBlasConstructorFailsWithOneClearMessageWhenTheLibraryIsMissing() {
+        UnsupportedOperationException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> new OpenBlasKernels(List.of("libopenblas-does-not-exist.so.0", "/nonexistent/libopenblas.so.0")));
+        assertEquals("libopenblas not found (tried libopenblas-does-not-exist.so.0, /nonexistent/libopenblas.so.0;"
+                + " on Debian/Ubuntu: apt-get install libopenblas0-pthread)", e.getMessage());
+        if (OPENBLAS) assertNotNull(new OpenBlasKernels().library());
+    }
+
+    /** A JVM without --add-modules (and with native access denied, i.e. no OpenBLAS either): scalar, one line. */
+    @Test
+    void withoutTheJvmFlagsTheScalarKernelsAreUsedWithOneLogLine() throws Exception {
+        Result r = runChild(List.of("--illegal-native-access=deny"), "auto");
+        assertTrue(r.stdout.contains("KERNEL=scalar SAME=true PRODUCT=6.0"), r.toString());
+        assertOneLineNoStackTrace(r);
+        assertTrue(r.stderr.contains("--add-modules jdk.incubator.vector"), r.toString());
+        assertTrue(r.stderr.contains("--enable-native-access=ALL-UNNAMED"), r.toString());
+    }
+
+    /** Without --add-modules but with native access allowed (JDK default: warn), auto still finds OpenBLAS if installed. */
+    @Test
+    void withoutAddModulesAutoUsesOpenBlasOrScalar() throws Exception {
+        Result r = runChild(List.of(), "auto");
+        assertTrue(r.stdout.contains("KERNEL=" + (OPENBLAS ? "openblas" : "scalar") + " SAME=true PRODUCT=6.0"), r.toString());
+        assertOneLineNoStackTrace(r);
+    }
+
+    /** -Dbackprop4j.kernel=vector in a JVM without the module: falls back, one warning line naming the flag. */
+    @Test
+    void requestingVectorWithoutTheModuleWarnsOnce() throws Exception {
+        Result r = runChild(List.of("--illegal-native-access=deny"), "vector");
+        assertTrue(r.stdout.contains("KERNEL=scalar"), r.toString());
+        assertOneLineNoStackTrace(r);
+        assertTrue(r.stderr.contains("WARNING") && r.stderr.contains("requested 'vector' is not available")
+                && r.stderr.contains("--add-modules jdk.incubator.vector"), r.toString());
+    }
+
+    record Result(String stdout, String stderr) {}
+
+    static void assertOneLineNoStackTrace(Result r) {
+        long lines = r.stderr.lines().filter(l -> l.contains("backprop4j kernels:")).count();
+        assertEquals(1, lines, r.toString());
+        assertFalse(r.stderr.contains("\tat ") || r.stderr.contains("Exception"), r.toString());
+    }
+
+    static Result runChild(List<String> jvmFlags, String kernel) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = codeSource(ProviderProbe.class) + File.pathSeparator + codeSource(KernelProvider.class);
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvmFlags);
+        cmd.addAll(List.of("-D" + KernelProvider.PROPERTY + "=" + kernel, "-cp", cp, ProviderProbe.class.getName()));
+        Process p = new ProcessBuilder(cmd).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        byte[] err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        Result r = new Result(new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        assertEquals(0, p.exitValue(), r.toString());
+        return r;
+    }
+
+    static String codeSource(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
