@@ -35,6 +35,25 @@ public interface Init {
         return perLayer("he", (fanIn, fanOut) -> Math.sqrt(6.0 / fanIn));
     }
 
+    /**
+     * Weights and biases uniform in ±1/√n_in: PyTorch's default for {@code nn.Linear} (Kaiming
+     * uniform with a = √5, He et al. 2015), also LeCun et al.'s (1998) fan-in scaling.
+     */
+    static Init fanIn() {
+        return new Init() {
+            public void initialize(Network net, Rng rng) {
+                float[] p = net.params();
+                for (int l = 1; l <= net.layers(); l++) {
+                    double limit = 1.0 / Math.sqrt(net.size(l - 1));
+                    int w = net.weightOffset(l);
+                    int end = net.biasOffset(l) + net.size(l);
+                    for (int i = w; i < end; i++) p[i] = (float) rng.uniform(-limit, limit);
+                }
+            }
+            public String id() { return "fan-in"; }
+        };
+    }
+
     /** He for layers with (leaky) ReLU units, Xavier for the others. */
     static Init auto() {
         return new Init() {
@@ -95,8 +114,9 @@ public interface Init {
             case "xavier", "glorot" -> xavier();
             case "he", "kaiming" -> he();
             case "auto" -> auto();
+            case "fan-in", "fanin", "pytorch", "torch" -> fanIn();
             case "nguyen-widrow", "nguyen_widrow", "nguyenwidrow", "nw" -> nguyenWidrow();
-            default -> throw new IllegalArgumentException("unknown init '" + s + "' (expected uniform:R, xavier, he, auto or nguyen-widrow)");
+            default -> throw new IllegalArgumentException("unknown init '" + s + "' (expected uniform:R, xavier, he, fan-in, auto or nguyen-widrow)");
         };
     }
 

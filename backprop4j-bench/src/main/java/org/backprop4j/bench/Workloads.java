@@ -45,6 +45,7 @@ public final class Workloads {
         if (args.length < 1) usage();
         Spec spec = resolve(args[0]);
         Integer epochs = null, samples = null;
+        String optimizer = null, init = null;
         long seed = Long.parseLong(System.getenv().getOrDefault("BENCH_SEED", "42"));
         int threads = Integer.parseInt(System.getenv().getOrDefault("BENCH_THREADS", "2"));
         for (int i = 1; i < args.length; i++) {
@@ -53,12 +54,14 @@ public final class Workloads {
                 case "--train-samples" -> samples = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--optimizer" -> optimizer = args[++i];
+                case "--init" -> init = args[++i];
                 default -> usage();
             }
         }
         int e = epochs == null ? spec.epochs() : epochs;
         int n = samples == null ? spec.trainSamples() : samples;
-        Map<String, Object> rec = run(spec, e, n, seed, threads, FashionMnist.directory());
+        Map<String, Object> rec = run(spec, e, n, seed, threads, FashionMnist.directory(), optimizer, init);
         System.out.println(new ObjectMapper().writeValueAsString(rec));
     }
 
@@ -71,12 +74,13 @@ public final class Workloads {
     }
 
     private static void usage() {
-        System.err.println("usage: Workloads W1|W2|W3 [--epochs N] [--train-samples N] [--seed S] [--threads T]");
+        System.err.println("usage: Workloads W1|W2|W3 [--epochs N] [--train-samples N] [--seed S] [--threads T] [--optimizer SPEC] [--init SCHEME]");
         System.exit(2);
     }
 
     /** Runs one workload and returns the JSON record. */
-    static Map<String, Object> run(Spec spec, int epochs, int samples, long seed, int threads, Path dir) throws IOException {
+    static Map<String, Object> run(Spec spec, int epochs, int samples, long seed, int threads, Path dir,
+                                   String optimizerOverride, String initOverride) throws IOException {
         DataSet train = FashionMnist.load(dir, true, samples);
         DataSet test = FashionMnist.load(dir, false, Integer.MAX_VALUE);
         Kernels base = KernelProvider.get();
@@ -108,13 +112,20 @@ public final class Workloads {
                 config.put("shuffle", "none (file order)");
             }
             default -> {
-                net = Network.builder(784).layer(128, Activation.TANH).layer(10, Activation.SOFTMAX).build(Init.xavier(), seed);
-                opt = Optimizers.parse("irprop-");
+                // the same settings as the PyTorch peer: fan-in init (nn.Linear's default) and an
+                // initial step of 0.01 (torch.optim.Rprop's lr); our own default Δ0 is R&B's 0.1
+                net = Network.builder(784).layer(128, Activation.TANH).layer(10, Activation.SOFTMAX).build(Init.fanIn(), seed);
+                opt = Optimizers.parse("irprop-:delta0=0.01");
                 cfg.fullBatch();
                 config.put("arch", "784-128-10 tanh/softmax");
-                config.put("init", "xavier-uniform");
+                config.put("init", "fan-in uniform ±1/sqrt(n_in) (as torch nn.Linear)");
                 config.put("batch_size", samples);
             }
+        }
+        if (optimizerOverride != null) opt = Optimizers.parse(optimizerOverride);
+        if (initOverride != null) {
+            Init.parse(initOverride).initialize(net, new org.backprop4j.Rng(seed));
+            config.put("init", initOverride);
         }
         cfg.optimizer(opt);
         config.put("optimizer", opt.get().describe());
@@ -134,6 +145,8 @@ public final class Workloads {
         if (threads != 2) variant.append("threads=").append(threads);
         if (epochs != spec.epochs()) variant.append(variant.isEmpty() ? "" : ",").append("epochs=").append(epochs);
         if (samples != spec.trainSamples()) variant.append(variant.isEmpty() ? "" : ",").append("train_samples=").append(samples);
+        if (optimizerOverride != null) variant.append(variant.isEmpty() ? "" : ",").append("optimizer=").append(optimizerOverride);
+        if (initOverride != null) variant.append(variant.isEmpty() ? "" : ",").append("init=").append(initOverride);
         rec.put("variant", variant.isEmpty() ? "default" : variant.toString());
         rec.put("workload", spec.name());
         rec.put("workload_id", spec.id());
