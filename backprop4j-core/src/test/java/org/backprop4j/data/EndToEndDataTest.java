@@ -1,5 +1,6 @@
 package org.backprop4j.data;
 
+import org.backprop4j.TestData;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
