@@ -299,6 +299,22 @@ public final class VectorKernels implements Kernels {
         int d = 0;
         for (int ip = 0; ip < mc; ip += MR) {
             int mr = Math.min(MR, mc - ip);
+            if (mr == 8 && MR == 8) {        // full panel: contiguous writes, 8 sequential read streams
+                int s0 = aOff + (ic + ip) * lda + pc;
+                int s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda, s6 = s5 + lda, s7 = s6 + lda;
+                for (int p = 0, t = d; p < kc; p++, t += 8) {
+                    dst[t] = a[s0 + p];
+                    dst[t + 1] = a[s1 + p];
+                    dst[t + 2] = a[s2 + p];
+                    dst[t + 3] = a[s3 + p];
+                    dst[t + 4] = a[s4 + p];
+                    dst[t + 5] = a[s5 + p];
+                    dst[t + 6] = a[s6 + p];
+                    dst[t + 7] = a[s7 + p];
+                }
+                d += kc * MR;
+                continue;
+            }
             for (int ii = 0; ii < mr; ii++) {
                 int src = aOff + (ic + ip + ii) * lda + pc;
                 for (int p = 0, t = d + ii; p < kc; p++, t += MR) dst[t] = a[src + p];
