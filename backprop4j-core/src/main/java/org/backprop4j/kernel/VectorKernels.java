@@ -45,9 +45,17 @@ public final class VectorKernels implements Kernels {
     static final int MC = roundUp(Integer.getInteger("backprop4j.vector.mc", 128), MR);
     /** Columns of op(B) packed at once (a multiple of NR). */
     static final int NC = roundUp(4096, NR);
-    /** Products with at most this many multiply-adds skip packing (a packed 16³ product spends ~0.9 µs on overhead, KERNELS.md). */
+    /**
+     * Products with at most this many multiply-adds skip packing (besides those with m &lt; MR or
+     * n &lt; V, which always do): a packed product has ~1 µs of fixed cost (KERNELS.md: ~0.9 µs on
+     * 16³). Measured crossovers here: the axpy form (B not transposed) beats packing up to about
+     * 16×32×16 when n is a multiple of V (half that otherwise: the masked last vector costs as much as a
+     * full one); the dot form (transB) loses to packing from about 8×16×8 on.
+     */
+    /** Transposing B pack with vector gathers (off: element copies; for comparison). */
     static final boolean GATHER = !Boolean.getBoolean("backprop4j.vector.nogather");
-    static final long DIRECT_MAX_FLOPS = Long.getLong("backprop4j.vector.direct", 24L * 24 * 24);
+    static final long DIRECT_MAX_AXPY = Long.getLong("backprop4j.vector.direct", 8192);
+    static final long DIRECT_MAX_DOT = Long.getLong("backprop4j.vector.direct", 1024);
 
     private static final class Scratch {
         float[] ap = new float[MC * KC];
@@ -86,7 +94,9 @@ public final class VectorKernels implements Kernels {
             SgemmArgs.scaleC(beta, c, cOff, ldc, m, n);
             return;
         }
-        if (m < MR || n < V || (long) m * n * k <= DIRECT_MAX_FLOPS) {
+        long mnk = (long) m * n * k;
+        long directMax = transB ? DIRECT_MAX_DOT : (n % V == 0 ? DIRECT_MAX_AXPY : DIRECT_MAX_AXPY / 2);
+        if (m < MR || n < V || mnk <= directMax) {
             if (!transB) {             // axpy form: needs no scratch (tiny layers skip the ThreadLocal too)
                 axpyRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             } else {
@@ -525,10 +535,18 @@ public final class VectorKernels implements Kernels {
                 s0.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, co + j).mul(beta)).intoArray(c, co + j);
             }
         }
-        for (; j < n; j++) {                         // scalar columns: same fma chain per element
-            float sum = 0f;
-            for (int p = 0, ap = ai, bp = bOff + j; p < k; p++, ap += astep, bp += ldb) sum = Math.fma(b[bp], a[ap], sum);
-            c[co + j] = beta == 0f ? alpha * sum : Math.fma(alpha, sum, beta * c[co + j]);
+        if (j < n) {                                 // last n mod V columns: one masked vector, same fma chain per lane
+            VectorMask<Float> mask = S.indexInRange(j, n);
+            FloatVector s0 = FloatVector.zero(S);
+            for (int p = 0, ap = ai, bp = bOff + j; p < k; p++, ap += astep, bp += ldb) {
+                s0 = FloatVector.fromArray(S, b, bp, mask).fma(FloatVector.broadcast(S, a[ap]), s0);
+            }
+            if (beta == 0f) {
+                s0.mul(alpha).intoArray(c, co + j, mask);
+            } else {
+                s0.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, co + j, mask).mul(beta))
+                        .intoArray(c, co + j, mask);
+            }
         }
     }
 
