@@ -1,6 +1,8 @@
 package org.backprop4j.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -43,9 +45,17 @@ public final class VectorKernels implements Kernels {
     static final int MC = roundUp(Integer.getInteger("backprop4j.vector.mc", 128), MR);
     /** Columns of op(B) packed at once (a multiple of NR). */
     static final int NC = roundUp(4096, NR);
-    /** Products with at most this many multiply-adds skip packing (a packed 16³ product spends ~0.9 µs on overhead, KERNELS.md). */
+    /**
+     * Products with at most this many multiply-adds skip packing (besides those with m &lt; MR or
+     * n &lt; V, which always do): a packed product has ~1 µs of fixed cost (KERNELS.md: ~0.9 µs on
+     * 16³). Measured crossovers here: the axpy form (B not transposed) beats packing up to about
+     * 16×32×16 when n is a multiple of V (half that otherwise: the masked last vector costs as much as a
+     * full one); the dot form (transB) loses to packing from about 8×16×8 on.
+     */
+    /** Transposing B pack with vector gathers (off: element copies; for comparison). */
     static final boolean GATHER = !Boolean.getBoolean("backprop4j.vector.nogather");
-    static final long DIRECT_MAX_FLOPS = Long.getLong("backprop4j.vector.direct", 24L * 24 * 24);
+    static final long DIRECT_MAX_AXPY = Long.getLong("backprop4j.vector.direct", 8192);
+    static final long DIRECT_MAX_DOT = Long.getLong("backprop4j.vector.direct", 1024);
 
     private static final class Scratch {
         float[] ap = new float[MC * KC];
@@ -84,7 +94,9 @@ public final class VectorKernels implements Kernels {
             SgemmArgs.scaleC(beta, c, cOff, ldc, m, n);
             return;
         }
-        if (m < MR || n < V || (long) m * n * k <= DIRECT_MAX_FLOPS) {
+        long mnk = (long) m * n * k;
+        long directMax = transB ? DIRECT_MAX_DOT : (n % V == 0 ? DIRECT_MAX_AXPY : DIRECT_MAX_AXPY / 2);
+        if (m < MR || n < V || mnk <= directMax) {
             if (!transB) {             // axpy form: needs no scratch (tiny layers skip the ThreadLocal too)
                 axpyRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             } else {
@@ -297,6 +309,22 @@ public final class VectorKernels implements Kernels {
         int d = 0;
         for (int ip = 0; ip < mc; ip += MR) {
             int mr = Math.min(MR, mc - ip);
+            if (mr == 8 && MR == 8) {        // full panel: contiguous writes, 8 sequential read streams
+                int s0 = aOff + (ic + ip) * lda + pc;
+                int s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda, s6 = s5 + lda, s7 = s6 + lda;
+                for (int p = 0, t = d; p < kc; p++, t += 8) {
+                    dst[t] = a[s0 + p];
+                    dst[t + 1] = a[s1 + p];
+                    dst[t + 2] = a[s2 + p];
+                    dst[t + 3] = a[s3 + p];
+                    dst[t + 4] = a[s4 + p];
+                    dst[t + 5] = a[s5 + p];
+                    dst[t + 6] = a[s6 + p];
+                    dst[t + 7] = a[s7 + p];
+                }
+                d += kc * MR;
+                continue;
+            }
             for (int ii = 0; ii < mr; ii++) {
                 int src = aOff + (ic + ip + ii) * lda + pc;
                 for (int p = 0, t = d + ii; p < kc; p++, t += MR) dst[t] = a[src + p];
@@ -375,16 +403,24 @@ public final class VectorKernels implements Kernels {
                 s6 = FloatVector.fromArray(S, b, b6 + p).fma(x, s6);
                 s7 = FloatVector.fromArray(S, b, b7 + p).fma(x, s7);
             }
-            s0.intoArray(lanes, 0);
-            s1.intoArray(lanes, V);
-            s2.intoArray(lanes, 2 * V);
-            s3.intoArray(lanes, 3 * V);
-            s4.intoArray(lanes, 4 * V);
-            s5.intoArray(lanes, 5 * V);
-            s6.intoArray(lanes, 6 * V);
-            s7.intoArray(lanes, 7 * V);
-            for (int r = 0; r < 8; r++) {
-                finishDot(lanes, r * V, a, ao, b, b0 + r * ldb, kv, k, alpha, beta, c, co + j + r);
+            if (V == 16 && kv > 0) {
+                // the same pairwise lane tree as finishDot, done on 8 vectors at once (transpose-add)
+                reduce8(s0, s1, s2, s3, s4, s5, s6, s7).intoArray(lanes, 0);
+                for (int r = 0; r < 8; r++) {
+                    finishSum(lanes[RED8_LANE[r]], a, ao, b, b0 + r * ldb, kv, k, alpha, beta, c, co + j + r);
+                }
+            } else {
+                s0.intoArray(lanes, 0);
+                s1.intoArray(lanes, V);
+                s2.intoArray(lanes, 2 * V);
+                s3.intoArray(lanes, 3 * V);
+                s4.intoArray(lanes, 4 * V);
+                s5.intoArray(lanes, 5 * V);
+                s6.intoArray(lanes, 6 * V);
+                s7.intoArray(lanes, 7 * V);
+                for (int r = 0; r < 8; r++) {
+                    finishDot(lanes, r * V, a, ao, b, b0 + r * ldb, kv, k, alpha, beta, c, co + j + r);
+                }
             }
         }
         for (; j + 4 <= n; j += 4) {
@@ -431,8 +467,45 @@ public final class VectorKernels implements Kernels {
             }
             sum = lanes[lo];
         }
+        finishSum(sum, a, ao, b, bo, kv, k, alpha, beta, c, ci);
+    }
+
+    /** Adds the scalar tail p = kv..k−1 in order to the reduced vector part, then updates C. */
+    private static void finishSum(float sum, float[] a, int ao, float[] b, int bo, int kv, int k,
+                                  float alpha, float beta, float[] c, int ci) {
         for (int p = kv; p < k; p++) sum = Math.fma(a[ao + p], b[bo + p], sum);
         c[ci] = beta == 0f ? alpha * sum : Math.fma(alpha, sum, beta * c[ci]);
+    }
+
+    // transpose-add reduction of 8 vectors of 16 lanes (AVX-512): after the three merge levels and the
+    // final pair step, the sum of s_r sits in lane RED8_LANE[r]
+    private static final int[] RED8_LANE = {0, 8, 4, 12, 2, 10, 6, 14};
+    private static final VectorMask<Float> HI8 = V == 16 ? VectorMask.fromLong(S, 0xFF00L) : null;
+    private static final VectorMask<Float> Q4 = V == 16 ? VectorMask.fromLong(S, 0xF0F0L) : null;
+    private static final VectorMask<Float> Q2 = V == 16 ? VectorMask.fromLong(S, 0xCCCCL) : null;
+    private static final VectorShuffle<Float> X4 = V == 16 ? VectorShuffle.fromOp(S, i -> i ^ 4) : null;
+    private static final VectorShuffle<Float> X2 = V == 16 ? VectorShuffle.fromOp(S, i -> i ^ 2) : null;
+    private static final VectorShuffle<Float> X1 = V == 16 ? VectorShuffle.fromOp(S, i -> i ^ 1) : null;
+
+    /**
+     * Lane sums of 8 vectors with exactly the additions of {@link #finishDot}'s tree (lane l += lane
+     * l+8, then l+4, l+2, l+1), only interleaved across the vectors: the results are bit-identical to
+     * the scalar tree, with ~30 vector operations instead of 8×15 dependent scalar adds.
+     */
+    private static FloatVector reduce8(FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3,
+                                       FloatVector s4, FloatVector s5, FloatVector s6, FloatVector s7) {
+        // level 8: [s.lo + s.hi] of two vectors in the two halves
+        FloatVector t01 = s0.blend(s1, HI8).add(s0.slice(8, s1));   // lanes 0..7: s0, 8..15: s1
+        FloatVector t23 = s2.blend(s3, HI8).add(s2.slice(8, s3));
+        FloatVector t45 = s4.blend(s5, HI8).add(s4.slice(8, s5));
+        FloatVector t67 = s6.blend(s7, HI8).add(s6.slice(8, s7));
+        // level 4: quarters; lanes 0..3 s0, 4..7 s2, 8..11 s1, 12..15 s3
+        FloatVector u0 = t01.blend(t23, Q4).add(t01.rearrange(X4).blend(t23.rearrange(X4), Q4));
+        FloatVector u1 = t45.blend(t67, Q4).add(t45.rearrange(X4).blend(t67.rearrange(X4), Q4));
+        // level 2: pairs of lanes; 0..1 s0, 2..3 s4, 4..5 s2, 6..7 s6, 8..9 s1, 10..11 s5, 12..13 s3, 14..15 s7
+        FloatVector w = u0.blend(u1, Q2).add(u0.rearrange(X2).blend(u1.rearrange(X2), Q2));
+        // level 1: even lanes hold the totals
+        return w.add(w.rearrange(X1));
     }
 
     /** c[co..co+n) (op)= alpha·Σ_p a[ai+p·astep]·B[p,:]: up to 4 vectors of accumulators per sweep over p. */
@@ -462,10 +535,18 @@ public final class VectorKernels implements Kernels {
                 s0.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, co + j).mul(beta)).intoArray(c, co + j);
             }
         }
-        for (; j < n; j++) {                         // scalar columns: same fma chain per element
-            float sum = 0f;
-            for (int p = 0, ap = ai, bp = bOff + j; p < k; p++, ap += astep, bp += ldb) sum = Math.fma(b[bp], a[ap], sum);
-            c[co + j] = beta == 0f ? alpha * sum : Math.fma(alpha, sum, beta * c[co + j]);
+        if (j < n) {                                 // last n mod V columns: one masked vector, same fma chain per lane
+            VectorMask<Float> mask = S.indexInRange(j, n);
+            FloatVector s0 = FloatVector.zero(S);
+            for (int p = 0, ap = ai, bp = bOff + j; p < k; p++, ap += astep, bp += ldb) {
+                s0 = FloatVector.fromArray(S, b, bp, mask).fma(FloatVector.broadcast(S, a[ap]), s0);
+            }
+            if (beta == 0f) {
+                s0.mul(alpha).intoArray(c, co + j, mask);
+            } else {
+                s0.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, co + j, mask).mul(beta))
+                        .intoArray(c, co + j, mask);
+            }
         }
     }
 

@@ -121,6 +121,30 @@ class KernelsTest {
         }
     }
 
+    /**
+     * The vector gemv (m = 1, transB) reduces 8 rows at once with a vector transpose-add and single
+     * rows with a scalar tree; both must perform the same additions. So each output is bit-identical
+     * whether computed in a block of 8, of 4 or alone (this also makes splitting the output columns
+     * across threads exact).
+     */
+    @org.junit.jupiter.api.Test
+    void vectorGemvOutputsDoNotDependOnTheirBlock() {
+        Kernels kern = kernel("vector");
+        Rng rng = new Rng(15);
+        for (int k : new int[] {16, 100, 784, 5}) {
+            int n = 13;
+            float[] x = random(rng, k), w = random(rng, n * k);
+            float[] all = new float[n];
+            kern.sgemm(false, true, 1, n, k, 1f, x, 0, k, w, 0, k, 0f, all, 0, n);
+            for (int j = 0; j < n; j++) {
+                float[] one = new float[1];
+                kern.sgemm(false, true, 1, 1, k, 1f, x, 0, k, w, j * k, k, 0f, one, 0, 1);
+                assertEquals(Float.floatToRawIntBits(one[0]), Float.floatToRawIntBits(all[j]),
+                        "k=" + k + " output " + j + ": " + one[0] + " alone vs " + all[j] + " in a block");
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"vector", "openblas"})
     void rejectsOutOfRangeArguments(String name) {
