@@ -59,9 +59,13 @@ final class VectorElementwise implements Elementwise.Impl {
     public void logistic(float[] a, int off, int len) {
         int end = off + len, i = off;
         for (int vend = off + len - len % V; i < vend; i += V) logistic(FloatVector.fromArray(S, a, i)).intoArray(a, i);
-        if (i < end) {   // tail: masked lanes (AVX-512 masked load/store), same lane operations
+        if (i < end && i + V <= a.length) {   // tail: masked lanes (AVX-512 masked load/store), same lane operations
             VectorMask<Float> m = S.indexInRange(i, end);
             logistic(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
+        } else {
+            // a masked access reaching past the array's end takes the Vector API's slow, allocating
+            // path: finish with the scalar function (bit-identical by construction)
+            for (; i < end; i++) a[i] = Elementwise.logistic(a[i]);
         }
     }
 
@@ -69,9 +73,11 @@ final class VectorElementwise implements Elementwise.Impl {
     public void tanh(float[] a, int off, int len) {
         int end = off + len, i = off;
         for (int vend = off + len - len % V; i < vend; i += V) tanh(FloatVector.fromArray(S, a, i)).intoArray(a, i);
-        if (i < end) {
+        if (i < end && i + V <= a.length) {
             VectorMask<Float> m = S.indexInRange(i, end);
             tanh(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
+        } else {
+            for (; i < end; i++) a[i] = Elementwise.tanh(a[i]);
         }
     }
 
@@ -96,9 +102,11 @@ final class VectorElementwise implements Elementwise.Impl {
         for (int vend = off + len - len % V; i < vend; i += V) {
             expNeg(FloatVector.fromArray(S, a, i).sub(shift)).intoArray(a, i);
         }
-        if (i < end) {
+        if (i < end && i + V <= a.length) {
             VectorMask<Float> m = S.indexInRange(i, end);
             expNeg(FloatVector.fromArray(S, a, i, m).sub(shift)).intoArray(a, i, m);
+        } else {
+            for (; i < end; i++) a[i] = Elementwise.expNeg(a[i] - shift);
         }
     }
 
@@ -108,9 +116,11 @@ final class VectorElementwise implements Elementwise.Impl {
         for (int vend = off + len - len % V; i < vend; i += V) {
             FloatVector.fromArray(S, a, i).mul(s).intoArray(a, i);
         }
-        if (i < end) {
+        if (i < end && i + V <= a.length) {
             VectorMask<Float> m = S.indexInRange(i, end);
             FloatVector.fromArray(S, a, i, m).mul(s).intoArray(a, i, m);
+        } else {
+            for (; i < end; i++) a[i] *= s;
         }
     }
 }

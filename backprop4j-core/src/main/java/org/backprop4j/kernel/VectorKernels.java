@@ -535,6 +535,15 @@ public final class VectorKernels implements Kernels {
                 s0.fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, c, co + j).mul(beta)).intoArray(c, co + j);
             }
         }
+        if (j < n && (bOff + j + (long) (k - 1) * ldb + V > b.length || co + j + V > c.length)) {
+            // a masked access reaching past an array's end takes the Vector API's slow, allocating
+            // path: the same fma chain per column in scalar code (Math.fma = the lane operation)
+            for (; j < n; j++) {
+                float s0 = 0f;
+                for (int p = 0, ap = ai, bp = bOff + j; p < k; p++, ap += astep, bp += ldb) s0 = Math.fma(b[bp], a[ap], s0);
+                c[co + j] = beta == 0f ? s0 * alpha : Math.fma(s0, alpha, c[co + j] * beta);
+            }
+        }
         if (j < n) {                                 // last n mod V columns: one masked vector, same fma chain per lane
             VectorMask<Float> mask = S.indexInRange(j, n);
             FloatVector s0 = FloatVector.zero(S);
