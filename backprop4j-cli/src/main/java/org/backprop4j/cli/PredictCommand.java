@@ -1,16 +1,13 @@
 package org.backprop4j.cli;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.backprop4j.Evaluation;
+import org.backprop4j.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,20 +45,11 @@ final class PredictCommand implements Callable<Integer> {
             write(lm, m, o, w);
             w.flush();
         } else {
-            Path dir = out.toAbsolutePath().getParent();
-            Path tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".tmp");
-            try {
-                try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
-                    write(lm, m, o, w);
-                }
-                try {
-                    Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(out, os -> {
+                Writer w = new java.io.OutputStreamWriter(os, java.nio.charset.StandardCharsets.UTF_8);
+                write(lm, m, o, w);
+                w.flush();
+            });
         }
         return 0;
     }

@@ -11,13 +11,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -30,6 +27,7 @@ import org.backprop4j.Activation;
 import org.backprop4j.Loss;
 import org.backprop4j.Network;
 import org.backprop4j.data.DataFormatException;
+import org.backprop4j.util.AtomicFiles;
 
 /**
  * Model files: one versioned, locale-independent JSON document (UTF-8) per model.
@@ -68,21 +66,7 @@ public final class ModelFile {
     /** Writes the model atomically (temporary file, then rename). */
     public static void write(Model model, Path file) throws IOException {
         ObjectNode root = toJson(model);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                MAPPER.writeValue(out, root);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, out -> MAPPER.writeValue(out, root));
     }
 
     /** The JSON document of a model. */

@@ -1,5 +1,7 @@
 package org.backprop4j.cli.report;
 
+import org.backprop4j.util.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package org.backprop4j.cli.report;
 
+import org.backprop4j.util.AtomicFiles;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
