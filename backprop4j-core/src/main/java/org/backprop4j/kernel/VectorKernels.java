@@ -23,8 +23,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Determinism.</b> The path, the blocking and every summation order depend only on
  * (transA, transB, m, n, k), never on timing or threads, and no lane reduction of unspecified order
- * ({@code reduceLanes}) is used: vector partial sums are reduced lane by lane in a fixed scalar
- * order. Every vector operation used (add, mul, fma, loads, stores) is exactly rounded IEEE, so
+ * ({@code reduceLanes}) is used: vector partial sums are reduced in a fixed pairwise tree (lane l +=
+ * lane l + V/2, then + V/4, ...), in scalar code or, for 8 dot products at once, with the same
+ * additions done by vector shuffles; a gemv output does not depend on which block it was computed in. Every vector operation used (add, mul, fma, loads, stores) is exactly rounded IEEE, so
  * interpreted, C1- and C2-compiled code give bit-identical results.
  *
  * <p>Single-threaded (a caller splits work across threads by rows of C, which keeps the results
@@ -36,15 +37,17 @@ public final class VectorKernels implements Kernels {
     /** Lanes per vector (16 with AVX-512). */
     static final int V = S.length();
     /** Micro-tile rows: 8 rows × 2 vectors = 16 accumulators where there are 32 vector registers (AVX-512, NEON/SVE), 4 × 2 = 8 otherwise. */
-    static final int MR = Integer.getInteger("backprop4j.vector.mr", V >= 16 ? 8 : 4);
+    static final int MR = Integer.getInteger("backprop4j.vector.mr", V >= 16 ? 8 : 4) == 4 ? 4 : 8;
     /** Micro-tile columns: two vectors. */
     static final int NR = 2 * V;
     /** Depth of a packed block: a B micro-panel (KC×NR floats) stays in L1/L2 across the MR-row sweeps. */
-    static final int KC = Integer.getInteger("backprop4j.vector.kc", 256);
+    static final int KC = Math.max(8, Integer.getInteger("backprop4j.vector.kc", 256));
     /** Rows of op(A) packed at once (a multiple of MR; MC×KC floats sit in L2). */
     static final int MC = roundUp(Integer.getInteger("backprop4j.vector.mc", 128), MR);
     /** Columns of op(B) packed at once (a multiple of NR). */
     static final int NC = roundUp(4096, NR);
+    /** Transposing B pack with vector gathers (off: element copies; for comparison). */
+    static final boolean GATHER = !Boolean.getBoolean("backprop4j.vector.nogather");
     /**
      * Products with at most this many multiply-adds skip packing (besides those with m &lt; MR or
      * n &lt; V, which always do): a packed product has ~1 µs of fixed cost (KERNELS.md: ~0.9 µs on
@@ -52,8 +55,6 @@ public final class VectorKernels implements Kernels {
      * 16×32×16 when n is a multiple of V (half that otherwise: the masked last vector costs as much as a
      * full one); the dot form (transB) loses to packing from about 8×16×8 on.
      */
-    /** Transposing B pack with vector gathers (off: element copies; for comparison). */
-    static final boolean GATHER = !Boolean.getBoolean("backprop4j.vector.nogather");
     static final long DIRECT_MAX_AXPY = Long.getLong("backprop4j.vector.direct", 8192);
     static final long DIRECT_MAX_DOT = Long.getLong("backprop4j.vector.direct", 1024);
 
