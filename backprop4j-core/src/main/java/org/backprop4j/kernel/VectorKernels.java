@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   B per MR·2 fused multiply-adds. Packing also absorbs the transpositions, so all four
  *   transA/transB cases share one micro-kernel.</li>
  *   <li><b>Direct path</b> (tiny products, m = 1 gemv of online training, n narrower than a
- *   vector): no packing. With transB the inner loop is a dot product along k (A row · B row, both
+ *   vector, k ≤ 4 without transB such as the online weight gradient): no packing. With transB the inner loop is a dot product along k (A row · B row, both
  *   contiguous), otherwise an axpy along n over register accumulators.</li>
  * </ul>
  *
@@ -97,7 +97,9 @@ public final class VectorKernels implements Kernels {
         }
         long mnk = (long) m * n * k;
         long directMax = transB ? DIRECT_MAX_DOT : (n % V == 0 ? DIRECT_MAX_AXPY : DIRECT_MAX_AXPY / 2);
-        if (m < MR || n < V || mnk <= directMax) {
+        // k ≤ 4 without transB (e.g. the online weight gradient, an outer product with k = 1): packing
+        // costs more than it saves (measured 2x at k = 1, even at k = 4)
+        if (m < MR || n < V || mnk <= directMax || (!transB && k <= 4)) {
             if (!transB) {             // axpy form: needs no scratch (tiny layers skip the ThreadLocal too)
                 axpyRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             } else {
