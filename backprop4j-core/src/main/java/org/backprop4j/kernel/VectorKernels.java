@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   (NR = 2 vectors) of KC rows, op(A) into MR-row panels; a register-blocked MR×NR micro-kernel
  *   keeps MR·2 vector accumulators in registers and does one broadcast of A and two vector loads of
  *   B per MR·2 fused multiply-adds. Packing also absorbs the transpositions, so all four
- *   transA/transB cases share one micro-kernel.</li>
+ *   transA/transB cases share one micro-kernel (a transposed B, the forward product's weights, is
+ *   packed by 16×16 in-register transposes on AVX-512, by vector gathers otherwise).</li>
  *   <li><b>Direct path</b> (tiny products, m = 1 gemv of online training, n narrower than a
  *   vector, k ≤ 4 without transB such as the online weight gradient): no packing. With transB the inner loop is a dot product along k (A row · B row, both
  *   contiguous), otherwise an axpy along n over register accumulators.</li>
