@@ -90,21 +90,12 @@ public enum Activation {
      * This is the "· f'(net)" factor of the delta rule (seed 004: δ_j = (Σ_k δ_k w_kj)·f'_j(net_j)).
      */
     public void multiplyDerivative(float[] g, float[] o, int off, int len) {
-        int end = off + len;
         switch (this) {
             case IDENTITY -> { }
-            case LOGISTIC -> {
-                for (int i = off; i < end; i++) g[i] *= o[i] * (1f - o[i]);
-            }
-            case TANH -> {
-                for (int i = off; i < end; i++) g[i] *= 1f - o[i] * o[i];
-            }
-            case RELU -> {
-                for (int i = off; i < end; i++) g[i] = o[i] > 0f ? g[i] : 0f;
-            }
-            case LEAKY_RELU -> {
-                for (int i = off; i < end; i++) g[i] = o[i] > 0f ? g[i] : LEAKY_SLOPE * g[i];
-            }
+            case LOGISTIC -> Elementwise.multiplyDerivative(Elementwise.DERIV_LOGISTIC, g, o, off, len);   // o(1−o), seed 003 eq. 13
+            case TANH -> Elementwise.multiplyDerivative(Elementwise.DERIV_TANH, g, o, off, len);           // 1 − o²
+            case RELU -> Elementwise.multiplyDerivative(Elementwise.DERIV_RELU, g, o, off, len);           // o > 0 ? 1 : 0
+            case LEAKY_RELU -> Elementwise.multiplyDerivative(Elementwise.DERIV_LEAKY_RELU, g, o, off, len); // o > 0 ? 1 : 0.01
             case SOFTMAX -> throw new UnsupportedOperationException("softmax Jacobian is applied by the loss");
         }
     }

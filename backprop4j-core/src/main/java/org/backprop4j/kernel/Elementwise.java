@@ -39,8 +39,15 @@ public final class Elementwise {
         void expShifted(float[] a, int off, int len, float shift);
         /** a[i] *= s. */
         void scale(float[] a, int off, int len, float s);
+        /** g[i] *= f'(o[i]) for f = IDENTITY..LEAKY_RELU, given by {@link #DERIV_LOGISTIC} etc. */
+        void multiplyDerivative(int f, float[] g, float[] o, int off, int len);
         String name();
     }
+
+    /** Codes for {@link #multiplyDerivative}. */
+    public static final int DERIV_LOGISTIC = 1, DERIV_TANH = 2, DERIV_RELU = 3, DERIV_LEAKY_RELU = 4;
+    /** Slope of leaky ReLU for negative inputs (as {@link org.backprop4j.Activation#LEAKY_SLOPE}). */
+    static final float LEAKY = 0.01f;
 
     private static final Impl IMPL = load();
 
@@ -80,6 +87,26 @@ public final class Elementwise {
     /** In place: a[i] *= s. */
     public static void scale(float[] a, int off, int len, float s) {
         IMPL.scale(a, off, len, s);
+    }
+
+    /**
+     * In place: g[i] *= f'(net_i) from the outputs o[i] (same offset in both arrays): logistic
+     * o(1−o), tanh 1−o², ReLU (o &gt; 0 ? 1 : 0, as a select so that g's sign and NaN-freeness
+     * are kept), leaky ReLU (o &gt; 0 ? 1 : 0.01).
+     */
+    public static void multiplyDerivative(int f, float[] g, float[] o, int off, int len) {
+        IMPL.multiplyDerivative(f, g, o, off, len);
+    }
+
+    /** The scalar form of one element of {@link #multiplyDerivative}. */
+    static float derivativeTimes(int f, float g, float o) {
+        return switch (f) {
+            case DERIV_LOGISTIC -> g * (o * (1f - o));
+            case DERIV_TANH -> g * (1f - o * o);
+            case DERIV_RELU -> o > 0f ? g : 0f;
+            case DERIV_LEAKY_RELU -> o > 0f ? g : LEAKY * g;
+            default -> throw new IllegalArgumentException("derivative code " + f);
+        };
     }
 
     static Impl scalarImpl() {
@@ -144,6 +171,16 @@ public final class Elementwise {
         }
         @Override public void scale(float[] a, int off, int len, float s) {
             for (int i = off, end = off + len; i < end; i++) a[i] *= s;
+        }
+        @Override public void multiplyDerivative(int f, float[] g, float[] o, int off, int len) {
+            int end = off + len;
+            switch (f) {   // one loop per function, so that C2 can vectorize the simple ones
+                case DERIV_LOGISTIC -> { for (int i = off; i < end; i++) g[i] = g[i] * (o[i] * (1f - o[i])); }
+                case DERIV_TANH -> { for (int i = off; i < end; i++) g[i] = g[i] * (1f - o[i] * o[i]); }
+                case DERIV_RELU -> { for (int i = off; i < end; i++) g[i] = o[i] > 0f ? g[i] : 0f; }
+                case DERIV_LEAKY_RELU -> { for (int i = off; i < end; i++) g[i] = o[i] > 0f ? g[i] : LEAKY * g[i]; }
+                default -> throw new IllegalArgumentException("derivative code " + f);
+            }
         }
         @Override public String name() {
             return "scalar";

@@ -111,6 +111,29 @@ final class VectorElementwise implements Elementwise.Impl {
     }
 
     @Override
+    public void multiplyDerivative(int f, float[] g, float[] o, int off, int len) {
+        if (f < DERIV_LOGISTIC || f > DERIV_LEAKY_RELU) throw new IllegalArgumentException("derivative code " + f);
+        int end = off + len, i = off;
+        for (int vend = off + len - len % V; i < vend; i += V) {
+            derivativeTimes(f, FloatVector.fromArray(S, g, i), FloatVector.fromArray(S, o, i)).intoArray(g, i);
+        }
+        if (i < end) {
+            VectorMask<Float> m = S.indexInRange(i, end);
+            derivativeTimes(f, FloatVector.fromArray(S, g, i, m), FloatVector.fromArray(S, o, i, m)).intoArray(g, i, m);
+        }
+    }
+
+    /** Lane-wise {@link Elementwise#derivativeTimes}. */
+    private static FloatVector derivativeTimes(int f, FloatVector g, FloatVector o) {
+        return switch (f) {
+            case DERIV_LOGISTIC -> g.mul(o.mul(FloatVector.broadcast(S, 1f).sub(o)));
+            case DERIV_TANH -> g.mul(FloatVector.broadcast(S, 1f).sub(o.mul(o)));
+            case DERIV_RELU -> FloatVector.zero(S).blend(g, o.compare(VectorOperators.GT, 0f));
+            default -> g.mul(LEAKY).blend(g, o.compare(VectorOperators.GT, 0f));
+        };
+    }
+
+    @Override
     public void scale(float[] a, int off, int len, float s) {
         int end = off + len, i = off;
         for (int vend = off + len - len % V; i < vend; i += V) {

@@ -15,16 +15,18 @@ import jdk.incubator.vector.VectorSpecies;
  *   (NR = 2 vectors) of KC rows, op(A) into MR-row panels; a register-blocked MR×NR micro-kernel
  *   keeps MR·2 vector accumulators in registers and does one broadcast of A and two vector loads of
  *   B per MR·2 fused multiply-adds. Packing also absorbs the transpositions, so all four
- *   transA/transB cases share one micro-kernel.</li>
+ *   transA/transB cases share one micro-kernel (a transposed B, the forward product's weights, is
+ *   packed by 16×16 in-register transposes on AVX-512, by vector gathers otherwise).</li>
  *   <li><b>Direct path</b> (tiny products, m = 1 gemv of online training, n narrower than a
- *   vector): no packing. With transB the inner loop is a dot product along k (A row · B row, both
+ *   vector, k ≤ 4 without transB such as the online weight gradient): no packing. With transB the inner loop is a dot product along k (A row · B row, both
  *   contiguous), otherwise an axpy along n over register accumulators.</li>
  * </ul>
  *
  * <p><b>Determinism.</b> The path, the blocking and every summation order depend only on
  * (transA, transB, m, n, k), never on timing or threads, and no lane reduction of unspecified order
- * ({@code reduceLanes}) is used: vector partial sums are reduced lane by lane in a fixed scalar
- * order. Every vector operation used (add, mul, fma, loads, stores) is exactly rounded IEEE, so
+ * ({@code reduceLanes}) is used: vector partial sums are reduced in a fixed pairwise tree (lane l +=
+ * lane l + V/2, then + V/4, ...), in scalar code or, for 8 dot products at once, with the same
+ * additions done by vector shuffles; a gemv output does not depend on which block it was computed in. Every vector operation used (add, mul, fma, loads, stores) is exactly rounded IEEE, so
  * interpreted, C1- and C2-compiled code give bit-identical results.
  *
  * <p>Single-threaded (a caller splits work across threads by rows of C, which keeps the results
@@ -36,15 +38,19 @@ public final class VectorKernels implements Kernels {
     /** Lanes per vector (16 with AVX-512). */
     static final int V = S.length();
     /** Micro-tile rows: 8 rows × 2 vectors = 16 accumulators where there are 32 vector registers (AVX-512, NEON/SVE), 4 × 2 = 8 otherwise. */
-    static final int MR = Integer.getInteger("backprop4j.vector.mr", V >= 16 ? 8 : 4);
+    static final int MR = Integer.getInteger("backprop4j.vector.mr", V >= 16 ? 8 : 4) == 4 ? 4 : 8;
     /** Micro-tile columns: two vectors. */
     static final int NR = 2 * V;
     /** Depth of a packed block: a B micro-panel (KC×NR floats) stays in L1/L2 across the MR-row sweeps. */
-    static final int KC = Integer.getInteger("backprop4j.vector.kc", 256);
+    static final int KC = Math.max(8, Integer.getInteger("backprop4j.vector.kc", 256));
     /** Rows of op(A) packed at once (a multiple of MR; MC×KC floats sit in L2). */
     static final int MC = roundUp(Integer.getInteger("backprop4j.vector.mc", 128), MR);
     /** Columns of op(B) packed at once (a multiple of NR). */
     static final int NC = roundUp(4096, NR);
+    /** Transposing B pack with vector gathers (off: element copies; for comparison). */
+    static final boolean GATHER = !Boolean.getBoolean("backprop4j.vector.nogather");
+    /** Transposing B pack with 16×16 in-register transposes (AVX-512 only; off: gathers). */
+    static final boolean TRANSPOSE = !Boolean.getBoolean("backprop4j.vector.notranspose");
     /**
      * Products with at most this many multiply-adds skip packing (besides those with m &lt; MR or
      * n &lt; V, which always do): a packed product has ~1 µs of fixed cost (KERNELS.md: ~0.9 µs on
@@ -52,8 +58,6 @@ public final class VectorKernels implements Kernels {
      * 16×32×16 when n is a multiple of V (half that otherwise: the masked last vector costs as much as a
      * full one); the dot form (transB) loses to packing from about 8×16×8 on.
      */
-    /** Transposing B pack with vector gathers (off: element copies; for comparison). */
-    static final boolean GATHER = !Boolean.getBoolean("backprop4j.vector.nogather");
     static final long DIRECT_MAX_AXPY = Long.getLong("backprop4j.vector.direct", 8192);
     static final long DIRECT_MAX_DOT = Long.getLong("backprop4j.vector.direct", 1024);
 
@@ -96,7 +100,9 @@ public final class VectorKernels implements Kernels {
         }
         long mnk = (long) m * n * k;
         long directMax = transB ? DIRECT_MAX_DOT : (n % V == 0 ? DIRECT_MAX_AXPY : DIRECT_MAX_AXPY / 2);
-        if (m < MR || n < V || mnk <= directMax) {
+        // k ≤ 4 without transB (e.g. the online weight gradient, an outer product with k = 1): packing
+        // costs more than it saves (measured 2x at k = 1, even at k = 4)
+        if (m < MR || n < V || mnk <= directMax || (!transB && k <= 4)) {
             if (!transB) {             // axpy form: needs no scratch (tiny layers skip the ThreadLocal too)
                 axpyRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             } else {
@@ -285,6 +291,20 @@ public final class VectorKernels implements Kernels {
         int d = 0;
         for (int jp = 0; jp < nc; jp += NR) {
             int nr = Math.min(NR, nc - jp);
+            if (nr == NR && V == 16 && TRANSPOSE) {
+                int src = bOff + (jc + jp) * ldb + pc;
+                int p = 0;
+                for (; p + 16 <= kc; p += 16) {
+                    transpose16(b, src + p, ldb, dst, d + p * NR);
+                    transpose16(b, src + 16 * ldb + p, ldb, dst, d + p * NR + 16);
+                }
+                for (; p < kc; p++) {
+                    FloatVector.fromArray(S, b, src + p, idx, 0).intoArray(dst, d + p * NR);
+                    FloatVector.fromArray(S, b, src + p, idx, V).intoArray(dst, d + p * NR + V);
+                }
+                d += kc * NR;
+                continue;
+            }
             if (nr == NR && GATHER) {
                 int src = bOff + (jc + jp) * ldb + pc;
                 for (int p = 0; p < kc; p++, d += NR) {
@@ -302,6 +322,92 @@ public final class VectorKernels implements Kernels {
             }
             d += kc * NR;
         }
+    }
+
+    // 16×16 in-register transpose (AVX-512): four rounds of the perfect shuffle, each pairing vector
+    // i with i+8 and interleaving their low and high halves (two-vector selectFrom = vpermt2ps)
+    private static final FloatVector ILO = V == 16 ? interleaveIndex(0) : null;
+    private static final FloatVector IHI = V == 16 ? interleaveIndex(8) : null;
+
+    private static FloatVector interleaveIndex(int base) {
+        float[] ix = new float[V];
+        for (int i = 0; i < V / 2; i++) {
+            ix[2 * i] = base + i;
+            ix[2 * i + 1] = base + i + V;
+        }
+        return FloatVector.fromArray(S, ix, 0);
+    }
+
+    /**
+     * Transposes the 16×16 block b[src + r·ldb + q] (r, q &lt; 16) into dst[d + q·NR + r]: 16 vector
+     * loads, 64 two-vector permutes, 16 vector stores (instead of 256 element copies or gathers).
+     */
+    private static void transpose16(float[] b, int src, int ldb, float[] dst, int d) {
+        FloatVector x0 = FloatVector.fromArray(S, b, src + 0 * ldb);
+        FloatVector x1 = FloatVector.fromArray(S, b, src + 1 * ldb);
+        FloatVector x2 = FloatVector.fromArray(S, b, src + 2 * ldb);
+        FloatVector x3 = FloatVector.fromArray(S, b, src + 3 * ldb);
+        FloatVector x4 = FloatVector.fromArray(S, b, src + 4 * ldb);
+        FloatVector x5 = FloatVector.fromArray(S, b, src + 5 * ldb);
+        FloatVector x6 = FloatVector.fromArray(S, b, src + 6 * ldb);
+        FloatVector x7 = FloatVector.fromArray(S, b, src + 7 * ldb);
+        FloatVector x8 = FloatVector.fromArray(S, b, src + 8 * ldb);
+        FloatVector x9 = FloatVector.fromArray(S, b, src + 9 * ldb);
+        FloatVector x10 = FloatVector.fromArray(S, b, src + 10 * ldb);
+        FloatVector x11 = FloatVector.fromArray(S, b, src + 11 * ldb);
+        FloatVector x12 = FloatVector.fromArray(S, b, src + 12 * ldb);
+        FloatVector x13 = FloatVector.fromArray(S, b, src + 13 * ldb);
+        FloatVector x14 = FloatVector.fromArray(S, b, src + 14 * ldb);
+        FloatVector x15 = FloatVector.fromArray(S, b, src + 15 * ldb);
+        FloatVector y0, y1, y2, y3, y4, y5, y6, y7, y8, y9, y10, y11, y12, y13, y14, y15;
+        y0 = ILO.selectFrom(x0, x8); y1 = IHI.selectFrom(x0, x8);
+        y2 = ILO.selectFrom(x1, x9); y3 = IHI.selectFrom(x1, x9);
+        y4 = ILO.selectFrom(x2, x10); y5 = IHI.selectFrom(x2, x10);
+        y6 = ILO.selectFrom(x3, x11); y7 = IHI.selectFrom(x3, x11);
+        y8 = ILO.selectFrom(x4, x12); y9 = IHI.selectFrom(x4, x12);
+        y10 = ILO.selectFrom(x5, x13); y11 = IHI.selectFrom(x5, x13);
+        y12 = ILO.selectFrom(x6, x14); y13 = IHI.selectFrom(x6, x14);
+        y14 = ILO.selectFrom(x7, x15); y15 = IHI.selectFrom(x7, x15);
+        x0 = ILO.selectFrom(y0, y8); x1 = IHI.selectFrom(y0, y8);
+        x2 = ILO.selectFrom(y1, y9); x3 = IHI.selectFrom(y1, y9);
+        x4 = ILO.selectFrom(y2, y10); x5 = IHI.selectFrom(y2, y10);
+        x6 = ILO.selectFrom(y3, y11); x7 = IHI.selectFrom(y3, y11);
+        x8 = ILO.selectFrom(y4, y12); x9 = IHI.selectFrom(y4, y12);
+        x10 = ILO.selectFrom(y5, y13); x11 = IHI.selectFrom(y5, y13);
+        x12 = ILO.selectFrom(y6, y14); x13 = IHI.selectFrom(y6, y14);
+        x14 = ILO.selectFrom(y7, y15); x15 = IHI.selectFrom(y7, y15);
+        y0 = ILO.selectFrom(x0, x8); y1 = IHI.selectFrom(x0, x8);
+        y2 = ILO.selectFrom(x1, x9); y3 = IHI.selectFrom(x1, x9);
+        y4 = ILO.selectFrom(x2, x10); y5 = IHI.selectFrom(x2, x10);
+        y6 = ILO.selectFrom(x3, x11); y7 = IHI.selectFrom(x3, x11);
+        y8 = ILO.selectFrom(x4, x12); y9 = IHI.selectFrom(x4, x12);
+        y10 = ILO.selectFrom(x5, x13); y11 = IHI.selectFrom(x5, x13);
+        y12 = ILO.selectFrom(x6, x14); y13 = IHI.selectFrom(x6, x14);
+        y14 = ILO.selectFrom(x7, x15); y15 = IHI.selectFrom(x7, x15);
+        x0 = ILO.selectFrom(y0, y8); x1 = IHI.selectFrom(y0, y8);
+        x2 = ILO.selectFrom(y1, y9); x3 = IHI.selectFrom(y1, y9);
+        x4 = ILO.selectFrom(y2, y10); x5 = IHI.selectFrom(y2, y10);
+        x6 = ILO.selectFrom(y3, y11); x7 = IHI.selectFrom(y3, y11);
+        x8 = ILO.selectFrom(y4, y12); x9 = IHI.selectFrom(y4, y12);
+        x10 = ILO.selectFrom(y5, y13); x11 = IHI.selectFrom(y5, y13);
+        x12 = ILO.selectFrom(y6, y14); x13 = IHI.selectFrom(y6, y14);
+        x14 = ILO.selectFrom(y7, y15); x15 = IHI.selectFrom(y7, y15);
+        x0.intoArray(dst, d + 0 * NR);
+        x1.intoArray(dst, d + 1 * NR);
+        x2.intoArray(dst, d + 2 * NR);
+        x3.intoArray(dst, d + 3 * NR);
+        x4.intoArray(dst, d + 4 * NR);
+        x5.intoArray(dst, d + 5 * NR);
+        x6.intoArray(dst, d + 6 * NR);
+        x7.intoArray(dst, d + 7 * NR);
+        x8.intoArray(dst, d + 8 * NR);
+        x9.intoArray(dst, d + 9 * NR);
+        x10.intoArray(dst, d + 10 * NR);
+        x11.intoArray(dst, d + 11 * NR);
+        x12.intoArray(dst, d + 12 * NR);
+        x13.intoArray(dst, d + 13 * NR);
+        x14.intoArray(dst, d + 14 * NR);
+        x15.intoArray(dst, d + 15 * NR);
     }
 
     /** op(A) = A (m×k): panel r holds rows ic+r·MR.. as kc columns of MR floats, zero-padded. */

@@ -123,6 +123,48 @@ class ElementwiseTest {
         }
     }
 
+    /**
+     * multiplyDerivative (vectorized) equals the element-wise float formulas of the delta rule's f'
+     * factor exactly, tails and offsets included, and leaves elements outside the range alone.
+     */
+    @Test
+    void multiplyDerivativeMatchesTheElementFormulasExactly() {
+        Rng rng = new Rng(6);
+        Activation[] fs = {Activation.IDENTITY, Activation.LOGISTIC, Activation.TANH, Activation.RELU, Activation.LEAKY_RELU};
+        for (Activation f : fs) {
+            for (int len : new int[] {1, 7, 16, 33, 1001}) {
+                int off = 3;
+                float[] g = new float[len + 6], o = new float[len + 6];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = (float) rng.uniform(-2, 2);
+                    o[i] = f == Activation.LOGISTIC ? (float) rng.nextDouble() : (float) rng.uniform(-1, 1);
+                    if (i % 7 == 0) o[i] = 0f;
+                }
+                float[] got = g.clone();
+                f.multiplyDerivative(got, o, off, len);
+                for (int i = 0; i < g.length; i++) {
+                    float want = g[i];
+                    if (i >= off && i < off + len) {
+                        want = switch (f) {
+                            case LOGISTIC -> g[i] * (o[i] * (1f - o[i]));
+                            case TANH -> g[i] * (1f - o[i] * o[i]);
+                            case RELU -> o[i] > 0f ? g[i] : 0f;
+                            case LEAKY_RELU -> o[i] > 0f ? g[i] : Activation.LEAKY_SLOPE * g[i];
+                            default -> g[i];
+                        };
+                    }
+                    assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got[i]), f + " len=" + len + " at " + i);
+                }
+                if (f != Activation.IDENTITY) {   // and the scalar loops agree bit for bit
+                    float[] sc = g.clone();
+                    int code = f.ordinal();       // IDENTITY=0, LOGISTIC=1, TANH=2, RELU=3, LEAKY_RELU=4
+                    Elementwise.scalarImpl().multiplyDerivative(code, sc, o, off, len);
+                    bits(f + " scalar vs vector", got, sc);
+                }
+            }
+        }
+    }
+
     static void bits(String what, float[] p, float[] q) {
         for (int i = 0; i < p.length; i++) {
             if (Float.floatToRawIntBits(p[i]) != Float.floatToRawIntBits(q[i])) {

@@ -145,6 +145,37 @@ class KernelsTest {
         }
     }
 
+    /**
+     * Packed vector path: each C element depends only on k (not on m, n or the block position), so a
+     * fixed grid of row blocks (≥ 8 rows) or column blocks (≥ 16 columns), e.g. one per thread, gives
+     * the bits of the whole product (docs/KERNELS.md, "Using the kernels from several threads").
+     */
+    @org.junit.jupiter.api.Test
+    void vectorPackedBlocksGiveTheBitsOfTheWholeProduct() {
+        Kernels kern = kernel("vector");
+        Rng rng = new Rng(16);
+        int m = 40, n = 80, k = 300;
+        for (int t = 0; t < 4; t++) {
+            boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+            int lda = ta ? m : k, ldb = tb ? k : n;
+            float[] a = random(rng, m * k), b = random(rng, k * n);
+            float[] whole = new float[m * n], rows = new float[m * n], cols = new float[m * n];
+            kern.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, whole, 0, n);
+            for (int i0 = 0; i0 < m; i0 += 16) {       // row blocks 16, 16, 8
+                int mb = Math.min(16, m - i0);
+                kern.sgemm(ta, tb, mb, n, k, 1f, a, ta ? i0 : i0 * lda, lda, b, 0, ldb, 0f, rows, i0 * n, n);
+            }
+            for (int j0 = 0; j0 < n; j0 += 32) {       // column blocks 32, 32, 16
+                int nb = Math.min(32, n - j0);
+                kern.sgemm(ta, tb, m, nb, k, 1f, a, 0, lda, b, tb ? j0 * ldb : j0, ldb, 0f, cols, j0, n);
+            }
+            for (int i = 0; i < whole.length; i++) {
+                assertEquals(Float.floatToRawIntBits(whole[i]), Float.floatToRawIntBits(rows[i]), "t=" + t + " row blocks at " + i);
+                assertEquals(Float.floatToRawIntBits(whole[i]), Float.floatToRawIntBits(cols[i]), "t=" + t + " column blocks at " + i);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"vector", "openblas"})
     void rejectsOutOfRangeArguments(String name) {
