@@ -33,8 +33,8 @@ import org.backprop4j.data.DataSet;
  * </pre>
  * The payload holds, in order: the run description (UTF-8 string, length-prefixed), the layer sizes,
  * the training set's size, width and fingerprint, the epoch, update count and RNG state, the pattern
- * order, the weights, the optimizer state, the learning-rate factor and restart count, the
- * early-stopping monitor, the best weights and the history. Every array is length-prefixed.
+ * order, the weights, the optimizer state, the learning-rate factor, restart count and restart point,
+ * the early-stopping monitor, the best weights and the history. Every array is length-prefixed.
  *
  * <p>Writing is atomic: the bytes go to {@code NAME.tmp} in the same directory, are forced to disk,
  * and the temporary file is then renamed over {@code NAME}; a process killed at any moment leaves
@@ -56,13 +56,18 @@ import org.backprop4j.data.DataSet;
  * @param optimizerState {@link Optimizer#exportState()}
  * @param lrFactor       factor applied to the learning rate by divergence restarts (1, ½, ¼, …)
  * @param restarts       divergence restarts used so far
+ * @param restartEpoch   the epoch whose state a divergence restart goes back to (0 = the start)
+ * @param restartError   that epoch's training error (+∞ for the start)
+ * @param restartWeights its weights (empty when restarts are off)
+ * @param restartOptimizerState its optimizer state (empty when restarts are off)
  * @param monitorState   {@link EarlyStopping.Monitor#exportState()} (empty without early stopping)
  * @param bestWeights    weights of the best validation epoch (empty unless restore-best)
  * @param history        statistics of the completed epochs (size = epoch)
  */
 public record Checkpoint(String run, int[] sizes, int dataSize, int dataInputs, int dataOutputs, long dataFingerprint,
                          int epoch, long updates, long rngState, int[] order, float[] weights, double[] optimizerState,
-                         double lrFactor, int restarts, double[] monitorState, float[] bestWeights,
+                         double lrFactor, int restarts, int restartEpoch, double restartError, float[] restartWeights,
+                         double[] restartOptimizerState, double[] monitorState, float[] bestWeights,
                          List<EpochStats> history) {
 
     /** The format this version writes; files with a larger version are refused. */
@@ -113,6 +118,10 @@ public record Checkpoint(String run, int[] sizes, int dataSize, int dataInputs, 
             doubles(out, optimizerState);
             out.writeDouble(lrFactor);
             out.writeInt(restarts);
+            out.writeInt(restartEpoch);
+            out.writeDouble(restartError);
+            floats(out, restartWeights);
+            doubles(out, restartOptimizerState);
             doubles(out, monitorState);
             floats(out, bestWeights);
             out.writeInt(history.size());
@@ -298,6 +307,13 @@ public record Checkpoint(String run, int[] sizes, int dataSize, int dataInputs, 
             if (!(lrFactor > 0 && lrFactor <= 1)) throw err("learning-rate factor must be in (0, 1], found " + lrFactor);
             int restarts = b.getInt();
             if (restarts < 0) throw err("negative restart count " + restarts);
+            int restartEpoch = b.getInt();
+            if (restartEpoch < 0 || restartEpoch > epoch) throw err("restart epoch " + restartEpoch + " is not in 0.." + epoch);
+            double restartError = b.getDouble();
+            float[] restartW = floats("restart weights");
+            if (restartW.length != 0 && restartW.length != params) throw err(restartW.length + " restart weights for " + params + " parameters");
+            for (int i = 0; i < restartW.length; i++) if (!Float.isFinite(restartW[i])) throw err("restart weight " + i + " is not finite");
+            double[] restartOpt = doubles("restart optimizer state");
             double[] monitor = doubles("early-stopping state");
             if (monitor.length != 0 && monitor.length != EarlyStopping.Monitor.STATE_SIZE) {
                 throw err("early-stopping state has " + monitor.length + " values, expected " + EarlyStopping.Monitor.STATE_SIZE);
@@ -313,7 +329,7 @@ public record Checkpoint(String run, int[] sizes, int dataSize, int dataInputs, 
             }
             if (b.hasRemaining()) throw err(b.remaining() + " unexpected bytes after the history");
             return new Checkpoint(run, sizes, dataSize, dataInputs, dataOutputs, fingerprint, epoch, updates, rng, order, w,
-                    opt, lrFactor, restarts, monitor, best, List.copyOf(history));
+                    opt, lrFactor, restarts, restartEpoch, restartError, restartW, restartOpt, monitor, best, List.copyOf(history));
         }
     }
 }

@@ -99,8 +99,11 @@ public final class Trainer {
 
     /**
      * On divergence (a NaN or infinite error, or a non-finite weight), go back to the weights and
-     * optimizer state of the end of the last good epoch and retry that epoch with the learning rate
-     * halved, at most {@code maxRestarts} times in a run; 0 (the default) stops training instead.
+     * optimizer state at the end of the epoch with the lowest training error so far (the starting
+     * weights if none finished) and retry the failed epoch with the learning rate halved, at most
+     * {@code maxRestarts} times in a run; 0 (the default) stops training instead. The lowest-error
+     * epoch rather than the last one, because the epochs just before a blow-up usually hold weights
+     * already on their way to it. Epoch numbers go on (no epoch is repeated in the history).
      * Rules without a learning rate (Rprop, the full-batch methods) always stop.
      */
     public Trainer restartOnDivergence(int maxRestarts) {
@@ -148,7 +151,7 @@ public final class Trainer {
                 + ";mode=" + c.mode() + (c.mode() == TrainingConfig.Mode.MINI_BATCH ? ";batch=" + c.batchSize() : "")
                 + ";lambda=" + c.lambda() + ";decayBiases=" + c.decayBiases() + ";shuffle=" + c.shuffle()
                 + ";seed=" + c.seed() + ";evaluateEachEpoch=" + c.evaluateEachEpoch()
-                + ";earlyStopping=" + c.earlyStopping();
+                + ";earlyStopping=" + c.earlyStopping() + ";divergenceRestarts=" + maxRestarts;
     }
 
     private TrainingResult run(DataSet train, DataSet validation, Checkpoint from, String fromName) {
@@ -190,7 +193,8 @@ public final class Trainer {
         long fingerprint = checkpointEvery > 0 || from != null ? Checkpoint.fingerprint(train) : 0;
 
         if (from != null) {
-            restore(from, fromName, runDescription, fingerprint, train, reorder, monitor, best, opt);
+            restore(from, fromName, runDescription, fingerprint, train, reorder, monitor, best, opt,
+                    maxRestarts > 0 && !Double.isNaN(baseLr));
             epoch = from.epoch();
             updates = from.updates();
             rng.setState(from.rngState());
@@ -203,14 +207,21 @@ public final class Trainer {
             if (lrFactor != 1 && !scheduled) opt.setLearningRate(baseLr * lrFactor);
         }
 
-        // the state at the end of the last good epoch, for divergence: weights always (so a stopped
-        // run keeps finite weights), optimizer/generator/order only when restarts are allowed
+        // for divergence: the weights at the end of the last finite epoch (a stopped run keeps them),
+        // and, when restarts are allowed, the restart point: weights and optimizer state at the end
+        // of the epoch with the lowest training error so far
         float[] good = w.clone();
         boolean canRestart = maxRestarts > 0 && !Double.isNaN(baseLr);
-        double[] goodOpt = canRestart ? opt.exportState() : null;
-        long goodRng = rng.state();
-        int[] goodOrder = canRestart ? order.clone() : null;
-        long goodUpdates = updates;
+        float[] restartW = canRestart ? w.clone() : null;
+        double[] restartOpt = canRestart ? opt.exportState() : null;
+        double restartE = Double.POSITIVE_INFINITY;
+        int restartEpoch = epoch;
+        if (from != null && canRestart) {
+            System.arraycopy(from.restartWeights(), 0, restartW, 0, w.length);
+            restartOpt = from.restartOptimizerState().clone();
+            restartE = from.restartError();
+            restartEpoch = from.restartEpoch();
+        }
 
         while (epoch < config.maxEpochs()) {
             long t0 = System.nanoTime();
@@ -275,19 +286,19 @@ public final class Trainer {
             if (bad != null) {
                 String data = nonFiniteData(train);
                 boolean restart = canRestart && restarts < maxRestarts && data == null;
-                System.arraycopy(good, 0, w, 0, w.length);
                 String msg = divergence(epoch, bad, opt, data);
                 if (restart) {
                     restarts++;
                     lrFactor *= 0.5;
-                    opt.importState(goodOpt);
-                    rng.setState(goodRng);
-                    System.arraycopy(goodOrder, 0, order, 0, size);
-                    updates = goodUpdates;
+                    System.arraycopy(restartW, 0, w, 0, w.length);
+                    System.arraycopy(restartW, 0, good, 0, w.length);
+                    opt.importState(restartOpt);
                     if (!scheduled) opt.setLearningRate(baseLr * lrFactor);
-                    msg += "; restarting from the weights of " + (epoch == 0 ? "the start" : "epoch " + epoch)
-                            + " with the learning rate halved (restart " + restarts + " of " + maxRestarts + ")";
+                    msg += "; restarting from the weights of " + (restartEpoch == 0 ? "the start" : "epoch " + restartEpoch
+                            + " (the lowest training error so far)") + " with the learning rate halved (restart "
+                            + restarts + " of " + maxRestarts + ")";
                 } else {
+                    System.arraycopy(good, 0, w, 0, w.length);
                     if (canRestart && data == null) msg += "; gave up after " + restarts + " restarts with halved learning rates";
                     msg += "; the network holds the weights of " + (epoch == 0 ? "the start (no epoch finished)" : "epoch " + epoch
                             + ", the last finite ones");
@@ -320,15 +331,17 @@ public final class Trainer {
             // the epoch is complete and good: this is the state the next epoch starts from
             epoch++;
             System.arraycopy(w, 0, good, 0, w.length);
-            if (canRestart) {
-                goodOpt = opt.exportState();
-                goodRng = rng.state();
-                System.arraycopy(order, 0, goodOrder, 0, size);
-                goodUpdates = updates;
+            if (canRestart && e < restartE) {
+                System.arraycopy(w, 0, restartW, 0, w.length);
+                restartOpt = opt.exportState();
+                restartE = e;
+                restartEpoch = epoch;
             }
             if (checkpointEvery > 0 && (requested || (stop == null && epoch % checkpointEvery == 0 && epoch < config.maxEpochs()))) {
                 Checkpoint c = new Checkpoint(runDescription, net.sizes(), size, in, out, fingerprint, epoch, updates,
                         rng.state(), reorder ? order.clone() : new int[0], w.clone(), opt.exportState(), lrFactor, restarts,
+                        restartEpoch, restartE, canRestart ? restartW.clone() : new float[0],
+                        canRestart ? restartOpt.clone() : new double[0],
                         monitor == null ? new double[0] : monitor.exportState(), best == null ? new float[0] : best.clone(),
                         List.copyOf(history));
                 try {
@@ -352,7 +365,7 @@ public final class Trainer {
 
     /** Checks that a checkpoint belongs to this run and restores what lives outside the loop. */
     private void restore(Checkpoint c, String name, String runDescription, long fingerprint, DataSet train, boolean reorder,
-                         EarlyStopping.Monitor monitor, float[] best, Optimizer opt) {
+                         EarlyStopping.Monitor monitor, float[] best, Optimizer opt, boolean canRestart) {
         String why = null;
         if (!c.run().equals(runDescription)) {
             why = "its settings are " + c.run() + ", this run's are " + runDescription;
@@ -366,6 +379,8 @@ public final class Trainer {
         } else if (c.monitorState().length != (monitor == null ? 0 : EarlyStopping.Monitor.STATE_SIZE)
                 || c.bestWeights().length != (best == null ? 0 : best.length)) {
             why = "its early-stopping state does not fit this run";
+        } else if (c.restartWeights().length != (canRestart ? net.paramCount() : 0)) {
+            why = "its divergence-restart state does not fit this run";
         }
         if (why == null) {
             try {

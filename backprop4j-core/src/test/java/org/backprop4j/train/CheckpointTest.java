@@ -199,7 +199,8 @@ class CheckpointTest {
     void aRoundTripKeepsEveryField() throws IOException {
         Checkpoint c = new Checkpoint("run", new int[] {2, 3, 1}, 4, 2, 1, 0xABCDEFL, 1, 4, -5L, new int[] {3, 1, 0, 2},
                 new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -0f, Float.MIN_VALUE}, new double[] {3, 0, 0, Math.PI},
-                0.25, 2, new double[] {0.5, 0.4, 1, 0, Double.NaN}, new float[0],
+                0.25, 2, 1, 0.75, new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}, new double[] {1, 2},
+                new double[] {0.5, 0.4, 1, 0, Double.NaN}, new float[0],
                 List.of(new EpochStats(1, 0.5, Double.NaN, 0.25, 1, 4, 3.5)));
         Path f = dir.resolve("rt.ckpt");
         c.write(f);
@@ -211,6 +212,9 @@ class CheckpointTest {
         assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(r.weights()[11]));
         assertArrayEquals(c.optimizerState(), r.optimizerState(), 0);
         assertArrayEquals(c.monitorState(), r.monitorState(), 0);
+        assertArrayEquals(c.restartWeights(), r.restartWeights(), 0f);
+        assertArrayEquals(c.restartOptimizerState(), r.restartOptimizerState(), 0);
+        assertEquals(List.of(c.restartEpoch(), c.restartError()), List.of(r.restartEpoch(), r.restartError()));
         assertEquals(c.history(), r.history());
         assertEquals(List.of(c.dataFingerprint(), c.rngState(), c.updates(), (long) c.restarts()),
                 List.of(r.dataFingerprint(), r.rngState(), r.updates(), (long) r.restarts()));
