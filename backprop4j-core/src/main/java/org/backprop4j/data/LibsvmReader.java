@@ -92,7 +92,8 @@ public final class LibsvmReader {
             names = o.schema.classNames();
         } else {
             TreeMap<Double, String> distinct = new TreeMap<>();
-            for (double v : labels) distinct.putIfAbsent(v, Encoder.canonical(v));
+            // v + 0.0 folds −0 into 0: they are one class (both named "0"), not two (found by fuzzing)
+            for (double v : labels) distinct.putIfAbsent(v + 0.0, Encoder.canonical(v));
             if (distinct.size() < 2) throw new DataFormatException(src, 0, 0, "only one distinct label; a classification set needs two (or ask for regression)");
             names = new ArrayList<>(distinct.values());
         }
