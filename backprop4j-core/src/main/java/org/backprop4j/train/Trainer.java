@@ -163,7 +163,7 @@ public final class Trainer {
         }
         stopRequest = null;
         Optimizer opt = makeOptimizer();
-        String runDescription = runDescription(opt);
+        String runDescription = runDescription(opt);   // what a checkpoint must match
         FullBatchOptimizer fbo = opt instanceof FullBatchOptimizer f ? f : null;
         Backprop engine = new Backprop(net, loss, kernels);
         NetworkObjective objective = fbo == null ? null
@@ -190,7 +190,12 @@ public final class Trainer {
         double lrFactor = 1;                               // halved by each divergence restart
         int restarts = 0;
         int epoch = 0;
-        long fingerprint = checkpointEvery > 0 || from != null ? Checkpoint.fingerprint(train) : 0;
+        long fingerprint = 0;
+        if (checkpointEvery > 0 || from != null) {
+            fingerprint = Checkpoint.fingerprint(train);
+            // the validation set steers early stopping: a resumed run must see the same one
+            runDescription += ";validation=" + (validation == null ? "none" : Long.toHexString(Checkpoint.fingerprint(validation)));
+        }
 
         if (from != null) {
             restore(from, fromName, runDescription, fingerprint, train, reorder, monitor, best, opt,

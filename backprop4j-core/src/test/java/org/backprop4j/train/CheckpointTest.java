@@ -113,6 +113,9 @@ class CheckpointTest {
         var e2 = assertThrows(IllegalArgumentException.class, () ->
                 new Trainer(net(1), Loss.BINARY_CROSS_ENTROPY, config("sgd", 4).build()).resume(file, VALID, VALID));
         assertTrue(e2.getMessage().contains("other data"), e2.getMessage());
+        var e3 = assertThrows(IllegalArgumentException.class, () ->
+                new Trainer(net(1), Loss.BINARY_CROSS_ENTROPY, config("sgd", 4).build()).resume(file, TRAIN, TRAIN));
+        assertTrue(e3.getMessage().contains(";validation="), "another validation set: " + e3.getMessage());
     }
 
     /** A valid checkpoint file's bytes. */
