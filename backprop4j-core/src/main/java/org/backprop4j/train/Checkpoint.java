@@ -1,7 +1,5 @@
 package org.backprop4j.train;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -99,51 +97,35 @@ public record Checkpoint(String run, int[] sizes, int dataSize, int dataInputs, 
 
     /** The file's bytes. */
     public byte[] toBytes() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 4 * weights.length * 2 + 8 * optimizerState.length);
-            DataOutputStream out = new DataOutputStream(bytes);
-            byte[] r = run.getBytes(StandardCharsets.UTF_8);
-            out.writeInt(r.length);
-            out.write(r);
-            ints(out, sizes);
-            out.writeInt(dataSize);
-            out.writeInt(dataInputs);
-            out.writeInt(dataOutputs);
-            out.writeLong(dataFingerprint);
-            out.writeInt(epoch);
-            out.writeLong(updates);
-            out.writeLong(rngState);
-            ints(out, order);
-            floats(out, weights);
-            doubles(out, optimizerState);
-            out.writeDouble(lrFactor);
-            out.writeInt(restarts);
-            out.writeInt(restartEpoch);
-            out.writeDouble(restartError);
-            floats(out, restartWeights);
-            doubles(out, restartOptimizerState);
-            doubles(out, monitorState);
-            floats(out, bestWeights);
-            out.writeInt(history.size());
-            for (EpochStats s : history) {
-                out.writeInt(s.epoch());
-                out.writeDouble(s.loss());
-                out.writeDouble(s.accuracy());
-                out.writeDouble(s.validationLoss());
-                out.writeDouble(s.validationAccuracy());
-                out.writeLong(s.updates());
-                out.writeDouble(s.millis());
-            }
-            out.flush();
-            byte[] payload = bytes.toByteArray();
-            CRC32 crc = new CRC32();
-            crc.update(payload);
-            ByteBuffer file = ByteBuffer.allocate(HEADER + payload.length + 4);
-            file.put(MAGIC).putInt(FORMAT_VERSION).putLong(payload.length).put(payload).putInt((int) crc.getValue());
-            return file.array();
-        } catch (IOException e) {
-            throw new IllegalStateException("writing to memory cannot fail", e);
+        byte[] r = run.getBytes(StandardCharsets.UTF_8);
+        long n = 4L + r.length + 4 + 4L * sizes.length + 12 + 8 + 4 + 8 + 8 + 4 + 4L * order.length
+                + 4 + 4L * weights.length + 4 + 8L * optimizerState.length + 8 + 4 + 4 + 8
+                + 4 + 4L * restartWeights.length + 4 + 8L * restartOptimizerState.length
+                + 4 + 8L * monitorState.length + 4 + 4L * bestWeights.length + 4 + 52L * history.size();
+        if (HEADER + n + 4 > MAX_BYTES) throw new IllegalStateException("checkpoint too large: " + n + " bytes");
+        ByteBuffer b = ByteBuffer.allocate((int) (HEADER + n + 4));   // big-endian
+        b.put(MAGIC).putInt(FORMAT_VERSION).putLong(n);
+        b.putInt(r.length).put(r);
+        ints(b, sizes);
+        b.putInt(dataSize).putInt(dataInputs).putInt(dataOutputs).putLong(dataFingerprint);
+        b.putInt(epoch).putLong(updates).putLong(rngState);
+        ints(b, order);
+        floats(b, weights);
+        doubles(b, optimizerState);
+        b.putDouble(lrFactor).putInt(restarts).putInt(restartEpoch).putDouble(restartError);
+        floats(b, restartWeights);
+        doubles(b, restartOptimizerState);
+        doubles(b, monitorState);
+        floats(b, bestWeights);
+        b.putInt(history.size());
+        for (EpochStats s : history) {
+            b.putInt(s.epoch()).putDouble(s.loss()).putDouble(s.accuracy()).putDouble(s.validationLoss())
+                    .putDouble(s.validationAccuracy()).putLong(s.updates()).putDouble(s.millis());
         }
+        CRC32 crc = new CRC32();
+        crc.update(b.array(), HEADER, (int) n);
+        b.putInt((int) crc.getValue());
+        return b.array();
     }
 
     /**
@@ -214,19 +196,19 @@ public record Checkpoint(String run, int[] sizes, int dataSize, int dataInputs, 
         }
     }
 
-    private static void ints(DataOutputStream out, int[] a) throws IOException {
-        out.writeInt(a.length);
-        for (int v : a) out.writeInt(v);
+    private static void ints(ByteBuffer b, int[] a) {
+        b.putInt(a.length);
+        for (int v : a) b.putInt(v);
     }
 
-    private static void floats(DataOutputStream out, float[] a) throws IOException {
-        out.writeInt(a.length);
-        for (float v : a) out.writeInt(Float.floatToRawIntBits(v));
+    private static void floats(ByteBuffer b, float[] a) {
+        b.putInt(a.length);
+        for (float v : a) b.putInt(Float.floatToRawIntBits(v));
     }
 
-    private static void doubles(DataOutputStream out, double[] a) throws IOException {
-        out.writeInt(a.length);
-        for (double v : a) out.writeLong(Double.doubleToRawLongBits(v));
+    private static void doubles(ByteBuffer b, double[] a) {
+        b.putInt(a.length);
+        for (double v : a) b.putLong(Double.doubleToRawLongBits(v));
     }
 
     /** Reads the payload with every count checked against the bytes left. */

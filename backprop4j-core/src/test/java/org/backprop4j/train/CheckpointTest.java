@@ -136,9 +136,12 @@ class CheckpointTest {
         byte[] ok = validBytes();
         Checkpoint.parse(ok, "v.ckpt");   // the intact file reads
         for (int len = 0; len < ok.length; len++) {
-            DataFormatException e = refused(java.util.Arrays.copyOf(ok, len));
+            byte[] cut = java.util.Arrays.copyOf(ok, len);
+            // through a file for a sample of lengths, in memory for the rest (the same parser)
+            DataFormatException e = len % 97 == 0 ? refused(cut)
+                    : assertThrows(DataFormatException.class, () -> Checkpoint.parse(cut, "bad.ckpt"));
             assertTrue(e.getMessage().startsWith("bad.ckpt: "), e.getMessage());
-            if (len >= 24) assertTrue(e.getMessage().contains("truncated"), len + ": " + e.getMessage());
+            if (len >= 8) assertTrue(e.getMessage().contains("truncated"), len + ": " + e.getMessage());
         }
     }
 
@@ -148,7 +151,7 @@ class CheckpointTest {
         for (int i = 0; i < ok.length; i++) {
             byte[] bad = ok.clone();
             bad[i] ^= 0x10;
-            String m = refused(bad).getMessage();
+            String m = (i % 97 == 0 ? refused(bad) : assertThrows(DataFormatException.class, () -> Checkpoint.parse(bad, "bad.ckpt"))).getMessage();
             assertTrue(m.contains("magic") || m.contains("version") || m.contains("newer") || m.contains("payload bytes") || m.contains("CRC-32"), i + ": " + m);
         }
     }

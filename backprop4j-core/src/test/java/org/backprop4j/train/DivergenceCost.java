@@ -20,6 +20,10 @@ import org.backprop4j.data.IdxReader;
  * /usr/share/datasets/fashion-mnist or $FMNIST_DIR, else random data of the same shape).
  */
 public final class DivergenceCost {
+    static int steps(int m) {
+        return (m + 63) / 64;
+    }
+
     public static void main(String[] args) throws Exception {
         int m = args.length > 0 ? Integer.parseInt(args[0]) : 60000;
         Path dir = Path.of(System.getenv().getOrDefault("FMNIST_DIR", "/usr/share/datasets/fashion-mnist"));
@@ -56,7 +60,26 @@ public final class DivergenceCost {
             System.arraycopy(w, 0, good, 0, w.length);
         }
         double checkMs = (System.nanoTime() - t1) / 1e6 / reps;
-        int steps = (m + 63) / 64;
+        // a checkpoint of this run (weights, SGD velocity, restart point and pattern order), written 5 times
+        Optimizer sgd = Optimizers.create("sgd:lr=0.05,momentum=0.9");
+        sgd.step(w.clone(), new float[w.length]);
+        int[] order = new int[m];
+        for (int i = 0; i < m; i++) order[i] = i;
+        Checkpoint c = new Checkpoint("W1", net.sizes(), m, 784, 10, 0, 1, steps(m), 0, order, w.clone(), sgd.exportState(),
+                1, 0, 1, 1, w.clone(), sgd.exportState(), new double[0], new float[0],
+                java.util.List.of(new EpochStats(1, 1, 1, 1, 1, steps(m), 1)));
+        Path f = Files.createTempFile("w1", ".ckpt");
+        c.write(f);
+        long t2 = System.nanoTime();
+        for (int i = 0; i < 5; i++) c.write(f);
+        double writeMs = (System.nanoTime() - t2) / 1e6 / 5;
+        long t3 = System.nanoTime();
+        for (int i = 0; i < 5; i++) Checkpoint.read(f);
+        double readMs = (System.nanoTime() - t3) / 1e6 / 5;
+        System.out.printf(java.util.Locale.ROOT, "W1 checkpoint: %.1f MB, written (with fsync) in %.1f ms = %.2f%% of an epoch, read and validated in %.1f ms%n",
+                Files.size(f) / 1e6, writeMs, 100 * writeMs / epochMs, readMs);
+        Files.delete(f);
+        int steps = steps(m);
         System.out.printf(java.util.Locale.ROOT,
                 "W1 (%d patterns, %d parameters): epoch %.1f ms; per-epoch weight scan + copy %.4f ms = %.4f%% of an epoch;"
                         + " per-step check: %d comparisons of one double per epoch (%s)%n",
