@@ -27,12 +27,13 @@ class MutationSmokeTest {
     private static final byte[] INTERESTING = ",;\t|\n\r\"'?:#%@{}-+.eE0123456789 \u0000\u00ff\u007f\u0080".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     @ParameterizedTest
-    @ValueSource(strings = {"csv", "arff", "libsvm", "monk", "idx", "checkpoint", "checkpointPayload"})
+    @ValueSource(strings = {"csv", "csvPair", "arff", "libsvm", "monk", "idx", "checkpoint", "checkpointPayload"})
     void mutatedSeedsGiveOnlyDataFormatExceptions(String target) throws Exception {
         List<byte[]> seeds = seeds(target);
         assertFalse(seeds.isEmpty(), "no seeds for " + target);
         Targets.Target t = switch (target) {
             case "csv" -> Targets::csv;
+            case "csvPair" -> Targets::csvPair;
             case "arff" -> Targets::arff;
             case "libsvm" -> Targets::libsvm;
             case "monk" -> Targets::monk;

@@ -16,6 +16,11 @@ class ReaderFuzzTest {
     }
 
     @FuzzTest(maxDuration = "30s")
+    void csvPair(byte[] data) throws IOException {
+        Targets.csvPair(data);
+    }
+
+    @FuzzTest(maxDuration = "30s")
     void arff(byte[] data) throws IOException {
         Targets.arff(data);
     }

@@ -152,6 +152,17 @@ public final class Targets {
         }, data);
     }
 
+    /** Two bytes: the length L of the inputs file; then L bytes of inputs, the rest targets (two-file CSV). */
+    public static void csvPair(byte[] data) throws IOException {
+        check("csvPair", d -> {
+            int len = d.length < 2 ? 0 : Math.min(d.length - 2, ((d[0] & 0xFF) << 8) | (d[1] & 0xFF));
+            int from = Math.min(2, d.length);
+            Path inputs = file("inputs.csv", Arrays.copyOfRange(d, from, from + len));
+            Path targets = file("targets.csv", Arrays.copyOfRange(d, from + len, d.length));
+            CsvReader.read(inputs, targets, ReadOptions.defaults());
+        }, data);
+    }
+
     /** First byte: missing values kept or rejected; the rest: the file. */
     public static void arff(byte[] data) throws IOException {
         check("arff", d -> {
