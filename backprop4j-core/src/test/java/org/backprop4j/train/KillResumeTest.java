@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A training run killed with SIGKILL at a random moment and resumed from its last checkpoint ends
- * with weights bit-identical to a run that was never interrupted. The run is a child JVM
+ * with weights bit-identical to a run that was never interrupted; and the checkpoint on disk, read
+ * over and over while the child writes it, is always complete and valid. The run is a child JVM
  * ({@link KillResumeChild}: MONK-2, 600 online epochs with momentum, a schedule and early-stopping
  * bookkeeping, a checkpoint after every epoch); the reference run is in this JVM, with the same
  * kernels (same JVM flags and system properties).
@@ -57,20 +58,30 @@ class KillResumeTest {
         float[] expected = KillResumeChild.train().params();
 
         Path ckpt = dir.resolve("run.ckpt"), out = dir.resolve("weights.bin");
-        Process p = child("fresh", ckpt, out);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.exists(ckpt) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(5);
-        assertTrue(Files.exists(ckpt), "the child wrote no checkpoint: " + Files.readString(dir.resolve("fresh.log")));
-        // a random moment in the next 1.5 s (the run takes about 3.5 s here); the delay is printed
-        // so that a failure can be replayed
+        // a random moment: a random epoch, then a random 0-19 ms into the next one (inside the
+        // training or the checkpoint write); the seed is printed so that a failure can be replayed
         long seed = System.nanoTime();
-        long delay = new Rng(seed).nextInt(1500);
-        System.out.println("kill after " + delay + " ms (seed " + seed + ")");
+        Rng rng = new Rng(seed);
+        int target = 1 + rng.nextInt(KillResumeChild.EPOCHS - 100);
+        long delay = rng.nextInt(20);
+        System.out.println("kill " + delay + " ms after checkpoint " + target + " (seed " + seed + ")");
+        Process p = child("fresh", ckpt, out);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int seen = 0, reads = 0;
+        while (seen < target && p.isAlive() && System.nanoTime() < deadline) {
+            if (Files.exists(ckpt)) {
+                seen = Checkpoint.read(ckpt).epoch();   // while the child writes: never a partial file
+                reads++;
+            }
+            Thread.sleep(2);
+        }
+        assertTrue(seen >= target, "the child did not reach checkpoint " + target + ": " + Files.readString(dir.resolve("fresh.log")));
         Thread.sleep(delay);
         p.destroyForcibly();                     // SIGKILL
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
-        assertFalse(Files.exists(out), "the child finished before it was killed: the test proves nothing (delay " + delay + " ms)");
+        assertFalse(Files.exists(out), "the child finished before it was killed: the test proves nothing");
         assertTrue(p.exitValue() != 0);
+        System.out.println(reads + " checkpoints read while the child was writing them");
 
         // whatever moment the kill hit, the checkpoint on disk is complete and valid
         Checkpoint c = Checkpoint.read(ckpt);
@@ -80,6 +91,6 @@ class KillResumeTest {
         Process r = child("resume", ckpt, out);
         assertTrue(r.waitFor(60, TimeUnit.SECONDS), "resume run did not finish");
         assertEquals(0, r.exitValue(), Files.readString(dir.resolve("resume.log")));
-        assertArrayEquals(expected, readWeights(out), 0f, "resumed from epoch " + c.epoch() + " after a kill at " + delay + " ms");
+        assertArrayEquals(expected, readWeights(out), 0f, "resumed from epoch " + c.epoch() + " (seed " + seed + ")");
     }
 }
