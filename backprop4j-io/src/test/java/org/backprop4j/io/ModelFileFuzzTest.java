@@ -1,8 +1,13 @@
 package org.backprop4j.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.util.Map;
 import org.backprop4j.data.DataFormatException;
+import org.backprop4j.data.Pipeline;
 
 /**
  * Coverage-guided fuzz test (Jazzer) of the model-file loader: for any bytes,
@@ -26,11 +31,46 @@ class ModelFileFuzzTest {
         }
     }
 
+    /**
+     * The preprocessing section of a model file (restored by {@link Pipeline#fromMap} when a model
+     * is applied): JSON that parses to an object must give a pipeline or a DataFormatException.
+     */
+    @FuzzTest(maxDuration = "30s")
+    void preprocessing(byte[] data) {
+        check(data, d -> {
+            Map<String, Object> m;
+            try {
+                m = JSON.readValue(d, new TypeReference<Map<String, Object>>() {});
+            } catch (IOException | RuntimeException notAnObject) {
+                return;   // not JSON or not an object: the model-file loader's concern (see model)
+            }
+            Pipeline.fromMap(m);
+        });
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private interface Loader {
+        void load(byte[] data) throws DataFormatException;
+    }
+
+    private static void check(byte[] data, Loader loader) {
+        long limit = (64L << 20) + 4096L * data.length;
+        long used = allocated(data, loader);
+        if (used > limit && (used = allocated(data, loader)) > limit) {
+            throw new AssertionError("allocated " + used + " bytes for an input of " + data.length + " bytes");
+        }
+    }
+
     private static long allocated(byte[] data) {
+        return allocated(data, d -> ModelFile.parse(d, "fuzz.json"));
+    }
+
+    private static long allocated(byte[] data, Loader loader) {
         long tid = Thread.currentThread().threadId();
         long before = THREADS.getThreadAllocatedBytes(tid);
         try {
-            ModelFile.parse(data, "fuzz.json");
+            loader.load(data);
         } catch (DataFormatException e) {
             if (e.getMessage() == null || e.getMessage().isBlank()) throw new AssertionError("DataFormatException without a message", e);
         }
