@@ -387,6 +387,8 @@ public final class Trainer {
         } else if (c.restartWeights().length != (canRestart ? net.paramCount() : 0)) {
             why = "its divergence-restart state does not fit this run";
         }
+        if (why == null) why = unusableState(c.optimizerState(), "its optimizer state");
+        if (why == null && canRestart) why = unusableState(c.restartOptimizerState(), "its restart optimizer state");
         if (why == null) {
             try {
                 opt.importState(c.optimizerState());
@@ -396,6 +398,33 @@ public final class Trainer {
             }
         }
         if (why != null) throw new IllegalArgumentException("cannot resume from " + name + ": " + why);
+    }
+
+    /**
+     * Why an optimizer state from a checkpoint cannot be used, or null: a fresh optimizer must
+     * accept it and (first-order rules) make one step with it on a copy of the weights without
+     * resizing it, so that a state of the wrong size is refused here rather than failing (or being
+     * silently reset) in the middle of training. Full-batch rules only check what importState does.
+     * (Imported first, since an optimizer supplier may hand out one shared instance.)
+     */
+    private String unusableState(double[] state, String what) {
+        Optimizer probe = makeOptimizer();
+        try {
+            probe.importState(state);
+            if (!(probe instanceof FullBatchOptimizer) && state.length > 0) {
+                float[] w = net.params().clone();
+                float[] g = new float[w.length];
+                if (probe.usesError()) probe.step(w, g, 0.0);
+                else probe.step(w, g);
+                // a per-weight state sized for another network is resized (silently reset) by the
+                // step: its length changes
+                int after = probe.exportState().length;
+                if (after != state.length) return what + " holds " + state.length + " values, not the " + after + " of this network";
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return what + " does not fit this run (" + e.getMessage() + ")";
+        }
     }
 
     /** Index of the first NaN or infinite value, or −1. */

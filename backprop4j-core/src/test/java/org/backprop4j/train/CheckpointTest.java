@@ -118,6 +118,23 @@ class CheckpointTest {
         assertTrue(e3.getMessage().contains(";validation="), "another validation set: " + e3.getMessage());
     }
 
+    @Test
+    void anOptimizerStateOfTheWrongSizeIsRefusedBeforeTraining() throws IOException {
+        Path file = dir.resolve("adam.ckpt");
+        new Trainer(net(1), Loss.BINARY_CROSS_ENTROPY, config("adam", 4).build()).checkpointEvery(2, file).fit(TRAIN, VALID);
+        Checkpoint c = Checkpoint.read(file);
+        // Adam's state with per-weight arrays of 5 entries instead of one per weight (a CRC-valid file)
+        double[] small = OptimizerState.pack(new double[] {2}, new float[5], new float[5]);
+        Checkpoint bad = new Checkpoint(c.run(), c.sizes(), c.dataSize(), c.dataInputs(), c.dataOutputs(), c.dataFingerprint(),
+                c.epoch(), c.updates(), c.rngState(), c.order(), c.weights(), small, c.lrFactor(), c.restarts(), c.restartEpoch(),
+                c.restartError(), c.restartWeights(), c.restartOptimizerState(), c.monitorState(), c.bestWeights(), c.history());
+        var e = assertThrows(IllegalArgumentException.class, () ->
+                new Trainer(net(1), Loss.BINARY_CROSS_ENTROPY, config("adam", 4).build()).resume(bad, TRAIN, VALID));
+        // Adam's packed state: 3 header values, t, then m and v with one value per weight
+        int expected = 3 + 1 + 2 * net(1).paramCount();
+        assertTrue(e.getMessage().contains("its optimizer state holds 14 values, not the " + expected + " of this network"), e.getMessage());
+    }
+
     /** A valid checkpoint file's bytes. */
     private byte[] validBytes() throws IOException {
         Path file = dir.resolve("v.ckpt");
