@@ -216,6 +216,7 @@ public final class Trainer {
         // and, when restarts are allowed, the restart point: weights and optimizer state at the end
         // of the epoch with the lowest training error so far
         float[] good = w.clone();
+        int goodEpoch = epoch;
         boolean canRestart = maxRestarts > 0 && !Double.isNaN(baseLr);
         float[] restartW = canRestart ? w.clone() : null;
         double[] restartOpt = canRestart ? opt.exportState() : null;
@@ -297,6 +298,7 @@ public final class Trainer {
                     lrFactor *= 0.5;
                     System.arraycopy(restartW, 0, w, 0, w.length);
                     System.arraycopy(restartW, 0, good, 0, w.length);
+                    goodEpoch = restartEpoch;
                     opt.importState(restartOpt);
                     if (!scheduled) opt.setLearningRate(baseLr * lrFactor);
                     msg += "; restarting from the weights of " + (restartEpoch == 0 ? "the start" : "epoch " + restartEpoch
@@ -305,7 +307,7 @@ public final class Trainer {
                 } else {
                     System.arraycopy(good, 0, w, 0, w.length);
                     if (canRestart && data == null) msg += "; gave up after " + restarts + " restarts with halved learning rates";
-                    msg += "; the network holds the weights of " + (epoch == 0 ? "the start (no epoch finished)" : "epoch " + epoch
+                    msg += "; the network holds the weights of " + (goodEpoch == 0 ? "the start (no epoch finished)" : "epoch " + goodEpoch
                             + ", the last finite ones");
                 }
                 for (TrainingListener l : listeners) l.onDivergence(msg, restart, this);
@@ -336,6 +338,7 @@ public final class Trainer {
             // the epoch is complete and good: this is the state the next epoch starts from
             epoch++;
             System.arraycopy(w, 0, good, 0, w.length);
+            goodEpoch = epoch;
             if (canRestart && e < restartE) {
                 System.arraycopy(w, 0, restartW, 0, w.length);
                 restartOpt = opt.exportState();

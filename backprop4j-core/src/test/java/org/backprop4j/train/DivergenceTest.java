@@ -128,6 +128,10 @@ class DivergenceTest {
         assertEquals(List.of(true, true, false), spy.restarting);
         assertTrue(r.stopReason().contains("gave up after 2 restarts with halved learning rates"), r.stopReason());
         assertEquals(-1, Trainer.firstNonFinite(n.params()));
+        // the weights kept are the restart point's, and the message says which epoch that is
+        String kept = r.stopReason().replaceAll(".*the network holds the weights of ", "");
+        if (kept.startsWith("the start")) assertArrayEquals(net().params(), n.params(), 0f);
+        else assertTrue(kept.matches("epoch \\d+, the last finite ones"), kept);
     }
 
     @Test
