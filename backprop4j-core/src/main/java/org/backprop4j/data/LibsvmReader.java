@@ -30,6 +30,8 @@ public final class LibsvmReader {
         List<Long> lineNos = new ArrayList<>();
         int limit = o.schema != null ? o.schema.encodedInputs() : o.features;
         int maxIndex = 0;
+        long maxLine = 0, nonZeros = 0;
+        int maxColumn = 0;
         try (Sources.Lines in = new Sources.Lines(file)) {
             String s;
             while ((s = in.next()) != null) {
@@ -61,7 +63,12 @@ public final class LibsvmReader {
                     ix[j - 1] = index - 1;
                     vx[j - 1] = (float) Numbers.parse(f[j].substring(colon + 1), src, no, j + 1);
                 }
-                maxIndex = Math.max(maxIndex, prev);
+                if (prev > maxIndex) {
+                    maxIndex = prev;
+                    maxLine = no;
+                    maxColumn = f.length;
+                }
+                nonZeros += ix.length;
                 idx.add(ix);
                 val.add(vx);
                 lineNos.add(no);
@@ -72,12 +79,14 @@ public final class LibsvmReader {
         if (n == 0) throw new DataFormatException(src, 0, 0, "no features in any line");
         int m = labels.size();
         if ((long) m * n > Integer.MAX_VALUE - 8) throw new DataFormatException(src, 0, 0, m + " rows × " + n + " features are too many for dense storage");
-        long stored = m;
-        for (int[] ix : idx) stored += ix.length;
-        if ((long) m * n > Encoder.EXPANSION_FLOOR && (long) m * n > 1000 * stored) {
-            // dense storage of very sparse data: a short file could otherwise claim gigabytes
-            throw new DataFormatException(src, 0, 0, "dense storage of " + m + " rows × " + n + " features (" + ((long) m * n * 4 >> 20)
-                    + " MB) for " + (stored - m) + " stored values is more than 1000× the data: too sparse for this reader");
+        // a hostile (or mistyped) index must not make a tiny file allocate gigabytes (found by
+        // fuzzing: 22 bytes asked for 1 GB): without an explicit feature count, the dense matrix
+        // and the per-feature names must stay within 1000 values per value actually present
+        long plausible = 1000L * (nonZeros + m);
+        if (limit == 0 && ((n > 100_000 && n > plausible) || ((long) m * n > (1L << 22) && (long) m * n > plausible))) {
+            throw new DataFormatException(src, maxLine, maxColumn, "feature index " + n + " makes a dense matrix of " + m + " × " + n
+                    + " values for only " + nonZeros + " non-zero ones: implausibly sparse for dense storage (if the data really has "
+                    + n + " features, give the feature count explicitly)");
         }
         float[] x = new float[m * n];
         for (int p = 0; p < m; p++) {
@@ -99,7 +108,8 @@ public final class LibsvmReader {
             names = o.schema.classNames();
         } else {
             TreeMap<Double, String> distinct = new TreeMap<>();
-            for (double v : labels) distinct.putIfAbsent(v, Encoder.canonical(v));
+            // v + 0.0 folds −0 into 0: they are one class (both named "0"), not two (found by fuzzing)
+            for (double v : labels) distinct.putIfAbsent(v + 0.0, Encoder.canonical(v));
             if (distinct.size() < 2) throw new DataFormatException(src, 0, 0, "only one distinct label; a classification set needs two (or ask for regression)");
             names = new ArrayList<>(distinct.values());
         }

@@ -114,6 +114,26 @@ public record EarlyStopping(int patience, double minDelta, boolean restoreBest, 
             return null;
         }
 
+        /** Length of {@link #exportState()}. */
+        public static final int STATE_SIZE = 5;
+
+        /** The monitor's state (for checkpoints): best, E_opt, best epoch, epochs waited, last GL. */
+        public double[] exportState() {
+            return new double[] {best, opt, bestEpoch, wait, lastGl};
+        }
+
+        /** Restores a state from {@link #exportState()}. */
+        public void importState(double[] s) {
+            if (s.length != STATE_SIZE || s[2] != (int) s[2] || s[3] != (int) s[3] || s[2] < 0 || s[3] < 0) {
+                throw new IllegalArgumentException("not an early-stopping state: " + java.util.Arrays.toString(s));
+            }
+            best = s[0];
+            opt = s[1];
+            bestEpoch = (int) s[2];
+            wait = (int) s[3];
+            lastGl = s[4];
+        }
+
         /** GL(t) of the last observed epoch, in percent. */
         public double generalizationLoss() { return lastGl; }
         public int bestEpoch() { return bestEpoch; }

@@ -1,6 +1,10 @@
 package org.backprop4j.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.backprop4j.Backprop;
 import org.backprop4j.Evaluation;
@@ -31,6 +35,9 @@ public final class Trainer {
     private final Kernels kernels;
     private final List<TrainingListener> listeners = new ArrayList<>();
     private volatile String stopRequest;
+    private int checkpointEvery;
+    private Path checkpointFile;
+    private int maxRestarts;
 
     public Trainer(Network net, Loss loss, TrainingConfig config) {
         this(net, loss, config, KernelProvider.get());
@@ -77,8 +84,77 @@ public final class Trainer {
         return opt;
     }
 
+    /**
+     * Writes a {@link Checkpoint} to {@code file} (atomically) after every {@code epochs}-th completed
+     * epoch, and after the epoch in which {@link #stop} was called; 0 turns checkpoints off. A run
+     * continues from the file with {@link #resume(Path, DataSet, DataSet)}.
+     */
+    public Trainer checkpointEvery(int epochs, Path file) {
+        if (epochs < 0) throw new IllegalArgumentException("checkpoint interval must be ≥ 0 epochs: " + epochs);
+        if (epochs > 0 && file == null) throw new IllegalArgumentException("checkpoints need a file");
+        this.checkpointEvery = epochs;
+        this.checkpointFile = file;
+        return this;
+    }
+
+    /**
+     * On divergence (a NaN or infinite error, or a non-finite weight), go back to the weights and
+     * optimizer state at the end of the epoch with the lowest training error so far (the starting
+     * weights if none finished) and retry the failed epoch with the learning rate halved, at most
+     * {@code maxRestarts} times in a run; 0 (the default) stops training instead. The lowest-error
+     * epoch rather than the last one, because the epochs just before a blow-up usually hold weights
+     * already on their way to it. Epoch numbers go on (no epoch is repeated in the history).
+     * Rules without a learning rate (Rprop, the full-batch methods) always stop.
+     */
+    public Trainer restartOnDivergence(int maxRestarts) {
+        if (maxRestarts < 0) throw new IllegalArgumentException("restarts must be ≥ 0: " + maxRestarts);
+        this.maxRestarts = maxRestarts;
+        return this;
+    }
+
     /** Trains on {@code train}, reporting the error on {@code validation} (may be null) each epoch. */
     public TrainingResult fit(DataSet train, DataSet validation) {
+        return run(train, validation, null, null);
+    }
+
+    /** Continues the run saved in {@code checkpoint} (written by {@link #checkpointEvery}) on the same data. */
+    public TrainingResult resume(Path checkpoint, DataSet train) throws IOException {
+        return resume(checkpoint, train, null);
+    }
+
+    /**
+     * Continues the run saved in {@code checkpoint}: same network shape, settings (all but the
+     * number of epochs and the target error) and training data, else an IllegalArgumentException
+     * says what differs. The result is bit-identical to a run that was never interrupted; its
+     * history includes the epochs before the checkpoint. A damaged file gives a
+     * {@link org.backprop4j.data.DataFormatException}.
+     */
+    public TrainingResult resume(Path checkpoint, DataSet train, DataSet validation) throws IOException {
+        Checkpoint c = Checkpoint.read(checkpoint);
+        String name = checkpoint.getFileName() == null ? checkpoint.toString() : checkpoint.getFileName().toString();
+        return run(train, validation, c, name);
+    }
+
+    /** Continues from an in-memory checkpoint (see {@link #resume(Path, DataSet, DataSet)}). */
+    public TrainingResult resume(Checkpoint checkpoint, DataSet train, DataSet validation) {
+        return run(train, validation, checkpoint, "checkpoint");
+    }
+
+    /**
+     * The settings a checkpoint must match to be resumed by this trainer: architecture, loss,
+     * update rule (as made fresh), presentation, decay, shuffling seed, schedule, clipping, early
+     * stopping. Not the number of epochs or the target error, so a resumed run may train longer.
+     */
+    String runDescription(Optimizer fresh) {
+        TrainingConfig c = config;
+        return "net=" + net.describe() + ";loss=" + loss.id() + ";optimizer=" + fresh.describe()
+                + ";mode=" + c.mode() + (c.mode() == TrainingConfig.Mode.MINI_BATCH ? ";batch=" + c.batchSize() : "")
+                + ";lambda=" + c.lambda() + ";decayBiases=" + c.decayBiases() + ";shuffle=" + c.shuffle()
+                + ";seed=" + c.seed() + ";evaluateEachEpoch=" + c.evaluateEachEpoch()
+                + ";earlyStopping=" + c.earlyStopping() + ";divergenceRestarts=" + maxRestarts;
+    }
+
+    private TrainingResult run(DataSet train, DataSet validation, Checkpoint from, String fromName) {
         check(train);
         if (validation != null) check(validation);
         EarlyStopping es = config.earlyStopping();
@@ -87,6 +163,7 @@ public final class Trainer {
         }
         stopRequest = null;
         Optimizer opt = makeOptimizer();
+        String runDescription = runDescription(opt);   // what a checkpoint must match
         FullBatchOptimizer fbo = opt instanceof FullBatchOptimizer f ? f : null;
         Backprop engine = new Backprop(net, loss, kernels);
         NetworkObjective objective = fbo == null ? null
@@ -108,15 +185,61 @@ public final class Trainer {
         List<EpochStats> history = new ArrayList<>();
         long updates = 0;
         String reason = "max epochs (" + config.maxEpochs() + ")";
+        boolean scheduled = config.schedule() != null;   // a Scheduled rule resets η at every startEpoch
+        double baseLr = opt.learningRate();                // NaN for rules without one
+        double lrFactor = 1;                               // halved by each divergence restart
+        int restarts = 0;
+        int epoch = 0;
+        long fingerprint = 0;
+        if (checkpointEvery > 0 || from != null) {
+            fingerprint = Checkpoint.fingerprint(train);
+            // the validation set steers early stopping: a resumed run must see the same one
+            runDescription += ";validation=" + (validation == null ? "none" : Long.toHexString(Checkpoint.fingerprint(validation)));
+        }
 
-        for (int epoch = 0; epoch < config.maxEpochs(); epoch++) {
+        if (from != null) {
+            restore(from, fromName, runDescription, fingerprint, train, reorder, monitor, best, opt,
+                    maxRestarts > 0 && !Double.isNaN(baseLr));
+            epoch = from.epoch();
+            updates = from.updates();
+            rng.setState(from.rngState());
+            if (reorder) System.arraycopy(from.order(), 0, order, 0, size);
+            System.arraycopy(from.weights(), 0, w, 0, w.length);
+            if (best != null) System.arraycopy(from.bestWeights(), 0, best, 0, w.length);
+            history.addAll(from.history());
+            lrFactor = from.lrFactor();
+            restarts = from.restarts();
+            if (lrFactor != 1 && !scheduled) opt.setLearningRate(baseLr * lrFactor);
+        }
+
+        // for divergence: the weights at the end of the last finite epoch (a stopped run keeps them),
+        // and, when restarts are allowed, the restart point: weights and optimizer state at the end
+        // of the epoch with the lowest training error so far
+        float[] good = w.clone();
+        int goodEpoch = epoch;
+        boolean canRestart = maxRestarts > 0 && !Double.isNaN(baseLr);
+        float[] restartW = canRestart ? w.clone() : null;
+        double[] restartOpt = canRestart ? opt.exportState() : null;
+        double restartE = Double.POSITIVE_INFINITY;
+        int restartEpoch = epoch;
+        if (from != null && canRestart) {
+            System.arraycopy(from.restartWeights(), 0, restartW, 0, w.length);
+            restartOpt = from.restartOptimizerState().clone();
+            restartE = from.restartError();
+            restartEpoch = from.restartEpoch();
+        }
+
+        while (epoch < config.maxEpochs()) {
             long t0 = System.nanoTime();
             opt.startEpoch(epoch);
+            if (scheduled && lrFactor != 1) opt.setLearningRate(opt.learningRate() * lrFactor);
             double sumE = 0;
+            String bad = null;   // what diverged, if anything
             if (fbo != null) {
                 double eNew = fbo.iterate(objective, w);
                 sumE = (eNew - Backprop.decayPenalty(net, config.lambda(), config.decayBiases())) / loss.scale(size);
                 updates++;
+                if (!Double.isFinite(eNew)) bad = "the training error became " + eNew;
             } else {
                 if (reorder) rng.shuffle(order);
                 for (int start = 0; start < size; start += batch) {
@@ -132,6 +255,12 @@ public final class Trainer {
                     } else {
                         batchE = engine.gradient(train.x(), train.d(), start, m, grad, config.lambda(), config.decayBiases());
                     }
+                    // divergence, checked per step at the cost of one comparison: the batch error is a
+                    // sum over every output, so a NaN/Inf output or weight feeding one makes it non-finite
+                    if (!Double.isFinite(batchE)) {
+                        bad = "the error of the batch at update " + (updates + 1) + " became " + batchE;
+                        break;
+                    }
                     sumE += batchE;
                     if (needError) {
                         // E(w) of this batch as minimised: data term plus λ/2‖W‖²
@@ -143,14 +272,48 @@ public final class Trainer {
                     updates++;
                 }
             }
-            double e;
+            // once per epoch, every weight (a NaN can hide behind a unit whose output ignores it)
+            if (bad == null) {
+                int i = firstNonFinite(w);
+                if (i >= 0) bad = "weight " + i + " became " + w[i];
+            }
+            double e = Double.NaN;
             double acc = Double.NaN;
-            if (config.evaluateEachEpoch()) {
-                Evaluation ev = Evaluation.of(engine, train);
-                e = ev.loss();
-                acc = ev.accuracy();
-            } else {
-                e = loss.scale(size) * sumE;
+            if (bad == null) {
+                if (config.evaluateEachEpoch()) {
+                    Evaluation ev = Evaluation.of(engine, train);
+                    e = ev.loss();
+                    acc = ev.accuracy();
+                } else {
+                    e = loss.scale(size) * sumE;
+                }
+                if (!Double.isFinite(e)) bad = "the training error became " + e;
+            }
+            if (bad != null) {
+                String data = nonFiniteData(train);
+                boolean restart = canRestart && restarts < maxRestarts && data == null;
+                String msg = divergence(epoch, bad, opt, data);
+                if (restart) {
+                    restarts++;
+                    lrFactor *= 0.5;
+                    System.arraycopy(restartW, 0, w, 0, w.length);
+                    System.arraycopy(restartW, 0, good, 0, w.length);
+                    goodEpoch = restartEpoch;
+                    opt.importState(restartOpt);
+                    if (!scheduled) opt.setLearningRate(baseLr * lrFactor);
+                    msg += "; restarting from the weights of " + (restartEpoch == 0 ? "the start" : "epoch " + restartEpoch
+                            + " (the lowest training error so far)") + " with the learning rate halved (restart "
+                            + restarts + " of " + maxRestarts + ")";
+                } else {
+                    System.arraycopy(good, 0, w, 0, w.length);
+                    if (canRestart && data == null) msg += "; gave up after " + restarts + " restarts with halved learning rates";
+                    msg += "; the network holds the weights of " + (goodEpoch == 0 ? "the start (no epoch finished)" : "epoch " + goodEpoch
+                            + ", the last finite ones");
+                }
+                for (TrainingListener l : listeners) l.onDivergence(msg, restart, this);
+                if (restart) continue;
+                reason = msg;
+                break;
             }
             double vl = Double.NaN, va = Double.NaN;
             if (validation != null) {
@@ -161,28 +324,42 @@ public final class Trainer {
             EpochStats stats = new EpochStats(epoch + 1, e, acc, vl, va, updates, (System.nanoTime() - t0) / 1e6);
             history.add(stats);
             for (TrainingListener l : listeners) l.onEpoch(stats, this);
-            if (!Double.isFinite(e)) {
-                reason = "diverged: training error is " + e + " (lower the learning rate or normalise the inputs)";
-                break;
-            }
+            String stop = null;
             if (monitor != null && Double.isFinite(vl)) {
                 if (monitor.observe(epoch + 1, vl) && best != null) System.arraycopy(w, 0, best, 0, w.length);
-                String s = monitor.stopReason();
-                if (s != null) {
-                    reason = s;
-                    break;
+                stop = monitor.stopReason();
+            }
+            if (stop == null && config.targetError() > 0 && e < config.targetError()) {
+                stop = "target error reached (E = " + e + " < " + config.targetError() + ")";
+            }
+            if (stop == null && fbo != null && fbo.stopReason() != null) stop = fbo.stopReason();
+            boolean requested = stop == null && stopRequest != null;
+            if (requested) stop = stopRequest;
+            // the epoch is complete and good: this is the state the next epoch starts from
+            epoch++;
+            System.arraycopy(w, 0, good, 0, w.length);
+            goodEpoch = epoch;
+            if (canRestart && e < restartE) {
+                System.arraycopy(w, 0, restartW, 0, w.length);
+                restartOpt = opt.exportState();
+                restartE = e;
+                restartEpoch = epoch;
+            }
+            if (checkpointEvery > 0 && (requested || (stop == null && epoch % checkpointEvery == 0 && epoch < config.maxEpochs()))) {
+                Checkpoint c = new Checkpoint(runDescription, net.sizes(), size, in, out, fingerprint, epoch, updates,
+                        rng.state(), reorder ? order.clone() : new int[0], w.clone(), opt.exportState(), lrFactor, restarts,
+                        restartEpoch, restartE, canRestart ? restartW.clone() : new float[0],
+                        canRestart ? restartOpt.clone() : new double[0],
+                        monitor == null ? new double[0] : monitor.exportState(), best == null ? new float[0] : best.clone(),
+                        List.copyOf(history));
+                try {
+                    c.write(checkpointFile);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException("could not write the checkpoint " + checkpointFile + ": " + ex.getMessage(), ex);
                 }
             }
-            if (config.targetError() > 0 && e < config.targetError()) {
-                reason = "target error reached (E = " + e + " < " + config.targetError() + ")";
-                break;
-            }
-            if (fbo != null && fbo.stopReason() != null) {
-                reason = fbo.stopReason();
-                break;
-            }
-            if (stopRequest != null) {
-                reason = stopRequest;
+            if (stop != null) {
+                reason = stop;
                 break;
             }
         }
@@ -192,6 +369,96 @@ public final class Trainer {
             reason += "; restored the weights of epoch " + bestEpoch;
         }
         return new TrainingResult(List.copyOf(history), reason, bestEpoch);
+    }
+
+    /** Checks that a checkpoint belongs to this run and restores what lives outside the loop. */
+    private void restore(Checkpoint c, String name, String runDescription, long fingerprint, DataSet train, boolean reorder,
+                         EarlyStopping.Monitor monitor, float[] best, Optimizer opt, boolean canRestart) {
+        String why = null;
+        if (!c.run().equals(runDescription)) {
+            why = "its settings are " + c.run() + ", this run's are " + runDescription;
+        } else if (!Arrays.equals(c.sizes(), net.sizes())) {
+            why = "its network is " + Arrays.toString(c.sizes()) + ", this one " + Arrays.toString(net.sizes());
+        } else if (c.dataSize() != train.size() || c.dataFingerprint() != fingerprint) {
+            why = "it was trained on other data (" + c.dataSize() + " patterns, fingerprint "
+                    + Long.toHexString(c.dataFingerprint()) + "; this set: " + train.size() + ", " + Long.toHexString(fingerprint) + ")";
+        } else if (c.order().length != (reorder ? train.size() : 0)) {
+            why = "its pattern order does not fit this run";
+        } else if (c.monitorState().length != (monitor == null ? 0 : EarlyStopping.Monitor.STATE_SIZE)
+                || c.bestWeights().length != (best == null ? 0 : best.length)) {
+            why = "its early-stopping state does not fit this run";
+        } else if (c.restartWeights().length != (canRestart ? net.paramCount() : 0)) {
+            why = "its divergence-restart state does not fit this run";
+        }
+        if (why == null) why = unusableState(c.optimizerState(), "its optimizer state");
+        if (why == null && canRestart) why = unusableState(c.restartOptimizerState(), "its restart optimizer state");
+        if (why == null) {
+            try {
+                opt.importState(c.optimizerState());
+                if (monitor != null) monitor.importState(c.monitorState());
+            } catch (IllegalArgumentException e) {
+                why = e.getMessage();
+            }
+        }
+        if (why != null) throw new IllegalArgumentException("cannot resume from " + name + ": " + why);
+    }
+
+    /**
+     * Why an optimizer state from a checkpoint cannot be used, or null: a fresh optimizer must
+     * accept it and (first-order rules) make one step with it on a copy of the weights without
+     * resizing it, so that a state of the wrong size is refused here rather than failing (or being
+     * silently reset) in the middle of training. Full-batch rules only check what importState does.
+     * (Imported first, since an optimizer supplier may hand out one shared instance.)
+     */
+    private String unusableState(double[] state, String what) {
+        Optimizer probe = makeOptimizer();
+        try {
+            probe.importState(state);
+            if (!(probe instanceof FullBatchOptimizer) && state.length > 0) {
+                float[] w = net.params().clone();
+                float[] g = new float[w.length];
+                if (probe.usesError()) probe.step(w, g, 0.0);
+                else probe.step(w, g);
+                // a per-weight state sized for another network is resized (silently reset) by the
+                // step: its length changes
+                int after = probe.exportState().length;
+                if (after != state.length) return what + " holds " + state.length + " values, not the " + after + " of this network";
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return what + " does not fit this run (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Index of the first NaN or infinite value, or −1. */
+    static int firstNonFinite(float[] a) {
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i])) return i;
+        }
+        return -1;
+    }
+
+    /** Where the data holds a NaN or infinity (scanned only after a divergence), or null. */
+    private static String nonFiniteData(DataSet ds) {
+        int i = firstNonFinite(ds.x());
+        if (i >= 0) return "input " + (i % ds.inputs() + 1) + " of pattern " + (i / ds.inputs() + 1) + " is " + ds.x()[i];
+        i = firstNonFinite(ds.d());
+        if (i >= 0) return "target " + (i % ds.outputs() + 1) + " of pattern " + (i / ds.outputs() + 1) + " is " + ds.d()[i];
+        return null;
+    }
+
+    /** The user-facing explanation of a divergence and how to avoid it. */
+    private static String divergence(int epoch, String what, Optimizer opt, String badData) {
+        StringBuilder sb = new StringBuilder("diverged in epoch ").append(epoch + 1).append(": ").append(what);
+        if (badData != null) {
+            return sb.append(", because the training data are not finite (").append(badData)
+                    .append("): drop or impute missing values before training").toString();
+        }
+        double lr = opt.learningRate();
+        sb.append(" (").append(opt.describe()).append("). To fix it: ");
+        if (!Double.isNaN(lr)) sb.append("lower the learning rate (now ").append(lr).append("; try ").append(lr / 10).append("), ");
+        else sb.append("use smaller initial steps, ");
+        return sb.append("standardize or min-max scale the inputs, or clip the gradient norm").toString();
     }
 
     private void check(DataSet ds) {

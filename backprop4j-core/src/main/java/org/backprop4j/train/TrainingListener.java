@@ -5,4 +5,13 @@ package org.backprop4j.train;
 public interface TrainingListener {
     /** @param trainer the trainer, whose {@link Trainer#stop(String)} ends training after this epoch */
     void onEpoch(EpochStats stats, Trainer trainer);
+
+    /**
+     * Called when training diverged (a NaN or infinite error or weight).
+     *
+     * @param message    what happened and how to avoid it (one line)
+     * @param restarting whether the trainer now retries from the last good epoch with a halved
+     *                   learning rate ({@link Trainer#restartOnDivergence}); false: training stops
+     */
+    default void onDivergence(String message, boolean restarting, Trainer trainer) {}
 }

@@ -21,6 +21,11 @@ public record TrainingResult(List<EpochStats> history, String stopReason, int be
         return history.isEmpty() ? null : history.get(history.size() - 1);
     }
 
+    /** Whether training stopped because it diverged (NaN or infinite error or weights). */
+    public boolean diverged() {
+        return stopReason.startsWith("diverged");
+    }
+
     public int epochs() {
         return history.size();
     }

@@ -274,7 +274,7 @@ class BadInputTest {
         StringBuilder sv = new StringBuilder();
         for (int i = 0; i < 100; i++) sv.append(i % 2).append(" 9000000:1\n");
         e = assertThrows(DataFormatException.class, () -> LibsvmReader.read(write("sparse.svm", sv.toString())));
-        assertTrue(e.getMessage().contains("too sparse for this reader"), e.getMessage());
+        assertTrue(e.getMessage().contains("implausibly sparse for dense storage"), e.getMessage());
     }
 
     // ---------------------------------------------------------------- MONK

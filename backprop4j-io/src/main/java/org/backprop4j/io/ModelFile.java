@@ -114,9 +114,31 @@ public final class ModelFile {
     public static Model read(Path file) throws IOException {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
+        return fromTree(() -> MAPPER.readTree(file.toFile()), name);
+    }
+
+    /**
+     * Reads and validates a model from the bytes of a model file ({@code name} is used in
+     * messages); the same checks as {@link #read(Path)}.
+     */
+    public static Model parse(byte[] json, String name) throws DataFormatException {
+        try {
+            return fromTree(() -> MAPPER.readTree(json), name);
+        } catch (DataFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DataFormatException(name, 0, 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private interface TreeSource {
+        JsonNode get() throws IOException;
+    }
+
+    private static Model fromTree(TreeSource source, String name) throws IOException {
         JsonNode root;
         try {
-            root = MAPPER.readTree(file.toFile());
+            root = source.get();
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             String msg = e.getOriginalMessage();
