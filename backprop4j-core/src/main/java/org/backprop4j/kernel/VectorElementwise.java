@@ -4,7 +4,6 @@ import static org.backprop4j.kernel.Elementwise.*;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -59,26 +58,17 @@ final class VectorElementwise implements Elementwise.Impl {
     public void logistic(float[] a, int off, int len) {
         int end = off + len, i = off;
         for (int vend = off + len - len % V; i < vend; i += V) logistic(FloatVector.fromArray(S, a, i)).intoArray(a, i);
-        if (i < end && i + V <= a.length) {   // tail: masked lanes (AVX-512 masked load/store), same lane operations
-            VectorMask<Float> m = S.indexInRange(i, end);
-            logistic(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
-        } else {
-            // a masked access reaching past the array's end takes the Vector API's slow, allocating
-            // path: finish with the scalar function (bit-identical by construction)
-            for (; i < end; i++) a[i] = Elementwise.logistic(a[i]);
-        }
+        // tail: the scalar function (bit-identical by construction). Masked vector tails allocated
+        // in steady state: near an array's end they take the Vector API's slow path, and a second
+        // inlined copy of the large lane function made C2 give up scalarizing the vectors.
+        for (; i < end; i++) a[i] = Elementwise.logistic(a[i]);
     }
 
     @Override
     public void tanh(float[] a, int off, int len) {
         int end = off + len, i = off;
         for (int vend = off + len - len % V; i < vend; i += V) tanh(FloatVector.fromArray(S, a, i)).intoArray(a, i);
-        if (i < end && i + V <= a.length) {
-            VectorMask<Float> m = S.indexInRange(i, end);
-            tanh(FloatVector.fromArray(S, a, i, m)).intoArray(a, i, m);
-        } else {
-            for (; i < end; i++) a[i] = Elementwise.tanh(a[i]);
-        }
+        for (; i < end; i++) a[i] = Elementwise.tanh(a[i]);      // tail: scalar (see logistic)
     }
 
     /** Lane-wise {@link Elementwise#tanh(float)}. */
@@ -102,12 +92,7 @@ final class VectorElementwise implements Elementwise.Impl {
         for (int vend = off + len - len % V; i < vend; i += V) {
             expNeg(FloatVector.fromArray(S, a, i).sub(shift)).intoArray(a, i);
         }
-        if (i < end && i + V <= a.length) {
-            VectorMask<Float> m = S.indexInRange(i, end);
-            expNeg(FloatVector.fromArray(S, a, i, m).sub(shift)).intoArray(a, i, m);
-        } else {
-            for (; i < end; i++) a[i] = Elementwise.expNeg(a[i] - shift);
-        }
+        for (; i < end; i++) a[i] = Elementwise.expNeg(a[i] - shift);   // tail: scalar (see logistic)
     }
 
     @Override
@@ -117,10 +102,7 @@ final class VectorElementwise implements Elementwise.Impl {
         for (int vend = off + len - len % V; i < vend; i += V) {
             derivativeTimes(f, FloatVector.fromArray(S, g, i), FloatVector.fromArray(S, o, i)).intoArray(g, i);
         }
-        if (i < end) {
-            VectorMask<Float> m = S.indexInRange(i, end);
-            derivativeTimes(f, FloatVector.fromArray(S, g, i, m), FloatVector.fromArray(S, o, i, m)).intoArray(g, i, m);
-        }
+        for (; i < end; i++) g[i] = Elementwise.derivativeTimes(f, g[i], o[i]);   // tail: scalar (see logistic)
     }
 
     /** Lane-wise {@link Elementwise#derivativeTimes}. */
@@ -139,11 +121,6 @@ final class VectorElementwise implements Elementwise.Impl {
         for (int vend = off + len - len % V; i < vend; i += V) {
             FloatVector.fromArray(S, a, i).mul(s).intoArray(a, i);
         }
-        if (i < end && i + V <= a.length) {
-            VectorMask<Float> m = S.indexInRange(i, end);
-            FloatVector.fromArray(S, a, i, m).mul(s).intoArray(a, i, m);
-        } else {
-            for (; i < end; i++) a[i] *= s;
-        }
+        for (; i < end; i++) a[i] *= s;                          // tail: scalar (see logistic)
     }
 }
