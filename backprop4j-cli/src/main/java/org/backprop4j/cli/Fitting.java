@@ -33,7 +33,21 @@ final class Fitting {
         return parts;
     }
 
+    /** Checkpointing and divergence handling for one run (all off by default). */
+    record RunOptions(int checkpointEvery, java.nio.file.Path checkpoint, boolean resume, int divergenceRestarts) {
+        static final RunOptions NONE = new RunOptions(0, null, false, 0);
+    }
+
     static Fit fit(ModelOptions o, DataSet rawTrain, DataSet rawValidation, List<TrainingListener> listeners) {
+        try {
+            return fit(o, rawTrain, rawValidation, listeners, RunOptions.NONE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);   // not reached: no checkpoint is read
+        }
+    }
+
+    static Fit fit(ModelOptions o, DataSet rawTrain, DataSet rawValidation, List<TrainingListener> listeners, RunOptions run)
+            throws java.io.IOException {
         Pipeline pipeline = Pipeline.fit(rawTrain, o.pipelineOptions(rawTrain.isClassification()));
         DataSet train = pipeline.apply(rawTrain);
         DataSet val = rawValidation == null ? null : pipeline.apply(rawValidation);
@@ -42,8 +56,12 @@ final class Fitting {
         TrainingConfig cfg = o.config(train.size(), val != null);
         Trainer trainer = new Trainer(net, loss, cfg);
         for (TrainingListener l : listeners) trainer.addListener(l);
+        if (run.checkpointEvery() > 0) trainer.checkpointEvery(run.checkpointEvery(), run.checkpoint());
+        trainer.restartOnDivergence(run.divergenceRestarts());
         long t0 = System.nanoTime();
-        TrainingResult r = trainer.fit(train, val);
+        TrainingResult r = run.resume() && java.nio.file.Files.exists(run.checkpoint())
+                ? trainer.resume(run.checkpoint(), train, val)
+                : trainer.fit(train, val);
         double secs = (System.nanoTime() - t0) / 1e9;
         Backprop engine = new Backprop(net, loss);
         Evaluation te = Evaluation.of(engine, train);

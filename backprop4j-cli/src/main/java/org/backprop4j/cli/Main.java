@@ -15,6 +15,8 @@ public final class Main implements Runnable {
 
     /** Exit code for bad input (data, model files, arguments). */
     public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code when training diverged (the message says how to fix it). */
+    public static final int EXIT_DIVERGED = 3;
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
     boolean debug;
@@ -47,6 +49,10 @@ public final class Main implements Runnable {
                 String msg = ex instanceof java.nio.file.NoSuchFileException nf ? "no such file: " + nf.getFile() : ex.getMessage();
                 err.println("backprop4j: " + msg);
                 return EXIT_BAD_INPUT;
+            }
+            if (ex instanceof TrainCommand.Diverged) {
+                err.println("backprop4j: " + ex.getMessage());
+                return EXIT_DIVERGED;
             }
             err.println("backprop4j: internal error: " + ex + (debug ? "" : " (run with --debug for details)"));
             return 1;

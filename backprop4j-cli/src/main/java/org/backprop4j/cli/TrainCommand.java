@@ -54,6 +54,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--curves", paramLabel = "DIR", description = "Also write learning curves (PNG and SVG) into this directory.")
     Path curves;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
+            description = "Write a checkpoint (weights, optimizer and RNG state) atomically every N epochs.")
+    int checkpointEvery;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Checkpoint file (default: MODEL with .ckpt added).")
+    Path checkpoint;
+
+    @Option(names = "--resume", description = "Continue from the checkpoint file if it exists (same data and settings); the result is bit-identical to an uninterrupted run.")
+    boolean resume;
+
+    @Option(names = "--restarts", paramLabel = "N", defaultValue = "0",
+            description = "On divergence (NaN/Inf), restart from the best weights with the learning rate halved, up to N times (default: stop).")
+    int restarts;
+
     @Option(names = "--quiet", description = "Print nothing but errors.")
     boolean quiet;
 
@@ -90,10 +104,17 @@ final class TrainCommand implements Callable<Integer> {
         Fitting.Fit fit;
         int maxEpochs = modelOptions.config(parts[0].size(), parts[1] != null).maxEpochs();
         try (ProgressDisplay display = progress.start("train", maxEpochs)) {
-            fit = Fitting.fit(modelOptions, parts[0], parts[1], List.of(display));
+            Path ckpt = checkpoint != null ? checkpoint : this.out.resolveSibling(this.out.getFileName() + ".ckpt");
+            if (resume && !Files.exists(ckpt) && talk) out.println("  no checkpoint " + ckpt + " yet: starting from the beginning");
+            fit = Fitting.fit(modelOptions, parts[0], parts[1], List.of(display),
+                    new Fitting.RunOptions(checkpointEvery, ckpt, resume, restarts));
             display.finish(fit.result());
         }
 
+        if (fit.result().diverged()) {
+            // keep whatever model file the user had: a diverged run is not a model
+            throw new Diverged(fit.result().stopReason() + " (model not written)");
+        }
         Map<String, Object> training = new LinkedHashMap<>(modelOptions.describe(fit.network(), fit.loss(), fit.config()));
         training.put("epochs", fit.result().epochs());
         training.put("stopReason", fit.result().stopReason());
@@ -167,6 +188,13 @@ final class TrainCommand implements Callable<Integer> {
         String n = model.getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    /** Training diverged: one line, exit code 3. */
+    static final class Diverged extends RuntimeException {
+        Diverged(String message) {
+            super(message);
+        }
     }
 
     static String accuracy(double a) {

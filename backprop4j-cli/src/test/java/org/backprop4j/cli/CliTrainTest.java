@@ -97,6 +97,34 @@ class CliTrainTest {
     }
 
     @Test
+    void divergenceExitsWithThreeAndKeepsTheOldModel() throws Exception {
+        Path model = dir.resolve("m.json");
+        Files.writeString(model, "precious");
+        CliTest.Result r = run("train", TestData.path("cpu.arff").toString(), "-o", model.toString(),
+                "--optimizer", "sgd:lr=100", "--epochs", "20", "--quiet");
+        assertEquals(3, r.code(), r.out() + r.err());
+        String err = r.err().strip();
+        assertTrue(err.startsWith("backprop4j: diverged in epoch") && err.contains("lower the learning rate"), err);
+        assertFalse(err.contains("\n"));
+        assertEquals("precious", Files.readString(model));
+    }
+
+    @Test
+    void resumedRunEndsWithTheWeightsOfAnUninterruptedOne() throws Exception {
+        Path wine = TestData.path("wine_data.csv");
+        Path whole = dir.resolve("whole.json"), parts = dir.resolve("parts.json");
+        assertEquals(0, run("train", wine.toString(), "-o", whole.toString(), "--epochs", "12", "--quiet").code());
+        // "interrupted" after 5 epochs (checkpoint every epoch), then resumed to 12
+        assertEquals(0, run("train", wine.toString(), "-o", parts.toString(), "--epochs", "5", "--checkpoint-every", "1", "--quiet").code());
+        assertTrue(Files.exists(dir.resolve("parts.json.ckpt")));
+        CliTest.Result r = run("train", wine.toString(), "-o", parts.toString(), "--epochs", "12", "--checkpoint-every", "1",
+                "--resume", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(ModelFile.read(whole).network().params(), ModelFile.read(parts).network().params());
+        assertEquals(12, ((Number) ModelFile.read(parts).training().get("epochs")).intValue());
+    }
+
+    @Test
     void sameSeedSameModel() throws Exception {
         Path wine = TestData.path("wine_data.csv");
         Path a = dir.resolve("a.json"), b = dir.resolve("b.json");
