@@ -163,7 +163,7 @@ public final class Backprop {
     }
 
     /** Rows per pass for large batches. */
-    static final int CHUNK = 2048;
+    public static final int CHUNK = 2048;
 
     /** One chunk: adds (or, if !accumulate, writes) its gradient into grad; returns its Σ_p E_p. */
     private double accumulate(float[] x, float[] d, int row, int m, float[] grad, float scale, boolean accumulate) {

@@ -140,7 +140,13 @@ public final class KernelProvider {
      */
     private static Kernels autoChoice(StringBuilder why) {
         try {
-            return load("vector");
+            Kernels v = load("vector");
+            // one-row products (online training's gemv) to OpenBLAS when it is there: no JIT warm-up
+            try {
+                return new RoutedKernels(v, load("openblas"));
+            } catch (UnsupportedOperationException e) {
+                return v;
+            }
         } catch (UnsupportedOperationException e) {
             why.append(e.getMessage());
         }

@@ -229,6 +229,10 @@ public final class Trainer {
             restartEpoch = from.restartEpoch();
         }
 
+        // plain gradient descent (no momentum, clipping or schedule) is fused into the backward pass:
+        // W ← W − η·Δᵀ·O by one kernel call per layer, without writing a gradient vector
+        Sgd plain = opt instanceof Sgd sg && sg.momentum() == 0 ? sg : null;
+        boolean fused = plain != null && fbo == null && !needError && batch <= Backprop.CHUNK;
         while (epoch < config.maxEpochs()) {
             long t0 = System.nanoTime();
             opt.startEpoch(epoch);
@@ -251,9 +255,11 @@ public final class Trainer {
                             System.arraycopy(train.x(), p * in, bx, r * in, in);
                             System.arraycopy(train.d(), p * out, bd, r * out, out);
                         }
-                        batchE = engine.gradient(bx, bd, 0, m, grad, config.lambda(), config.decayBiases());
+                        batchE = fused ? engine.descend(bx, bd, 0, m, (float) plain.learningRate(), (float) config.lambda(), config.decayBiases())
+                                : engine.gradient(bx, bd, 0, m, grad, config.lambda(), config.decayBiases());
                     } else {
-                        batchE = engine.gradient(train.x(), train.d(), start, m, grad, config.lambda(), config.decayBiases());
+                        batchE = fused ? engine.descend(train.x(), train.d(), start, m, (float) plain.learningRate(), (float) config.lambda(), config.decayBiases())
+                                : engine.gradient(train.x(), train.d(), start, m, grad, config.lambda(), config.decayBiases());
                     }
                     // divergence, checked per step at the cost of one comparison: the batch error is a
                     // sum over every output, so a NaN/Inf output or weight feeding one makes it non-finite
@@ -262,7 +268,9 @@ public final class Trainer {
                         break;
                     }
                     sumE += batchE;
-                    if (needError) {
+                    if (fused) {
+                        // the weights were updated inside the backward pass
+                    } else if (needError) {
                         // E(w) of this batch as minimised: data term plus λ/2‖W‖²
                         double e = loss.scale(m) * batchE + Backprop.decayPenalty(net, config.lambda(), config.decayBiases());
                         opt.step(w, grad, e);
