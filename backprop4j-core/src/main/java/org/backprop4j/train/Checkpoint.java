@@ -34,7 +34,7 @@ import org.backprop4j.data.DataSet;
  * order, the weights, the optimizer state, the learning-rate factor, restart count and restart point,
  * the early-stopping monitor, the best weights and the history. Every array is length-prefixed.
  *
- * <p>Writing is atomic: the bytes go to {@code NAME.tmp} in the same directory, are forced to disk,
+ * <p>Writing is atomic: the bytes go to {@code .NAME.tmp} in the same directory, are forced to disk,
  * and the temporary file is then renamed over {@code NAME}; a process killed at any moment leaves
  * either the previous checkpoint or the new one, never a partial file. Reading checks the magic,
  * version, length and checksum before parsing, and every count against the bytes that remain
@@ -129,26 +129,11 @@ public record Checkpoint(String run, int[] sizes, int dataSize, int dataInputs, 
     }
 
     /**
-     * Writes the checkpoint atomically: to {@code file + ".tmp"}, forced to the device, then renamed
-     * over {@code file}.
+     * Writes the checkpoint atomically ({@link org.backprop4j.util.AtomicFiles}: a temporary file in
+     * the same directory, forced to the device, then renamed over {@code file}).
      */
     public void write(Path file) throws IOException {
-        byte[] data = toBytes();
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(data);
-            while (b.hasRemaining()) ch.write(b);
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-        }
+        org.backprop4j.util.AtomicFiles.write(file, toBytes());
     }
 
     /** Reads and validates a checkpoint file. */

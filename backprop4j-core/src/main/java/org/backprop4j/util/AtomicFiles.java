@@ -3,7 +3,10 @@ package org.backprop4j.util;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,7 +15,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes a file completely or not at all: the content goes to a temporary file in the same
- * directory, which is then renamed over the target (atomically where the file system supports it).
+ * directory, is forced to the device, and the file is then renamed over the target (atomically
+ * where the file system supports it).
  * A reader never sees half a file, and a failed or interrupted write leaves any old file intact.
  * Used for model files, checkpoints, predictions, charts and reports. The file is readable by
  * everyone (rw-r--r--) on POSIX file systems, like a file written directly.
@@ -26,6 +30,11 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** The name of the temporary file used while writing {@code file}: {@code .NAME.tmp}. */
+    public static String temporaryName(Path file) {
+        return "." + file.getFileName() + ".tmp";
+    }
+
     public static void write(Path file, byte[] content) throws IOException {
         write(file, out -> out.write(content));
     }
@@ -34,12 +43,16 @@ public final class AtomicFiles {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        // a fixed name: a file left by a write that was killed is simply overwritten by the next one
+        Path tmp = target.resolveSibling(temporaryName(target));
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
                 content.writeTo(out);
+                out.flush();
+                ch.force(true);   // on the device before the rename: a crash leaves the old file or the new one
             }
-            // createTempFile makes the file private (rw-------)
             if (Files.getFileAttributeView(tmp, PosixFileAttributeView.class) != null) {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             }

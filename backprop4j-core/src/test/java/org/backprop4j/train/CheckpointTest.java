@@ -93,7 +93,7 @@ class CheckpointTest {
         Checkpoint c = Checkpoint.read(file);
         assertEquals(6, c.epoch());
         assertEquals(6, c.history().size());
-        assertFalse(Files.exists(dir.resolve("run.ckpt.tmp")), "the temporary file is renamed, not left behind");
+        assertFalse(Files.exists(dir.resolve(".run.ckpt.tmp")), "the temporary file is renamed, not left behind");
         // resuming with more epochs (allowed: the epoch count is not part of the run's identity)
         Network straight = net(4);
         new Trainer(straight, Loss.BINARY_CROSS_ENTROPY, config("adam", 15).build()).fit(TRAIN, VALID);
@@ -195,15 +195,15 @@ class CheckpointTest {
     @Test
     void aStaleTemporaryFileFromAKilledWriteIsHarmless() throws IOException {
         Path file = dir.resolve("k.ckpt");
-        // what a kill in the middle of a write leaves: a partial NAME.tmp next to the last good file
+        // what a kill in the middle of a write leaves: a partial .NAME.tmp next to the last good file
         new Trainer(net(2), Loss.BINARY_CROSS_ENTROPY, config("sgd", 3).build()).checkpointEvery(2, file).fit(TRAIN, VALID);
         byte[] good = Files.readAllBytes(file);
-        Files.write(dir.resolve("k.ckpt.tmp"), java.util.Arrays.copyOf(good, good.length / 2));
+        Files.write(dir.resolve(".k.ckpt.tmp"), java.util.Arrays.copyOf(good, good.length / 2));
         assertEquals(2, Checkpoint.read(file).epoch());
         // and the next write replaces it
         new Trainer(net(2), Loss.BINARY_CROSS_ENTROPY, config("sgd", 5).build()).checkpointEvery(4, file).fit(TRAIN, VALID);
         assertEquals(4, Checkpoint.read(file).epoch());
-        assertFalse(Files.exists(dir.resolve("k.ckpt.tmp")));
+        assertFalse(Files.exists(dir.resolve(".k.ckpt.tmp")));
     }
 
     /** The file with its payload edited and the CRC recomputed. */

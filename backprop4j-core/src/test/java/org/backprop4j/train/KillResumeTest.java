@@ -86,7 +86,7 @@ class KillResumeTest {
         // whatever moment the kill hit, the checkpoint on disk is complete and valid
         Checkpoint c = Checkpoint.read(ckpt);
         assertTrue(c.epoch() >= 1 && c.epoch() < KillResumeChild.EPOCHS, "epoch " + c.epoch());
-        System.out.println("resuming from epoch " + c.epoch() + (Files.exists(dir.resolve("run.ckpt.tmp")) ? " (a partial .tmp was left)" : ""));
+        System.out.println("resuming from epoch " + c.epoch() + (Files.exists(dir.resolve(".run.ckpt.tmp")) ? " (a partial .tmp was left)" : ""));
 
         Process r = child("resume", ckpt, out);
         assertTrue(r.waitFor(60, TimeUnit.SECONDS), "resume run did not finish");
