@@ -27,6 +27,16 @@ class AtomicFilesTest {
     }
 
     @Test
+    void contentMayCloseItsStream() throws Exception {
+        Path f = dir.resolve("closed.txt");
+        AtomicFiles.write(f, out -> {
+            out.write("all of it".getBytes());
+            out.close();
+        });
+        assertEquals("all of it", Files.readString(f));
+    }
+
+    @Test
     void aFailedWriteLeavesTheOldFileAndNoTemporaryFile() throws Exception {
         Path f = dir.resolve("model.json");
         Files.writeString(f, "precious");
