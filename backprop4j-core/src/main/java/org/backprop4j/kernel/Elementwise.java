@@ -50,6 +50,17 @@ public final class Elementwise {
     static final float LEAKY = 0.01f;
 
     private static final Impl IMPL = load();
+    private static final Impl SCALAR = new Scalar();
+    /**
+     * Shorter runs take the scalar loops (bit-identical): the vector code only pays off on long
+     * runs, and the short ones of online training (one pattern per call) would otherwise keep
+     * interpreted Vector API code, slow and allocating, on the hot path until C2 gets to it.
+     */
+    static final int VECTOR_MIN = Integer.getInteger("backprop4j.vector.elementwiseMin", 256);
+
+    private static Impl impl(int len) {
+        return len < VECTOR_MIN ? SCALAR : IMPL;
+    }
 
     private Elementwise() {}
 
@@ -71,22 +82,22 @@ public final class Elementwise {
 
     /** In place: a[i] = 1/(1+e^−a[i]) for i in [off, off+len). */
     public static void logistic(float[] a, int off, int len) {
-        IMPL.logistic(a, off, len);
+        impl(len).logistic(a, off, len);
     }
 
     /** In place: a[i] = tanh(a[i]). */
     public static void tanh(float[] a, int off, int len) {
-        IMPL.tanh(a, off, len);
+        impl(len).tanh(a, off, len);
     }
 
     /** In place: a[i] = e^(a[i] − shift); meant for shift = max of the row, so the arguments are ≤ 0. */
     public static void expShifted(float[] a, int off, int len, float shift) {
-        IMPL.expShifted(a, off, len, shift);
+        impl(len).expShifted(a, off, len, shift);
     }
 
     /** In place: a[i] *= s. */
     public static void scale(float[] a, int off, int len, float s) {
-        IMPL.scale(a, off, len, s);
+        impl(len).scale(a, off, len, s);
     }
 
     /**
@@ -95,7 +106,7 @@ public final class Elementwise {
      * are kept), leaky ReLU (o &gt; 0 ? 1 : 0.01).
      */
     public static void multiplyDerivative(int f, float[] g, float[] o, int off, int len) {
-        IMPL.multiplyDerivative(f, g, o, off, len);
+        impl(len).multiplyDerivative(f, g, o, off, len);
     }
 
     /** The scalar form of one element of {@link #multiplyDerivative}. */

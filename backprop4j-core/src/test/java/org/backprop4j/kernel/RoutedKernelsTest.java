@@ -35,7 +35,8 @@ class RoutedKernelsTest {
         float[] c1 = new float[3], c5 = new float[15], e1 = new float[3], e5 = new float[15];
         r.sgemm(false, false, 1, 3, 7, 1f, a, 0, 7, b, 0, 3, 0f, c1, 0, 3);
         r.sgemm(false, false, 5, 3, 7, 1f, a, 0, 7, b, 0, 3, 0f, c5, 0, 3);
-        assertEquals(1, gemv.calls.get());
+        r.sgemm(true, false, 5, 3, 1, 1f, a, 0, 5, b, 0, 3, 1f, new float[15], 0, 3);   // k = 1: outer product
+        assertEquals(2, gemv.calls.get());
         assertEquals(1, main.calls.get());
         new ScalarKernels().sgemm(false, false, 1, 3, 7, 1f, a, 0, 7, b, 0, 3, 0f, e1, 0, 3);
         new ScalarKernels().sgemm(false, false, 5, 3, 7, 1f, a, 0, 7, b, 0, 3, 0f, e5, 0, 3);
