@@ -30,7 +30,13 @@ public final class Targets {
     static {
         try {
             DIR = Files.createTempDirectory("bp4j-fuzz");
-            DIR.toFile().deleteOnExit();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {   // the directory and the files in it
+                try (var files = Files.walk(DIR)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                } catch (IOException ignored) {
+                    // best effort: a temporary directory
+                }
+            }));
         } catch (IOException e) {
             throw new ExceptionInInitializerError(e);
         }
