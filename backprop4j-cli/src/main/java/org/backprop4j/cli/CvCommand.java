@@ -21,11 +21,8 @@ final class CvCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DATA")
     Path data;
 
-    @Option(names = {"-k", "--folds"}, defaultValue = "5", description = "Number of folds (default: ${DEFAULT-VALUE}).")
-    int folds;
-
-    @Option(names = "--threads", description = "Folds trained at once (default: the available processors).")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    FoldOptions foldOptions = new FoldOptions();
 
     @Option(names = "--json", description = "Print the result as one JSON object.")
     boolean json;
@@ -43,7 +40,8 @@ final class CvCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         DataSet raw = dataOptions.read(data);
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        int t = foldOptions.threadCount();
+        int folds = foldOptions.folds;
         long t0 = System.nanoTime();
         CrossValidation.Score s = CrossValidation.run(modelOptions, raw, folds, t);
         double secs = (System.nanoTime() - t0) / 1e9;

@@ -33,11 +33,8 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--random", paramLabel = "N", description = "Try N random combinations (seeded) instead of the full grid.")
     Integer random;
 
-    @Option(names = {"-k", "--folds"}, defaultValue = "5", description = "Folds per candidate (default: ${DEFAULT-VALUE}).")
-    int folds;
-
-    @Option(names = "--threads", description = "Folds trained at once (default: the available processors).")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    FoldOptions foldOptions = new FoldOptions();
 
     @Option(names = "--json", description = "Print the ranked table as JSON lines.")
     boolean json;
@@ -64,7 +61,8 @@ final class SearchCommand implements Callable<Integer> {
             values.add(p.substring(eq + 1).split("\\|"));
         }
         List<int[]> candidates = candidates(values, random, modelOptions.seed);
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        int t = foldOptions.threadCount();
+        int folds = foldOptions.folds;
         record Row(Map<String, String> settings, CrossValidation.Score score) {}
         List<Row> rows = new ArrayList<>();
         for (int[] c : candidates) {
