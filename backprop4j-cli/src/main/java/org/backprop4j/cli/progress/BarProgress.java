@@ -44,8 +44,44 @@ final class BarProgress implements ProgressDisplay {
                 .setInitialMax(Math.max(1, maxEpochs))
                 .setRenderer(renderer)
                 .setUpdateIntervalMillis(UPDATE_MILLIS)
-                .setConsumer(consumer)
+                .setConsumer(new Closing(consumer))
                 .build();
+    }
+
+    /**
+     * The library's refresh thread may still be drawing when {@code close} runs (its scheduled task
+     * is cancelled without waiting): draws are serialized here and dropped once the consumer is
+     * closed, so the line always ends with close's newline.
+     */
+    private static final class Closing implements me.tongfei.progressbar.ProgressBarConsumer {
+        private final ConsoleProgressBarConsumer inner;
+        private boolean closed;
+
+        Closing(ConsoleProgressBarConsumer inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int getMaxRenderedLength() {
+            return inner.getMaxRenderedLength();
+        }
+
+        @Override
+        public synchronized void accept(String rendered) {
+            if (!closed) inner.accept(rendered);
+        }
+
+        @Override
+        public synchronized void clear() {
+            if (!closed) inner.clear();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) return;
+            closed = true;
+            inner.close();
+        }
     }
 
     static String message(EpochStats s) {
