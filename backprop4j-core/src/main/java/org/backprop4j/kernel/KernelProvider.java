@@ -11,9 +11,9 @@ import java.util.logging.Logger;
  * {@code -Dbackprop4j.threads=N} threads (default: the available processors) by {@link ParallelKernels},
  * with results that do not depend on N.
  *
- * <p>{@code auto}: the Vector API kernels if the {@code jdk.incubator.vector} module is in the boot
- * layer (JVM flag {@code --add-modules jdk.incubator.vector}); else OpenBLAS if libopenblas loads
- * (FFM, see {@link OpenBlasKernels}); else the scalar kernels. The vector classes are
+ * <p>{@code auto}: OpenBLAS if libopenblas loads (FFM, see {@link OpenBlasKernels}); else the Vector
+ * API kernels if the {@code jdk.incubator.vector} module is in the boot layer (JVM flag
+ * {@code --add-modules jdk.incubator.vector}); else the scalar kernels. The vector classes are
  * loaded reflectively and only when the module is present, so embedding the core without the flag
  * costs nothing but the log line. See docs/KERNELS.md.
  */
@@ -133,28 +133,24 @@ public final class KernelProvider {
     }
 
     /**
-     * vector, else openblas, else scalar; appends why the others were skipped. The Vector API
-     * kernels come first: they need no native library, allocate nothing per call, and measured at or
-     * above Debian's OpenBLAS on every W1–W3 shape on the AVX-512 build machine (BENCHMARKS.md,
-     * "Kernels"); OpenBLAS stays one property away ({@code -Dbackprop4j.kernel=openblas}).
+     * openblas, else vector, else scalar; appends why the others were skipped. OpenBLAS first: it
+     * is fast from the first call, while the Java kernels run 10–100× slower until C2 has compiled
+     * them, which cost a whole W1 run more than its steady-state gain (BENCHMARKS.md: W1 139k
+     * samples/s with OpenBLAS, 69k with the Vector API kernels, whose steady state is faster).
+     * Without the library the Vector API kernels need no native install and allocate nothing.
      */
     private static Kernels autoChoice(StringBuilder why) {
         try {
-            Kernels v = load("vector");
-            // one-row products (online training's gemv) to OpenBLAS when it is there: no JIT warm-up
-            try {
-                return new RoutedKernels(v, load("openblas"));
-            } catch (UnsupportedOperationException e) {
-                return v;
-            }
+            return load("openblas");
         } catch (UnsupportedOperationException e) {
             why.append(e.getMessage());
         }
         try {
-            return load("openblas");
+            return load("vector");
         } catch (UnsupportedOperationException e) {
             why.append("; ").append(e.getMessage());
         }
         return new ScalarKernels();
     }
+
 }

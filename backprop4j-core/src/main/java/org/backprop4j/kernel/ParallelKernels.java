@@ -22,7 +22,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     /** Products smaller than this (2·m·n·k) are one delegate call. */
     public static final long MIN_FLOPS = 2_000_000;
     /** Target block extent; the block count is even so two threads share evenly. */
-    static final int BLOCK = 128;
+    static final int BLOCK = 512;
     private static final long SPIN_NANOS = 100_000;
 
     private final Kernels delegate;
@@ -77,7 +77,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
                       float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
-        if (2L * m * n * k < MIN_FLOPS || Math.max(m, n) < 2 * BLOCK / 4) {
+        if (2L * m * n * k < MIN_FLOPS || Math.max(m, n) < 64) {
             delegate.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
