@@ -130,7 +130,26 @@ public final class Backprop {
      * @return Σ_p E_p of the batch before the update
      */
     public double descend(float[] x, float[] d, int row, int m, float eta, float lambda, boolean decayBiases) {
+        return descend(x, d, row, m, eta, 0f, null, lambda, decayBiases);
+    }
+
+    /**
+     * Gradient descent with classical momentum fused into the backward pass (Rumelhart, Hinton &amp;
+     * Williams 1986, eq. 16: Δw(t) = −η·∂E/∂w + α·Δw(t−1)). {@code velocity} holds Δw(t−1) in the
+     * layout of {@link Network#params()} and is overwritten with Δw(t); per layer one kernel call
+     * computes V^l ← α·V^l − η·(Δ^l)ᵀ·O^{l−1} and adds it to W^l block by block
+     * ({@link Kernels#sgemmAddTo}). L2 decay adds −ηλ·w to the velocity first. With
+     * {@code velocity == null} (α ignored) this is the plain step above. Same result as
+     * {@link #gradient} followed by {@code Sgd.step}, up to float rounding.
+     *
+     * @return Σ_p E_p of the batch before the update
+     */
+    public double descend(float[] x, float[] d, int row, int m, float eta, float momentum, float[] velocity,
+                          float lambda, boolean decayBiases) {
         if (m < 1 || m > CHUNK) throw new IllegalArgumentException("descend takes 1.." + CHUNK + " patterns, not " + m);
+        if (velocity != null && velocity.length != net.paramCount()) {
+            throw new IllegalArgumentException("velocity has " + velocity.length + " values, the network " + net.paramCount());
+        }
         forward(x, row, m);
         float[] p = net.params();
         int L = layers;
@@ -147,16 +166,37 @@ public final class Backprop {
                 net.activation(l - 1).multiplyDerivative(dp, o[l - 1], 0, m * nprev);
             }
             int w = net.weightOffset(l), b = net.biasOffset(l);
-            if (lambda != 0) {
-                float keep = 1f - eta * lambda;
-                int end = b + (decayBiases ? nl : 0);
-                for (int i = w; i < end; i++) p[i] *= keep;
+            int end = b + (decayBiases ? nl : 0);
+            if (velocity == null) {
+                if (lambda != 0) {
+                    float keep = 1f - eta * lambda;
+                    for (int i = w; i < end; i++) p[i] *= keep;
+                }
+                // W^l ← W^l − η·(Δ^l)ᵀ·O^{l−1};  b^l ← b^l − η·Σ_rows Δ^l
+                kernels.sgemm(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, 1f, p, w, nprev);
+                for (int r = 0; r < m; r++) {
+                    int s0 = r * nl;
+                    for (int t = 0; t < nl; t++) p[b + t] -= eta * dl[s0 + t];
+                }
+                continue;
             }
-            // W^l ← W^l − η·(Δ^l)ᵀ·O^{l−1};  b^l ← b^l − η·Σ_rows Δ^l
-            kernels.sgemm(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, 1f, p, w, nprev);
-            for (int r = 0; r < m; r++) {
-                int s0 = r * nl;
-                for (int t = 0; t < nl; t++) p[b + t] -= eta * dl[s0 + t];
+            float beta = momentum;
+            if (lambda != 0) {
+                // V ← α·V − ηλ·W (the decay part of −η·∂E/∂w), then the product below adds −η·ΔᵀO
+                float el = eta * lambda;
+                for (int i = w; i < end; i++) velocity[i] = momentum * velocity[i] - el * p[i];
+                if (!decayBiases) for (int t = b; t < b + nl; t++) velocity[t] *= momentum;
+                beta = 1f;
+            }
+            // V^l ← β·V^l − η·(Δ^l)ᵀ·O^{l−1};  W^l ← W^l + V^l   (block by block)
+            kernels.sgemmAddTo(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, beta, velocity, w, nprev, p, w);
+            // v_b ← β·v_b − η·Σ_rows Δ^l;  b^l ← b^l + v_b
+            for (int t = 0; t < nl; t++) {
+                float sum = 0;
+                for (int r = 0; r < m; r++) sum += dl[r * nl + t];
+                float v = beta * velocity[b + t] - eta * sum;
+                velocity[b + t] = v;
+                p[b + t] += v;
             }
         }
         return sumE;

@@ -32,4 +32,34 @@ public interface Kernels {
                float alpha, float[] a, int aOff, int lda,
                float[] b, int bOff, int ldb,
                float beta, float[] c, int cOff, int ldc);
+
+    /**
+     * {@code C = alpha·op(A)·op(B) + beta·C}, then {@code W += C} over the same m×n block (W laid out
+     * like C: offset {@code wOff}, row stride {@code ldc}). This is the momentum update of gradient
+     * descent in one pass, with C the velocity: Δw(t) = −η·∂E/∂w + α·Δw(t−1), w ← w + Δw(t)
+     * (Rumelhart, Hinton &amp; Williams 1986, eq. 16). Implementations that split a product into
+     * blocks (see {@link ParallelKernels}) add each block while it is still in cache, on the thread
+     * that computed it. Deterministic like {@link #sgemm}; W must not overlap A, B or C.
+     */
+    default void sgemmAddTo(boolean transA, boolean transB, int m, int n, int k,
+                            float alpha, float[] a, int aOff, int lda,
+                            float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc,
+                            float[] w, int wOff) {
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        addBlock(m, n, c, cOff, ldc, w, wOff);
+    }
+
+    /** W += C over an m×n block (both with row stride ldc). */
+    static void addBlock(int m, int n, float[] c, int cOff, int ldc, float[] w, int wOff) {
+        if (n == ldc) {                       // contiguous: one loop C2 vectorizes
+            int len = m * n;
+            for (int i = 0; i < len; i++) w[wOff + i] += c[cOff + i];
+            return;
+        }
+        for (int r = 0; r < m; r++) {
+            int ci = cOff + r * ldc, wi = wOff + r * ldc;
+            for (int j = 0; j < n; j++) w[wi + j] += c[ci + j];
+        }
+    }
 }

@@ -35,7 +35,8 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     private boolean transA, transB, splitRows;
     private int m, n, k, lda, ldb, ldc, aOff, bOff, cOff, blocks, blockSize;
     private float alpha, beta;
-    private float[] a, b, c;
+    private float[] a, b, c, w;
+    private int wOff;
     /** (generation &lt;&lt; 32) | next block index: a block is claimed by a CAS within its generation. */
     private final AtomicLong ticket = new AtomicLong();
     /** Blocks of the current generation finished (by anyone). */
@@ -77,8 +78,26 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
                       float alpha, float[] a, int aOff, int lda,
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
+        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0);
+    }
+
+    /** Like {@link #sgemm}, each block adding itself to W right after it is computed. */
+    @Override
+    public void sgemmAddTo(boolean transA, boolean transB, int m, int n, int k,
+                           float alpha, float[] a, int aOff, int lda,
+                           float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc,
+                           float[] w, int wOff) {
+        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
+    }
+
+    private void run(boolean transA, boolean transB, int m, int n, int k,
+                     float alpha, float[] a, int aOff, int lda,
+                     float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc, float[] w, int wOff) {
         if (2L * m * n * k < MIN_FLOPS || Math.max(m, n) < 64) {
-            delegate.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            if (w == null) delegate.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            else delegate.sgemmAddTo(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
             return;
         }
         boolean splitRows = m > n;
@@ -87,7 +106,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         int size = (extent + blocks - 1) / blocks;
         if (workers.length == 0 || closed || !busy.compareAndSet(false, true)) {
             for (int i = 0; i * size < extent; i++) {
-                block(i, size, extent, splitRows, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                block(i, size, extent, splitRows, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
             }
             return;
         }
@@ -97,13 +116,14 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
             this.a = a; this.aOff = aOff; this.lda = lda;
             this.b = b; this.bOff = bOff; this.ldb = ldb;
             this.c = c; this.cOff = cOff; this.ldc = ldc;
+            this.w = w; this.wOff = wOff;
             this.blocks = (extent + size - 1) / size;
             this.blockSize = size;
             done.set(0);
             long g = generation + 1;
             ticket.set(g << 32);                            // publishes the fields with the new generation
             generation = g;
-            for (Thread w : workers) LockSupport.unpark(w);
+            for (Thread worker : workers) LockSupport.unpark(worker);
             runBlocks(g);
             // wait for blocks, not for workers: a worker that is not running never holds us up,
             // since the caller has taken every block nobody claimed
@@ -117,7 +137,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
             if (f instanceof Error e) throw e;
             if (f != null) throw new IllegalStateException(f);
         } finally {
-            this.a = null; this.b = null; this.c = null;
+            this.a = null; this.b = null; this.c = null; this.w = null;
             busy.set(false);
         }
     }
@@ -131,7 +151,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
             if (i >= blocks) return;
             if (!ticket.compareAndSet(t, t + 1)) continue;
             try {
-                block(i, blockSize, splitRows ? m : n, splitRows, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                block(i, blockSize, splitRows ? m : n, splitRows, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
             } catch (Throwable e) {
                 failure.compareAndSet(null, e);
             } finally {
@@ -143,15 +163,17 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     /** Block i: rows (or columns) i·size .. of op(A) (or op(B)) and C. */
     private void block(int i, int size, int extent, boolean splitRows, boolean transA, boolean transB, int m, int n, int k,
                        float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                       float beta, float[] c, int cOff, int ldc) {
+                       float beta, float[] c, int cOff, int ldc, float[] w, int wOff) {
         int s = i * size;
         int len = Math.min(size, extent - s);
         if (splitRows) {
             int aO = transA ? aOff + s : aOff + s * lda;
             delegate.sgemm(transA, transB, len, n, k, alpha, a, aO, lda, b, bOff, ldb, beta, c, cOff + s * ldc, ldc);
+            if (w != null) Kernels.addBlock(len, n, c, cOff + s * ldc, ldc, w, wOff + s * ldc);
         } else {
             int bO = transB ? bOff + s * ldb : bOff + s;
             delegate.sgemm(transA, transB, m, len, k, alpha, a, aOff, lda, b, bO, ldb, beta, c, cOff + s, ldc);
+            if (w != null) Kernels.addBlock(m, len, c, cOff + s, ldc, w, wOff + s);
         }
     }
 

@@ -86,6 +86,17 @@ public final class Sgd implements Optimizer {
         velocity = OptimizerState.array(s, 0, describe());
     }
 
+    /**
+     * The velocity Δw(t−1) for a parameter vector of n values, made (zero) if there is none yet or
+     * it has another size: for the fused update in the backward pass
+     * ({@link org.backprop4j.Backprop#descend(float[], float[], int, int, float, float, float[], float, boolean)}),
+     * which then writes Δw(t) into it, as {@link #step} would.
+     */
+    public float[] velocityFor(int n) {
+        if (velocity == null || velocity.length != n) velocity = new float[n];
+        return velocity;
+    }
+
     /** The velocity Δw(t−1) (for checkpoints); null before the first step. */
     public float[] velocity() {
         return velocity;

@@ -68,6 +68,57 @@ public final class Trainer {
         return fit(train, null);
     }
 
+    /**
+     * Compiles the training step before a run: trains a throwaway copy of the network, with this
+     * trainer's settings and kernels, on the first patterns of {@code train} (a few batches, at most
+     * 1,024 patterns), epoch after epoch, until the JIT has been idle for {@value #WARM_QUIET_MS} ms
+     * or {@code maxMillis} have passed. The Java kernels (Vector API) run 10–100× slower until C2 has
+     * compiled them, which takes about a second here: longer than a short run's first epoch. Neither
+     * the network, nor the seed, nor any listener or checkpoint is touched, so a run after
+     * {@code warmUp} gives exactly the weights it gives without (tested); only its time changes.
+     *
+     * @return the seconds spent
+     */
+    public double warmUp(DataSet train, long maxMillis) {
+        check(train);
+        long t0 = System.nanoTime();
+        int size = train.size();
+        int batch = config.effectiveBatch(size);
+        int rows = config.mode() == TrainingConfig.Mode.FULL_BATCH ? Math.min(size, 1024)
+                : Math.min(size, Math.max(64, Math.min(1024, 8 * batch)));
+        int in = train.inputs(), out = train.outputs();
+        DataSet sample = new DataSet(java.util.Arrays.copyOf(train.x(), rows * in), java.util.Arrays.copyOf(train.d(), rows * out), in, out);
+        TrainingConfig c = config;
+        TrainingConfig once = new TrainingConfig(c.mode(), c.batchSize(), 3, 0, c.optimizer(), c.lambda(), c.decayBiases(),
+                c.shuffle(), c.seed(), false, c.schedule(), c.clipNorm(), null);
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long lastJit = timed ? jit.getTotalCompilationTime() : 0;
+        long quietSince = System.nanoTime();
+        Network copy = net.copy();
+        for (int round = 0; ; round++) {
+            new Trainer(copy, loss, once, kernels).fit(sample);
+            if (firstNonFinite(copy.params()) >= 0) copy = net.copy();   // a wild step size: start afresh
+            long now = System.nanoTime();
+            if (now - t0 >= maxMillis * 1_000_000L) break;
+            if (!timed) {
+                if (now - t0 >= WARM_QUIET_MS * 1_000_000L) break;
+                continue;
+            }
+            long j = jit.getTotalCompilationTime();
+            if (j != lastJit) {
+                lastJit = j;
+                quietSince = now;
+            } else if (round >= 5 && now - quietSince >= WARM_QUIET_MS * 1_000_000L) {
+                break;
+            }
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** How long the JIT must have compiled nothing for {@link #warmUp} to stop. */
+    static final long WARM_QUIET_MS = 300;
+
     /** The optimizer a run uses: the configured one, wrapped with clipping and schedule if asked. */
     Optimizer makeOptimizer() {
         Optimizer opt = config.optimizer().get();
@@ -229,10 +280,13 @@ public final class Trainer {
             restartEpoch = from.restartEpoch();
         }
 
-        // plain gradient descent (no momentum, clipping or schedule) is fused into the backward pass:
-        // W ← W − η·Δᵀ·O by one kernel call per layer, without writing a gradient vector
-        Sgd plain = opt instanceof Sgd sg && sg.momentum() == 0 ? sg : null;
+        // gradient descent, plain or with classical momentum (no Nesterov, clipping or schedule), is
+        // fused into the backward pass: W ← W − η·Δᵀ·O (or V ← αV − η·Δᵀ·O, W ← W + V) by one kernel
+        // call per layer, without writing a gradient vector and reading it back
+        Sgd plain = opt instanceof Sgd sg && !sg.nesterov() ? sg : null;
         boolean fused = plain != null && fbo == null && !needError && batch <= Backprop.CHUNK;
+        float momentum = plain == null ? 0f : (float) plain.momentum();
+        boolean withVelocity = fused && momentum != 0;   // Sgd's velocity, fetched per step (a restart may replace it)
         while (epoch < config.maxEpochs()) {
             long t0 = System.nanoTime();
             opt.startEpoch(epoch);
@@ -255,10 +309,10 @@ public final class Trainer {
                             System.arraycopy(train.x(), p * in, bx, r * in, in);
                             System.arraycopy(train.d(), p * out, bd, r * out, out);
                         }
-                        batchE = fused ? engine.descend(bx, bd, 0, m, (float) plain.learningRate(), (float) config.lambda(), config.decayBiases())
+                        batchE = fused ? engine.descend(bx, bd, 0, m, (float) plain.learningRate(), momentum, withVelocity ? plain.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
                                 : engine.gradient(bx, bd, 0, m, grad, config.lambda(), config.decayBiases());
                     } else {
-                        batchE = fused ? engine.descend(train.x(), train.d(), start, m, (float) plain.learningRate(), (float) config.lambda(), config.decayBiases())
+                        batchE = fused ? engine.descend(train.x(), train.d(), start, m, (float) plain.learningRate(), momentum, withVelocity ? plain.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
                                 : engine.gradient(train.x(), train.d(), start, m, grad, config.lambda(), config.decayBiases());
                     }
                     // divergence, checked per step at the cost of one comparison: the batch error is a
