@@ -86,7 +86,7 @@ public final class Optimizers {
                 yield () -> new AdaGrad(lr, eps);
             }
             case "lbfgs", "l-bfgs" -> {
-                int m = (int) a.num("m", Lbfgs.MEMORY);
+                int m = a.integer("m", Lbfgs.MEMORY);
                 double gtol = a.num("gtol", Lbfgs.GTOL);
                 a.done(Set.of("m", "gtol"));
                 yield () -> new Lbfgs(m, gtol);
@@ -129,6 +129,14 @@ public final class Optimizers {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("optimizer '" + spec + "': " + key + " must be a number, found '" + v + "'");
             }
+        }
+
+        int integer(String key, int def) {
+            double v = num(key, def);
+            if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("optimizer '" + spec + "': " + key + " must be a whole number, found '" + kv.get(key) + "'");
+            }
+            return (int) v;
         }
 
         boolean bool(String key, boolean def) {

@@ -11,12 +11,18 @@ import org.backprop4j.Loss;
 import org.backprop4j.Network;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.data.MonkFormat;
+import org.backprop4j.kernel.KernelProvider;
+import org.backprop4j.kernel.Kernels;
+import org.backprop4j.kernel.ScalarKernels;
 
 /**
  * Epochs to solution per optimizer (docs/OPTIMIZERS.md): full-batch training of XOR (2-2-1) and
  * MONK-1 (17-8-1), logistic units, sum-of-squares error, until every training pattern is
  * classified correctly (output ≥ 0.5 ⇔ class 1), over 10 seeds. Run with
- * {@code scripts/optimizer-table}.
+ * {@code scripts/optimizer-table}. The table is computed with the scalar kernels: the counts are
+ * sensitive to float32 summation order (OpenBLAS or the Vector API kernels sum in another order, and
+ * a run that ends near a saddle can go either way), and the scalar kernels are available everywhere
+ * and give the same bits whatever the thread count, so the table reproduces exactly.
  */
 public final class EpochsToSolution {
 
@@ -40,13 +46,18 @@ public final class EpochsToSolution {
             new Row("SCG", "scg", "scg"),
             new Row("Levenberg–Marquardt", "lm", "lm"));
 
-    /** Epochs until 100% training accuracy, or −1 if not within maxEpochs. */
+    /** Epochs until 100% training accuracy, or −1 if not within maxEpochs (the process's kernels). */
     public static int epochsToSolve(DataSet train, int hidden, String optimizer, long seed, int maxEpochs) {
+        return epochsToSolve(train, hidden, optimizer, seed, maxEpochs, KernelProvider.get());
+    }
+
+    /** Epochs until 100% training accuracy, or −1 if not within maxEpochs, with the given kernels. */
+    public static int epochsToSolve(DataSet train, int hidden, String optimizer, long seed, int maxEpochs, Kernels kernels) {
         Network net = Network.builder(train.inputs()).layer(hidden, Activation.LOGISTIC).layer(1, Activation.LOGISTIC)
                 .build(Init.xavier(), seed);
         TrainingConfig cfg = TrainingConfig.builder().fullBatch().epochs(maxEpochs).optimizer(optimizer).seed(seed).build();
         int[] solved = {-1};
-        Trainer t = new Trainer(net, Loss.SSE, cfg);
+        Trainer t = new Trainer(net, Loss.SSE, cfg, kernels);
         t.addListener((s, tr) -> {
             if (s.accuracy() == 1.0) {
                 solved[0] = s.epoch();
@@ -76,11 +87,13 @@ public final class EpochsToSolution {
         }
     }
 
+    private static final Kernels SCALAR = new ScalarKernels();
+
     private static String cell(DataSet ds, int hidden, String spec, int seeds, int max) {
         int[] e = new int[seeds];
         int ok = 0;
         for (int s = 0; s < seeds; s++) {
-            e[s] = epochsToSolve(ds, hidden, spec, s + 1, max);
+            e[s] = epochsToSolve(ds, hidden, spec, s + 1, max, SCALAR);
             if (e[s] > 0) ok++;
         }
         // median over all seeds, unsolved counting as "> max"

@@ -144,6 +144,46 @@ class FirstOrderHandTest {
         assertEquals(1.0 + 0.016, w[0], TOL);
     }
 
+    // ---- gradient descent, classical and Nesterov momentum: η = 0.1, α = 0.9, fed g = 0.5, −0.2, 0.3 ----
+
+    private static final float[] SGD_G = {0.5f, -0.2f, 0.3f};
+
+    private static float[] sgdIterates(Sgd opt) {
+        float[] w = {1f};
+        float[] seen = new float[SGD_G.length];
+        for (int t = 0; t < SGD_G.length; t++) {
+            opt.step(w, new float[] {SGD_G[t]});
+            seen[t] = w[0];
+        }
+        return seen;
+    }
+
+    @Test
+    void plainGradientDescentSteps() {
+        // seed 004, Step 2: w ← w − η·∂E/∂w
+        assertArrayEquals(new float[] {1 - 0.05f, 1 - 0.05f + 0.02f, 1 - 0.05f + 0.02f - 0.03f}, sgdIterates(new Sgd(0.1)), TOL);
+    }
+
+    @Test
+    void classicalMomentumFirstSteps() {
+        // Rumelhart, Hinton & Williams 1986 eq. 16: Δw(t) = −η·g(t) + α·Δw(t−1), Δw(0) = 0
+        double d1 = -0.1 * 0.5;                 // −0.05
+        double d2 = -0.1 * -0.2 + 0.9 * d1;     // 0.02 − 0.045 = −0.025
+        double d3 = -0.1 * 0.3 + 0.9 * d2;      // −0.03 − 0.0225 = −0.0525
+        assertArrayEquals(new float[] {(float) (1 + d1), (float) (1 + d1 + d2), (float) (1 + d1 + d2 + d3)},
+                sgdIterates(new Sgd(0.1, 0.9, false)), TOL);
+    }
+
+    @Test
+    void nesterovMomentumFirstSteps() {
+        // Sutskever et al. 2013 in the form PyTorch documents (a different algebra from the class's
+        // v ← αv − ηg, w ← w + αv − ηg): b(t) = α·b(t−1) + g(t), w ← w − η·(g(t) + α·b(t)), b(0) = 0
+        double b1 = 0.5, w1 = 1 - 0.1 * (0.5 + 0.9 * b1);             // 1 − 0.1·0.95 = 0.905
+        double b2 = 0.9 * b1 - 0.2, w2 = w1 - 0.1 * (-0.2 + 0.9 * b2); // b = 0.25, w = 0.905 − 0.0025
+        double b3 = 0.9 * b2 + 0.3, w3 = w2 - 0.1 * (0.3 + 0.9 * b3);  // b = 0.525, w = 0.9025 − 0.07725
+        assertArrayEquals(new float[] {(float) w1, (float) w2, (float) w3}, sgdIterates(new Sgd(0.1, 0.9, true)), TOL);
+    }
+
     // ---- Adam / AdamW / RMSprop / AdaGrad on a fed gradient sequence g = 0.5, −0.2 ----
 
     @Test

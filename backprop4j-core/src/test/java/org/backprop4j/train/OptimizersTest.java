@@ -53,6 +53,9 @@ class OptimizersTest {
         assertTrue(e.getMessage().contains("lr must be a number"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Optimizers.parse("sgd:lr=-1"));
         assertTrue(e.getMessage().contains("learning rate must be > 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Optimizers.parse("lbfgs:m=2.5"));
+        assertTrue(e.getMessage().contains("m must be a whole number, found '2.5'"), e.getMessage());
+        assertEquals("lbfgs(m=3,gtol=1.0E-5)", Optimizers.create("lbfgs:m=3").describe());
         assertThrows(IllegalArgumentException.class, () -> Optimizers.parse(""));
         assertThrows(IllegalArgumentException.class, () -> Optimizers.parse("sgd:lr"));
     }
