@@ -2,6 +2,7 @@ package org.backprop4j;
 
 import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.kernel.Kernels;
+import org.backprop4j.kernel.ParallelKernels;
 
 /**
  * The fast engine: forward and backward passes in matrix form over a batch of m patterns
@@ -107,15 +108,60 @@ public final class Backprop {
     public double gradient(float[] x, float[] d, int row, int m, float[] grad, double lambda, boolean decayBiases) {
         if (m < 1) throw new IllegalArgumentException("a batch needs at least one pattern");
         float scale = (float) loss.scale(m);
-        double sumE = 0;
-        // Large batches (full-batch training) are processed in chunks of CHUNK rows whose gradients
-        // are summed (seed 003: the batch gradient is a sum over patterns), so buffers stay small
-        // and cache-resident; the chunking does not depend on the thread count.
-        for (int start = 0; start < m; start += CHUNK) {
-            int rows = Math.min(CHUNK, m - start);
-            sumE += accumulate(x, d, row + start, rows, grad, scale, start > 0);
-        }
+        double sumE = m <= CHUNK ? accumulate(x, d, row, m, grad, scale, false) : groupGradient(x, d, row, m, grad, scale);
         if (lambda != 0) addDecay(grad, (float) lambda, decayBiases);
+        return sumE;
+    }
+
+    /** Batches of at least this many rows are split into 4 groups (else 2), see {@link #groupGradient}. */
+    static final int FOUR_GROUPS = 4 * 2048;   // 4 · CHUNK
+    private Backprop[] groupEngines;
+    private float[][] groupGrad;
+    private final double[] groupE = new double[4];
+
+    /**
+     * A large batch (full-batch training): the rows are split into 2 or 4 groups of consecutive
+     * patterns (the count depends only on m), each group's gradient is summed over chunks of at
+     * most {@link #CHUNK} rows (so buffers stay small and cache-resident) by an engine of its own,
+     * and the group gradients are added in group order (seed 003: the batch gradient is the sum of
+     * the per-pattern gradients). With {@link ParallelKernels} the groups run on its threads, each
+     * group's products on one thread ({@link ParallelKernels#delegate()}): whole chunks, forward
+     * and backward, with no hand-off per product. Groups, chunks and the order of every sum depend
+     * only on m, never on the thread count, so the result is the same bits on 1, 2 or more threads.
+     */
+    private double groupGradient(float[] x, float[] d, int row, int m, float[] grad, float scale) {
+        int groups = m >= FOUR_GROUPS ? 4 : 2;
+        ParallelKernels pk = kernels instanceof ParallelKernels p ? p : null;
+        if (groupEngines == null) {
+            Kernels single = pk != null ? pk.delegate() : kernels;
+            groupEngines = new Backprop[4];
+            groupGrad = new float[4][];
+            for (int g = 0; g < 4; g++) groupEngines[g] = new Backprop(net, loss, single);
+        }
+        for (int g = 0; g < groups; g++) {
+            if (groupGrad[g] == null || groupGrad[g].length != grad.length) groupGrad[g] = new float[grad.length];
+        }
+        java.util.function.IntConsumer task = g -> {
+            int r0 = (int) ((long) m * g / groups), r1 = (int) ((long) m * (g + 1) / groups);
+            Backprop e = groupEngines[g];
+            float[] gg = groupGrad[g];
+            double sum = 0;
+            for (int start = r0; start < r1; start += CHUNK) {
+                int rows = Math.min(CHUNK, r1 - start);
+                sum += e.accumulate(x, d, row + start, rows, gg, scale, start > r0);
+            }
+            groupE[g] = sum;
+        };
+        if (pk != null) pk.forEach(groups, task);
+        else for (int g = 0; g < groups; g++) task.accept(g);
+        float[] g0 = groupGrad[0];
+        double sumE = groupE[0];
+        System.arraycopy(g0, 0, grad, 0, grad.length);
+        for (int g = 1; g < groups; g++) {
+            float[] gg = groupGrad[g];
+            for (int i = 0; i < grad.length; i++) grad[i] += gg[i];
+            sumE += groupE[g];
+        }
         return sumE;
     }
 

@@ -33,4 +33,34 @@ class LargeBatchTest {
             assertTrue(Math.abs(e - rg.error) <= 1e-5 * Math.abs(rg.error), loss + " error " + e + " vs " + rg.error);
         }
     }
+
+    /**
+     * Large batches are split into groups that run on the kernel threads: the gradient and the error
+     * are the same bits whatever the thread count (1, 2, 3 threads, and the bare single-threaded
+     * kernels), for 2 groups (m just over one chunk) and 4 groups (m ≥ 4 chunks).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {Backprop.CHUNK + 1, 4 * Backprop.CHUNK + 77})
+    void groupGradientsAreTheSameBitsForAnyThreadCount(int m) {
+        Network net = Network.builder(40).layer(24, Activation.TANH).layer(5, Activation.SOFTMAX).build(Init.xavier(), 7);
+        Rng r = new Rng(8);
+        float[] x = new float[m * 40];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.uniform(-1, 1);
+        float[] d = NetworkFixtures.targets(Activation.SOFTMAX, Loss.CROSS_ENTROPY, m, 5, r);
+        org.backprop4j.kernel.Kernels base = org.backprop4j.kernel.KernelProvider.byName("vector");
+        if (base == null) base = new org.backprop4j.kernel.ScalarKernels();
+        float[] g1 = new float[net.paramCount()];
+        double e1 = new Backprop(net, Loss.CROSS_ENTROPY, base).gradient(x, d, 0, m, g1, 0.001, false);
+        for (int threads = 1; threads <= 3; threads++) {
+            try (org.backprop4j.kernel.ParallelKernels pk = new org.backprop4j.kernel.ParallelKernels(base, threads)) {
+                Backprop e = new Backprop(net, Loss.CROSS_ENTROPY, pk);
+                for (int rep = 0; rep < 2; rep++) {          // the second call reuses the group buffers
+                    float[] g = new float[net.paramCount()];
+                    double sumE = e.gradient(x, d, 0, m, g, 0.001, false);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(g1, g, threads + " threads, call " + rep);
+                    org.junit.jupiter.api.Assertions.assertEquals(e1, sumE, 0.0, "error, " + threads + " threads");
+                }
+            }
+        }
+    }
 }

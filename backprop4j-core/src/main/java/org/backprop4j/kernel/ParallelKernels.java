@@ -38,6 +38,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     private int m, n, k, lda, ldb, ldc, aOff, bOff, cOff, blocks, blockSize;
     private float alpha, beta;
     private float[] a, b, c, w;
+    private java.util.function.IntConsumer task;   // forEach's task, or null for sgemm blocks
     private int wOff;
     /** (generation &lt;&lt; 32) | next block index: a block is claimed by a CAS within its generation. */
     private final AtomicLong ticket = new AtomicLong();
@@ -118,6 +119,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
             return;
         }
         try {
+            this.task = null;
             this.transA = transA; this.transB = transB; this.splitRows = splitRows;
             this.m = m; this.n = n; this.k = k; this.alpha = alpha; this.beta = beta;
             this.a = a; this.aOff = aOff; this.lda = lda;
@@ -126,27 +128,56 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
             this.w = w; this.wOff = wOff;
             this.blocks = (extent + size - 1) / size;
             this.blockSize = size;
-            done.set(0);
-            long g = generation + 1;
-            ticket.set(g << 32);                            // publishes the fields with the new generation
-            generation = g;
-            for (Thread worker : workers) LockSupport.unpark(worker);
-            runBlocks(g);
-            // wait for blocks, not for workers: a worker that is not running never holds us up,
-            // since the caller has taken every block nobody claimed
-            long start = System.nanoTime();
-            while (done.get() < blocks) {
-                if (System.nanoTime() - start > SPIN_NANOS) Thread.yield();
-                else Thread.onSpinWait();
-            }
-            Throwable f = failure.getAndSet(null);
-            if (f instanceof RuntimeException re) throw re;
-            if (f instanceof Error e) throw e;
-            if (f != null) throw new IllegalStateException(f);
+            publishAndWait();
         } finally {
             this.a = null; this.b = null; this.c = null; this.w = null;
             busy.set(false);
         }
+    }
+
+    /**
+     * Runs {@code task.accept(i)} for i = 0 .. tasks−1, spread over the threads (each i exactly
+     * once, in no particular order or thread), and returns when all have finished. Callers that
+     * want results independent of the thread count give each i its own output and combine them in
+     * a fixed order afterwards. Tasks run their products on a single-threaded kernel
+     * ({@link #delegate()}); if the workers are busy (another caller) or there are none, the
+     * calling thread runs every task itself.
+     */
+    public void forEach(int tasks, java.util.function.IntConsumer task) {
+        if (tasks <= 0) return;
+        if (tasks == 1 || workers.length == 0 || closed || !busy.compareAndSet(false, true)) {
+            for (int i = 0; i < tasks; i++) task.accept(i);
+            return;
+        }
+        try {
+            this.task = task;
+            this.blocks = tasks;
+            publishAndWait();
+        } finally {
+            this.task = null;
+            busy.set(false);
+        }
+    }
+
+    /** Starts a new generation of the current call's blocks, takes part, waits for all; rethrows a block's failure. */
+    private void publishAndWait() {
+        done.set(0);
+        long g = generation + 1;
+        ticket.set(g << 32);                            // publishes the fields with the new generation
+        generation = g;
+        for (Thread worker : workers) LockSupport.unpark(worker);
+        runBlocks(g);
+        // wait for blocks, not for workers: a worker that is not running never holds us up,
+        // since the caller has taken every block nobody claimed
+        long start = System.nanoTime();
+        while (done.get() < blocks) {
+            if (System.nanoTime() - start > SPIN_NANOS) Thread.yield();
+            else Thread.onSpinWait();
+        }
+        Throwable f = failure.getAndSet(null);
+        if (f instanceof RuntimeException re) throw re;
+        if (f instanceof Error e) throw e;
+        if (f != null) throw new IllegalStateException(f);
     }
 
     /** Claims and computes blocks of generation g until none is left (or g is over). */
@@ -158,7 +189,9 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
             if (i >= blocks) return;
             if (!ticket.compareAndSet(t, t + 1)) continue;
             try {
-                block(i, blockSize, splitRows ? m : n, splitRows, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
+                java.util.function.IntConsumer t0 = task;
+                if (t0 != null) t0.accept(i);
+                else block(i, blockSize, splitRows ? m : n, splitRows, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
             } catch (Throwable e) {
                 failure.compareAndSet(null, e);
             } finally {
