@@ -39,6 +39,9 @@ class EngineEquivalenceProperties {
 
         ReferenceNetwork ref = new ReferenceNetwork(net, c.out.loss());
         double[][] xr = NetworkFixtures.rows(x, c.m, n0), dr = NetworkFixtures.rows(d, c.m, nL);
+        // a (leaky) ReLU net input within float32 error (logistic/tanh to 1e-6, sums of ~10 terms) of its kink may take the other branch in
+        // float than in double, a legitimate O(1) difference in f': such (rare) cases are discarded
+        Assume.that(!nearKink(ref, xr));
         ReferenceNetwork.Gradient rg = ref.gradient(xr, dr, c.lambda, c.decayBiases);
         double[] flat = rg.flat();
 
@@ -56,6 +59,17 @@ class EngineEquivalenceProperties {
             double diff = Math.abs(flat[i] - g[i]);
             assertTrue(diff <= tol, "parameter " + i + ": reference " + flat[i] + ", fast " + g[i] + " (" + c + ")");
         }
+    }
+
+    static boolean nearKink(ReferenceNetwork ref, double[][] xr) {
+        for (double[] xp : xr) {
+            ReferenceNetwork.Pattern p = ref.forward(xp);
+            for (int l = 1; l <= ref.layers(); l++) {
+                if (ref.activation(l) != Activation.RELU && ref.activation(l) != Activation.LEAKY_RELU) continue;
+                for (double v : p.net[l]) if (Math.abs(v) < 1e-4) return true;
+            }
+        }
+        return false;
     }
 
     record Case(int[] sizes, Activation[] hidden, NetworkFixtures.OutputPair out, int m, double lambda,

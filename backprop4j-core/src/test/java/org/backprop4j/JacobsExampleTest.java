@@ -91,6 +91,14 @@ class JacobsExampleTest {
         assertEquals(0.5 * ((1 - ex.y1()) * (1 - ex.y1()) + ex.y2() * ex.y2()), e, EXACT);
         check(net, g, ex, EXACT);
         checkAgainstPrinted(net, g);
+        // the fast engine's hidden outputs, read off its gradients: eq. 18 (resp. 19) over the
+        // output-2 bias derivative is h_1 (resp. h_2); the values are of order 1, so float32 keeps 1e-6
+        int w2 = net.weightOffset(2), b2 = net.biasOffset(2);
+        double h1 = g[w2 + 2] / g[b2 + 1], h2 = g[w2 + 3] / g[b2 + 1];
+        assertEquals(0.982, h1, PRINTED);
+        assertEquals(0.998, h2, PRINTED);
+        assertEquals(ex.h1(), h1, EXACT);
+        assertEquals(ex.h2(), h2, EXACT);
     }
 
     @Test
