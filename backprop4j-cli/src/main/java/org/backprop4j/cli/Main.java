@@ -85,8 +85,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"backprop4j " + (v == null ? "dev" : v), "Java " + Runtime.version()};
+            return new String[] {"backprop4j " + org.backprop4j.io.ModelFile.libraryVersion(), "Java " + Runtime.version()};
         }
     }
 }
