@@ -6,12 +6,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.backprop4j.Backprop;
+import org.backprop4j.Evaluation;
+import org.backprop4j.cli.progress.ProgressDisplay;
+import org.backprop4j.cli.progress.ProgressFactory;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.data.Splits;
 
 /**
  * k-fold cross-validation of one configuration: folds are seeded (stratified for classes), each
- * fold fits its own preprocessing and network, and folds run in parallel. Every fold's result is
+ * fold fits its own preprocessing and network on its training part only, and folds run in parallel. Every fold's result is
  * independent of the others and of the thread count, so the table is reproducible.
  */
 final class CrossValidation {
@@ -26,7 +30,19 @@ final class CrossValidation {
         double meanEpochs() { return mean(epochs); }
     }
 
+    /** {@link #run(ModelOptions, DataSet, int, int, double, ProgressFactory, String)} without progress display. */
     static Score run(ModelOptions o, DataSet raw, int k, int threads) throws InterruptedException {
+        return run(o, raw, k, threads, FoldOptions.DEFAULT_INNER_VALIDATION, null, null);
+    }
+
+    /**
+     * @param innerValidation with early stopping: the fraction of each fold's training part held out
+     *                        to decide when to stop (the fold's test part is never used for it)
+     * @param progress        a display per fold ("fold 2/5"), or null for none
+     * @param prefix          put before each fold's name (a search candidate), or null
+     */
+    static Score run(ModelOptions o, DataSet raw, int k, int threads, double innerValidation, ProgressFactory progress,
+                     String prefix) throws InterruptedException {
         if (k < 2) throw new IllegalArgumentException("--folds must be at least 2: " + k);
         if (k > raw.size()) throw new IllegalArgumentException("--folds " + k + " is more than the " + raw.size() + " patterns");
         List<Splits.Split> folds = raw.isClassification()
@@ -34,19 +50,18 @@ final class CrossValidation {
                 : Splits.kFold(raw.size(), k, o.seed);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, k)));
         try {
-            List<Future<Fitting.Fit>> fs = new ArrayList<>();
-            for (Splits.Split s : folds) {
-                fs.add(pool.submit(() -> {
-                    DataSet[] parts = s.of(raw);
-                    return Fitting.fit(o, parts[0], parts[1], List.of());
-                }));
+            List<Future<double[]>> fs = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                Splits.Split s = folds.get(i);
+                String name = (prefix == null ? "" : prefix + " ") + "fold " + (i + 1) + "/" + k;
+                fs.add(pool.submit(() -> fold(o, raw, s, innerValidation, progress, name)));
             }
             double[] acc = new double[k], loss = new double[k], ep = new double[k];
             for (int i = 0; i < k; i++) {
-                Fitting.Fit f = get(fs.get(i));
-                acc[i] = f.validation().accuracy();
-                loss[i] = f.validation().loss();
-                ep[i] = f.result().epochs();
+                double[] f = get(fs.get(i));
+                acc[i] = f[0];
+                loss[i] = f[1];
+                ep[i] = f[2];
             }
             return new Score(acc, loss, ep);
         } finally {
@@ -54,7 +69,28 @@ final class CrossValidation {
         }
     }
 
-    private static Fitting.Fit get(Future<Fitting.Fit> f) throws InterruptedException {
+    /**
+     * One fold: {test accuracy, test loss, epochs}. Without early stopping the test part is passed to
+     * the trainer only to be monitored (per-epoch validation figures); with early stopping, which
+     * chooses the weights by the validation loss, a stratified part of the fold's training data is
+     * held out instead, so the test part plays no role in training (no optimistic bias in search).
+     */
+    private static double[] fold(ModelOptions o, DataSet raw, Splits.Split s, double innerValidation,
+                                 ProgressFactory progress, String name) {
+        DataSet[] parts = s.of(raw);
+        boolean inner = o.earlyStopping != null;
+        DataSet[] fit = inner ? Fitting.split(parts[0], innerValidation, o.seed) : parts;
+        int maxEpochs = o.config(fit[0].size(), fit[1] != null).maxEpochs();
+        try (ProgressDisplay display = progress == null ? null : progress.start(name, maxEpochs)) {
+            Fitting.Fit f = Fitting.fit(o, fit[0], fit[1], display == null ? List.of() : List.of(display));
+            if (display != null) display.finish(f.result());
+            Evaluation test = !inner ? f.validation()
+                    : Evaluation.of(new Backprop(f.network(), f.loss()), f.pipeline().apply(parts[1]));
+            return new double[] {test.accuracy(), test.loss(), f.result().epochs()};
+        }
+    }
+
+    private static double[] get(Future<double[]> f) throws InterruptedException {
         try {
             return f.get();
         } catch (ExecutionException e) {

@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.backprop4j.cli.progress.ProgressFactory;
+import org.backprop4j.cli.progress.ProgressMode;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.kernel.KernelProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,8 +45,16 @@ final class CvCommand implements Callable<Integer> {
         DataSet raw = dataOptions.read(data);
         int t = foldOptions.threadCount();
         int folds = foldOptions.folds;
+        // the kernels are chosen (and announced on standard error) before any bar is drawn
+        String kernels = KernelProvider.get().name();
+        if (!json) {
+            out.printf(Locale.ROOT, "%d-fold cross-validation of %s on %s (%d patterns, kernels: %s)%n", folds,
+                    modelOptions.optimizerSpec(), data.getFileName(), raw.size(), kernels);
+        }
         long t0 = System.nanoTime();
-        CrossValidation.Score s = CrossValidation.run(modelOptions, raw, folds, t);
+        // a live bar per fold on a terminal, plain lines otherwise (none with --json or --quiet)
+        ProgressFactory progress = ProgressFactory.create(json || foldOptions.quiet ? ProgressMode.QUIET : ProgressMode.AUTO, out);
+        CrossValidation.Score s = CrossValidation.run(modelOptions, raw, folds, t, foldOptions.validation, progress, null);
         double secs = (System.nanoTime() - t0) / 1e9;
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -60,8 +71,6 @@ final class CvCommand implements Callable<Integer> {
             out.println(Json.write(m));
             return 0;
         }
-        out.printf(Locale.ROOT, "%d-fold cross-validation of %s on %s (%d patterns)%n", folds,
-                modelOptions.optimizerSpec(), data.getFileName(), raw.size());
         out.println(" fold   loss" + (raw.isClassification() ? "      accuracy" : "") + "   epochs");
         for (int i = 0; i < folds; i++) {
             out.printf(Locale.ROOT, "%5d   %.5f%s   %6.0f%n", i + 1, s.loss()[i],

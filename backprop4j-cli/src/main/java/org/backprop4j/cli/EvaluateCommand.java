@@ -58,6 +58,17 @@ final class EvaluateCommand implements Callable<Integer> {
                 long[][] counts = new long[cm.classes()][cm.classes()];
                 for (int a = 0; a < cm.classes(); a++) for (int p = 0; p < cm.classes(); p++) counts[a][p] = cm.count(a, p);
                 m.put("confusion", counts);
+                java.util.List<Map<String, Object>> perClass = new java.util.ArrayList<>();
+                for (int c = 0; c < cm.classes(); c++) {
+                    Map<String, Object> pc = new LinkedHashMap<>();
+                    pc.put("class", cm.classNames().get(c));
+                    pc.put("support", cm.support(c));
+                    pc.put("precision", cm.precision(c));
+                    pc.put("recall", cm.recall(c));
+                    pc.put("f1", cm.f1(c));
+                    perClass.add(pc);
+                }
+                m.put("perClass", perClass);
                 out.println(Json.write(m));
             } else {
                 out.printf(Locale.ROOT, "%s on %s: %d patterns, accuracy %.2f%%%n", modelFile.getFileName(), data.getFileName(), raw.size(), 100 * cm.accuracy());

@@ -58,7 +58,7 @@ final class ExplainCommand implements Callable<Integer> {
         double[] x = new double[n0], d = new double[nL];
         for (int i = 0; i < n0; i++) x[i] = ds.x()[p * n0 + i];
         for (int k = 0; k < nL; k++) d[k] = ds.d()[p * nL + k];
-        out.printf("Pattern %d of %s through %s (%s, loss %s); inputs after the model's preprocessing%n", row,
+        out.printf(java.util.Locale.ROOT, "Pattern %d of %s through %s (%s, loss %s); inputs after the model's preprocessing%n", row,
                 data.getFileName(), model.getFileName(), lm.model().network().describe(), lm.model().loss().id());
         out.print(Explainer.explain(new ReferenceNetwork(lm.model().network(), lm.model().loss()), x, d));
         return 0;

@@ -24,13 +24,17 @@ final class Fitting {
     /** Splits off a validation fraction (stratified for classes, seeded); returns {train, validation}. */
     static DataSet[] split(DataSet raw, double fraction, long seed) {
         if (!(fraction > 0)) return new DataSet[] {raw, null};
-        if (fraction >= 1) throw new IllegalArgumentException("--validation must be a fraction below 1: " + fraction);
-        Splits.Split s = raw.isClassification()
-                ? Splits.stratifiedHoldOut(Splits.labels(raw), fraction, seed)
-                : Splits.holdOut(raw.size(), fraction, seed);
-        DataSet[] parts = s.of(raw);
+        DataSet[] parts = holdOut(raw, fraction, seed).of(raw);
         if (parts[1].size() == 0 || parts[0].size() == 0) throw new IllegalArgumentException("--validation " + fraction + " leaves an empty part of " + raw.size() + " patterns");
         return parts;
+    }
+
+    /** The indices of {@link #split} (for comparisons with other libraries on the same split). */
+    static Splits.Split holdOut(DataSet raw, double fraction, long seed) {
+        if (!(fraction > 0) || fraction >= 1) throw new IllegalArgumentException("--validation must be a fraction below 1: " + fraction);
+        return raw.isClassification()
+                ? Splits.stratifiedHoldOut(Splits.labels(raw), fraction, seed)
+                : Splits.holdOut(raw.size(), fraction, seed);
     }
 
     /** Checkpointing and divergence handling for one run (all off by default). */

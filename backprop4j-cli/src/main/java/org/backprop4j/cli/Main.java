@@ -30,7 +30,22 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs the command line on byte streams (as {@link #main} does with standard output and error),
+     * flushing both before returning: text printed without a line end (a command's last
+     * {@code print}) would otherwise stay in the writers' buffers and be lost at {@code System.exit}.
+     */
+    public static int run(String[] args, java.io.PrintStream out, java.io.PrintStream err) {
+        PrintWriter o = new PrintWriter(out, true), e = new PrintWriter(err, true);
+        try {
+            return run(args, o, e);
+        } finally {
+            o.flush();
+            e.flush();
+        }
     }
 
     /** Runs the command line with the given streams; returns the exit code. */
@@ -70,8 +85,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"backprop4j " + (v == null ? "dev" : v), "Java " + Runtime.version()};
+            return new String[] {"backprop4j " + org.backprop4j.io.ModelFile.libraryVersion(), "Java " + Runtime.version()};
         }
     }
 }

@@ -10,7 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.backprop4j.Rng;
+import org.backprop4j.cli.progress.ProgressFactory;
+import org.backprop4j.cli.progress.ProgressMode;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.kernel.KernelProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -65,6 +68,11 @@ final class SearchCommand implements Callable<Integer> {
         int folds = foldOptions.folds;
         record Row(Map<String, String> settings, CrossValidation.Score score) {}
         List<Row> rows = new ArrayList<>();
+        // live bars per fold on a terminal only: elsewhere the "tried i/n" lines are the progress
+        ProgressMode mode = json || foldOptions.quiet ? ProgressMode.QUIET
+                : ProgressMode.AUTO.resolve() == ProgressMode.BAR ? ProgressMode.BAR : ProgressMode.QUIET;
+        ProgressFactory progress = ProgressFactory.create(mode, out);
+        KernelProvider.get();   // chosen (and announced on standard error) before any bar is drawn
         for (int[] c : candidates) {
             ModelOptions o = modelOptions.copy();
             Map<String, String> settings = new LinkedHashMap<>();
@@ -73,7 +81,8 @@ final class SearchCommand implements Callable<Integer> {
                 o.set(names.get(i), v);
                 settings.put(names.get(i), v);
             }
-            rows.add(new Row(settings, CrossValidation.run(o, raw, folds, t)));
+            String name = (rows.size() + 1) + "/" + candidates.size();
+            rows.add(new Row(settings, CrossValidation.run(o, raw, folds, t, foldOptions.validation, progress, name)));
             if (!json) out.printf(Locale.ROOT, "  tried %d/%d: %s%n", rows.size(), candidates.size(), settings);
         }
         boolean cls = raw.isClassification();

@@ -56,6 +56,58 @@ class CliTrainTest {
     }
 
     @Test
+    void evaluateGivesPerClassPrecisionRecallF1ConsistentWithItsConfusionMatrix() throws Exception {
+        Path wine = TestData.path("wine_data.csv");
+        Path model = dir.resolve("wine.json");
+        assertEquals(0, run("train", wine.toString(), "-o", model.toString(), "--epochs", "3", "--hidden", "2", "--quiet").code());
+        CliTest.Result e = run("evaluate", model.toString(), wine.toString(), "--json");
+        assertEquals(0, e.code(), e.err());
+        JsonNode j = new ObjectMapper().readTree(e.out());
+        JsonNode cm = j.get("confusion"), per = j.get("perClass");
+        assertEquals(3, per.size());
+        // recomputed here from the printed counts (rows actual, columns predicted): the definitions,
+        // not the library's code; 0/0 counts as 0 (scikit-learn's zero_division=0)
+        double f1Sum = 0;
+        for (int c = 0; c < 3; c++) {
+            long tp = cm.get(c).get(c).asLong(), actual = 0, predicted = 0;
+            for (int q = 0; q < 3; q++) {
+                actual += cm.get(c).get(q).asLong();
+                predicted += cm.get(q).get(c).asLong();
+            }
+            double p = predicted == 0 ? 0 : (double) tp / predicted, r = actual == 0 ? 0 : (double) tp / actual;
+            double f1 = p + r == 0 ? 0 : 2 * p * r / (p + r);
+            f1Sum += f1;
+            JsonNode pc = per.get(c);
+            assertEquals(List.of("class_0", "class_1", "class_2").get(c), pc.get("class").asText());
+            assertEquals(actual, pc.get("support").asLong());
+            // the same few operations in double in another order: agreement to 1e-12 is far above rounding
+            assertEquals(p, pc.get("precision").asDouble(), 1e-12);
+            assertEquals(r, pc.get("recall").asDouble(), 1e-12);
+            assertEquals(f1, pc.get("f1").asDouble(), 1e-12);
+        }
+        assertEquals(f1Sum / 3, j.get("macroF1").asDouble(), 1e-12);
+        assertEquals(List.of(59, 71, 48), List.of(per.get(0).get("support").asInt(), per.get(1).get("support").asInt(),
+                per.get(2).get("support").asInt()));   // the class counts of the data README
+    }
+
+    @Test
+    void textOutputEndingWithoutALineEndReachesTheStreams() throws Exception {
+        // main() wraps System.out in a PrintWriter that flushes only on println: the classification
+        // report (printed last, with print) was lost at System.exit
+        Path iris = TestData.path("iris.csv");
+        Path model = dir.resolve("iris.json");
+        assertEquals(0, run("train", iris.toString(), "-o", model.toString(), "--epochs", "5", "--quiet").code());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(), errBytes = new java.io.ByteArrayOutputStream();
+        int code = Main.run(new String[] {"evaluate", model.toString(), iris.toString()},
+                new java.io.PrintStream(bytes, false, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(errBytes, false, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, code, errBytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+        String out = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(out.contains("actual \\ predicted"), out);
+        assertTrue(out.contains("precision") && out.contains("macro avg"), "per-class report printed: " + out);
+    }
+
+    @Test
     void predictsFilesWithoutTheTargetColumn() throws Exception {
         Path model = dir.resolve("m.json");
         Path train = dir.resolve("t.csv");

@@ -95,14 +95,14 @@ public final class IdxReader {
             byte[] magic = readFully(in, 4, src, pos, "the magic number");
             int mg = ((magic[0] & 0xFF) << 24) | ((magic[1] & 0xFF) << 16) | ((magic[2] & 0xFF) << 8) | (magic[3] & 0xFF);
             if (magic[0] != 0 || magic[1] != 0 || magic[3] < 1 || magic[3] > 4) {
-                throw new DataFormatException(src, 0, 0, String.format("wrong magic number 0x%08X at byte offset 0: expected 0x00000801..0x00000804 (IDX)", mg));
+                throw new DataFormatException(src, 0, 0, String.format(java.util.Locale.ROOT, "wrong magic number 0x%08X at byte offset 0: expected 0x00000801..0x00000804 (IDX)", mg));
             }
             if (magic[2] != 0x08) {
-                throw new DataFormatException(src, 0, 0, String.format("IDX element type 0x%02X is not supported (magic 0x%08X; only unsigned bytes, 0x08)", magic[2] & 0xFF, mg));
+                throw new DataFormatException(src, 0, 0, String.format(java.util.Locale.ROOT, "IDX element type 0x%02X is not supported (magic 0x%08X; only unsigned bytes, 0x08)", magic[2] & 0xFF, mg));
             }
             int nd = magic[3];
             if (expectDims != null && nd != expectDims) {
-                throw new DataFormatException(src, 0, 0, String.format("magic 0x%08X says %d dimensions; expected %d (%s)", mg, nd, expectDims,
+                throw new DataFormatException(src, 0, 0, String.format(java.util.Locale.ROOT, "magic 0x%08X says %d dimensions; expected %d (%s)", mg, nd, expectDims,
                         expectDims == 3 ? "an images file" : "a labels file"));
             }
             byte[] h = readFully(in, 4 * nd, src, pos, "the dimension sizes");

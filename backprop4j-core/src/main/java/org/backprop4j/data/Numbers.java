@@ -60,7 +60,7 @@ public final class Numbers {
             char ch = c.charAt(i);
             if (ch < 0x20 || ch == 0x7f) {
                 if (sb == null) sb = new StringBuilder(c.substring(0, i));
-                sb.append(String.format("\\u%04x", (int) ch));
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) ch));
             } else if (sb != null) {
                 sb.append(ch);
             }

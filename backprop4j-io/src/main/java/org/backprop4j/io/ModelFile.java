@@ -272,7 +272,27 @@ public final class ModelFile {
         }
     }
 
-    static String libraryVersion() {
+    /**
+     * This library's version (e.g. {@code 0.1.0-SNAPSHOT}), from {@code version.properties}, which the
+     * build fills in; "dev" only when the classes were compiled without Maven's resource filtering.
+     */
+    public static String libraryVersion() {
+        return LIBRARY_VERSION;
+    }
+
+    private static final String LIBRARY_VERSION = readLibraryVersion();
+
+    private static String readLibraryVersion() {
+        try (java.io.InputStream in = ModelFile.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version", "").strip();
+                if (!v.isEmpty() && !v.startsWith("${")) return v;
+            }
+        } catch (IOException e) {
+            // fall through: a missing or unreadable resource is not worth failing a save for
+        }
         String v = ModelFile.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
     }

@@ -64,9 +64,9 @@ final class EpochBarRenderer implements ProgressBarRenderer {
     static String line(String name, long current, long max, Duration elapsed, EpochStats s, String stopReason, int width,
                        boolean unicode, int[] lastBar) {
         int digits = Long.toString(max).length();
-        String head = name + " " + String.format("%" + digits + "d", current) + "/" + max + " ";
+        String head = name + " " + String.format(java.util.Locale.ROOT, "%" + digits + "d", current) + "/" + max + " ";
         double frac = max <= 0 ? 1 : Math.min(1, (double) current / max);
-        String pct = String.format("%3d%%", (int) Math.floor(100 * frac));
+        String pct = String.format(java.util.Locale.ROOT, "%3d%%", (int) Math.floor(100 * frac));
         String time = stopReason != null ? " in " + Fmt.hms(elapsed.toMillis())
                 : " ETA " + (current <= 0 ? "?" : Fmt.hms(Fmt.etaMillis(elapsed.toMillis(), (int) current, (int) max)));
         String tail = pct + time;

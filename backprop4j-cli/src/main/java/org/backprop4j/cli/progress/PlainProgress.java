@@ -55,7 +55,7 @@ final class PlainProgress implements ProgressDisplay {
 
     private void print(EpochStats s) {
         StringBuilder sb = new StringBuilder(prefix).append("epoch ")
-                .append(String.format("%" + width + "d", s.epoch())).append('/').append(maxEpochs)
+                .append(String.format(java.util.Locale.ROOT, "%" + width + "d", s.epoch())).append('/').append(maxEpochs)
                 .append("  loss ").append(Fmt.loss(s.loss()));
         if (!Double.isNaN(s.validationLoss())) sb.append("  val_loss ").append(Fmt.loss(s.validationLoss()));
         if (!Double.isNaN(s.accuracy())) sb.append("  acc ").append(Fmt.percent(s.accuracy(), 2));
