@@ -11,9 +11,9 @@ import java.util.logging.Logger;
  * {@code -Dbackprop4j.threads=N} threads (default: the available processors) by {@link ParallelKernels},
  * with results that do not depend on N.
  *
- * <p>{@code auto}: OpenBLAS if libopenblas loads (FFM, see {@link OpenBlasKernels}); else the Vector
- * API kernels if the {@code jdk.incubator.vector} module is in the boot layer (JVM flag
- * {@code --add-modules jdk.incubator.vector}); else the scalar kernels. The vector classes are
+ * <p>{@code auto}: the Vector API kernels if the {@code jdk.incubator.vector} module is in the boot
+ * layer (JVM flag {@code --add-modules jdk.incubator.vector}); else OpenBLAS if libopenblas loads
+ * (FFM, see {@link OpenBlasKernels}); else the scalar kernels. The vector classes are
  * loaded reflectively and only when the module is present, so embedding the core without the flag
  * costs nothing but the log line. See docs/KERNELS.md.
  */
@@ -133,24 +133,27 @@ public final class KernelProvider {
     }
 
     /**
-     * openblas, else vector, else scalar; appends why the others were skipped. OpenBLAS first: it
-     * is fast from the first call, while the Java kernels run 10–100× slower until C2 has compiled
-     * them, which cost a whole W1 run more than its steady-state gain (BENCHMARKS.md: W1 139k
-     * samples/s with OpenBLAS, 69k with the Vector API kernels, whose steady state is faster).
-     * Without the library the Vector API kernels need no native install and allocate nothing.
+     * vector, else openblas, else scalar; appends why the others were skipped. The Java Vector API
+     * kernels first: once compiled they were faster than the machine's OpenBLAS on both machine
+     * kinds measured (BENCHMARKS.md), they need no native install, allocate nothing per call, and
+     * they do not depend on OpenBLAS recognising the CPU (Debian's OpenBLAS 0.3.21 runs its generic
+     * SSE3 "Prescott" kernels on Intel Emerald Rapids, 3x slower than its AVX-512 ones). Their cost
+     * is the JIT: about a second of slow first steps, which {@code Trainer.warmUp} takes out of a
+     * timed run. {@code -Dbackprop4j.kernel=openblas} chooses OpenBLAS.
      */
     private static Kernels autoChoice(StringBuilder why) {
         try {
-            return load("openblas");
+            return load("vector");
         } catch (UnsupportedOperationException e) {
             why.append(e.getMessage());
         }
         try {
-            return load("vector");
+            return load("openblas");
         } catch (UnsupportedOperationException e) {
             why.append("; ").append(e.getMessage());
         }
         return new ScalarKernels();
     }
+
 
 }
