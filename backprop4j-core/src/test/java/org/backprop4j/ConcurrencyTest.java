@@ -10,11 +10,15 @@ import java.util.concurrent.Future;
 import org.backprop4j.data.BuiltinData;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.kernel.ParallelKernels;
-import org.backprop4j.kernel.ScalarKernels;
+import org.backprop4j.kernel.KernelProvider;
+import org.backprop4j.kernel.Kernels;
 import org.backprop4j.train.Sgd;
 import org.backprop4j.train.Trainer;
 import org.backprop4j.train.TrainingConfig;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Predictions from many threads at once; training identical for 1 and 2 compute threads. */
 class ConcurrencyTest {
@@ -59,15 +63,19 @@ class ConcurrencyTest {
         }
     }
 
-    @Test
-    void trainingIsBitIdenticalForOneAndTwoThreads() {
+    /** For every kernel present (the default one, OpenBLAS or Vector API, is what users train with). */
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector", "openblas"})
+    void trainingIsBitIdenticalForOneAndTwoThreads(String kernel) {
+        Kernels base = KernelProvider.byName(kernel);
+        Assumptions.assumeTrue(base != null, kernel + " kernels not available here");
         DataSet data = BuiltinData.twoSpirals(400);
         float[][] w = new float[2][];
         for (int threads = 1; threads <= 2; threads++) {
             // wide enough layers that the products are split across threads
             Network net = Network.builder(2).layer(512, Activation.TANH).layer(512, Activation.TANH).layer(1, Activation.LOGISTIC)
                     .build(Init.xavier(), 3);
-            try (ParallelKernels k = new ParallelKernels(new ScalarKernels(), threads)) {
+            try (ParallelKernels k = new ParallelKernels(base, threads)) {
                 TrainingConfig cfg = TrainingConfig.builder().miniBatch(200).epochs(3).optimizer(() -> new Sgd(0.1, 0.9, false))
                         .seed(4).build();
                 new Trainer(net, Loss.BINARY_CROSS_ENTROPY, cfg, k).fit(data);

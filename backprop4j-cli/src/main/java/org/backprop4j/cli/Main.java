@@ -60,19 +60,34 @@ public final class Main implements Runnable {
             boolean debug = parseResult.originalArgs().contains("--debug");
             if (debug) ex.printStackTrace(err);
             if (ex instanceof DataFormatException || ex instanceof IllegalArgumentException
-                    || ex instanceof java.nio.file.NoSuchFileException || ex instanceof UserError) {
-                String msg = ex instanceof java.nio.file.NoSuchFileException nf ? "no such file: " + nf.getFile() : ex.getMessage();
-                err.println("backprop4j: " + msg);
+                    || ex instanceof java.nio.file.FileSystemException || ex instanceof UserError) {
+                err.println("backprop4j: " + message(ex));
                 return EXIT_BAD_INPUT;
             }
             if (ex instanceof TrainCommand.Diverged) {
                 err.println("backprop4j: " + ex.getMessage());
                 return EXIT_DIVERGED;
             }
+            if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+                // reading or writing failed for a reason outside the data (a full disk, a device error)
+                err.println("backprop4j: I/O error: " + ex.getMessage());
+                return 1;
+            }
             err.println("backprop4j: internal error: " + ex + (debug ? "" : " (run with --debug for details)"));
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /** The user-facing text of an exception: a file-system error as "FILE: reason". */
+    static String message(Exception ex) {
+        if (ex instanceof java.nio.file.NoSuchFileException nf) return "no such file: " + nf.getFile();
+        if (ex instanceof java.nio.file.AccessDeniedException ad) return ad.getFile() + ": permission denied";
+        if (ex instanceof java.nio.file.FileSystemException fs) {
+            return (fs.getFile() == null ? "" : fs.getFile() + ": ") + (fs.getReason() == null ? fs.getClass().getSimpleName() : fs.getReason())
+                    + (fs.getOtherFile() == null ? "" : " (" + fs.getOtherFile() + ")");
+        }
+        return String.valueOf(ex.getMessage());
     }
 
     /** A problem the user can fix, reported as one line with exit code 2. */

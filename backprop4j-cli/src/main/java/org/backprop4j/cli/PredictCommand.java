@@ -61,13 +61,24 @@ final class PredictCommand implements Callable<Integer> {
     private float[] readInputs(LoadedModel lm) throws IOException {
         org.backprop4j.data.Schema schema = lm.pipeline().schema();
         org.backprop4j.data.DataFiles.Format f = org.backprop4j.data.DataFiles.formatOf(data);
+        if (dataOptions.labels != null) return whole(lm);   // IDX images (and labels)
         if (schema != null && f == org.backprop4j.data.DataFiles.Format.CSV) {
             return org.backprop4j.data.CsvReader.readInputs(data, dataOptions.toReadOptions().schema(schema));
         }
         if (schema != null && f == org.backprop4j.data.DataFiles.Format.ARFF) {
             return org.backprop4j.data.ArffReader.readInputs(data, dataOptions.toReadOptions().schema(schema));
         }
-        return dataOptions.read(data, schema).x();
+        return whole(lm);
+    }
+
+    /** The inputs of a file read whole (IDX, LIBSVM, MONK), which must have as many as the model. */
+    private float[] whole(LoadedModel lm) throws IOException {
+        org.backprop4j.data.DataSet ds = dataOptions.read(data, lm.pipeline().schema());
+        if (ds.inputs() != lm.pipeline().inputs()) {
+            throw new org.backprop4j.data.DataFormatException(org.backprop4j.data.Sources.name(data), 0, 0, "the data has "
+                    + ds.inputs() + " inputs after encoding; the model " + lm.name() + " expects " + lm.pipeline().inputs());
+        }
+        return ds.x();
     }
 
     static void write(LoadedModel lm, int m, float[] o, Writer w) throws IOException {

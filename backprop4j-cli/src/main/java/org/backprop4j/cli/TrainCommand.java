@@ -25,6 +25,9 @@ import org.backprop4j.cli.report.LearningCurves;
 import org.backprop4j.cli.report.ReportData;
 import org.backprop4j.metrics.ConfusionMatrix;
 import org.backprop4j.metrics.Metrics;
+import org.backprop4j.train.EpochStats;
+import org.backprop4j.train.Trainer;
+import org.backprop4j.train.TrainingListener;
 import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,10 +106,25 @@ final class TrainCommand implements Callable<Integer> {
         Instant started = Instant.now();
         Fitting.Fit fit;
         int maxEpochs = modelOptions.config(parts[0].size(), parts[1] != null).maxEpochs();
+        // a divergence that is retried (--restarts) is told at once, on the error stream, with its advice;
+        // one that ends training is the final error message
+        PrintWriter err = spec.commandLine().getErr();
+        int[] restarted = {0};
+        TrainingListener divergence = new TrainingListener() {
+            @Override
+            public void onEpoch(EpochStats s, Trainer t) {}
+
+            @Override
+            public void onDivergence(String message, boolean restarting, Trainer t) {
+                if (!restarting) return;
+                restarted[0]++;
+                if (!quiet) err.println("backprop4j: warning: " + message);
+            }
+        };
         try (ProgressDisplay display = progress.start("train", maxEpochs)) {
             Path ckpt = checkpoint != null ? checkpoint : this.out.resolveSibling(this.out.getFileName() + ".ckpt");
             if (resume && !Files.exists(ckpt) && talk) out.println("  no checkpoint " + ckpt + " yet: starting from the beginning");
-            fit = Fitting.fit(modelOptions, parts[0], parts[1], List.of(display),
+            fit = Fitting.fit(modelOptions, parts[0], parts[1], List.of(display, divergence),
                     new Fitting.RunOptions(checkpointEvery, ckpt, resume, restarts));
             display.finish(fit.result());
         }
@@ -118,6 +136,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> training = new LinkedHashMap<>(modelOptions.describe(fit.network(), fit.loss(), fit.config()));
         training.put("epochs", fit.result().epochs());
         training.put("stopReason", fit.result().stopReason());
+        if (restarted[0] > 0) training.put("divergenceRestarts", restarted[0]);
         training.put("seconds", Math.round(fit.seconds() * 1000) / 1000.0);
         training.put("trainLoss", fit.train().loss());
         if (raw.isClassification()) training.put("trainAccuracy", fit.train().accuracy());
@@ -151,6 +170,9 @@ final class TrainCommand implements Callable<Integer> {
             out.println(Json.write(summary));
         } else if (talk) {
             out.printf(Locale.ROOT, "%s after %d epochs in %.2f s%n", fit.result().stopReason(), fit.result().epochs(), fit.seconds());
+            if (restarted[0] > 0) {
+                out.printf(Locale.ROOT, "  diverged and restarted %d time(s), each with the learning rate halved%n", restarted[0]);
+            }
             out.printf(Locale.ROOT, "  training:   loss %.5f%s%n", fit.train().loss(), accuracy(fit.train().accuracy()));
             if (parts[1] != null) out.printf(Locale.ROOT, "  validation: loss %.5f%s%n", fit.validation().loss(), accuracy(fit.validation().accuracy()));
             out.println("model written to " + this.out);

@@ -266,4 +266,79 @@ class CliTrainTest {
         assertEquals(2, r.code(), r.out());
         assertTrue(r.err().startsWith("backprop4j: "), r.err());
     }
+
+    @Test
+    void restartsAfterDivergenceAreToldAsTheyHappenAndRecordedInTheModel() throws Exception {
+        Path model = dir.resolve("cpu.json");
+        // η = 1 for plain SGD on cpu.arff's (standardized) inputs and its large targets: NaN within a
+        // few epochs; each restart halves η (probed: restarts at η = 1, 0.5, 0.25, then 0.125 holds)
+        CliTest.Result r = run("train", TestData.path("cpu.arff").toString(), "-o", model.toString(),
+                "--optimizer", "sgd:lr=1", "--epochs", "30", "--restarts", "5", "--plain");
+        assertEquals(0, r.code(), r.err());
+        List<String> warnings = r.err().lines().filter(l -> l.startsWith("backprop4j: warning: diverged in epoch")).toList();
+        assertFalse(warnings.isEmpty(), "η = 1 must diverge: " + r.err());
+        for (int k = 0; k < warnings.size(); k++) {
+            String w = warnings.get(k);
+            assertTrue(w.contains("lower the learning rate") && w.contains("with the learning rate halved (restart " + (k + 1) + " of 5)"), w);
+        }
+        assertTrue(r.out().contains("diverged and restarted " + warnings.size() + " time(s)"), r.out());
+        assertEquals(warnings.size(), ((Number) ModelFile.read(model).training().get("divergenceRestarts")).intValue());
+    }
+
+    @Test
+    void aDirectoryWhereAFileIsExpectedIsBadInput() throws Exception {
+        Path model = dir.resolve("m.json");
+        CliTest.Result r = run("train", dir.toString(), "-o", model.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("backprop4j: " + dir + ": is a directory, not a file", r.err().strip());
+        assertFalse(Files.exists(model));
+        CliTest.Result p = run("predict", dir.toString(), TestData.path("iris.csv").toString());
+        assertEquals(2, p.code(), p.err());
+        assertEquals("backprop4j: " + dir + ": is a directory, not a file", p.err().strip());
+    }
+
+    @Test
+    void debugPrintsTheStackTraceAndStillEndsWithTheOneLineMessage() throws Exception {
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "a,b,c\n1,2,x\n3,4\n");
+        Path model = dir.resolve("m.json");
+        CliTest.Result plain = run("train", bad.toString(), "-o", model.toString());
+        assertEquals(2, plain.code());
+        assertEquals("backprop4j: bad.csv:3:3: expected 3 fields, found 2 (the header has 3)", plain.err().strip());
+        CliTest.Result debug = run("train", bad.toString(), "-o", model.toString(), "--debug");
+        assertEquals(2, debug.code());
+        List<String> lines = debug.err().strip().lines().toList();
+        assertTrue(lines.getFirst().startsWith("org.backprop4j.data.DataFormatException: bad.csv:3:3:"), debug.err());
+        assertTrue(lines.stream().anyMatch(l -> l.strip().startsWith("at org.backprop4j.data.CsvReader")), debug.err());
+        assertEquals(plain.err().strip(), lines.getLast());
+        assertFalse(Files.exists(model));
+    }
+
+    @Test
+    void predictReadsIdxImagesAndRefusesImagesOfAnotherSize() throws Exception {
+        // four 2×2 images labelled 0..3 and four 3×3 ones (IDX: magic 00 00 08 nd, big-endian sizes, bytes)
+        Path i4 = dir.resolve("i4-idx3-ubyte"), l4 = dir.resolve("l4-idx1-ubyte"), i9 = dir.resolve("i9-idx3-ubyte");
+        Files.write(i4, idx(new int[] {4, 2, 2}, 16));
+        Files.write(l4, new byte[] {0, 0, 8, 1, 0, 0, 0, 4, 0, 1, 2, 3});
+        Files.write(i9, idx(new int[] {4, 3, 3}, 36));
+        Path model = dir.resolve("idx.json");
+        assertEquals(0, run("train", i4.toString(), "--labels", l4.toString(), "-o", model.toString(), "--epochs", "3", "--quiet").code());
+        CliTest.Result p = run("predict", model.toString(), i4.toString(), "--labels", l4.toString());
+        assertEquals(0, p.code(), p.err());
+        List<String> lines = p.out().lines().toList();
+        assertEquals(5, lines.size(), p.out());
+        assertTrue(lines.getFirst().startsWith("predicted,p(0),p(1),"), lines.getFirst());
+        CliTest.Result bad = run("predict", model.toString(), i9.toString(), "--labels", l4.toString());
+        assertEquals(2, bad.code(), bad.out());
+        assertEquals("backprop4j: i9-idx3-ubyte: the data has 9 inputs after encoding; the model idx.json expects 4", bad.err().strip());
+    }
+
+    /** An IDX file of unsigned bytes 0, 1, 2, … with the given sizes. */
+    private static byte[] idx(int[] dims, int n) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * dims.length + n);
+        b.put((byte) 0).put((byte) 0).put((byte) 8).put((byte) dims.length);
+        for (int d : dims) b.putInt(d);
+        for (int i = 0; i < n; i++) b.put((byte) (i * 7));
+        return b.array();
+    }
 }

@@ -30,8 +30,17 @@ public final class Sources {
         return f == null ? file.toString() : f.toString();
     }
 
+    /**
+     * Refuses a directory where a file is expected, naming it (reading it would fail later with a
+     * bare "Is a directory").
+     */
+    public static void requireFile(Path file) throws IOException {
+        if (Files.isDirectory(file)) throw new java.nio.file.FileSystemException(file.toString(), null, "is a directory, not a file");
+    }
+
     /** True if the file starts with the gzip magic bytes 1f 8b. */
     public static boolean isGzip(Path file) throws IOException {
+        requireFile(file);
         try (InputStream in = Files.newInputStream(file)) {
             return in.read() == 0x1f && in.read() == 0x8b;
         }
@@ -43,6 +52,7 @@ public final class Sources {
      * EOFException/ZipException, which the readers convert with {@link #convert}.
      */
     public static InputStream open(Path file) throws IOException {
+        requireFile(file);
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         raw.mark(2);
         boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;

@@ -140,6 +140,7 @@ public record Checkpoint(String run, int[] sizes, int dataSize, int dataInputs, 
     public static Checkpoint read(Path file) throws IOException {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
+        org.backprop4j.data.Sources.requireFile(file);
         long size = Files.size(file);
         if (size > MAX_BYTES) throw new DataFormatException(name, 0, 0, "checkpoint too large: " + size + " bytes");
         return parse(Files.readAllBytes(file), name);

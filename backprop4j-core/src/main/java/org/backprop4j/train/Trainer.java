@@ -438,7 +438,7 @@ public final class Trainer {
                          EarlyStopping.Monitor monitor, float[] best, Optimizer opt, boolean canRestart) {
         String why = null;
         if (!c.run().equals(runDescription)) {
-            why = "its settings are " + c.run() + ", this run's are " + runDescription;
+            why = settingsDiffer(c.run(), runDescription);
         } else if (!Arrays.equals(c.sizes(), net.sizes())) {
             why = "its network is " + Arrays.toString(c.sizes()) + ", this one " + Arrays.toString(net.sizes());
         } else if (c.dataSize() != train.size() || c.dataFingerprint() != fingerprint) {
@@ -490,6 +490,17 @@ public final class Trainer {
         } catch (RuntimeException e) {
             return what + " does not fit this run (" + e.getMessage() + ")";
         }
+    }
+
+    /** Which settings ("key=value;…") of a checkpoint differ from this run's, for the refusal message. */
+    static String settingsDiffer(String theirs, String ours) {
+        String[] a = theirs.split(";"), b = ours.split(";");
+        if (a.length != b.length) return "its settings are " + theirs + ", this run's are " + ours;
+        List<String> diff = new ArrayList<>();
+        for (int i = 0; i < a.length; i++) {
+            if (!a[i].equals(b[i])) diff.add(a[i] + " in the checkpoint, " + b[i] + " in this run");
+        }
+        return "its settings differ: " + String.join("; ", diff);
     }
 
     /** Index of the first NaN or infinite value, or −1. */

@@ -27,7 +27,7 @@ class MutationSmokeTest {
     private static final byte[] INTERESTING = ",;\t|\n\r\"'?:#%@{}-+.eE0123456789 \u0000\u00ff\u007f\u0080".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     @ParameterizedTest
-    @ValueSource(strings = {"csv", "csvPair", "arff", "libsvm", "monk", "idx", "checkpoint", "checkpointPayload"})
+    @ValueSource(strings = {"csv", "csvPair", "arff", "libsvm", "monk", "idx", "schema", "checkpoint", "checkpointPayload"})
     void mutatedSeedsGiveOnlyDataFormatExceptions(String target) throws Exception {
         List<byte[]> seeds = seeds(target);
         assertFalse(seeds.isEmpty(), "no seeds for " + target);
@@ -38,6 +38,7 @@ class MutationSmokeTest {
             case "libsvm" -> Targets::libsvm;
             case "monk" -> Targets::monk;
             case "idx" -> Targets::idx;
+            case "schema" -> Targets::schema;
             case "checkpoint" -> Targets::checkpoint;
             case "checkpointPayload" -> Targets::checkpointPayload;
             default -> throw new IllegalArgumentException(target);

@@ -41,6 +41,11 @@ class ReaderFuzzTest {
     }
 
     @FuzzTest(maxDuration = "30s")
+    void schema(byte[] data) throws IOException {
+        Targets.schema(data);
+    }
+
+    @FuzzTest(maxDuration = "30s")
     void checkpoint(byte[] data) throws IOException {
         Targets.checkpoint(data);
     }

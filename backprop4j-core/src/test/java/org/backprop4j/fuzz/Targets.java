@@ -74,8 +74,12 @@ public final class Targets {
         }
     }
 
-    /** Longest a loader may take on one input before it counts as a hang. */
-    static final long HANG_MILLIS = 10_000;
+    /**
+     * Longest a loader may take on one input before it counts as a hang: 10 s while fuzzing
+     * (JAZZER_FUZZ, scripts/fuzz); in the normal suite, which replays small inputs on a machine that
+     * may be loaded, only a real hang (2 min) stops the JVM.
+     */
+    static final long HANG_MILLIS = System.getenv("JAZZER_FUZZ") != null && !System.getenv("JAZZER_FUZZ").isEmpty() ? 10_000 : 120_000;
     private static volatile long started;           // nanoTime of the running call, 0 = none
     private static volatile byte[] running;
     private static volatile String runningName;
@@ -220,6 +224,41 @@ public final class Targets {
             b.put("BP4JCKPT".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(1).putLong(d.length).put(d)
                     .putInt((int) crc.getValue());
             Checkpoint.parse(b.array(), "fuzz.ckpt");
+        }, data);
+    }
+
+    /** The training data whose schemas the {@link #schema} target reads against (numeric, nominal, a class). */
+    private static final org.backprop4j.data.Schema CSV_SCHEMA, ARFF_SCHEMA;
+
+    static {
+        try {
+            CSV_SCHEMA = CsvReader.read(file("schema-train.csv",
+                    "size,colour,weight,label\n1,red,0.5,a\n2,blue,1.5,b\n1.5,green,2,c\n2.5,red,3,a\n".getBytes(
+                            java.nio.charset.StandardCharsets.UTF_8))).schema();
+            ARFF_SCHEMA = ArffReader.read(file("schema-train.arff", ("@relation t\n@attribute size numeric\n"
+                    + "@attribute colour {red,blue,'dark green'}\n@attribute class {p,q}\n@data\n1,red,p\n2,blue,q\n3,'dark green',p\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8))).schema();
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Data read against a training schema, as evaluate and predict read it (unknown nominal values,
+     * missing or extra columns, other names). First byte: bit 0 ARFF (else CSV), bit 1 inputs only
+     * (prediction data, the target column optional), bit 2 missing values kept; the rest: the file.
+     */
+    public static void schema(byte[] data) throws IOException {
+        check("schema", d -> {
+            int k = d.length == 0 ? 0 : d[0] & 0xFF;
+            boolean arff = (k & 1) != 0, inputsOnly = (k & 2) != 0;
+            ReadOptions o = ReadOptions.defaults().schema(arff ? ARFF_SCHEMA : CSV_SCHEMA);
+            if ((k & 4) != 0) o.missing(MissingValues.KEEP);
+            Path f = file(arff ? "fuzz-schema.arff" : "fuzz-schema.csv", rest(d));
+            if (arff && inputsOnly) ArffReader.readInputs(f, o);
+            else if (arff) ArffReader.read(f, o);
+            else if (inputsOnly) CsvReader.readInputs(f, o);
+            else CsvReader.read(f, o);
         }, data);
     }
 

@@ -114,6 +114,7 @@ public final class ModelFile {
     public static Model read(Path file) throws IOException {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         if (!Files.exists(file)) throw new NoSuchFileException(file.toString());
+        org.backprop4j.data.Sources.requireFile(file);
         return fromTree(() -> MAPPER.readTree(file.toFile()), name);
     }
 
@@ -144,6 +145,7 @@ public final class ModelFile {
             String msg = e.getOriginalMessage();
             int nl = msg.indexOf('\n');
             if (nl >= 0) msg = msg.substring(0, nl);
+            msg = msg.replaceAll("\\[Source: [^;\\]]*; ", "[");   // Jackson's "[Source: REDACTED (...); line: 9, ...]"
             throw new DataFormatException(name, loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(),
                     "not valid JSON: " + msg);
         }

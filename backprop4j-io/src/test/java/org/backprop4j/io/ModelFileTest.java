@@ -80,6 +80,11 @@ class ModelFileTest {
         DataFormatException e = bad("{\n  \"format\": \"backprop4j-model\",\n  oops\n}");
         assertEquals(3, e.line());
         assertTrue(e.getMessage().startsWith("bad.json:3:"), e.getMessage());
+        // a file cut off inside an array: one plain line, without Jackson's "[Source: REDACTED ...]"
+        String g = good();
+        e = bad(g.substring(0, g.indexOf("\"W\"") + 20));
+        assertTrue(e.getMessage().contains("not valid JSON: Unexpected end-of-input"), e.getMessage());
+        assertFalse(e.getMessage().contains("Source") || e.getMessage().contains("REDACTED") || e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test

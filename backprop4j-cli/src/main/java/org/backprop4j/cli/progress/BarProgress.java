@@ -27,6 +27,7 @@ final class BarProgress implements ProgressDisplay {
     static final int UPDATE_MILLIS = 200;
     private final ProgressBar bar;
     private final EpochBarRenderer renderer;
+    private final Closing consumer;
     private boolean closed;
 
     /**
@@ -39,19 +40,23 @@ final class BarProgress implements ProgressDisplay {
                 ? (width > 0 ? new InteractiveConsoleProgressBarConsumer(out, width) : new InteractiveConsoleProgressBarConsumer(out))
                 : (width > 0 ? new ConsoleProgressBarConsumer(out, width) : new ConsoleProgressBarConsumer(out));
         this.renderer = new EpochBarRenderer(unicode);
+        this.consumer = new Closing(consumer);
         this.bar = new ProgressBarBuilder()
                 .setTaskName(run == null || run.isBlank() ? "train" : run)
                 .setInitialMax(Math.max(1, maxEpochs))
                 .setRenderer(renderer)
                 .setUpdateIntervalMillis(UPDATE_MILLIS)
-                .setConsumer(new Closing(consumer))
+                .setConsumer(this.consumer)
                 .build();
     }
 
     /**
      * The library's refresh thread may still be drawing when {@code close} runs (its scheduled task
      * is cancelled without waiting): draws are serialized here and dropped once the consumer is
-     * closed, so the line always ends with close's newline.
+     * closed, so the line always ends with close's newline. And the library does not always close
+     * its consumer: if its refresh thread had not yet run when the bar is closed (a short run on a
+     * loaded machine), the final refresh takes the "first run" branch, which draws and returns;
+     * {@link BarProgress#close} therefore closes this consumer itself (closing twice is a no-op).
      */
     private static final class Closing implements me.tongfei.progressbar.ProgressBarConsumer {
         private final ConsoleProgressBarConsumer inner;
@@ -112,6 +117,7 @@ final class BarProgress implements ProgressDisplay {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        bar.close();
+        bar.close();       // stops the refresh task and draws the final frame (waits for it)
+        consumer.close();  // the newline, even where the library skipped it; later draws are dropped
     }
 }

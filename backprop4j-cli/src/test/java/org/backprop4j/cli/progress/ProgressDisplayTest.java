@@ -188,6 +188,44 @@ class ProgressDisplayTest {
         assertTrue(out.endsWith(System.lineSeparator()), "close ends the line");
     }
 
+    /**
+     * The race behind the CI failure of the test above, made certain: the library's single refresh
+     * thread (me.tongfei:progressbar 0.10.1, {@code Util.executor}) is held busy until close has
+     * cancelled the bar's periodic task and queued its final refresh, so the periodic task never
+     * ran. The library's final refresh then takes its "first run" branch, which draws but never
+     * closes the consumer: without our own close the line is not ended.
+     */
+    @Test
+    void closeEndsTheLineEvenIfTheRefreshThreadNeverRanBeforeIt() throws Exception {
+        java.lang.reflect.Field f = Class.forName("me.tongfei.progressbar.Util").getDeclaredField("executor");
+        f.setAccessible(true);
+        java.util.concurrent.ScheduledThreadPoolExecutor executor = (java.util.concurrent.ScheduledThreadPoolExecutor) f.get(null);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        executor.execute(() -> {
+            holding.countDown();
+            long deadline = System.nanoTime() + 30_000 * MS;   // never hang the suite, whatever the library does
+            // release once close has queued its one-shot final refresh (the only non-periodic task)
+            while (System.nanoTime() < deadline && executor.getQueue().stream()
+                    .noneMatch(r -> r instanceof java.util.concurrent.RunnableScheduledFuture<?> t && !t.isPeriodic())) {
+                Thread.onSpinWait();
+            }
+        });
+        assertTrue(holding.await(30, java.util.concurrent.TimeUnit.SECONDS), "the refresh thread started");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (ProgressDisplay d = ProgressFactory.create(ProgressMode.BAR, ps).withFixedWidth(140).start("train", 4)) {
+            for (EpochStats s : FOUR.subList(0, 3)) d.onEpoch(s, null);
+            d.finish(new TrainingResult(FOUR.subList(0, 3), "target error reached"));
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.endsWith(System.lineSeparator()), "close ends the line: " + out);
+        String[] frames = out.split("\r");
+        assertTrue(frames[frames.length - 1].strip().endsWith("(target error reached)"), out);
+        // nothing is drawn after close, even by a refresh that was still queued
+        Thread.sleep(3 * BarProgress.UPDATE_MILLIS);
+        assertEquals(out, bytes.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void barThroughAPrintWriterKeepsUnicodeIntactAndAsciiOnOtherCharsets() {
         StringWriter sw = new StringWriter();
