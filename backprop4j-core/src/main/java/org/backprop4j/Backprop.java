@@ -240,7 +240,7 @@ public final class Backprop {
             for (int t = 0; t < nl; t++) {
                 float sum = 0;
                 for (int r = 0; r < m; r++) sum += dl[r * nl + t];
-                float v = beta * velocity[b + t] - eta * sum;
+                float v = org.backprop4j.kernel.Elementwise.flush(beta * velocity[b + t] - eta * sum);
                 velocity[b + t] = v;
                 p[b + t] += v;
             }

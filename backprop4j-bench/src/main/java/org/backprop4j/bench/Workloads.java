@@ -138,7 +138,7 @@ public final class Workloads {
         // JIT warm-up of the training step on a throwaway copy of the network (Trainer.warmUp): part
         // of start-up like PyTorch's import, outside train_seconds by the harness's rules, reported
         // as warmup_seconds (BENCHMARKS.md gives the figures with and without it)
-        double warmSecs = warmUp ? trainer.warmUp(train, 4000) : 0;
+        double warmSecs = warmUp ? trainer.warmUp(train, Long.getLong("bench.warmupMillis", 10_000)) : 0;
         long t0 = System.nanoTime();
         TrainingResult r = trainer.fit(train);
         double secs = (System.nanoTime() - t0) / 1e9;

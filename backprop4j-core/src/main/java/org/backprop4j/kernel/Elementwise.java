@@ -39,6 +39,8 @@ public final class Elementwise {
         void expShifted(float[] a, int off, int len, float shift);
         /** a[i] *= s. */
         void scale(float[] a, int off, int len, float s);
+        /** c[ci+i] = flush(c[ci+i]); w[wi+i] += c[ci+i] (see {@link Elementwise#flushAdd}). */
+        void flushAdd(float[] c, int ci, float[] w, int wi, int len);
         /** g[i] *= f'(o[i]) for f = IDENTITY..LEAKY_RELU, given by {@link #DERIV_LOGISTIC} etc. */
         void multiplyDerivative(int f, float[] g, float[] o, int off, int len);
         String name();
@@ -105,6 +107,24 @@ public final class Elementwise {
      * o(1−o), tanh 1−o², ReLU (o &gt; 0 ? 1 : 0, as a select so that g's sign and NaN-freeness
      * are kept), leaky ReLU (o &gt; 0 ? 1 : 0.01).
      */
+    /**
+     * The momentum update's last step, w += v, over len values, with v first flushed to zero where
+     * it is subnormal (|v| &lt; 2⁻¹²⁶, {@link Float#MIN_NORMAL}): v = c[ci..], w = w[wi..]. A velocity
+     * whose gradient has stopped (a dead ReLU, an input that is always 0 in a batch) decays as αᵗ
+     * into the subnormal range, where Intel CPUs take a microcode assist of ~100 cycles per
+     * operation (measured here: the momentum step 5× slower, half of a W1 run). Flushing changes
+     * nothing else: adding a subnormal to any weight of magnitude ≥ 2⁻¹⁰² leaves it unchanged in
+     * float32, and α·v stays subnormal or zero. Same bits with and without the vector module.
+     */
+    public static void flushAdd(float[] c, int ci, float[] w, int wi, int len) {
+        impl(len).flushAdd(c, ci, w, wi, len);
+    }
+
+    /** v, or 0 if v is subnormal (see {@link #flushAdd}). */
+    public static float flush(float v) {
+        return Math.abs(v) < Float.MIN_NORMAL ? 0f : v;
+    }
+
     public static void multiplyDerivative(int f, float[] g, float[] o, int off, int len) {
         impl(len).multiplyDerivative(f, g, o, off, len);
     }
@@ -179,6 +199,13 @@ public final class Elementwise {
         }
         @Override public void expShifted(float[] a, int off, int len, float shift) {
             for (int i = off, end = off + len; i < end; i++) a[i] = expNeg(a[i] - shift);
+        }
+        @Override public void flushAdd(float[] c, int ci, float[] w, int wi, int len) {
+            for (int i = 0; i < len; i++) {
+                float v = flush(c[ci + i]);
+                c[ci + i] = v;
+                w[wi + i] += v;
+            }
         }
         @Override public void scale(float[] a, int off, int len, float s) {
             for (int i = off, end = off + len; i < end; i++) a[i] *= s;

@@ -50,16 +50,15 @@ public interface Kernels {
         addBlock(m, n, c, cOff, ldc, w, wOff);
     }
 
-    /** W += C over an m×n block (both with row stride ldc). */
+    /**
+     * W += C over an m×n block (both with row stride ldc), C's subnormal values flushed to zero
+     * first ({@link Elementwise#flushAdd}: C is a velocity here).
+     */
     static void addBlock(int m, int n, float[] c, int cOff, int ldc, float[] w, int wOff) {
-        if (n == ldc) {                       // contiguous: one loop C2 vectorizes
-            int len = m * n;
-            for (int i = 0; i < len; i++) w[wOff + i] += c[cOff + i];
+        if (n == ldc) {
+            Elementwise.flushAdd(c, cOff, w, wOff, m * n);
             return;
         }
-        for (int r = 0; r < m; r++) {
-            int ci = cOff + r * ldc, wi = wOff + r * ldc;
-            for (int j = 0; j < n; j++) w[wi + j] += c[ci + j];
-        }
+        for (int r = 0; r < m; r++) Elementwise.flushAdd(c, cOff + r * ldc, w, wOff + r * ldc, n);
     }
 }

@@ -145,4 +145,22 @@ final class VectorElementwise implements Elementwise.Impl {
         }
         for (; i < end; i++) a[i] *= s;
     }
+
+    @Override
+    public void flushAdd(float[] c, int ci, float[] w, int wi, int len) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (int vend = len - len % V; i < vend; i += V) {
+            FloatVector v = FloatVector.fromArray(S, c, ci + i);
+            // compare and blend only: no arithmetic ever touches a subnormal
+            v = v.blend(zero, v.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+            v.intoArray(c, ci + i);
+            FloatVector.fromArray(S, w, wi + i).add(v).intoArray(w, wi + i);
+        }
+        for (; i < len; i++) {
+            float v = Elementwise.flush(c[ci + i]);
+            c[ci + i] = v;
+            w[wi + i] += v;
+        }
+    }
 }

@@ -165,6 +165,42 @@ class ElementwiseTest {
         }
     }
 
+    /**
+     * flushAdd: subnormal velocities become 0 and every other value is added exactly (w + v in
+     * float32), the same bits in the vector and the scalar loops, at any offset and length; and
+     * flushing loses nothing, since w + subnormal == w for every weight of magnitude ≥ 2⁻¹⁰².
+     */
+    @org.junit.jupiter.api.Test
+    void flushAddZeroesSubnormalVelocitiesAndAddsTheRestExactly() {
+        org.backprop4j.Rng r = new org.backprop4j.Rng(21);
+        int n = 1000;
+        float[] c0 = new float[n], w0 = new float[n];
+        for (int i = 0; i < n; i++) {
+            c0[i] = switch (i % 5) {
+                case 0 -> (float) (r.uniform(-1, 1) * 1e-39);      // subnormal
+                case 1 -> -Float.MIN_VALUE;                          // smallest subnormal
+                case 2 -> Float.MIN_NORMAL * (i % 2 == 0 ? 1 : -1);  // smallest normal: kept
+                default -> (float) r.uniform(-0.01, 0.01);
+            };
+            w0[i] = (float) r.uniform(-1, 1);
+        }
+        for (int off : new int[] {0, 3}) {
+            int len = n - off - 5;
+            float[] cv = c0.clone(), wv = w0.clone(), cs = c0.clone(), ws = w0.clone();
+            Elementwise.activeImpl().flushAdd(cv, off, wv, off, len);
+            Elementwise.scalarImpl().flushAdd(cs, off, ws, off, len);
+            bits("flushAdd velocity", cs, cv);
+            bits("flushAdd weights", ws, wv);
+            for (int i = 0; i < n; i++) {
+                boolean in = i >= off && i < off + len;
+                boolean sub = Math.abs(c0[i]) < Float.MIN_NORMAL && c0[i] != 0;
+                assertEquals(in && sub ? 0f : c0[i], cs[i], "velocity " + i);
+                assertEquals(in ? w0[i] + (sub ? 0f : c0[i]) : w0[i], ws[i], "weight " + i);
+                if (sub) assertEquals(w0[i], w0[i] + c0[i], "a subnormal cannot move weight " + i);
+            }
+        }
+    }
+
     static void bits(String what, float[] p, float[] q) {
         for (int i = 0; i < p.length; i++) {
             if (Float.floatToRawIntBits(p[i]) != Float.floatToRawIntBits(q[i])) {
