@@ -21,8 +21,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class ParallelKernels implements Kernels, AutoCloseable {
     /** Products smaller than this (2·m·n·k) are one delegate call. */
     public static final long MIN_FLOPS = 2_000_000;
-    /** One-pattern products (gemv, outer-product update) with at least this many weights are split. */
-    static final long MIN_ONLINE = 16_384;
     /** Target block extent; the block count is even so two threads share evenly. */
     static final int BLOCK = 512;
     private static final long SPIN_NANOS = 100_000;
@@ -98,17 +96,15 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
                      float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc, float[] w, int wOff) {
-        // online training (one pattern): the forward gemv (m = 1) and the weight update, an outer
-        // product (k = 1), are memory-bound; split both by the rows of W, so that each core keeps its
-        // half of a large layer's weights in its own cache from one pattern to the next
-        boolean gemv = m == 1 && transB && n >= 32 && (long) n * k >= MIN_ONLINE;
-        boolean outer = transA && !transB && k <= 2 && m >= 32 && (long) m * n >= MIN_ONLINE;
-        if (!gemv && !outer && (2L * m * n * k < MIN_FLOPS || Math.max(m, n) < 64)) {
+        // one-pattern products (online training) stay on the calling thread: splitting W2's gemv and
+        // outer-product update by the rows of W was measured at 38–66k samples/s on 2 threads against
+        // 71–77k on one (the hand-off costs more than half of a 784×64 product)
+        if (2L * m * n * k < MIN_FLOPS || Math.max(m, n) < 64) {
             if (w == null) delegate.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             else delegate.sgemmAddTo(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
             return;
         }
-        boolean splitRows = outer || (!gemv && m > n);
+        boolean splitRows = m > n;
         int extent = splitRows ? m : n;
         int blocks = 2 * ((extent + 2 * BLOCK - 1) / (2 * BLOCK));
         int size = (extent + blocks - 1) / blocks;
