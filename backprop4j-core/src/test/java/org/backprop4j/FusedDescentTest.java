@@ -15,10 +15,7 @@ class FusedDescentTest {
         Network a = Network.builder(12).layer(9, Activation.TANH).layer(6, Activation.LOGISTIC).layer(4, Activation.SOFTMAX)
                 .build(Init.xavier(), 3);
         Network b = a.copy();
-        Rng r = new Rng(4);
-        float[] x = new float[m * 12], d = new float[m * 4];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.uniform(-1, 1);
-        for (int p = 0; p < m; p++) d[p * 4 + r.nextInt(4)] = 1;
+        float[] x = inputs(m, 12, 4), d = oneHot(m, 4, 4);
         float eta = 0.3f;
         Backprop ea = new Backprop(a, Loss.CROSS_ENTROPY, new ScalarKernels());
         Backprop eb = new Backprop(b, Loss.CROSS_ENTROPY, new ScalarKernels());
@@ -45,10 +42,7 @@ class FusedDescentTest {
         Network a = Network.builder(80).layer(70, Activation.RELU).layer(9, Activation.TANH).layer(4, Activation.SOFTMAX)
                 .build(Init.xavier(), 5);
         Network b = a.copy();
-        Rng r = new Rng(6);
-        float[] x = new float[m * 80], d = new float[m * 4];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.uniform(-1, 1);
-        for (int p = 0; p < m; p++) d[p * 4 + r.nextInt(4)] = 1;
+        float[] x = inputs(m, 80, 6), d = oneHot(m, 4, 7);
         float eta = 0.2f, mu = 0.9f;
         org.backprop4j.train.Sgd sgd = new org.backprop4j.train.Sgd(eta, mu, false);
         org.backprop4j.train.Sgd fusedSgd = new org.backprop4j.train.Sgd(eta, mu, false);
@@ -70,5 +64,21 @@ class FusedDescentTest {
                 for (int i = 0; i < va.length; i++) assertEquals(va[i], vb[i], 1e-5 * (1e-3 + Math.abs(va[i])) + 1e-7, "velocity " + i);
             }
         }
+    }
+
+    /** m patterns of n inputs uniform in [−1, 1). */
+    static float[] inputs(int m, int n, long seed) {
+        Rng r = new Rng(seed);
+        float[] x = new float[m * n];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.uniform(-1, 1);
+        return x;
+    }
+
+    /** m one-hot targets over k classes. */
+    static float[] oneHot(int m, int k, long seed) {
+        Rng r = new Rng(seed);
+        float[] d = new float[m * k];
+        for (int p = 0; p < m; p++) d[p * k + r.nextInt(k)] = 1;
+        return d;
     }
 }

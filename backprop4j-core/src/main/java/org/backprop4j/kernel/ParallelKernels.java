@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ParallelKernels implements Kernels, AutoCloseable {
     /** Products smaller than this (2·m·n·k) are one delegate call. */
-    public static final long MIN_FLOPS = 2_000_000;
+    public static final long MIN_FLOPS = Long.getLong("backprop4j.parallel.minFlops", 2_000_000);
     /** Target block extent; the block count is even so two threads share evenly. */
     static final int BLOCK = 512;
     private static final long SPIN_NANOS = 100_000;
