@@ -114,7 +114,7 @@ public final class Backprop {
     }
 
     /** Batches of at least this many rows are split into 4 groups (else 2), see {@link #groupGradient}. */
-    static final int FOUR_GROUPS = 4 * 2048;   // 4 · CHUNK
+    static final int FOUR_GROUPS = 4 * Backprop.CHUNK;   // qualified: CHUNK is declared further down
     private Backprop[] groupEngines;
     private float[][] groupGrad;
     private final double[] groupE = new double[4];

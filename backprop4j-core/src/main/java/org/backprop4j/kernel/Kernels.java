@@ -34,10 +34,11 @@ public interface Kernels {
                float beta, float[] c, int cOff, int ldc);
 
     /**
-     * {@code C = alpha·op(A)·op(B) + beta·C}, then {@code W += C} over the same m×n block (W laid out
-     * like C: offset {@code wOff}, row stride {@code ldc}). This is the momentum update of gradient
-     * descent in one pass, with C the velocity: Δw(t) = −η·∂E/∂w + α·Δw(t−1), w ← w + Δw(t)
-     * (Rumelhart, Hinton &amp; Williams 1986, eq. 16). Implementations that split a product into
+     * {@code C = alpha·op(A)·op(B) + beta·C}, then C's subnormal values set to 0 and {@code W += C}
+     * over the same m×n block (W laid out like C: offset {@code wOff}, row stride {@code ldc}). This
+     * is the momentum update of gradient descent in one pass, with C the velocity:
+     * Δw(t) = −η·∂E/∂w + α·Δw(t−1), w ← w + Δw(t) (Rumelhart, Hinton &amp; Williams 1986, eq. 16);
+     * the flush is {@link Elementwise#flushAdd}'s. Implementations that split a product into
      * blocks (see {@link ParallelKernels}) add each block while it is still in cache, on the thread
      * that computed it. Deterministic like {@link #sgemm}; W must not overlap A, B or C.
      */

@@ -73,7 +73,8 @@ public final class Trainer {
      * trainer's settings and kernels, on the first patterns of {@code train} (a few batches, at most
      * 1,024 patterns), epoch after epoch, until the JIT has been idle for {@value #WARM_QUIET_MS} ms
      * or {@code maxMillis} have passed. The Java kernels (Vector API) run 10–100× slower until C2 has
-     * compiled them, which takes about a second here: longer than a short run's first epoch. Neither
+     * compiled them, which took 3–7 s on the 2-core benchmark machine (BENCHMARKS.md,
+     * {@code warmup_seconds}): longer than a short run's first epochs. Neither
      * the network, nor the seed, nor any listener or checkpoint is touched, so a run after
      * {@code warmUp} gives exactly the weights it gives without (tested); only its time changes.
      *
@@ -283,9 +284,9 @@ public final class Trainer {
         // gradient descent, plain or with classical momentum (no Nesterov, clipping or schedule), is
         // fused into the backward pass: W ← W − η·Δᵀ·O (or V ← αV − η·Δᵀ·O, W ← W + V) by one kernel
         // call per layer, without writing a gradient vector and reading it back
-        Sgd plain = opt instanceof Sgd sg && !sg.nesterov() ? sg : null;
-        boolean fused = plain != null && fbo == null && !needError && batch <= Backprop.CHUNK;
-        float momentum = plain == null ? 0f : (float) plain.momentum();
+        Sgd sgd = opt instanceof Sgd sg && !sg.nesterov() ? sg : null;
+        boolean fused = sgd != null && fbo == null && !needError && batch <= Backprop.CHUNK;
+        float momentum = sgd == null ? 0f : (float) sgd.momentum();
         boolean withVelocity = fused && momentum != 0;   // Sgd's velocity, fetched per step (a restart may replace it)
         while (epoch < config.maxEpochs()) {
             long t0 = System.nanoTime();
@@ -309,10 +310,10 @@ public final class Trainer {
                             System.arraycopy(train.x(), p * in, bx, r * in, in);
                             System.arraycopy(train.d(), p * out, bd, r * out, out);
                         }
-                        batchE = fused ? engine.descend(bx, bd, 0, m, (float) plain.learningRate(), momentum, withVelocity ? plain.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
+                        batchE = fused ? engine.descend(bx, bd, 0, m, (float) sgd.learningRate(), momentum, withVelocity ? sgd.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
                                 : engine.gradient(bx, bd, 0, m, grad, config.lambda(), config.decayBiases());
                     } else {
-                        batchE = fused ? engine.descend(train.x(), train.d(), start, m, (float) plain.learningRate(), momentum, withVelocity ? plain.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
+                        batchE = fused ? engine.descend(train.x(), train.d(), start, m, (float) sgd.learningRate(), momentum, withVelocity ? sgd.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
                                 : engine.gradient(train.x(), train.d(), start, m, grad, config.lambda(), config.decayBiases());
                     }
                     // divergence, checked per step at the cost of one comparison: the batch error is a
