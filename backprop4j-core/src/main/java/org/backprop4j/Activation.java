@@ -71,12 +71,18 @@ public enum Activation {
                 }
             }
             case SOFTMAX -> {
-                // o_i = e^{net_i − max} / Σ_k e^{net_k − max}  (seed 003, eq. 37, shifted by the row max)
+                // o_i = e^{net_i − max} / Σ_k e^{net_k − max}  (seed 003, eq. 37, shifted by the row max):
+                // each row shifted by its max, then the exponentials of the whole block in one call
+                // (e^(x − 0) = e^x: the same bits as a call per row with shift = max, in long vectors)
                 for (int r = 0; r < m; r++) {
                     int s = off + r * n;
                     float max = Float.NEGATIVE_INFINITY;
                     for (int j = 0; j < n; j++) max = Math.max(max, a[s + j]);
-                    Elementwise.expShifted(a, s, n, max);
+                    for (int j = 0; j < n; j++) a[s + j] -= max;
+                }
+                Elementwise.expShifted(a, off, m * n, 0f);
+                for (int r = 0; r < m; r++) {
+                    int s = off + r * n;
                     double sum = 0;
                     for (int j = 0; j < n; j++) sum += a[s + j];
                     Elementwise.scale(a, s, n, (float) (1.0 / sum));

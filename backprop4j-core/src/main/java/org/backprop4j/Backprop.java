@@ -1,5 +1,6 @@
 package org.backprop4j;
 
+import org.backprop4j.kernel.Elementwise;
 import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.kernel.Kernels;
 import org.backprop4j.kernel.ParallelKernels;
@@ -220,10 +221,9 @@ public final class Backprop {
                 }
                 // W^l ← W^l − η·(Δ^l)ᵀ·O^{l−1};  b^l ← b^l − η·Σ_rows Δ^l
                 kernels.sgemm(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, 1f, p, w, nprev);
-                for (int r = 0; r < m; r++) {
-                    int s0 = r * nl;
-                    for (int t = 0; t < nl; t++) p[b + t] -= eta * dl[s0 + t];
-                }
+                float[] sums = biasSums(nl);
+                Elementwise.columnSums(dl, m, nl, sums, 0, false);
+                for (int t = 0; t < nl; t++) p[b + t] -= eta * sums[t];
                 continue;
             }
             float beta = momentum;
@@ -237,15 +237,22 @@ public final class Backprop {
             // V^l ← β·V^l − η·(Δ^l)ᵀ·O^{l−1};  W^l ← W^l + V^l   (block by block)
             kernels.sgemmAddTo(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, beta, velocity, w, nprev, p, w);
             // v_b ← β·v_b − η·Σ_rows Δ^l;  b^l ← b^l + v_b
+            float[] sums = biasSums(nl);
+            Elementwise.columnSums(dl, m, nl, sums, 0, false);
             for (int t = 0; t < nl; t++) {
-                float sum = 0;
-                for (int r = 0; r < m; r++) sum += dl[r * nl + t];
-                float v = org.backprop4j.kernel.Elementwise.flush(beta * velocity[b + t] - eta * sum);
+                float v = Elementwise.flush(beta * velocity[b + t] - eta * sums[t]);
                 velocity[b + t] = v;
                 p[b + t] += v;
             }
         }
         return sumE;
+    }
+
+    private float[] biasSumBuf = new float[0];
+
+    private float[] biasSums(int nl) {
+        if (biasSumBuf.length < nl) biasSumBuf = new float[nl];
+        return biasSumBuf;
     }
 
     /** Rows per pass for large batches. */
@@ -268,12 +275,7 @@ public final class Backprop {
             // ∂E/∂W^l = (Δ^l)ᵀ·O^{l−1}   (∂E/∂w_tu = δ_t·o_u, seed 004 / seed 001)
             kernels.sgemm(true, false, nl, nprev, m, 1f, dl, 0, nl, prev, prevOff, nprev, beta, grad, net.weightOffset(l), nprev);
             // ∂E/∂b^l = Σ_c Δ^l_{tc}   (seed 001)
-            int b = net.biasOffset(l);
-            if (!accumulate) java.util.Arrays.fill(grad, b, b + nl, 0f);
-            for (int r = 0; r < m; r++) {
-                int s = r * nl;
-                for (int t = 0; t < nl; t++) grad[b + t] += dl[s + t];
-            }
+            Elementwise.columnSums(dl, m, nl, grad, net.biasOffset(l), accumulate);
             if (l > 1) {
                 // Δ^{l−1} = (Δ^l·W^l) ⊙ f'(NET^{l−1})   (δ_j = (Σ_k δ_k w_kj)·f'_j(net_j), seed 004 case 2)
                 float[] dp = delta[l - 1];

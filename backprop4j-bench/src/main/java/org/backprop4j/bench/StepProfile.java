@@ -28,21 +28,31 @@ public final class StepProfile {
     static final class Timed implements Kernels {
         final Kernels d;
         long ns;
+        /** Time per product shape ("NT 64x256x784", in call order), for the per-product breakdown. */
+        final java.util.LinkedHashMap<String, long[]> perShape = new java.util.LinkedHashMap<>();
         Timed(Kernels d) { this.d = d; }
         @Override public String name() { return d.name(); }
+        private void count(boolean ta, boolean tb, int m, int n, int k, boolean add, long t) {
+            String key = (ta ? "T" : "N") + (tb ? "T" : "N") + (add ? "+W " : " ") + m + "x" + n + "x" + k;
+            long[] e = perShape.get(key);
+            if (e == null) perShape.put(key, e = new long[2]);
+            e[0] += t;
+            e[1]++;
+            ns += t;
+        }
         @Override
         public void sgemm(boolean ta, boolean tb, int m, int n, int k, float al, float[] a, int ao, int lda,
                           float[] b, int bo, int ldb, float be, float[] c, int co, int ldc) {
             long t = System.nanoTime();
             d.sgemm(ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc);
-            ns += System.nanoTime() - t;
+            count(ta, tb, m, n, k, false, System.nanoTime() - t);
         }
         @Override
         public void sgemmAddTo(boolean ta, boolean tb, int m, int n, int k, float al, float[] a, int ao, int lda,
                                float[] b, int bo, int ldb, float be, float[] c, int co, int ldc, float[] w, int wo) {
             long t = System.nanoTime();
             d.sgemmAddTo(ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc, w, wo);
-            ns += System.nanoTime() - t;
+            count(ta, tb, m, n, k, true, System.nanoTime() - t);
         }
     }
 
@@ -67,6 +77,7 @@ public final class StepProfile {
             Sgd opt = new Sgd(0.01, 0.9, false);
             for (int rep = 0; rep < 8; rep++) {
                 tk.ns = 0;
+                tk.perShape.clear();
                 long tg = 0, ts = 0, t0 = System.nanoTime();
                 for (int i = 0; i < batches; i++) {
                     long a0 = System.nanoTime();
@@ -85,6 +96,14 @@ public final class StepProfile {
                 System.out.printf(Locale.ROOT, "rep %d: %.0f samples/s  total %.3f s  sgemm %.3f s  rest of gradient %.3f s  step %.3f s%n",
                         rep, batches * m / s, s, tk.ns / 1e9, (tg - tk.ns) / 1e9, ts / 1e9);
             }
+            StringBuilder shapes = new StringBuilder("last repetition, per product (µs per call, GFLOP/s):");
+            tk.perShape.forEach((key, e) -> {
+                String[] mnk = key.substring(key.lastIndexOf(' ') + 1).split("x");
+                double flops = 2.0 * Long.parseLong(mnk[0]) * Long.parseLong(mnk[1]) * Long.parseLong(mnk[2]);
+                double us = e[0] / 1e3 / e[1];
+                shapes.append(String.format(Locale.ROOT, "%n  %-22s %7.1f µs %6.1f GFLOP/s", key, us, flops / us / 1e3));
+            });
+            System.out.println(shapes);
             float[] v = opt.velocity();
             int sub = 0;
             for (float vi : v) if (vi != 0 && Math.abs(vi) < Float.MIN_NORMAL) sub++;

@@ -43,6 +43,8 @@ public final class Elementwise {
         void flushAdd(float[] c, int ci, float[] w, int wi, int len);
         /** g[i] *= f'(o[i]) for f = IDENTITY..LEAKY_RELU, given by {@link #DERIV_LOGISTIC} etc. */
         void multiplyDerivative(int f, float[] g, float[] o, int off, int len);
+        /** See {@link Elementwise#columnSums}. */
+        void columnSums(float[] d, int m, int n, float[] dst, int dstOff, boolean accumulate);
         String name();
     }
 
@@ -120,6 +122,15 @@ public final class Elementwise {
         impl(len).flushAdd(c, ci, w, wi, len);
     }
 
+    /**
+     * Column sums of the row-major m×n matrix d (offset 0): dst[dstOff + t] = s + d[0,t] + d[1,t] +
+     * … + d[m−1,t], added in row order, with s = dst[dstOff + t] if {@code accumulate}, else 0 (the
+     * bias gradient Σ_rows Δ, seed 001). The vector form adds V columns at a time in the same order.
+     */
+    public static void columnSums(float[] d, int m, int n, float[] dst, int dstOff, boolean accumulate) {
+        impl(m * n).columnSums(d, m, n, dst, dstOff, accumulate);
+    }
+
     /** v, or 0 if v is subnormal (see {@link #flushAdd}). */
     public static float flush(float v) {
         return Math.abs(v) < Float.MIN_NORMAL ? 0f : v;
@@ -138,6 +149,15 @@ public final class Elementwise {
             case DERIV_LEAKY_RELU -> o > 0f ? g : LEAKY * g;
             default -> throw new IllegalArgumentException("derivative code " + f);
         };
+    }
+
+    /** {@link #columnSums} for columns t0..n−1 (also the vector form's tail). */
+    static void scalarColumnSums(float[] d, int m, int n, int t0, float[] dst, int dstOff, boolean accumulate) {
+        for (int t = t0; t < n; t++) {
+            float sum = accumulate ? dst[dstOff + t] : 0f;
+            for (int r = 0, i = t; r < m; r++, i += n) sum += d[i];
+            dst[dstOff + t] = sum;
+        }
     }
 
     static Impl scalarImpl() {
@@ -209,6 +229,9 @@ public final class Elementwise {
         }
         @Override public void scale(float[] a, int off, int len, float s) {
             for (int i = off, end = off + len; i < end; i++) a[i] *= s;
+        }
+        @Override public void columnSums(float[] d, int m, int n, float[] dst, int dstOff, boolean accumulate) {
+            scalarColumnSums(d, m, n, 0, dst, dstOff, accumulate);
         }
         @Override public void multiplyDerivative(int f, float[] g, float[] o, int off, int len) {
             int end = off + len;

@@ -204,12 +204,12 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         int len = Math.min(size, extent - s);
         if (splitRows) {
             int aO = transA ? aOff + s : aOff + s * lda;
-            delegate.sgemm(transA, transB, len, n, k, alpha, a, aO, lda, b, bOff, ldb, beta, c, cOff + s * ldc, ldc);
-            if (w != null) Kernels.addBlock(len, n, c, cOff + s * ldc, ldc, w, wOff + s * ldc);
+            if (w == null) delegate.sgemm(transA, transB, len, n, k, alpha, a, aO, lda, b, bOff, ldb, beta, c, cOff + s * ldc, ldc);
+            else delegate.sgemmAddTo(transA, transB, len, n, k, alpha, a, aO, lda, b, bOff, ldb, beta, c, cOff + s * ldc, ldc, w, wOff + s * ldc);
         } else {
             int bO = transB ? bOff + s * ldb : bOff + s;
-            delegate.sgemm(transA, transB, m, len, k, alpha, a, aOff, lda, b, bO, ldb, beta, c, cOff + s, ldc);
-            if (w != null) Kernels.addBlock(m, len, c, cOff + s, ldc, w, wOff + s);
+            if (w == null) delegate.sgemm(transA, transB, m, len, k, alpha, a, aOff, lda, b, bO, ldb, beta, c, cOff + s, ldc);
+            else delegate.sgemmAddTo(transA, transB, m, len, k, alpha, a, aOff, lda, b, bO, ldb, beta, c, cOff + s, ldc, w, wOff + s);
         }
     }
 

@@ -147,6 +147,17 @@ final class VectorElementwise implements Elementwise.Impl {
     }
 
     @Override
+    public void columnSums(float[] d, int m, int n, float[] dst, int dstOff, boolean accumulate) {
+        int t = 0;
+        for (int vend = n - n % V; t < vend; t += V) {    // V columns at a time, rows added in order
+            FloatVector sum = accumulate ? FloatVector.fromArray(S, dst, dstOff + t) : FloatVector.zero(S);
+            for (int r = 0, i = t; r < m; r++, i += n) sum = sum.add(FloatVector.fromArray(S, d, i));
+            sum.intoArray(dst, dstOff + t);
+        }
+        Elementwise.scalarColumnSums(d, m, n, t, dst, dstOff, accumulate);
+    }
+
+    @Override
     public void flushAdd(float[] c, int ci, float[] w, int wi, int len) {
         int i = 0;
         FloatVector zero = FloatVector.zero(S);

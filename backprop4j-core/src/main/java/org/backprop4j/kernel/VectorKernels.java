@@ -2,6 +2,7 @@ package org.backprop4j.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -109,8 +110,36 @@ public final class VectorKernels implements Kernels {
                 dotRows(scratch.get(), transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
         } else {
-            packed(scratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            packed(scratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0);
         }
+    }
+
+    /**
+     * The packed path adds each finished C tile to W while the tile is still in registers (the
+     * momentum step: one pass over C and W instead of the product's plus {@link Kernels#addBlock}'s);
+     * the same bits as {@link #sgemm} followed by {@link Kernels#addBlock}. Direct-path shapes take
+     * that pair.
+     */
+    @Override
+    public void sgemmAddTo(boolean transA, boolean transB, int m, int n, int k,
+                           float alpha, float[] a, int aOff, int lda,
+                           float[] b, int bOff, int ldb,
+                           float beta, float[] c, int cOff, int ldc,
+                           float[] w, int wOff) {
+        SgemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (m > 0 && n > 0 && (wOff < 0 || wOff + (long) (m - 1) * ldc + n > w.length)) {
+            throw new IllegalArgumentException("W too short: " + w.length + " floats for a " + m + "x" + n
+                    + " block at offset " + wOff + " with row stride " + ldc);
+        }
+        if (m == 0 || n == 0) return;
+        long mnk = (long) m * n * k;
+        long directMax = transB ? DIRECT_MAX_DOT : (n % V == 0 ? DIRECT_MAX_AXPY : DIRECT_MAX_AXPY / 2);
+        if (k == 0 || alpha == 0f || m < MR || n < V || mnk <= directMax || (!transB && k <= 4)) {
+            sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            Kernels.addBlock(m, n, c, cOff, ldc, w, wOff);
+            return;
+        }
+        packed(scratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -118,7 +147,7 @@ public final class VectorKernels implements Kernels {
 
     private static void packed(Scratch s, boolean transA, boolean transB, int m, int n, int k,
                                float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                               float beta, float[] c, int cOff, int ldc) {
+                               float beta, float[] c, int cOff, int ldc, float[] w, int wOff) {
         int kBlocks = (k + KC - 1) / KC;
         int kcs = (k + kBlocks - 1) / kBlocks;              // even split: 784 -> 4 × 196, not 256,256,256,16
         int ncMax = Math.min(n, NC);
@@ -132,6 +161,7 @@ public final class VectorKernels implements Kernels {
             for (int pc = 0; pc < k; pc += kcs) {
                 int kc = Math.min(kcs, k - pc);
                 float bet = pc == 0 ? beta : 1f;         // later k-blocks accumulate onto the first
+                float[] wl = pc + kc >= k ? w : null;    // W += C once C is final, in the last k-block
                 if (transB) packBT(b, bOff, ldb, pc, kc, jc, nc, bp, s.idx);
                 else packBN(b, bOff, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
@@ -147,7 +177,8 @@ public final class VectorKernels implements Kernels {
                             int co = cOff + (ic + ir) * ldc + jc + jr;
                             micro(kc, ap, ao, bp, bo, tile);
                             if (mr == MR && nr == NR) {
-                                update(tile, c, co, ldc, alpha, bet);
+                                if (wl == null) update(tile, c, co, ldc, alpha, bet);
+                                else updateAdd(tile, c, co, ldc, alpha, bet, wl, co - cOff + wOff);
                             } else {
                                 // edge tile: the same C update, element by element (Math.fma is the
                                 // lane operation of the vector fma, so rounding matches)
@@ -156,6 +187,14 @@ public final class VectorKernels implements Kernels {
                                     for (int j = 0; j < nr; j++) {
                                         c[ci + j] = bet == 0f ? alpha * tile[ti + j]
                                                 : Math.fma(alpha, tile[ti + j], bet * c[ci + j]);
+                                    }
+                                    if (wl != null) {
+                                        int wi = ci - cOff + wOff;
+                                        for (int j = 0; j < nr; j++) {
+                                            float v = Elementwise.flush(c[ci + j]);
+                                            c[ci + j] = v;
+                                            wl[wi + j] += v;
+                                        }
                                     }
                                 }
                             }
@@ -188,6 +227,25 @@ public final class VectorKernels implements Kernels {
                 for (int j = 0; j < NR; j += V, t += V) {
                     FloatVector.fromArray(S, tile, t).fma(av, FloatVector.fromArray(S, c, co + j).mul(bv)).intoArray(c, co + j);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #update}, then the tile's C values flushed to zero where subnormal and added to W
+     * (W[wo + i·ldc + j] += C[co + i·ldc + j]): {@link Elementwise#flushAdd}'s operations, tile by tile.
+     */
+    private static void updateAdd(float[] tile, float[] c, int co, int ldc, float alpha, float beta, float[] w, int wo) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        FloatVector bv = FloatVector.broadcast(S, beta);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0, t = 0; i < MR; i++, co += ldc, wo += ldc) {
+            for (int j = 0; j < NR; j += V, t += V) {
+                FloatVector v = FloatVector.fromArray(S, tile, t);
+                v = beta == 0f ? v.mul(av) : v.fma(av, FloatVector.fromArray(S, c, co + j).mul(bv));
+                v = v.blend(zero, v.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+                v.intoArray(c, co + j);
+                FloatVector.fromArray(S, w, wo + j).add(v).intoArray(w, wo + j);
             }
         }
     }

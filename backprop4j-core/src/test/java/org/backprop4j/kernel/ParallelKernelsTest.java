@@ -75,6 +75,56 @@ class ParallelKernelsTest {
         }
     }
 
+    /**
+     * Every kernel's own sgemmAddTo (the vector kernel adds each tile to W in its C update) is
+     * bit-identical to its sgemm followed by {@link Kernels#addBlock}, alone and split over 2
+     * threads: all four transpose cases, β = 0 and β ≠ 0, k over several packed k-blocks, edge
+     * tiles (m, n not multiples of the micro-tile), direct-path shapes, and C entries that come out
+     * subnormal (a zero column of op(A) with a subnormal old C and β = 1), which must be flushed to 0.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"scalar", "vector", "openblas"})
+    void ownSgemmAddToIsItsSgemmThenAddBlockWithTheFlush(String kernel) {
+        Kernels base = KernelProvider.byName(kernel);
+        org.junit.jupiter.api.Assumptions.assumeTrue(base != null, kernel + " kernels not available here");
+        try (ParallelKernels two = new ParallelKernels(base, 2)) {
+            Rng r = new Rng(12);
+            int[][] shapes = {{256, 784, 64}, {37, 70, 600}, {64, 256, 784}, {13, 45, 9}, {8, 32, 3}, {5, 700, 64}};
+            int subnormals = 0;
+            for (int[] s : shapes) {
+                for (int ta = 0; ta < 2; ta++) {
+                    for (int tb = 0; tb < 2; tb++) {
+                        for (float beta : new float[] {0f, 0.9f, 1f}) {
+                            int m = s[0], n = s[1], k = s[2], ldc = n + 3, off = 2;
+                            boolean transA = ta == 1, transB = tb == 1;
+                            int lda = transA ? m : k, ldb = transB ? k : n;
+                            float[] a = random(r, m * k), b = random(r, k * n);
+                            float[] c0 = random(r, off + m * ldc), w0 = random(r, off + m * ldc);
+                            if (beta == 1f) {
+                                // row 1 of op(A) is zero: C[1,j] = old C[1,j], made subnormal for even j
+                                for (int p = 0; p < k; p++) a[transA ? p * lda + 1 : lda + p] = 0f;
+                                for (int j = 0; j < n; j += 2) c0[off + ldc + j] = Float.MIN_VALUE * (j + 1);
+                            }
+                            for (Kernels kk : new Kernels[] {base, two}) {
+                                // the reference: the same kernel's sgemm (split the same way), then addBlock
+                                float[] cRef = c0.clone(), wRef = w0.clone();
+                                kk.sgemm(transA, transB, m, n, k, -0.05f, a, 0, lda, b, 0, ldb, beta, cRef, off, ldc);
+                                for (int j = 0; j < n; j++) if (cRef[off + ldc + j] != 0f && Math.abs(cRef[off + ldc + j]) < Float.MIN_NORMAL) subnormals++;
+                                Kernels.addBlock(m, n, cRef, off, ldc, wRef, off);
+                                float[] c = c0.clone(), w = w0.clone();
+                                kk.sgemmAddTo(transA, transB, m, n, k, -0.05f, a, 0, lda, b, 0, ldb, beta, c, off, ldc, w, off);
+                                String what = kk + " " + m + "x" + n + "x" + k + " transA=" + transA + " transB=" + transB + " beta=" + beta;
+                                assertArrayEquals(cRef, c, "C " + what);
+                                assertArrayEquals(wRef, w, "W " + what);
+                            }
+                        }
+                    }
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(subnormals > 0, "the subnormal case was not exercised");
+        }
+    }
+
     private static float[] random(Rng r, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) r.uniform(-1, 1);
