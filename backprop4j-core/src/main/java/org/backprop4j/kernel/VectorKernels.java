@@ -48,6 +48,9 @@ public final class VectorKernels implements Kernels {
     static final int MC = roundUp(Integer.getInteger("backprop4j.vector.mc", 128), MR);
     /** Columns of op(B) packed at once (a multiple of NR). */
     static final int NC = roundUp(4096, NR);
+    /** Vectors of MR lanes (packing Aᵀ panels), if the machine has them; else null. */
+    static final VectorSpecies<Float> SMR = MR * 32 <= S.vectorBitSize() && MR * 32 >= 64
+            ? VectorSpecies.of(float.class, jdk.incubator.vector.VectorShape.forBitSize(MR * 32)) : null;
     /** Transposing B pack with vector gathers (off: element copies; for comparison). */
     static final boolean GATHER = !Boolean.getBoolean("backprop4j.vector.nogather");
     /** Transposing B pack with 16×16 in-register transposes (AVX-512 only; off: gathers). */
@@ -476,7 +479,11 @@ public final class VectorKernels implements Kernels {
             if (mr == 8 && MR == 8) {        // full panel: contiguous writes, 8 sequential read streams
                 int s0 = aOff + (ic + ip) * lda + pc;
                 int s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda, s6 = s5 + lda, s7 = s6 + lda;
-                for (int p = 0, t = d; p < kc; p++, t += 8) {
+                int p0 = 0;
+                if (V == 16 && TRANSPOSE) {    // 16 columns at a time: an 8×16 in-register transpose
+                    for (; p0 + 16 <= kc; p0 += 16) transpose8x16(a, s0 + p0, lda, dst, d + p0 * 8);
+                }
+                for (int p = p0, t = d + p0 * 8; p < kc; p++, t += 8) {
                     dst[t] = a[s0 + p];
                     dst[t + 1] = a[s1 + p];
                     dst[t + 2] = a[s2 + p];
@@ -500,12 +507,56 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Transposes the 8×16 block a[src + r·lda + q] (r &lt; 8, q &lt; 16) into dst[d + q·8 + r] (16
+     * packed columns of an 8-row A panel): 8 vector loads, three rounds of the perfect shuffle
+     * (vectors j and j+4 interleaved by halves into 2j and 2j+1; 24 two-vector permutes), 8 stores.
+     * Each round moves the element at (vector v₂v₁v₀, lane L₃L₂L₁L₀) to (v₁v₀L₃, L₂L₁L₀v₂); after
+     * three, element (r, q) is at vector q/2, lane 8·(q mod 2) + r.
+     */
+    private static void transpose8x16(float[] a, int src, int lda, float[] dst, int d) {
+        FloatVector x0 = FloatVector.fromArray(S, a, src);
+        FloatVector x1 = FloatVector.fromArray(S, a, src + lda);
+        FloatVector x2 = FloatVector.fromArray(S, a, src + 2 * lda);
+        FloatVector x3 = FloatVector.fromArray(S, a, src + 3 * lda);
+        FloatVector x4 = FloatVector.fromArray(S, a, src + 4 * lda);
+        FloatVector x5 = FloatVector.fromArray(S, a, src + 5 * lda);
+        FloatVector x6 = FloatVector.fromArray(S, a, src + 6 * lda);
+        FloatVector x7 = FloatVector.fromArray(S, a, src + 7 * lda);
+        FloatVector y0, y1, y2, y3, y4, y5, y6, y7;   // written out: no loop-carried vectors
+        y0 = ILO.selectFrom(x0, x4); y1 = IHI.selectFrom(x0, x4);
+        y2 = ILO.selectFrom(x1, x5); y3 = IHI.selectFrom(x1, x5);
+        y4 = ILO.selectFrom(x2, x6); y5 = IHI.selectFrom(x2, x6);
+        y6 = ILO.selectFrom(x3, x7); y7 = IHI.selectFrom(x3, x7);
+        x0 = ILO.selectFrom(y0, y4); x1 = IHI.selectFrom(y0, y4);
+        x2 = ILO.selectFrom(y1, y5); x3 = IHI.selectFrom(y1, y5);
+        x4 = ILO.selectFrom(y2, y6); x5 = IHI.selectFrom(y2, y6);
+        x6 = ILO.selectFrom(y3, y7); x7 = IHI.selectFrom(y3, y7);
+        y0 = ILO.selectFrom(x0, x4); y1 = IHI.selectFrom(x0, x4);
+        y2 = ILO.selectFrom(x1, x5); y3 = IHI.selectFrom(x1, x5);
+        y4 = ILO.selectFrom(x2, x6); y5 = IHI.selectFrom(x2, x6);
+        y6 = ILO.selectFrom(x3, x7); y7 = IHI.selectFrom(x3, x7);
+        x0 = y0; x1 = y1; x2 = y2; x3 = y3; x4 = y4; x5 = y5; x6 = y6; x7 = y7;
+        x0.intoArray(dst, d);
+        x1.intoArray(dst, d + V);
+        x2.intoArray(dst, d + 2 * V);
+        x3.intoArray(dst, d + 3 * V);
+        x4.intoArray(dst, d + 4 * V);
+        x5.intoArray(dst, d + 5 * V);
+        x6.intoArray(dst, d + 6 * V);
+        x7.intoArray(dst, d + 7 * V);
+    }
+
     /** op(A) = Aᵀ (A stored k×m): the same panels; each p is a contiguous copy of MR floats. */
     private static void packAT(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] dst) {
         int d = 0;
         for (int ip = 0; ip < mc; ip += MR) {
             int mr = Math.min(MR, mc - ip);
             int src = aOff + pc * lda + ic + ip;
+            if (mr == MR && SMR != null) {    // one MR-lane vector per p (an 8-float arraycopy costs a stub call)
+                for (int p = 0; p < kc; p++, src += lda, d += MR) FloatVector.fromArray(SMR, a, src).intoArray(dst, d);
+                continue;
+            }
             for (int p = 0; p < kc; p++, src += lda, d += MR) {
                 System.arraycopy(a, src, dst, d, mr);
                 if (mr < MR) java.util.Arrays.fill(dst, d + mr, d + MR, 0f);
