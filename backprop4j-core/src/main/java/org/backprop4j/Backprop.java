@@ -43,7 +43,14 @@ public final class Backprop {
         this.layers = net.layers();
         this.n = net.sizes();
         checkPairing(net.outputActivation(), loss);
+        this.groupChunk = groupChunk(n[0]);
         ensureCapacity(1);
+    }
+
+    /** See {@link #groupChunk}: 2^⌊log₂(2¹⁸/inputs)⌋ rows, within 64 .. CHUNK. */
+    static int groupChunk(int inputs) {
+        int rows = Integer.highestOneBit(Math.max(1, (1 << 18) / Math.max(1, inputs)));
+        return Math.max(64, Math.min(CHUNK, rows));
     }
 
     /** Rejects combinations whose loss is undefined for the outputs' range. */
@@ -123,7 +130,7 @@ public final class Backprop {
     /**
      * A large batch (full-batch training): the rows are split into 2 or 4 groups of consecutive
      * patterns (the count depends only on m), each group's gradient is summed over chunks of at
-     * most {@link #CHUNK} rows (so buffers stay small and cache-resident) by an engine of its own,
+     * most {@link #groupChunk} rows (so a pass stays in cache) by an engine of its own,
      * and the group gradients are added in group order (seed 003: the batch gradient is the sum of
      * the per-pattern gradients). With {@link ParallelKernels} the groups run on its threads, each
      * group's products on one thread ({@link ParallelKernels#delegate()}): whole chunks, forward
@@ -147,8 +154,8 @@ public final class Backprop {
             Backprop e = groupEngines[g];
             float[] gg = groupGrad[g];
             double sum = 0;
-            for (int start = r0; start < r1; start += CHUNK) {
-                int rows = Math.min(CHUNK, r1 - start);
+            for (int start = r0; start < r1; start += groupChunk) {
+                int rows = Math.min(groupChunk, r1 - start);
                 sum += e.accumulate(x, d, row + start, rows, gg, scale, start > r0);
             }
             groupE[g] = sum;
@@ -257,6 +264,17 @@ public final class Backprop {
 
     /** Rows per pass for large batches. */
     public static final int CHUNK = 2048;
+
+    /**
+     * Rows per pass within a group of a large batch: the largest power of two (64 .. {@link #CHUNK})
+     * whose inputs take at most 1 MB (2¹⁸ floats; 256 rows of 784 inputs), so that a pass's inputs
+     * are still in the core's L2 cache when its weight gradient reads them again after the forward
+     * pass; the input matrix then comes from memory once per gradient instead of twice. Measured on
+     * W3 (60,000×784, 2 threads, alternating runs): 256 rows ~340k samples/s, 2048 rows ~275k.
+     * Depends only on the layer sizes, so the summation order (and the result) does not depend on
+     * the thread count.
+     */
+    final int groupChunk;
 
     /** One chunk: adds (or, if !accumulate, writes) its gradient into grad; returns its Σ_p E_p. */
     private double accumulate(float[] x, float[] d, int row, int m, float[] grad, float scale, boolean accumulate) {

@@ -34,6 +34,15 @@ class LargeBatchTest {
         }
     }
 
+    /** A chunk's inputs fit in 1 MB (2¹⁸ floats), a power of two of rows within 64 .. CHUNK. */
+    @Test
+    void groupChunksFollowTheInputWidth() {
+        org.junit.jupiter.api.Assertions.assertEquals(256, Backprop.groupChunk(784));     // Fashion-MNIST: 784 KB
+        org.junit.jupiter.api.Assertions.assertEquals(512, Backprop.groupChunk(512));
+        org.junit.jupiter.api.Assertions.assertEquals(Backprop.CHUNK, Backprop.groupChunk(3));
+        org.junit.jupiter.api.Assertions.assertEquals(64, Backprop.groupChunk(100_000));
+    }
+
     /**
      * Large batches are split into groups that run on the kernel threads: the gradient and the error
      * are the same bits whatever the thread count (1, 2, 3 threads, and the bare single-threaded
