@@ -18,7 +18,8 @@ class ParallelKernelsTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(base != null, kernel + " kernels not available here");
         try (ParallelKernels one = new ParallelKernels(base, 1); ParallelKernels two = new ParallelKernels(base, 2); ParallelKernels three = new ParallelKernels(base, 3)) {
             Rng r = new Rng(9);
-            int[][] shapes = {{64, 256, 784}, {256, 784, 64}, {300, 17, 500}, {7, 900, 400}, {1, 64, 784}, {64, 784, 1}, {1, 40, 500}};
+            int[][] shapes = {{64, 256, 784}, {256, 784, 64}, {300, 17, 500}, {7, 900, 400}, {1, 64, 784}, {64, 784, 1}, {1, 40, 500},
+                    {600, 10, 200}};   // n < 16: the narrow path, its 8-row blocks cut differently by the split
             for (int[] s : shapes) {
                 for (int ta = 0; ta < 2; ta++) {
                     for (int tb = 0; tb < 2; tb++) {
