@@ -8,7 +8,8 @@ import org.openjdk.jmh.annotations.*;
 
 /**
  * sgemm per kernel implementation on the shapes of KERNELS.md (M×K×N: S1 64x784x256 mini-batch first
- * layer, S2 256x784x256, S3 64x256x128, S4 1x784x64 online gemv) in the three transposition cases
+ * layer, S2 256x784x256, S3 64x256x128, 64x128x10 the 10-class output layer of W1, S4 1x784x64 online
+ * gemv) in the three transposition cases
  * backprop uses: NT (forward NET = O·Wᵀ), TN (gradient Δᵀ·O), NN (backward Δ·W). Every case computes
  * C (M×N) = op(A) (M×K) · op(B) (K×N), i.e. 2·M·N·K flops per call; scripts/bench-kernels turns the
  * throughput into GFLOP/s. Run with scripts/bench-kernels (never as a test).
@@ -23,7 +24,7 @@ public class SgemmBenchmark {
     @Param({"scalar", "vector", "openblas"})
     public String kernel;
     /** M×K×N. */
-    @Param({"64x784x256", "256x784x256", "64x256x128", "1x784x64"})
+    @Param({"64x784x256", "256x784x256", "64x256x128", "64x128x10", "1x784x64"})
     public String shape;
 
     private Kernels k;

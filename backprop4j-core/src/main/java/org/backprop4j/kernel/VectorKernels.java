@@ -572,10 +572,14 @@ public final class VectorKernels implements Kernels {
         int need = k * V;
         if (s.bp.length < need) s.bp = new float[need];
         float[] bp = s.bp;
-        for (int p = 0; p < k; p++) {           // bp[p·V + j] = op(B)[p, j], zero for j ≥ n
-            int d = p * V;
-            for (int j = 0; j < n; j++) bp[d + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-            for (int j = n; j < V; j++) bp[d + j] = 0f;
+        // bp[p·V + j] = op(B)[p, j], zero for j ≥ n; with transB each B row is read contiguously
+        java.util.Arrays.fill(bp, 0, need, 0f);
+        if (transB) {
+            for (int j = 0; j < n; j++) {
+                for (int p = 0, src = bOff + j * ldb, d = j; p < k; p++, d += V) bp[d] = b[src + p];
+            }
+        } else {
+            for (int p = 0; p < k; p++) System.arraycopy(b, bOff + p * ldb, bp, p * V, n);
         }
         float[] tile = s.tile;                  // MR·NR ≥ MR·V floats
         int ai = transA ? 1 : lda, ap = transA ? lda : 1;   // strides of op(A) along i and p
