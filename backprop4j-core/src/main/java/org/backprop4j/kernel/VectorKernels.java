@@ -102,13 +102,9 @@ public final class VectorKernels implements Kernels {
             SgemmArgs.scaleC(beta, c, cOff, ldc, m, n);
             return;
         }
-        long mnk = (long) m * n * k;
-        long directMax = transB ? DIRECT_MAX_DOT : (n % V == 0 ? DIRECT_MAX_AXPY : DIRECT_MAX_AXPY / 2);
-        // k ≤ 4 without transB (e.g. the online weight gradient, an outer product with k = 1): packing
-        // costs more than it saves (measured 2x at k = 1, even at k = 4)
-        if (n < V && m >= MR && mnk > directMax && k > 4) {
+        if (narrowPath(transB, m, n, k)) {
             narrow(scratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        } else if (m < MR || n < V || mnk <= directMax || (!transB && k <= 4)) {
+        } else if (directPath(transA, transB, m, n, k)) {
             if (!transB) {             // axpy form: needs no scratch (tiny layers skip the ThreadLocal too)
                 axpyRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             } else {
@@ -137,14 +133,34 @@ public final class VectorKernels implements Kernels {
                     + " block at offset " + wOff + " with row stride " + ldc);
         }
         if (m == 0 || n == 0) return;
-        long mnk = (long) m * n * k;
-        long directMax = transB ? DIRECT_MAX_DOT : (n % V == 0 ? DIRECT_MAX_AXPY : DIRECT_MAX_AXPY / 2);
-        if (k == 0 || alpha == 0f || m < MR || n < V || mnk <= directMax || (!transB && k <= 4)) {
+        if (k == 0 || alpha == 0f || narrowPath(transB, m, n, k) || directPath(transA, transB, m, n, k)) {
             sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             Kernels.addBlock(m, n, c, cOff, ldc, w, wOff);
             return;
         }
         packed(scratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
+    }
+
+    /** n &lt; V with m ≥ MR, not tiny: {@link #narrow}. */
+    private static boolean narrowPath(boolean transB, int m, int n, int k) {
+        return n < V && m >= MR && (long) m * n * k > directMax(transB, n) && k > 4;
+    }
+
+    /**
+     * The unpacked paths (checked after {@link #narrowPath}): m &lt; MR, n &lt; V, tiny products; k ≤ 4
+     * without transB (e.g. the online weight gradient, an outer product with k = 1: packing costs more
+     * than it saves, measured 2x at k = 1, even at k = 4); and the weight gradient Δᵀ·O of a layer of
+     * fewer than 2·MR units (a 10-class output layer: packing all of O for 10 rows of C cost more
+     * than the product at a mini-batch's k: 10×128×64 measured 6.1 µs packed, 3.0–3.6 µs unpacked;
+     * at k = 256 the unpacked form, which reads all of O once per row of C, was slower).
+     */
+    private static boolean directPath(boolean transA, boolean transB, int m, int n, int k) {
+        return m < MR || n < V || (long) m * n * k <= directMax(transB, n) || (!transB && k <= 4)
+                || (transA && !transB && m < 2 * MR && k <= 128);
+    }
+
+    private static long directMax(boolean transB, int n) {
+        return transB ? DIRECT_MAX_DOT : (n % V == 0 ? DIRECT_MAX_AXPY : DIRECT_MAX_AXPY / 2);
     }
 
     // ------------------------------------------------------------------------------------------
