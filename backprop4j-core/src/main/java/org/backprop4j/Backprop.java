@@ -31,6 +31,7 @@ public final class Backprop {
     private float[][] o;           // o[l]: m×n_l outputs, l = 1..L (o[0] is the caller's input)
     private float[][] delta;       // delta[l]: m×n_l, ∂E/∂net; delta[0] is scratch for the last back-product
     private float[] netOut;        // m×n_L pre-activations of the output layer (for exact log-losses)
+    private final float[] biasSums; // Σ_rows Δ^l of one layer in descend (the widest layer's size)
 
     public Backprop(Network net, Loss loss) {
         this(net, loss, KernelProvider.get());
@@ -44,6 +45,9 @@ public final class Backprop {
         this.n = net.sizes();
         checkPairing(net.outputActivation(), loss);
         this.groupChunk = groupChunk(n[0]);
+        int widest = 0;
+        for (int l = 1; l <= layers; l++) widest = Math.max(widest, n[l]);
+        this.biasSums = new float[widest];
         ensureCapacity(1);
     }
 
@@ -228,9 +232,8 @@ public final class Backprop {
                 }
                 // W^l ← W^l − η·(Δ^l)ᵀ·O^{l−1};  b^l ← b^l − η·Σ_rows Δ^l
                 kernels.sgemm(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, 1f, p, w, nprev);
-                float[] sums = biasSums(nl);
-                Elementwise.columnSums(dl, m, nl, sums, 0, false);
-                for (int t = 0; t < nl; t++) p[b + t] -= eta * sums[t];
+                Elementwise.columnSums(dl, m, nl, biasSums, 0, false);
+                for (int t = 0; t < nl; t++) p[b + t] -= eta * biasSums[t];
                 continue;
             }
             float beta = momentum;
@@ -244,22 +247,14 @@ public final class Backprop {
             // V^l ← β·V^l − η·(Δ^l)ᵀ·O^{l−1};  W^l ← W^l + V^l   (block by block)
             kernels.sgemmAddTo(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, beta, velocity, w, nprev, p, w);
             // v_b ← β·v_b − η·Σ_rows Δ^l;  b^l ← b^l + v_b
-            float[] sums = biasSums(nl);
-            Elementwise.columnSums(dl, m, nl, sums, 0, false);
+            Elementwise.columnSums(dl, m, nl, biasSums, 0, false);
             for (int t = 0; t < nl; t++) {
-                float v = Elementwise.flush(beta * velocity[b + t] - eta * sums[t]);
+                float v = Elementwise.flush(beta * velocity[b + t] - eta * biasSums[t]);
                 velocity[b + t] = v;
                 p[b + t] += v;
             }
         }
         return sumE;
-    }
-
-    private float[] biasSumBuf = new float[0];
-
-    private float[] biasSums(int nl) {
-        if (biasSumBuf.length < nl) biasSumBuf = new float[nl];
-        return biasSumBuf;
     }
 
     /** Rows per pass for large batches. */

@@ -47,6 +47,7 @@ public interface Kernels {
                             float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc,
                             float[] w, int wOff) {
+        SgemmArgs.checkW(m, n, w, wOff, ldc);
         sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         addBlock(m, n, c, cOff, ldc, w, wOff);
     }

@@ -23,6 +23,11 @@ final class SgemmArgs {
         matrix(transB ? "B (transposed, stored n×k)" : "B (k×n)", b, bOff, ldb, transB ? n : k, transB ? k : n);
     }
 
+    /** For sgemmAddTo: W, laid out like C (row stride ldc), must hold the m×n block at wOff. */
+    static void checkW(int m, int n, float[] w, int wOff, int ldc) {
+        if (m > 0 && n > 0) matrix("W", w, wOff, ldc, m, n);
+    }
+
     private static void matrix(String name, float[] x, int off, int ld, int rows, int cols) {
         if (x == null) throw new IllegalArgumentException("sgemm: matrix " + name + " is null");
         if (off < 0) throw new IllegalArgumentException("sgemm: matrix " + name + " has negative offset " + off);

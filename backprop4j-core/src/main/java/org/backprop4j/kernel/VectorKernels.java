@@ -128,10 +128,7 @@ public final class VectorKernels implements Kernels {
                            float beta, float[] c, int cOff, int ldc,
                            float[] w, int wOff) {
         SgemmArgs.check(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        if (m > 0 && n > 0 && (wOff < 0 || wOff + (long) (m - 1) * ldc + n > w.length)) {
-            throw new IllegalArgumentException("W too short: " + w.length + " floats for a " + m + "x" + n
-                    + " block at offset " + wOff + " with row stride " + ldc);
-        }
+        SgemmArgs.checkW(m, n, w, wOff, ldc);
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f || narrowPath(transB, m, n, k) || directPath(transA, transB, m, n, k)) {
             sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -543,15 +540,14 @@ public final class VectorKernels implements Kernels {
         y2 = ILO.selectFrom(x1, x5); y3 = IHI.selectFrom(x1, x5);
         y4 = ILO.selectFrom(x2, x6); y5 = IHI.selectFrom(x2, x6);
         y6 = ILO.selectFrom(x3, x7); y7 = IHI.selectFrom(x3, x7);
-        x0 = y0; x1 = y1; x2 = y2; x3 = y3; x4 = y4; x5 = y5; x6 = y6; x7 = y7;
-        x0.intoArray(dst, d);
-        x1.intoArray(dst, d + V);
-        x2.intoArray(dst, d + 2 * V);
-        x3.intoArray(dst, d + 3 * V);
-        x4.intoArray(dst, d + 4 * V);
-        x5.intoArray(dst, d + 5 * V);
-        x6.intoArray(dst, d + 6 * V);
-        x7.intoArray(dst, d + 7 * V);
+        y0.intoArray(dst, d);
+        y1.intoArray(dst, d + V);
+        y2.intoArray(dst, d + 2 * V);
+        y3.intoArray(dst, d + 3 * V);
+        y4.intoArray(dst, d + 4 * V);
+        y5.intoArray(dst, d + 5 * V);
+        y6.intoArray(dst, d + 6 * V);
+        y7.intoArray(dst, d + 7 * V);
     }
 
     /** op(A) = Aᵀ (A stored k×m): the same panels; each p is a contiguous copy of MR floats. */
@@ -597,34 +593,32 @@ public final class VectorKernels implements Kernels {
         } else {
             for (int p = 0; p < k; p++) System.arraycopy(b, bOff + p * ldb, bp, p * V, n);
         }
-        float[] tile = s.tile;                  // MR·NR ≥ MR·V floats
+        float[] tile = s.tile;                  // MR·NR = 2·MR·V ≥ 8·V floats (MR ≥ 4)
         int ai = transA ? 1 : lda, ap = transA ? lda : 1;   // strides of op(A) along i and p
         int i = 0;
-        {   // 8 rows at a time on every vector width (8 accumulators fit 16 registers; tile ≥ 8·V floats)
-            for (; i + 8 <= m; i += 8) {
-                FloatVector z = FloatVector.zero(S), c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
-                int r0 = aOff + i * ai;
-                for (int p = 0, q = r0, d = 0; p < k; p++, q += ap, d += V) {
-                    FloatVector bv = FloatVector.fromArray(S, bp, d);
-                    c0 = bv.fma(FloatVector.broadcast(S, a[q]), c0);
-                    c1 = bv.fma(FloatVector.broadcast(S, a[q + ai]), c1);
-                    c2 = bv.fma(FloatVector.broadcast(S, a[q + 2 * ai]), c2);
-                    c3 = bv.fma(FloatVector.broadcast(S, a[q + 3 * ai]), c3);
-                    c4 = bv.fma(FloatVector.broadcast(S, a[q + 4 * ai]), c4);
-                    c5 = bv.fma(FloatVector.broadcast(S, a[q + 5 * ai]), c5);
-                    c6 = bv.fma(FloatVector.broadcast(S, a[q + 6 * ai]), c6);
-                    c7 = bv.fma(FloatVector.broadcast(S, a[q + 7 * ai]), c7);
-                }
-                c0.intoArray(tile, 0);
-                c1.intoArray(tile, V);
-                c2.intoArray(tile, 2 * V);
-                c3.intoArray(tile, 3 * V);
-                c4.intoArray(tile, 4 * V);
-                c5.intoArray(tile, 5 * V);
-                c6.intoArray(tile, 6 * V);
-                c7.intoArray(tile, 7 * V);
-                narrowStore(tile, 8, n, alpha, beta, c, cOff + i * ldc, ldc);
+        for (; i + 8 <= m; i += 8) {   // 8 rows at a time on every vector width (8 accumulators fit 16 registers)
+            FloatVector z = FloatVector.zero(S), c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z;
+            int r0 = aOff + i * ai;
+            for (int p = 0, q = r0, d = 0; p < k; p++, q += ap, d += V) {
+                FloatVector bv = FloatVector.fromArray(S, bp, d);
+                c0 = bv.fma(FloatVector.broadcast(S, a[q]), c0);
+                c1 = bv.fma(FloatVector.broadcast(S, a[q + ai]), c1);
+                c2 = bv.fma(FloatVector.broadcast(S, a[q + 2 * ai]), c2);
+                c3 = bv.fma(FloatVector.broadcast(S, a[q + 3 * ai]), c3);
+                c4 = bv.fma(FloatVector.broadcast(S, a[q + 4 * ai]), c4);
+                c5 = bv.fma(FloatVector.broadcast(S, a[q + 5 * ai]), c5);
+                c6 = bv.fma(FloatVector.broadcast(S, a[q + 6 * ai]), c6);
+                c7 = bv.fma(FloatVector.broadcast(S, a[q + 7 * ai]), c7);
             }
+            c0.intoArray(tile, 0);
+            c1.intoArray(tile, V);
+            c2.intoArray(tile, 2 * V);
+            c3.intoArray(tile, 3 * V);
+            c4.intoArray(tile, 4 * V);
+            c5.intoArray(tile, 5 * V);
+            c6.intoArray(tile, 6 * V);
+            c7.intoArray(tile, 7 * V);
+            narrowStore(tile, 8, n, alpha, beta, c, cOff + i * ldc, ldc);
         }
         for (; i < m; i++) {
             FloatVector c0 = FloatVector.zero(S);

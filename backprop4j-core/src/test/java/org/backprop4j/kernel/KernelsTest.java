@@ -194,6 +194,12 @@ class KernelsTest {
         assertTrue(e.getMessage().contains("matrix C"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> kern.sgemm(false, false, -1, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, c, 0, 2));
+        // sgemmAddTo: W (laid out like C) too short for the 2×2 block, checked before anything is written
+        float[] ones = {1, 1, 1, 1, 1, 1}, w = new float[3], cw = c.clone();   // a product would write 3s
+        e = assertThrows(IllegalArgumentException.class,
+                () -> kern.sgemmAddTo(false, false, 2, 2, 3, 1f, ones, 0, 3, ones, 0, 2, 0f, cw, 0, 2, w, 0));
+        assertTrue(e.getMessage().contains("matrix W"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(c, cw, "C written before W was checked");
     }
 
     /**
