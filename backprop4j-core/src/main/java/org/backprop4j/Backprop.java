@@ -125,55 +125,81 @@ public final class Backprop {
         return sumE;
     }
 
-    /** Batches of at least this many rows are split into 4 groups (else 2), see {@link #groupGradient}. */
-    static final int FOUR_GROUPS = 4 * Backprop.CHUNK;   // qualified: CHUNK is declared further down
-    private Backprop[] groupEngines;
-    private float[][] groupGrad;
-    private final double[] groupE = new double[4];
+    /** At most this many groups per large batch (see {@link #groups}). */
+    static final int MAX_GROUPS = Integer.getInteger("backprop4j.maxGroups", 16);
+    /** The group gradients of a batch together take at most this many floats (64 MB). */
+    static final long GROUP_FLOATS = 1L << 24;
+    private Backprop[] groupEngines = new Backprop[0];
+    private float[][] groupGrad = new float[0][];
+    private double[] groupE = new double[0];
 
     /**
-     * A large batch (full-batch training): the rows are split into 2 or 4 groups of consecutive
-     * patterns (the count depends only on m), each group's gradient is summed over chunks of at
-     * most {@link #groupChunk} rows (so a pass stays in cache) by an engine of its own,
-     * and the group gradients are added in group order (seed 003: the batch gradient is the sum of
-     * the per-pattern gradients). With {@link ParallelKernels} the groups run on its threads, each
-     * group's products on one thread ({@link ParallelKernels#delegate()}): whole chunks, forward
-     * and backward, with no hand-off per product. Groups, chunks and the order of every sum depend
-     * only on m, never on the thread count, so the result is the same bits on 1, 2 or more threads.
+     * Groups of a batch of m rows cut into chunks of {@code chunk} rows: one per two chunks, at
+     * least 2 and at most {@link #MAX_GROUPS}, and no more than fit {@link #GROUP_FLOATS} with one
+     * gradient of {@code params} floats each. Depends only on the sizes, never on the thread count.
+     */
+    static int groups(int m, int chunk, int params) {
+        int chunks = (m + chunk - 1) / chunk;
+        long byMemory = Math.max(2, GROUP_FLOATS / Math.max(1, params));
+        return (int) Math.max(2, Math.min(Math.min(MAX_GROUPS, chunks / 2), byMemory));
+    }
+
+    /**
+     * A large batch (full-batch training): the rows are cut into chunks of {@link #groupChunk}
+     * rows (so a pass stays in cache), and runs of consecutive chunks form {@link #groups} groups;
+     * each group's gradient is summed over its chunks in order by an engine of its own, and the
+     * group gradients are added in group order (seed 003: the batch gradient is the sum of the
+     * per-pattern gradients). With {@link ParallelKernels} the threads claim groups as they finish
+     * the previous one (with up to 16 groups a thread that runs faster, here or on a busy machine,
+     * takes more of them instead of waiting at the end), each group's products on one thread
+     * ({@link ParallelKernels#delegate()}): whole chunks, forward and backward, with no hand-off per
+     * product; the final sum is split by parameter ranges. Groups, chunks and the order of every
+     * sum depend only on m and the network, never on the thread count, so the result is the same
+     * bits on 1, 2 or more threads.
      */
     private double groupGradient(float[] x, float[] d, int row, int m, float[] grad, float scale) {
-        int groups = m >= FOUR_GROUPS ? 4 : 2;
+        int chunk = groupChunk;
+        int chunks = (m + chunk - 1) / chunk;
+        int groups = groups(m, chunk, grad.length);
         ParallelKernels pk = kernels instanceof ParallelKernels p ? p : null;
-        if (groupEngines == null) {
+        if (groupEngines.length < groups) {
             Kernels single = pk != null ? pk.delegate() : kernels;
-            groupEngines = new Backprop[4];
-            groupGrad = new float[4][];
-            for (int g = 0; g < 4; g++) groupEngines[g] = new Backprop(net, loss, single);
+            Backprop[] e = java.util.Arrays.copyOf(groupEngines, groups);
+            for (int g = groupEngines.length; g < groups; g++) e[g] = new Backprop(net, loss, single);
+            groupEngines = e;
+            groupGrad = java.util.Arrays.copyOf(groupGrad, groups);
+            groupE = new double[groups];
         }
         for (int g = 0; g < groups; g++) {
             if (groupGrad[g] == null || groupGrad[g].length != grad.length) groupGrad[g] = new float[grad.length];
         }
         java.util.function.IntConsumer task = g -> {
-            int r0 = (int) ((long) m * g / groups), r1 = (int) ((long) m * (g + 1) / groups);
+            int c0 = (int) ((long) chunks * g / groups), c1 = (int) ((long) chunks * (g + 1) / groups);
+            int r0 = c0 * chunk, r1 = Math.min(m, c1 * chunk);
             Backprop e = groupEngines[g];
             float[] gg = groupGrad[g];
             double sum = 0;
-            for (int start = r0; start < r1; start += groupChunk) {
-                int rows = Math.min(groupChunk, r1 - start);
-                sum += e.accumulate(x, d, row + start, rows, gg, scale, start > r0);
+            for (int start = r0; start < r1; start += chunk) {
+                sum += e.accumulate(x, d, row + start, Math.min(chunk, r1 - start), gg, scale, start > r0);
             }
             groupE[g] = sum;
         };
         if (pk != null) pk.forEach(groups, task);
         else for (int g = 0; g < groups; g++) task.accept(g);
-        float[] g0 = groupGrad[0];
-        double sumE = groupE[0];
-        System.arraycopy(g0, 0, grad, 0, grad.length);
-        for (int g = 1; g < groups; g++) {
-            float[] gg = groupGrad[g];
-            for (int i = 0; i < grad.length; i++) grad[i] += gg[i];
-            sumE += groupE[g];
-        }
+        // grad = g_0 + g_1 + .. + g_{G−1}, element by element in group order, in parameter ranges
+        int n = grad.length, block = 16384, blocks = (n + block - 1) / block;
+        java.util.function.IntConsumer sum = bi -> {
+            int lo = bi * block, hi = Math.min(n, lo + block);
+            System.arraycopy(groupGrad[0], lo, grad, lo, hi - lo);
+            for (int g = 1; g < groups; g++) {
+                float[] gg = groupGrad[g];
+                for (int i = lo; i < hi; i++) grad[i] += gg[i];
+            }
+        };
+        if (pk != null) pk.forEach(blocks, sum);
+        else for (int bi = 0; bi < blocks; bi++) sum.accept(bi);
+        double sumE = 0;
+        for (int g = 0; g < groups; g++) sumE += groupE[g];
         return sumE;
     }
 
