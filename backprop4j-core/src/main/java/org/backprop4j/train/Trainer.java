@@ -71,7 +71,8 @@ public final class Trainer {
     /**
      * Compiles the training step before a run: trains a throwaway copy of the network, with this
      * trainer's settings and kernels, on the first patterns of {@code train} (a few batches, at most
-     * 1,024 patterns), epoch after epoch, until the JIT has been idle for {@value #WARM_QUIET_MS} ms
+     * 1,024 patterns; in full-batch mode up to 2·{@link org.backprop4j.Backprop#CHUNK}, so that a large
+     * batch's group path is what gets compiled), epoch after epoch, until the JIT has been idle for {@value #WARM_QUIET_MS} ms
      * or {@code maxMillis} have passed. The Java kernels (Vector API) run 10–100× slower until C2 has
      * compiled them, which took 3–7 s on the 2-core benchmark machine (BENCHMARKS.md,
      * {@code warmup_seconds}): longer than a short run's first epochs. Neither
@@ -85,7 +86,9 @@ public final class Trainer {
         long t0 = System.nanoTime();
         int size = train.size();
         int batch = config.effectiveBatch(size);
-        int rows = config.mode() == TrainingConfig.Mode.FULL_BATCH ? Math.min(size, 1024)
+        // full batch: more rows than one chunk when the run has them, so that the warm-up compiles
+        // the run's path (groups of chunks, Backprop.gradient) and not the single-chunk one
+        int rows = config.mode() == TrainingConfig.Mode.FULL_BATCH ? Math.min(size, 2 * org.backprop4j.Backprop.CHUNK)
                 : Math.min(size, Math.max(64, Math.min(1024, 8 * batch)));
         int in = train.inputs(), out = train.outputs();
         DataSet sample = new DataSet(java.util.Arrays.copyOf(train.x(), rows * in), java.util.Arrays.copyOf(train.d(), rows * out), in, out);
