@@ -126,7 +126,7 @@ public final class Backprop {
     }
 
     /** At most this many groups per large batch (see {@link #groups}). */
-    static final int MAX_GROUPS = Integer.getInteger("backprop4j.maxGroups", 16);
+    static final int MAX_GROUPS = 16;
     /** The group gradients of a batch together take at most this many floats (64 MB). */
     static final long GROUP_FLOATS = 1L << 24;
     private Backprop[] groupEngines = new Backprop[0];
