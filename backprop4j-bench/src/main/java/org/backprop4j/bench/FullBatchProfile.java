@@ -30,8 +30,9 @@ public final class FullBatchProfile {
         float[] d = new float[m * 10];
         for (int i = 0; i < m; i++) d[i * 10 + r.nextInt(10)] = 1;
         float[] g = new float[net.paramCount()];
-        try (ParallelKernels p1 = new ParallelKernels(KernelProvider.byName("vector"), 1);
-             ParallelKernels p2 = new ParallelKernels(KernelProvider.byName("vector"), 2)) {
+        org.backprop4j.kernel.Kernels vector = KernelProvider.byName("vector");
+        if (vector == null) throw new IllegalStateException("vector kernels are not available here (--add-modules jdk.incubator.vector)");
+        try (ParallelKernels p1 = new ParallelKernels(vector, 1); ParallelKernels p2 = new ParallelKernels(vector, 2)) {
             Backprop[] bp = {new Backprop(net, Loss.CROSS_ENTROPY, p1), new Backprop(net, Loss.CROSS_ENTROPY, p2)};
             for (int w = 0; w < 20; w++) bp[w & 1].gradient(x, d, 0, m, g, 0, false);
             double[][] t = new double[2][rounds];

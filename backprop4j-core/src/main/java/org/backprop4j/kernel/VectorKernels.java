@@ -198,16 +198,11 @@ public final class VectorKernels implements Kernels {
                                 if (wl == null) update(tile, c, co, ldc, alpha, bet);
                                 else updateAdd(tile, c, co, ldc, alpha, bet, wl, co - cOff + wOff);
                             } else {
-                                // edge tile: the same C update, element by element (Math.fma is the
-                                // lane operation of the vector fma, so rounding matches)
-                                for (int i = 0; i < mr; i++) {
-                                    int ci = co + i * ldc, ti = i * NR;
-                                    for (int j = 0; j < nr; j++) {
-                                        c[ci + j] = bet == 0f ? alpha * tile[ti + j]
-                                                : Math.fma(alpha, tile[ti + j], bet * c[ci + j]);
-                                    }
-                                    if (wl != null) {
-                                        int wi = ci - cOff + wOff;
+                                // edge tile: the same C update, element by element
+                                storeTile(tile, NR, mr, nr, alpha, bet, c, co, ldc);
+                                if (wl != null) {
+                                    for (int i = 0; i < mr; i++) {
+                                        int ci = co + i * ldc, wi = ci - cOff + wOff;
                                         for (int j = 0; j < nr; j++) {
                                             float v = Elementwise.flush(c[ci + j]);
                                             c[ci + j] = v;
@@ -324,7 +319,6 @@ public final class VectorKernels implements Kernels {
         c20.intoArray(t, 4 * V); c21.intoArray(t, 5 * V);
         c30.intoArray(t, 6 * V); c31.intoArray(t, 7 * V);
     }
-
 
     /** op(B) = B (k×n): panel q holds B[pc..pc+kc) × [jc+q·NR ..) as kc rows of NR floats, zero-padded. */
     private static void packBN(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] dst) {
@@ -618,7 +612,7 @@ public final class VectorKernels implements Kernels {
             c5.intoArray(tile, 5 * V);
             c6.intoArray(tile, 6 * V);
             c7.intoArray(tile, 7 * V);
-            narrowStore(tile, 8, n, alpha, beta, c, cOff + i * ldc, ldc);
+            storeTile(tile, V, 8, n, alpha, beta, c, cOff + i * ldc, ldc);
         }
         for (; i < m; i++) {
             FloatVector c0 = FloatVector.zero(S);
@@ -626,15 +620,20 @@ public final class VectorKernels implements Kernels {
                 c0 = FloatVector.fromArray(S, bp, d).fma(FloatVector.broadcast(S, a[q]), c0);
             }
             c0.intoArray(tile, 0);
-            narrowStore(tile, 1, n, alpha, beta, c, cOff + i * ldc, ldc);
+            storeTile(tile, V, 1, n, alpha, beta, c, cOff + i * ldc, ldc);
         }
     }
 
-    /** C rows co, co+ldc, .. (rows of them) = alpha·tile (beta = 0) or fma(alpha, tile, beta·C), n lanes each. */
-    private static void narrowStore(float[] tile, int rows, int n, float alpha, float beta, float[] c, int co, int ldc) {
+    /**
+     * C[co + r·ldc + j] = alpha·tile[r·stride + j] (beta = 0: old C ignored) or fma(alpha, tile,
+     * beta·C), for r &lt; rows, j &lt; cols, element by element: the edge tiles of the packed path and
+     * the narrow path's rows (Math.fma is the lane operation of the vector fma, so the rounding is
+     * that of {@link #update}).
+     */
+    private static void storeTile(float[] tile, int stride, int rows, int cols, float alpha, float beta, float[] c, int co, int ldc) {
         for (int r = 0; r < rows; r++, co += ldc) {
-            int t = r * V;
-            for (int j = 0; j < n; j++) {
+            int t = r * stride;
+            for (int j = 0; j < cols; j++) {
                 c[co + j] = beta == 0f ? alpha * tile[t + j] : Math.fma(alpha, tile[t + j], beta * c[co + j]);
             }
         }
