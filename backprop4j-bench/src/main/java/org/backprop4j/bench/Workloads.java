@@ -46,6 +46,7 @@ public final class Workloads {
         Spec spec = resolve(args[0]);
         Integer epochs = null, samples = null;
         String optimizer = null, init = null;
+        Path initialWeights = null;
         boolean warmUp = true;
         long seed = Long.parseLong(System.getenv().getOrDefault("BENCH_SEED", "42"));
         int threads = Integer.parseInt(System.getenv().getOrDefault("BENCH_THREADS", "2"));
@@ -57,13 +58,14 @@ public final class Workloads {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--optimizer" -> optimizer = args[++i];
                 case "--init" -> init = args[++i];
+                case "--initial-weights" -> initialWeights = Path.of(args[++i]);
                 case "--no-warmup" -> warmUp = false;
                 default -> usage();
             }
         }
         int e = epochs == null ? spec.epochs() : epochs;
         int n = samples == null ? spec.trainSamples() : samples;
-        Map<String, Object> rec = run(spec, e, n, seed, threads, FashionMnist.directory(), optimizer, init, warmUp);
+        Map<String, Object> rec = run(spec, e, n, seed, threads, FashionMnist.directory(), optimizer, init, initialWeights, warmUp);
         System.out.println(new ObjectMapper().writeValueAsString(rec));
     }
 
@@ -76,13 +78,14 @@ public final class Workloads {
     }
 
     private static void usage() {
-        System.err.println("usage: Workloads W1|W2|W3 [--epochs N] [--train-samples N] [--seed S] [--threads T] [--optimizer SPEC] [--init SCHEME] [--no-warmup]");
+        System.err.println("usage: Workloads W1|W2|W3 [--epochs N] [--train-samples N] [--seed S] [--threads T] [--optimizer SPEC] [--init SCHEME] [--initial-weights FILE] [--no-warmup]");
         System.exit(2);
     }
 
     /** Runs one workload and returns the JSON record. */
     static Map<String, Object> run(Spec spec, int epochs, int samples, long seed, int threads, Path dir,
-                                   String optimizerOverride, String initOverride, boolean warmUp) throws IOException {
+                                   String optimizerOverride, String initOverride, Path initialWeights,
+                                   boolean warmUp) throws IOException {
         DataSet train = FashionMnist.load(dir, true, samples);
         DataSet test = FashionMnist.load(dir, false, Integer.MAX_VALUE);
         Kernels base = KernelProvider.get();
@@ -129,6 +132,10 @@ public final class Workloads {
             Init.parse(initOverride).initialize(net, new org.backprop4j.Rng(seed));
             config.put("init", initOverride);
         }
+        if (initialWeights != null) {
+            readTorchParameters(net, initialWeights);
+            config.put("init", "read from " + initialWeights.getFileName());
+        }
         cfg.optimizer(opt);
         config.put("optimizer", opt.get().describe());
         config.put("dtype", "float32");
@@ -153,6 +160,7 @@ public final class Workloads {
         if (samples != spec.trainSamples()) variant.append(variant.isEmpty() ? "" : ",").append("train_samples=").append(samples);
         if (optimizerOverride != null) variant.append(variant.isEmpty() ? "" : ",").append("optimizer=").append(optimizerOverride);
         if (initOverride != null) variant.append(variant.isEmpty() ? "" : ",").append("init=").append(initOverride);
+        if (initialWeights != null) variant.append(variant.isEmpty() ? "" : ",").append("initial_weights=file");
         if (!warmUp) variant.append(variant.isEmpty() ? "" : ",").append("no_warmup");
         rec.put("variant", variant.isEmpty() ? "default" : variant.toString());
         rec.put("workload", spec.name());
@@ -174,6 +182,26 @@ public final class Workloads {
         rec.put("config", config);
         rec.put("host", host());
         return rec;
+    }
+
+    /**
+     * Sets every weight and bias from a file of little-endian float32 values in the order of a
+     * PyTorch {@code nn.Sequential}'s {@code parameters()}: per layer W (n_out × n_in, row-major,
+     * so w_tu at t·n_in + u, as ours) then b. Written by {@code scripts/w3-paired.py}, so that both
+     * systems train from the same initial weights.
+     */
+    static void readTorchParameters(Network net, Path file) throws IOException {
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long expected = 4L * net.paramCount();
+        if (buf.remaining() != expected) {
+            throw new IOException(file + ": " + buf.remaining() + " bytes, expected " + expected + " (" + net.describe() + ")");
+        }
+        for (int l = 1; l <= net.layers(); l++) {
+            for (int t = 0; t < net.size(l); t++) {
+                for (int u = 0; u < net.size(l - 1); u++) net.setWeight(l, t, u, buf.getFloat());
+            }
+            for (int t = 0; t < net.size(l); t++) net.setBias(l, t, buf.getFloat());
+        }
     }
 
     static double round(double v, int digits) {

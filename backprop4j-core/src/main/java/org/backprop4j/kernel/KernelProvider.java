@@ -11,9 +11,10 @@ import java.util.logging.Logger;
  * {@code -Dbackprop4j.threads=N} threads (default: the available processors) by {@link ParallelKernels},
  * with results that do not depend on N.
  *
- * <p>{@code auto}: the Vector API kernels if the {@code jdk.incubator.vector} module is in the boot
- * layer (JVM flag {@code --add-modules jdk.incubator.vector}); else OpenBLAS if libopenblas loads
- * (FFM, see {@link OpenBlasKernels}); else the scalar kernels. The vector classes are
+ * <p>{@code auto} ({@link #preferred}): the Vector API kernels (JVM flag {@code --add-modules
+ * jdk.incubator.vector}) where vectors are 512 bits wide; with narrower vectors OpenBLAS (FFM, see
+ * {@link OpenBlasKernels}) if it loads and runs kernels tuned for the CPU, else the vector kernels;
+ * OpenBLAS without the vector module; else the scalar kernels. The vector classes are
  * loaded reflectively and only when the module is present, so embedding the core without the flag
  * costs nothing but the log line. See docs/KERNELS.md.
  */
@@ -133,26 +134,65 @@ public final class KernelProvider {
     }
 
     /**
-     * vector, else openblas, else scalar; appends why the others were skipped. The Java Vector API
-     * kernels first: once compiled they were faster than the machine's OpenBLAS on both machine
-     * kinds measured (BENCHMARKS.md), they need no native install, allocate nothing per call, and
-     * they do not depend on OpenBLAS recognising the CPU (Debian's OpenBLAS 0.3.21 runs its generic
-     * SSE3 "Prescott" kernels on Intel Emerald Rapids, 3x slower than its AVX-512 ones). Their cost
-     * is the JIT: about a second of slow first steps, which {@code Trainer.warmUp} takes out of a
-     * timed run. {@code -Dbackprop4j.kernel=openblas} chooses OpenBLAS.
+     * The automatic choice; appends why the others were passed over. See {@link #preferred}.
+     * The vector kernels' cost is the JIT: a few seconds of slow first steps, which
+     * {@code Trainer.warmUp} takes out of a timed run. {@code -Dbackprop4j.kernel=...} overrides.
      */
     private static Kernels autoChoice(StringBuilder why) {
+        Kernels vector = null, openblas = null;
         try {
-            return load("vector");
+            vector = load("vector");
         } catch (UnsupportedOperationException e) {
             why.append(e.getMessage());
         }
-        try {
-            return load("openblas");
-        } catch (UnsupportedOperationException e) {
-            why.append("; ").append(e.getMessage());
+        int bits = vector == null ? 0 : preferredVectorBits();
+        String core = null;
+        if (vector == null || bits < 512) {       // with 512-bit vectors OpenBLAS is not needed
+            try {
+                openblas = load("openblas");
+                core = ((OpenBlasKernels) openblas).coreName();
+            } catch (UnsupportedOperationException e) {
+                why.append(why.isEmpty() ? "" : "; ").append(e.getMessage());
+            }
         }
-        return new ScalarKernels();
+        String pick = preferred(vector != null, bits, openblas != null, core);
+        if (pick.equals("openblas") && vector != null) {
+            why.append(bits).append("-bit vectors: OpenBLAS's ").append(core).append(" kernels are faster here");
+        } else if (pick.equals("vector") && openblas != null) {
+            why.append("OpenBLAS core ").append(core == null ? "unknown" : core).append(" is not tuned for this CPU");
+        }
+        return switch (pick) {
+            case "vector" -> vector;
+            case "openblas" -> openblas;
+            default -> new ScalarKernels();
+        };
+    }
+
+    /**
+     * The rule behind {@code auto}, from the whole workloads measured on three machine kinds
+     * (BENCHMARKS.md): with 512-bit vectors (AVX-512) the Vector API kernels, which were faster
+     * than OpenBLAS on both AVX-512 machines (Intel Emerald Rapids, AMD Zen 5) and do not depend on
+     * OpenBLAS recognising the CPU; with narrower vectors (AVX2, NEON) OpenBLAS if it runs kernels
+     * tuned for the CPU ({@link OpenBlasKernels#tunedCore}: on AMD Zen 3 with AVX2 its Haswell
+     * kernels trained W1 1.5x and W3 1.4x faster, where a wider Java micro-tile does not fit C2's
+     * registers, docs/KERNELS.md), else the vector kernels; OpenBLAS when there is no vector module;
+     * scalar when there is neither.
+     */
+    static String preferred(boolean vector, int vectorBits, boolean openblas, String openblasCore) {
+        if (vector && vectorBits >= 512) return "vector";
+        if (openblas && (!vector || OpenBlasKernels.tunedCore(openblasCore))) return "openblas";
+        if (vector) return "vector";
+        return openblas ? "openblas" : "scalar";
+    }
+
+    /** FloatVector.SPECIES_PREFERRED's width in bits, read reflectively (only when the module is present). */
+    static int preferredVectorBits() {
+        try {
+            Object species = Class.forName("jdk.incubator.vector.FloatVector").getField("SPECIES_PREFERRED").get(null);
+            return (Integer) Class.forName("jdk.incubator.vector.VectorSpecies").getMethod("vectorBitSize").invoke(species);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return 0;
+        }
     }
 
 

@@ -48,6 +48,7 @@ public final class OpenBlasKernels implements Kernels {
     private final MethodHandle sgemv;
     private final String library;
     private final int threads;
+    private final String coreName;
 
     /**
      * Loads libopenblas.
@@ -95,6 +96,15 @@ public final class OpenBlasKernels implements Kernels {
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT,
                 JAVA_FLOAT, ADDRESS, JAVA_INT), Linker.Option.critical(true))).orElse(null);
         this.library = found;
+        // char* openblas_get_corename(void): the kernels OpenBLAS picked for this CPU ("Haswell", ...)
+        this.coreName = lookup.find("openblas_get_corename").map(f -> {
+            try {
+                MemorySegment p = (MemorySegment) linker.downcallHandle(f, FunctionDescriptor.of(ADDRESS)).invokeExact();
+                return p.equals(MemorySegment.NULL) ? null : p.reinterpret(64).getString(0).trim();
+            } catch (Throwable t) {
+                return null;
+            }
+        }).orElse(null);
         this.threads = Math.max(1, Integer.getInteger("backprop4j.openblas.threads", 1));
         lookup.find("openblas_set_num_threads").ifPresent(f -> {
             try {
@@ -137,9 +147,35 @@ public final class OpenBlasKernels implements Kernels {
         return library;
     }
 
+    /** OpenBLAS's kernel set for this CPU ({@code openblas_get_corename()}), or null if the library does not say. */
+    public String coreName() {
+        return coreName;
+    }
+
+    /**
+     * Whether OpenBLAS runs kernels tuned for a vector unit at least 256 bits wide: false for its
+     * SSE-era cores, which a dynamic-arch build falls back to on a CPU it does not know (Debian's
+     * 0.3.21 runs "Prescott" on Intel Emerald Rapids, 3x slower than its AVX-512 kernels), and
+     * false when the core is unknown.
+     */
+    public boolean tunedCore() {
+        return tunedCore(coreName);
+    }
+
+    static boolean tunedCore(String core) {
+        if (core == null || core.isBlank()) return false;
+        return !GENERIC_CORES.contains(core.trim().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** OpenBLAS's x86 core names without AVX2/FMA kernels (its fallbacks for unknown CPUs among them). */
+    static final java.util.Set<String> GENERIC_CORES = java.util.Set.of(
+            "unknown", "generic", "prescott", "core2", "penryn", "dunnington", "nehalem", "atom",
+            "katmai", "coppermine", "northwood", "banias", "opteron", "opteron_sse3", "barcelona",
+            "bobcat", "nano", "sandybridge", "bulldozer", "piledriver", "athlon", "x86_64");
+
     @Override
     public String toString() {
-        return "openblas (" + library + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ")";
+        return "openblas (" + library + (coreName == null ? "" : ", core " + coreName) + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ")";
     }
 
     @Override

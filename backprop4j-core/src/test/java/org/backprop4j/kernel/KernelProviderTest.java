@@ -35,12 +35,55 @@ class KernelProviderTest {
         if (ob != null) assertEquals("openblas", ob.name());
     }
 
+    /** What {@code auto} must pick on this machine, by the rule of {@link KernelProvider#preferred}. */
+    static String expectedAuto() {
+        Kernels ob = KernelProvider.byName("openblas");
+        String core = ob == null ? null : ((OpenBlasKernels) ob).coreName();
+        return KernelProvider.preferred(true, KernelProvider.preferredVectorBits(), ob != null, core);
+    }
+
     @Test
-    void autoPrefersVectorThenOpenBlas() {
+    void autoFollowsTheRuleOnThisMachine() {
         KernelProvider.Choice c = KernelProvider.choose("auto");
-        assertEquals("vector", c.kernels().name());   // the test JVM has --add-modules jdk.incubator.vector
+        // the test JVM has --add-modules jdk.incubator.vector: vector, or OpenBLAS on a < 512-bit vector unit
+        assertEquals(expectedAuto(), c.kernels().name(), c.message());
         assertTrue(c.message().startsWith("backprop4j kernels: " + c.kernels().name()), c.message());
+        if (c.kernels().name().equals("openblas")) assertTrue(c.message().contains("-bit vectors"), c.message());
         assertFalse(c.warning());
+        assertTrue(KernelProvider.preferredVectorBits() >= 128, "vector width " + KernelProvider.preferredVectorBits());
+    }
+
+    @Test
+    void autoRuleTable() {
+        // 512-bit vectors: the Vector API kernels, whatever OpenBLAS runs
+        assertEquals("vector", KernelProvider.preferred(true, 512, true, "SkylakeX"));
+        assertEquals("vector", KernelProvider.preferred(true, 512, true, "Prescott"));
+        // narrower vectors: OpenBLAS if its kernels are tuned for the CPU
+        assertEquals("openblas", KernelProvider.preferred(true, 256, true, "Haswell"));
+        assertEquals("openblas", KernelProvider.preferred(true, 256, true, "Zen"));
+        assertEquals("openblas", KernelProvider.preferred(true, 128, true, "NEOVERSEN1"));
+        assertEquals("vector", KernelProvider.preferred(true, 256, true, "Prescott"));   // unknown CPU: generic SSE3 fallback
+        assertEquals("vector", KernelProvider.preferred(true, 256, true, null));         // no openblas_get_corename
+        assertEquals("vector", KernelProvider.preferred(true, 256, false, null));
+        // no vector module: OpenBLAS whatever its core, else scalar
+        assertEquals("openblas", KernelProvider.preferred(false, 0, true, "Prescott"));
+        assertEquals("scalar", KernelProvider.preferred(false, 0, false, null));
+    }
+
+    @Test
+    void openBlasCoreNames() {
+        assertTrue(OpenBlasKernels.tunedCore("Haswell"));
+        assertTrue(OpenBlasKernels.tunedCore("SkylakeX"));
+        assertFalse(OpenBlasKernels.tunedCore("Prescott"));
+        assertFalse(OpenBlasKernels.tunedCore(" prescott "));
+        assertFalse(OpenBlasKernels.tunedCore("Sandybridge"));   // AVX without FMA
+        assertFalse(OpenBlasKernels.tunedCore(""));
+        assertFalse(OpenBlasKernels.tunedCore(null));
+        if (OPENBLAS) {
+            OpenBlasKernels ob = new OpenBlasKernels();
+            assertNotNull(ob.coreName(), "Debian's OpenBLAS has openblas_get_corename");
+            assertTrue(ob.toString().contains("core " + ob.coreName()), ob.toString());
+        }
     }
 
     @Test
@@ -54,7 +97,7 @@ class KernelProviderTest {
         assertTrue(bad.warning());
         assertTrue(bad.message().contains("'gpu' is not available") && bad.message().contains("expected scalar, vector, openblas"),
                 bad.message());
-        assertEquals("vector", bad.kernels().name());
+        assertEquals(expectedAuto(), bad.kernels().name());
     }
 
     @Test
