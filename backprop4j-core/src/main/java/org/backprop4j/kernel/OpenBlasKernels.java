@@ -153,15 +153,11 @@ public final class OpenBlasKernels implements Kernels {
     }
 
     /**
-     * Whether OpenBLAS runs kernels tuned for a vector unit at least 256 bits wide: false for its
-     * SSE-era cores, which a dynamic-arch build falls back to on a CPU it does not know (Debian's
-     * 0.3.21 runs "Prescott" on Intel Emerald Rapids, 3x slower than its AVX-512 kernels), and
-     * false when the core is unknown.
+     * Whether OpenBLAS core {@code core} ({@link #coreName()}) has AVX2/FMA-class kernels or better:
+     * false for its SSE-era cores, which a dynamic-arch build falls back to on a CPU it does not
+     * know (Debian's 0.3.21 runs "Prescott" on Intel Emerald Rapids, 3x slower than its AVX-512
+     * kernels), for AVX without FMA, and when the core is unknown.
      */
-    public boolean tunedCore() {
-        return tunedCore(coreName);
-    }
-
     static boolean tunedCore(String core) {
         if (core == null || core.isBlank()) return false;
         return !GENERIC_CORES.contains(core.trim().toLowerCase(java.util.Locale.ROOT));
