@@ -84,4 +84,34 @@ class ConcurrencyTest {
         }
         assertArrayEquals(w[0], w[1]);
     }
+
+    /**
+     * With two threads the trainer copies the next shuffled batch in the background (an idle worker
+     * does it while the current batch trains); the weights must be the same bits as with one
+     * thread and as with kernels that are not parallel at all — for the fused momentum path and the
+     * gradient-then-step path (Adam), with a last batch shorter than the others (400 = 150+150+100).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sgd", "adam"})
+    void backgroundBatchCopiesGiveTheSameWeights(String rule) {
+        DataSet data = BuiltinData.twoSpirals(400);
+        Kernels base = new org.backprop4j.kernel.ScalarKernels();
+        float[][] w = new float[3][];
+        for (int run = 0; run < 3; run++) {
+            Network net = Network.builder(2).layer(32, Activation.TANH).layer(1, Activation.LOGISTIC).build(Init.xavier(), 5);
+            TrainingConfig cfg = TrainingConfig.builder().miniBatch(150).epochs(4)
+                    .optimizer(rule.equals("sgd") ? () -> new Sgd(0.1, 0.9, false) : () -> new org.backprop4j.train.Adam(0.01))
+                    .seed(6).build();
+            if (run == 0) {
+                new Trainer(net, Loss.BINARY_CROSS_ENTROPY, cfg, base).fit(data);
+            } else {
+                try (ParallelKernels k = new ParallelKernels(base, run)) {
+                    new Trainer(net, Loss.BINARY_CROSS_ENTROPY, cfg, k).fit(data);
+                }
+            }
+            w[run] = net.params().clone();
+        }
+        assertArrayEquals(w[0], w[1], "one thread");
+        assertArrayEquals(w[0], w[2], "two threads");
+    }
 }

@@ -45,6 +45,22 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile long generation;
 
+    // background work (see startBackground): tasks claimed one by one by idle workers, the rest by
+    // the owner in finishBackground
+    private final AtomicBoolean bgBusy = new AtomicBoolean();
+    /**
+     * (job &lt;&lt; 32) | tasks not yet claimed. A task is claimed by a CAS that counts this down, so
+     * "nothing left" is read from the same word as the job: a worker still looking at the last,
+     * exhausted job can never claim an index of the next one (which an index compared with a
+     * separately written task count would allow), and a successful claim means the job it read
+     * the task and count of was still open.
+     */
+    private final AtomicLong bgTicket = new AtomicLong();
+    private final AtomicInteger bgDone = new AtomicInteger();
+    private final AtomicReference<Throwable> bgFailure = new AtomicReference<>();
+    private int bgTasks;                             // written before bgTicket publishes them
+    private java.util.function.IntConsumer bgTask;
+
     /** @param threads total threads including the caller (≥ 1) */
     public ParallelKernels(Kernels delegate, int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1: " + threads);
@@ -155,6 +171,75 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         }
     }
 
+    /**
+     * Hands {@code task.accept(i)}, i = 0 .. tasks−1, to the workers as background work: a worker
+     * that has no product block to compute claims one i at a time, and goes back to product blocks
+     * as soon as one is published, so the work fills the gaps in which the workers would otherwise
+     * wait (the element-wise, single-threaded parts of a training step). The caller goes on at once
+     * and must call {@link #finishBackground()}, which runs the i nobody has claimed yet on the
+     * calling thread and waits for the rest. Each i runs exactly once, whoever runs it, so a task
+     * that writes its own outputs gives the same result with any thread count. Returns false, and
+     * runs nothing, if there are no workers or another background job is in progress; the caller
+     * then does the work itself.
+     */
+    public boolean startBackground(int tasks, java.util.function.IntConsumer task) {
+        if (tasks <= 0 || workers.length == 0 || closed || !bgBusy.compareAndSet(false, true)) return false;
+        bgTasks = tasks;
+        bgTask = task;
+        bgDone.set(0);
+        bgTicket.set((((bgTicket.get() >>> 32) + 1) << 32) | tasks);   // publishes the fields with the new job
+        for (Thread worker : workers) LockSupport.unpark(worker);
+        return true;
+    }
+
+    /**
+     * Completes the background job started by {@link #startBackground} (by the same thread): runs
+     * the tasks no worker has claimed, waits for the claimed ones, and rethrows a task's failure.
+     */
+    public void finishBackground() {
+        if (!bgBusy.get() || bgTask == null) throw new IllegalStateException("no background job in progress");
+        try {
+            runBackground(true);
+            long start = System.nanoTime();
+            while (bgDone.get() < bgTasks) {
+                if (System.nanoTime() - start > SPIN_NANOS) Thread.yield();
+                else Thread.onSpinWait();
+            }
+        } finally {
+            bgTask = null;
+            bgBusy.set(false);
+        }
+        Throwable f = bgFailure.getAndSet(null);
+        if (f instanceof RuntimeException re) throw re;
+        if (f instanceof Error e) throw e;
+        if (f != null) throw new IllegalStateException(f);
+    }
+
+    /**
+     * Claims and runs background tasks of the current job; a worker ({@code all} false) stops after
+     * one so that it can look for product blocks. Returns whether it ran one.
+     */
+    private boolean runBackground(boolean all) {
+        boolean ran = false;
+        while (true) {
+            long t = bgTicket.get();
+            int left = (int) t;
+            if (left <= 0) return ran;
+            java.util.function.IntConsumer task = bgTask;
+            int i = bgTasks - left;
+            if (!bgTicket.compareAndSet(t, t - 1)) continue;
+            ran = true;
+            try {
+                task.accept(i);
+            } catch (Throwable e) {
+                bgFailure.compareAndSet(null, e);
+            } finally {
+                bgDone.incrementAndGet();
+            }
+            if (!all) return true;
+        }
+    }
+
     /** Starts a new generation of the current call's blocks, takes part, waits for all; rethrows a block's failure. */
     private void publishAndWait() {
         done.set(0);
@@ -219,7 +304,10 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
             long g = generation;
             if (g == seen) {
                 long start = System.nanoTime();
-                while ((g = generation) == seen && !closed && System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+                while ((g = generation) == seen && !closed && System.nanoTime() - start < SPIN_NANOS) {
+                    if (runBackground(false)) start = System.nanoTime();
+                    else Thread.onSpinWait();
+                }
                 if (g == seen) {
                     LockSupport.parkNanos(this, 10_000_000L);
                     continue;

@@ -14,6 +14,7 @@ import org.backprop4j.Rng;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.kernel.Kernels;
+import org.backprop4j.kernel.ParallelKernels;
 
 /**
  * The training loop of seed 004 (Algorithm 1): compute the gradient, update the weights, repeat
@@ -230,8 +231,12 @@ public final class Trainer {
         boolean reorder = config.shuffle() && config.mode() != TrainingConfig.Mode.FULL_BATCH;
         int[] order = new int[size];
         for (int i = 0; i < size; i++) order[i] = i;
-        float[] bx = reorder ? new float[batch * in] : null;
-        float[] bd = reorder ? new float[batch * out] : null;
+        // the shuffled batches are copied into contiguous buffers; with two or more compute threads
+        // the next batch is copied by an idle worker while this one is trained (two buffers)
+        ParallelKernels pk = reorder && kernels instanceof ParallelKernels p && p.threads() > 1 ? p : null;
+        BatchCopy[] copies = !reorder ? null : pk == null
+                ? new BatchCopy[] {new BatchCopy(train, order, batch)}
+                : new BatchCopy[] {new BatchCopy(train, order, batch), new BatchCopy(train, order, batch)};
         float[] grad = new float[net.paramCount()];
         float[] w = net.params();
         EarlyStopping.Monitor monitor = es == null ? null : es.monitor();
@@ -304,17 +309,24 @@ public final class Trainer {
                 if (!Double.isFinite(eNew)) bad = "the training error became " + eNew;
             } else {
                 if (reorder) rng.shuffle(order);
+                int cur = 0;             // the buffer of this batch
+                boolean copied = false;  // whether it was copied in the background during the last step
                 for (int start = 0; start < size; start += batch) {
                     int m = Math.min(batch, size - start);
                     double batchE;
                     if (reorder) {
-                        for (int r = 0; r < m; r++) {
-                            int p = order[start + r];
-                            System.arraycopy(train.x(), p * in, bx, r * in, in);
-                            System.arraycopy(train.d(), p * out, bd, r * out, out);
+                        BatchCopy bc = copies[cur];
+                        if (!copied) bc.copyAll(start, m);
+                        int next = start + batch;
+                        copied = pk != null && next < size
+                                && pk.startBackground(Math.min(batch, size - next), copies[cur ^ 1].at(next));
+                        try {
+                            batchE = fused ? engine.descend(bc.x, bc.d, 0, m, (float) sgd.learningRate(), momentum, withVelocity ? sgd.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
+                                    : engine.gradient(bc.x, bc.d, 0, m, grad, config.lambda(), config.decayBiases());
+                        } finally {
+                            if (copied) pk.finishBackground();
                         }
-                        batchE = fused ? engine.descend(bx, bd, 0, m, (float) sgd.learningRate(), momentum, withVelocity ? sgd.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
-                                : engine.gradient(bx, bd, 0, m, grad, config.lambda(), config.decayBiases());
+                        if (copied) cur ^= 1;
                     } else {
                         batchE = fused ? engine.descend(train.x(), train.d(), start, m, (float) sgd.learningRate(), momentum, withVelocity ? sgd.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
                                 : engine.gradient(train.x(), train.d(), start, m, grad, config.lambda(), config.decayBiases());
@@ -546,5 +558,46 @@ public final class Trainer {
             throw new IllegalArgumentException("data has " + ds.outputs() + " target columns, the network " + net.outputs() + " outputs");
         }
         if (ds.size() == 0) throw new IllegalArgumentException("the training set is empty");
+    }
+
+    /**
+     * A batch of shuffled patterns copied into contiguous buffers, one pattern (row) per task so
+     * that {@link ParallelKernels#startBackground} can spread the copy over idle workers.
+     */
+    private static final class BatchCopy implements java.util.function.IntConsumer {
+        final float[] x, d;
+        private final float[] srcX, srcD;
+        private final int[] order;
+        private final int in, out;
+        private int start;
+
+        BatchCopy(DataSet train, int[] order, int batch) {
+            this.srcX = train.x();
+            this.srcD = train.d();
+            this.order = order;
+            this.in = train.inputs();
+            this.out = train.outputs();
+            this.x = new float[batch * in];
+            this.d = new float[batch * out];
+        }
+
+        /** Sets the batch to patterns order[start ..] (for the tasks that follow). */
+        BatchCopy at(int start) {
+            this.start = start;
+            return this;
+        }
+
+        void copyAll(int start, int m) {
+            this.start = start;
+            for (int r = 0; r < m; r++) accept(r);
+        }
+
+        /** Copies row r of the batch: pattern order[start + r]. */
+        @Override
+        public void accept(int r) {
+            int p = order[start + r];
+            System.arraycopy(srcX, p * in, x, r * in, in);
+            System.arraycopy(srcD, p * out, d, r * out, out);
+        }
     }
 }

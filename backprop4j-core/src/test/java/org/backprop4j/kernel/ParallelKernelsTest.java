@@ -131,4 +131,63 @@ class ParallelKernelsTest {
         for (int i = 0; i < n; i++) a[i] = (float) r.uniform(-1, 1);
         return a;
     }
+
+    /**
+     * Background jobs (the trainer's copy of the next batch): every index runs exactly once, over
+     * thousands of back-to-back jobs with products published in between (a worker that read the
+     * previous job's task must not run it under the new job's indices); a worker takes part; a
+     * failing task is rethrown by finishBackground and the next job runs normally.
+     */
+    @org.junit.jupiter.api.Test
+    void backgroundTasksRunExactlyOnceAndWorkersTakePart() throws InterruptedException {
+        try (ParallelKernels two = new ParallelKernels(new ScalarKernels(), 2)) {
+            Thread me = Thread.currentThread();
+            java.util.concurrent.atomic.AtomicInteger byWorker = new java.util.concurrent.atomic.AtomicInteger();
+            float[] a = new float[64 * 64], b = new float[64 * 64], c = new float[64 * 64];
+            for (int job = 0; job < 3000; job++) {
+                int tasks = 1 + job % 97;
+                int[] runs = new int[tasks];
+                int stamp = job;
+                int[] seen = new int[tasks];
+                org.junit.jupiter.api.Assertions.assertTrue(two.startBackground(tasks, i -> {
+                    runs[i]++;
+                    seen[i] = stamp;
+                    if (Thread.currentThread() != me) byWorker.incrementAndGet();
+                }));
+                if (job % 3 == 0) two.sgemm(false, false, 64, 64, 64, 1f, a, 0, 64, b, 0, 64, 0f, c, 0, 64);   // 0.5 MFLOP: one call
+                if (job % 3 == 1) two.sgemm(false, false, 64, 512, 32, 1f, new float[64 * 32], 0, 32, new float[32 * 512], 0, 512, 0f, new float[64 * 512], 0, 512);
+                two.finishBackground();
+                for (int i = 0; i < tasks; i++) {
+                    org.junit.jupiter.api.Assertions.assertEquals(1, runs[i], "job " + job + " task " + i);
+                    org.junit.jupiter.api.Assertions.assertEquals(job, seen[i]);
+                }
+            }
+            // a job the caller leaves to the workers is done by them (the caller waits up to 10 s)
+            java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+            int before = byWorker.get();
+            org.junit.jupiter.api.Assertions.assertTrue(two.startBackground(1, i -> {
+                if (Thread.currentThread() != me) byWorker.incrementAndGet();
+                ran.countDown();
+            }));
+            org.junit.jupiter.api.Assertions.assertTrue(ran.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            two.finishBackground();
+            org.junit.jupiter.api.Assertions.assertEquals(before + 1, byWorker.get(), "the task ran on the worker");
+
+            // one job at a time; a failure comes back from finishBackground, and the next job runs
+            org.junit.jupiter.api.Assertions.assertTrue(two.startBackground(4, i -> {
+                if (i == 2) throw new IllegalArgumentException("task 2 failed");
+            }));
+            org.junit.jupiter.api.Assertions.assertFalse(two.startBackground(1, i -> { }), "a second job while one is in progress");
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, two::finishBackground);
+            org.junit.jupiter.api.Assertions.assertEquals("task 2 failed", e.getMessage());
+            int[] after = new int[5];
+            org.junit.jupiter.api.Assertions.assertTrue(two.startBackground(5, i -> after[i]++));
+            two.finishBackground();
+            assertArrayEquals(new int[] {1, 1, 1, 1, 1}, after);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, two::finishBackground, "no job in progress");
+        }
+        try (ParallelKernels one = new ParallelKernels(new ScalarKernels(), 1)) {
+            org.junit.jupiter.api.Assertions.assertFalse(one.startBackground(3, i -> { }), "no workers: the caller does the work itself");
+        }
+    }
 }
