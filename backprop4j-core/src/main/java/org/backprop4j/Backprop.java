@@ -98,11 +98,7 @@ public final class Backprop {
             int nl = n[l], nprev = n[l - 1];
             // NET^l = O^{l−1}·(W^l)ᵀ  (net_t = Σ_u w_tu·o_u, seed 004)
             kernels.sgemm(false, true, m, nl, nprev, 1f, in, inOff, nprev, p, net.weightOffset(l), nprev, 0f, out, 0, nl);
-            int b = net.biasOffset(l);
-            for (int r = 0; r < m; r++) {           // + b^l (bias = weight on a constant 1, seed 002)
-                int s = r * nl;
-                for (int t = 0; t < nl; t++) out[s + t] += p[b + t];
-            }
+            Elementwise.addToRows(out, 0, m, nl, p, net.biasOffset(l));   // + b^l (bias = weight on a constant 1, seed 002)
             if (l == layers) System.arraycopy(out, 0, netOut, 0, m * nl);
             net.activation(l).apply(out, 0, m, nl);  // o = f(net)
             in = out;

@@ -45,6 +45,8 @@ public final class Elementwise {
         void multiplyDerivative(int f, float[] g, float[] o, int off, int len);
         /** See {@link Elementwise#columnSums}. */
         void columnSums(float[] d, int m, int n, float[] dst, int dstOff, boolean accumulate);
+        /** See {@link Elementwise#addToRows}. */
+        void addToRows(float[] a, int off, int m, int n, float[] v, int vOff);
         String name();
     }
 
@@ -129,6 +131,22 @@ public final class Elementwise {
      */
     public static void columnSums(float[] d, int m, int n, float[] dst, int dstOff, boolean accumulate) {
         impl(m * n).columnSums(d, m, n, dst, dstOff, accumulate);
+    }
+
+    /**
+     * In place: the vector v[vOff .. vOff+n−1] added to each of the m rows of the row-major m×n
+     * matrix at a[off ..] (the bias of a layer added to its net inputs, one add per element: the
+     * same bits in either implementation).
+     */
+    public static void addToRows(float[] a, int off, int m, int n, float[] v, int vOff) {
+        impl(m * n).addToRows(a, off, m, n, v, vOff);
+    }
+
+    static void scalarAddToRows(float[] a, int off, int m, int n, int t0, float[] v, int vOff) {
+        for (int r = 0; r < m; r++) {
+            int s = off + r * n;
+            for (int t = t0; t < n; t++) a[s + t] += v[vOff + t];
+        }
     }
 
     /** v, or 0 if v is subnormal (see {@link #flushAdd}). */
@@ -229,6 +247,9 @@ public final class Elementwise {
         }
         @Override public void scale(float[] a, int off, int len, float s) {
             for (int i = off, end = off + len; i < end; i++) a[i] *= s;
+        }
+        @Override public void addToRows(float[] a, int off, int m, int n, float[] v, int vOff) {
+            scalarAddToRows(a, off, m, n, 0, v, vOff);
         }
         @Override public void columnSums(float[] d, int m, int n, float[] dst, int dstOff, boolean accumulate) {
             scalarColumnSums(d, m, n, 0, dst, dstOff, accumulate);

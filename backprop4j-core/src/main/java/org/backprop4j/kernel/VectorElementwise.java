@@ -158,6 +158,18 @@ final class VectorElementwise implements Elementwise.Impl {
     }
 
     @Override
+    public void addToRows(float[] a, int off, int m, int n, float[] v, int vOff) {
+        int vend = n - n % V;
+        for (int r = 0; r < m; r++) {
+            int s = off + r * n;
+            for (int t = 0; t < vend; t += V) {
+                FloatVector.fromArray(S, a, s + t).add(FloatVector.fromArray(S, v, vOff + t)).intoArray(a, s + t);
+            }
+        }
+        if (vend < n) Elementwise.scalarAddToRows(a, off, m, n, vend, v, vOff);
+    }
+
+    @Override
     public void flushAdd(float[] c, int ci, float[] w, int wi, int len) {
         int i = 0;
         FloatVector zero = FloatVector.zero(S);

@@ -124,6 +124,30 @@ class ElementwiseTest {
     }
 
     /**
+     * addToRows (the bias added to a layer's net inputs) is one float add per element, in either
+     * implementation: vector and scalar give the same bits as the plain loop, for row lengths
+     * below, at and around the vector width, with offsets, and leave everything outside alone.
+     */
+    @Test
+    void addToRowsAddsTheVectorToEveryRowExactly() {
+        Elementwise.Impl vec = Elementwise.activeImpl(), sc = Elementwise.scalarImpl();
+        Rng rng = new Rng(8);
+        for (int[] mn : new int[][] {{1, 1}, {3, 10}, {64, 16}, {5, 17}, {64, 256}, {7, 33}}) {
+            int m = mn[0], n = mn[1], off = 3, vOff = 2;
+            float[] a = new float[off + m * n + 4], v = new float[vOff + n + 1];
+            for (int i = 0; i < a.length; i++) a[i] = (float) rng.uniform(-5, 5);
+            for (int i = 0; i < v.length; i++) v[i] = (float) rng.uniform(-5, 5);
+            float[] want = a.clone();
+            for (int r = 0; r < m; r++) for (int t = 0; t < n; t++) want[off + r * n + t] = a[off + r * n + t] + v[vOff + t];
+            float[] p = a.clone(), q = a.clone();
+            vec.addToRows(p, off, m, n, v, vOff);
+            sc.addToRows(q, off, m, n, v, vOff);
+            bits("addToRows vector " + m + "x" + n, want, p);
+            bits("addToRows scalar " + m + "x" + n, want, q);
+        }
+    }
+
+    /**
      * multiplyDerivative (vectorized) equals the element-wise float formulas of the delta rule's f'
      * factor exactly, tails and offsets included, and leaves elements outside the range alone.
      */
