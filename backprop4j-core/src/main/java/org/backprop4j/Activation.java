@@ -70,24 +70,33 @@ public enum Activation {
                     a[i] = v > 0f ? v : LEAKY_SLOPE * v;
                 }
             }
-            case SOFTMAX -> {
-                // o_i = e^{net_i − max} / Σ_k e^{net_k − max}  (seed 003, eq. 37, shifted by the row max):
-                // each row shifted by its max, then the exponentials of the whole block in one call
-                // (e^(x − 0) = e^x: the same bits as a call per row with shift = max, in long vectors)
-                for (int r = 0; r < m; r++) {
-                    int s = off + r * n;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j < n; j++) max = Math.max(max, a[s + j]);
-                    for (int j = 0; j < n; j++) a[s + j] -= max;
-                }
-                Elementwise.expShifted(a, off, m * n, 0f);
-                for (int r = 0; r < m; r++) {
-                    int s = off + r * n;
-                    double sum = 0;
-                    for (int j = 0; j < n; j++) sum += a[s + j];
-                    Elementwise.scale(a, s, n, (float) (1.0 / sum));
-                }
-            }
+            case SOFTMAX -> softmax(a, off, m, n, null);
+        }
+    }
+
+    /**
+     * Softmax of each of the m rows of length n at a[off ..], in place: o_i = e^{net_i − max} /
+     * Σ_k e^{net_k − max} (seed 003, eq. 37, shifted by the row max); each row shifted by its max,
+     * then the exponentials of the whole block in one call (e^(x − 0) = e^x: the same bits as a call
+     * per row with shift = max, in long vectors). If {@code lse} is given, lse[r] = max_r + ln Σ_k
+     * e^{net_k − max_r}, the log of row r's normaliser, so that a log-loss −log o_k = lse − net_k
+     * needs no exponential of its own and is finite even where o_k underflows to 0.
+     */
+    public static void softmax(float[] a, int off, int m, int n, double[] lse) {
+        for (int r = 0; r < m; r++) {
+            int s = off + r * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) max = Math.max(max, a[s + j]);
+            for (int j = 0; j < n; j++) a[s + j] -= max;
+            if (lse != null) lse[r] = max;
+        }
+        Elementwise.expShifted(a, off, m * n, 0f);
+        for (int r = 0; r < m; r++) {
+            int s = off + r * n;
+            double sum = 0;
+            for (int j = 0; j < n; j++) sum += a[s + j];
+            Elementwise.scale(a, s, n, (float) (1.0 / sum));
+            if (lse != null) lse[r] += Math.log(sum);
         }
     }
 

@@ -31,6 +31,7 @@ public final class Backprop {
     private float[][] o;           // o[l]: m×n_l outputs, l = 1..L (o[0] is the caller's input)
     private float[][] delta;       // delta[l]: m×n_l, ∂E/∂net; delta[0] is scratch for the last back-product
     private float[] netOut;        // m×n_L pre-activations of the output layer (for exact log-losses)
+    private double[] rowLse;       // softmax outputs: per row, the log of the normaliser (log-sum-exp of net)
     private final float[] biasSums; // Σ_rows Δ^l of one layer in descend (the widest layer's size)
 
     public Backprop(Network net, Loss loss) {
@@ -80,6 +81,7 @@ public final class Backprop {
             delta[l] = new float[m * n[l]];
         }
         netOut = new float[m * n[layers]];
+        rowLse = new double[m];
         capacity = m;
     }
 
@@ -100,7 +102,8 @@ public final class Backprop {
             kernels.sgemm(false, true, m, nl, nprev, 1f, in, inOff, nprev, p, net.weightOffset(l), nprev, 0f, out, 0, nl);
             Elementwise.addToRows(out, 0, m, nl, p, net.biasOffset(l));   // + b^l (bias = weight on a constant 1, seed 002)
             if (l == layers) System.arraycopy(out, 0, netOut, 0, m * nl);
-            net.activation(l).apply(out, 0, m, nl);  // o = f(net)
+            if (l == layers && net.activation(l) == Activation.SOFTMAX) Activation.softmax(out, 0, m, nl, rowLse);
+            else net.activation(l).apply(out, 0, m, nl);  // o = f(net)
             in = out;
             inOff = 0;
         }
@@ -376,11 +379,7 @@ public final class Backprop {
         if (loss == Loss.CROSS_ENTROPY && f == Activation.SOFTMAX) {
             for (int r = 0; r < m; r++) {
                 int s = r * nL;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < nL; k++) max = Math.max(max, netOut[s + k]);
-                double sum = 0;
-                for (int k = 0; k < nL; k++) sum += Math.exp(netOut[s + k] - max);
-                double lse = max + Math.log(sum);
+                double lse = rowLse[r];   // ln Σ_k e^{net_k}, from the forward pass's softmax
                 for (int k = 0; k < nL; k++) {
                     float dk = d[dOff + s + k];
                     if (dk != 0f) sumE += dk * (lse - netOut[s + k]);   // −d_k·log o_k
