@@ -18,15 +18,20 @@ import org.backprop4j.train.TrainingConfig;
 
 /**
  * W1's training loop (Fashion-MNIST, 784-256-128-10 ReLU/softmax, batch 64, SGD with momentum, 2
- * threads) with and without the background copy of the next shuffled batch, one epoch each,
- * alternately in one process, so that this VM's speed drifts (±20–40% between whole runs) cancel in
- * the per-round ratio. "Without" runs the same parallel kernels behind a wrapper that is not a
- * {@link ParallelKernels}, so the products are split exactly as before and only the copy moves back
- * onto the training thread. Prints each round and the median ratio (first 3 rounds left out: JIT).
+ * threads) two ways, one epoch each, alternately in one process, so that this VM's speed drifts
+ * (±20–40% between whole runs) cancel in the per-round ratio:
+ * <ul>
+ *   <li>{@code copy}: with and without the background copy of the next shuffled batch. "Without"
+ *   runs the same parallel kernels behind a wrapper that is not a {@link ParallelKernels}, so the
+ *   products are split exactly as before and only the copy moves back onto the training thread.</li>
+ *   <li>{@code kernels}: the Java Vector API kernels against OpenBLAS (both on 2 threads through
+ *   {@link ParallelKernels}; OpenBLAS's kernels as {@code OPENBLAS_CORETYPE} or its detection pick).</li>
+ * </ul>
+ * Prints each round and the median ratio (first 3 rounds left out: JIT).
  *
- * <pre>java --add-modules jdk.incubator.vector -Xmx1g -cp backprop4j-bench.jar org.backprop4j.bench.BatchCopyAB [ROUNDS]</pre>
+ * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx1g -cp backprop4j-bench.jar org.backprop4j.bench.TrainerAB copy|kernels [ROUNDS]</pre>
  */
-public final class BatchCopyAB {
+public final class TrainerAB {
     /** The same kernels, hidden from the trainer's {@code instanceof ParallelKernels}. */
     private record Hidden(Kernels k) implements Kernels {
         @Override public String name() {
@@ -45,12 +50,17 @@ public final class BatchCopyAB {
     }
 
     public static void main(String[] args) throws IOException {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
+        String mode = args.length > 0 ? args[0] : "copy";
+        if (!mode.equals("copy") && !mode.equals("kernels")) throw new IllegalArgumentException("mode copy or kernels, not " + mode);
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         DataSet train = FashionMnist.load(FashionMnist.directory(), true, 60000);
         Kernels vector = KernelProvider.byName("vector");
         if (vector == null) throw new IllegalStateException("vector kernels are not available here (--add-modules jdk.incubator.vector)");
-        try (ParallelKernels pk = new ParallelKernels(vector, 2)) {
-            Kernels[] kernels = {pk, new Hidden(pk)};
+        Kernels openblas = mode.equals("kernels") ? KernelProvider.byName("openblas") : null;
+        if (mode.equals("kernels") && openblas == null) throw new IllegalStateException("OpenBLAS is not available here");
+        String[] names = mode.equals("copy") ? new String[] {"background copy", "copy on the training thread"} : new String[] {"vector", "openblas"};
+        try (ParallelKernels pk = new ParallelKernels(vector, 2); ParallelKernels other = openblas == null ? null : new ParallelKernels(openblas, 2)) {
+            Kernels[] kernels = {pk, other == null ? new Hidden(pk) : other};
             Network[] nets = new Network[2];
             for (int i = 0; i < 2; i++) {
                 nets[i] = Network.builder(784).layer(256, Activation.RELU).layer(128, Activation.RELU).layer(10, Activation.SOFTMAX)
@@ -69,14 +79,14 @@ public final class BatchCopyAB {
                     sps[i] = train.size() / ((System.nanoTime() - t0) / 1e9);
                 }
                 if (r >= 3) kept.add(sps);
-                System.out.printf(Locale.ROOT, "round %d: background copy %.0f samples/s, on the training thread %.0f, ratio %.3f%n",
-                        r, sps[0], sps[1], sps[0] / sps[1]);
+                System.out.printf(Locale.ROOT, "round %d: %s %.0f samples/s, %s %.0f, ratio %.3f%n",
+                        r, names[0], sps[0], names[1], sps[1], sps[0] / sps[1]);
             }
             double[] ratio = kept.stream().mapToDouble(s -> s[0] / s[1]).sorted().toArray();
             double[] with = kept.stream().mapToDouble(s -> s[0]).sorted().toArray();
             double[] without = kept.stream().mapToDouble(s -> s[1]).sorted().toArray();
-            System.out.printf(Locale.ROOT, "medians of %d rounds: background copy %.0f, on the training thread %.0f samples/s; ratio %.3f (quartiles %.3f–%.3f)%n",
-                    ratio.length, median(with), median(without), median(ratio), ratio[ratio.length / 4], ratio[3 * ratio.length / 4]);
+            System.out.printf(Locale.ROOT, "medians of %d rounds: %s %.0f, %s %.0f samples/s; ratio %.3f (quartiles %.3f–%.3f)%n",
+                    ratio.length, names[0], median(with), names[1], median(without), median(ratio), ratio[ratio.length / 4], ratio[3 * ratio.length / 4]);
         }
     }
 
@@ -84,5 +94,5 @@ public final class BatchCopyAB {
         return sorted.length == 0 ? Double.NaN : sorted[sorted.length / 2];
     }
 
-    private BatchCopyAB() {}
+    private TrainerAB() {}
 }
