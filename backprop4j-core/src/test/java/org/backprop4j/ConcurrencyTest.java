@@ -87,19 +87,26 @@ class ConcurrencyTest {
 
     /**
      * With two threads the trainer copies the next shuffled batch in the background (an idle worker
-     * does it while the current batch trains); the weights must be the same bits as with one
-     * thread and as with kernels that are not parallel at all — for the fused momentum path and the
+     * does it while the current batch trains, when the first layer's product is split across the
+     * threads: here 2·150·100·256 flops); the weights must be the same bits as with one thread and
+     * as with kernels that are not parallel at all — for the fused momentum path and the
      * gradient-then-step path (Adam), with a last batch shorter than the others (400 = 150+150+100).
      */
     @ParameterizedTest
     @ValueSource(strings = {"sgd", "adam"})
     void backgroundBatchCopiesGiveTheSameWeights(String rule) {
-        DataSet data = BuiltinData.twoSpirals(400);
+        org.backprop4j.Rng r = new org.backprop4j.Rng(12);
+        int rows = 400, in = 100;
+        float[] x = new float[rows * in], d = new float[rows];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.uniform(-1, 1);
+        for (int i = 0; i < rows; i++) d[i] = x[i * in] + x[i * in + 1] > 0 ? 1f : 0f;
+        DataSet data = new DataSet(x, d, in, 1);
         Kernels base = new org.backprop4j.kernel.ScalarKernels();
         float[][] w = new float[3][];
+        long[] jobs = new long[3];
         for (int run = 0; run < 3; run++) {
-            Network net = Network.builder(2).layer(32, Activation.TANH).layer(1, Activation.LOGISTIC).build(Init.xavier(), 5);
-            TrainingConfig cfg = TrainingConfig.builder().miniBatch(150).epochs(4)
+            Network net = Network.builder(in).layer(256, Activation.TANH).layer(1, Activation.LOGISTIC).build(Init.xavier(), 5);
+            TrainingConfig cfg = TrainingConfig.builder().miniBatch(150).epochs(3)
                     .optimizer(rule.equals("sgd") ? () -> new Sgd(0.1, 0.9, false) : () -> new org.backprop4j.train.Adam(0.01))
                     .seed(6).build();
             if (run == 0) {
@@ -107,11 +114,14 @@ class ConcurrencyTest {
             } else {
                 try (ParallelKernels k = new ParallelKernels(base, run)) {
                     new Trainer(net, Loss.BINARY_CROSS_ENTROPY, cfg, k).fit(data);
+                    jobs[run] = k.backgroundJobs();
                 }
             }
             w[run] = net.params().clone();
         }
         assertArrayEquals(w[0], w[1], "one thread");
         assertArrayEquals(w[0], w[2], "two threads");
+        org.junit.jupiter.api.Assertions.assertEquals(0, jobs[1], "one thread: no background copies");
+        org.junit.jupiter.api.Assertions.assertEquals(3 * 2, jobs[2], "two threads: batches 2 and 3 of each epoch copied in the background");
     }
 }

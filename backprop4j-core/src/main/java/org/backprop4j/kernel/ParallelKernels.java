@@ -61,6 +61,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     private final AtomicInteger bgDone = new AtomicInteger();
     private final AtomicReference<Throwable> bgFailure = new AtomicReference<>();
     private int bgTasks;                             // written before bgTicket publishes them
+    private long bgJobs;                             // jobs started, for tests and diagnostics
     private java.util.function.IntConsumer bgTask;
 
     /** @param threads total threads including the caller (≥ 1) */
@@ -195,10 +196,16 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         if (tasks <= 0 || workers.length == 0 || closed || !bgBusy.compareAndSet(false, true)) return false;
         bgTasks = tasks;
         bgTask = task;
+        bgJobs++;
         bgDone.set(0);
         bgTicket.set((((bgTicket.get() >>> 32) + 1) << 32) | tasks);   // publishes the fields with the new job
         for (Thread worker : workers) LockSupport.unpark(worker);
         return true;
+    }
+
+    /** How many background jobs {@link #startBackground} has started (by any caller). */
+    public long backgroundJobs() {
+        return bgJobs;
     }
 
     /**
