@@ -17,6 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * (../shared/bench/KERNELS.md), so workers spin for a short while before parking, and products below
  * {@link #MIN_FLOPS} are one call on the calling thread. If another thread is already using the
  * workers, the caller computes all blocks itself (same blocks, same result). No allocation per call.
+ * Idle workers also run background tasks handed over by {@link #startBackground} (the trainer's
+ * copy of the next batch) between product blocks.
  */
 public final class ParallelKernels implements Kernels, AutoCloseable {
     /** Products smaller than this (2·m·n·k) are one delegate call. */
