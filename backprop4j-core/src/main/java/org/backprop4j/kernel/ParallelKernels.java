@@ -218,19 +218,12 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         if (!bgBusy.get() || bgTask == null) throw new IllegalStateException("no background job in progress");
         try {
             runBackground(true);
-            long start = System.nanoTime();
-            while (bgDone.get() < bgTasks) {
-                if (System.nanoTime() - start > SPIN_NANOS) Thread.yield();
-                else Thread.onSpinWait();
-            }
+            awaitCount(bgDone, bgTasks);
         } finally {
             bgTask = null;
             bgBusy.set(false);
         }
-        Throwable f = bgFailure.getAndSet(null);
-        if (f instanceof RuntimeException re) throw re;
-        if (f instanceof Error e) throw e;
-        if (f != null) throw new IllegalStateException(f);
+        rethrow(bgFailure.getAndSet(null));
     }
 
     /**
@@ -268,12 +261,21 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         runBlocks(g);
         // wait for blocks, not for workers: a worker that is not running never holds us up,
         // since the caller has taken every block nobody claimed
+        awaitCount(done, blocks);
+        rethrow(failure.getAndSet(null));
+    }
+
+    /** Spins (yielding after {@link #SPIN_NANOS}) until {@code counter} reaches {@code target}. */
+    private static void awaitCount(AtomicInteger counter, int target) {
         long start = System.nanoTime();
-        while (done.get() < blocks) {
+        while (counter.get() < target) {
             if (System.nanoTime() - start > SPIN_NANOS) Thread.yield();
             else Thread.onSpinWait();
         }
-        Throwable f = failure.getAndSet(null);
+    }
+
+    /** Rethrows a block's or task's failure on the calling thread (unchecked as is, else wrapped). */
+    private static void rethrow(Throwable f) {
         if (f instanceof RuntimeException re) throw re;
         if (f instanceof Error e) throw e;
         if (f != null) throw new IllegalStateException(f);
