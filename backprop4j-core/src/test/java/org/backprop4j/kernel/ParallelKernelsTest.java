@@ -126,6 +126,32 @@ class ParallelKernelsTest {
         }
     }
 
+    /**
+     * A weight gradient Δᵀ·O is cut by the rows of W (its units) into the same blocks as the
+     * forward product O·Wᵀ cuts them (the columns of its C), wherever the forward product is cut by
+     * units (batch ≤ units), so block i of both touches the same rows of W; where the batch is the
+     * larger extent the forward product is cut by patterns and the gradient by its larger extent.
+     */
+    @org.junit.jupiter.api.Test
+    void weightGradientIsCutIntoTheForwardProductsBlocksOfW() {
+        int[][] layers = {{64, 784, 256}, {64, 256, 128}, {32, 100, 1000}, {64, 784, 2048}, {256, 784, 256}};   // batch, inputs, units
+        for (int[] l : layers) {
+            int batch = l[0], in = l[1], units = l[2];
+            String what = "batch " + batch + ", " + in + " -> " + units;
+            org.junit.jupiter.api.Assertions.assertFalse(ParallelKernels.splitsRows(false, true, batch, units, in), "forward cut by units, " + what);
+            org.junit.jupiter.api.Assertions.assertTrue(ParallelKernels.splitsRows(true, false, units, in, batch), "gradient cut by units, " + what);
+        }
+        // batch 300 > 256 units: the forward product is cut by patterns; the gradient 256×784 by its columns
+        org.junit.jupiter.api.Assertions.assertTrue(ParallelKernels.splitsRows(false, true, 300, 256, 784));
+        org.junit.jupiter.api.Assertions.assertFalse(ParallelKernels.splitsRows(true, false, 256, 784, 300));
+        // other products keep the larger extent
+        org.junit.jupiter.api.Assertions.assertFalse(ParallelKernels.splitsRows(false, false, 64, 256, 128));
+        org.junit.jupiter.api.Assertions.assertFalse(ParallelKernels.splitsRows(true, true, 256, 784, 64));
+        org.junit.jupiter.api.Assertions.assertEquals(416, ParallelKernels.blockSize(784), "784 = 416 + 368 (edges on multiples of 32)");
+        org.junit.jupiter.api.Assertions.assertEquals(128, ParallelKernels.blockSize(256));
+        org.junit.jupiter.api.Assertions.assertEquals(512, ParallelKernels.blockSize(2048), "4 blocks");
+    }
+
     private static float[] random(Rng r, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) r.uniform(-1, 1);
