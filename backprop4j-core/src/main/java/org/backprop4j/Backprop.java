@@ -91,6 +91,11 @@ public final class Backprop {
      */
     public float[] forward(float[] x, int row, int m) {
         if (m < 1) throw new IllegalArgumentException("a batch needs at least one pattern");
+        return forward(x, row, m, false);
+    }
+
+    /** {@link #forward(float[], int, int)}; with {@code firstProductDone}, NET¹ is already in o[1] ({@link #descendOnline}). */
+    private float[] forward(float[] x, int row, int m, boolean firstProductDone) {
         ensureCapacity(m);
         float[] p = net.params();
         float[] in = x;
@@ -99,7 +104,7 @@ public final class Backprop {
             float[] out = o[l];
             int nl = n[l], nprev = n[l - 1];
             // NET^l = O^{l−1}·(W^l)ᵀ  (net_t = Σ_u w_tu·o_u, seed 004)
-            kernels.sgemm(false, true, m, nl, nprev, 1f, in, inOff, nprev, p, net.weightOffset(l), nprev, 0f, out, 0, nl);
+            if (l > 1 || !firstProductDone) kernels.sgemm(false, true, m, nl, nprev, 1f, in, inOff, nprev, p, net.weightOffset(l), nprev, 0f, out, 0, nl);
             Elementwise.addToRows(out, 0, m, nl, p, net.biasOffset(l));   // + b^l (bias = weight on a constant 1, seed 002)
             if (l == layers) System.arraycopy(out, 0, netOut, 0, m * nl);
             if (l == layers && net.activation(l) == Activation.SOFTMAX) Activation.softmax(out, 0, m, nl, rowLse);
@@ -233,7 +238,62 @@ public final class Backprop {
         if (velocity != null && velocity.length != net.paramCount()) {
             throw new IllegalArgumentException("velocity has " + velocity.length + " values, the network " + net.paramCount());
         }
-        forward(x, row, m);
+        return descend(x, d, row, m, eta, momentum, velocity, lambda, decayBiases, false, false);
+    }
+
+    /**
+     * Online gradient descent, one update per pattern (seed 004's per-pattern rule
+     * w ← w − η·∂E_p/∂w; plain, no momentum or decay): the patterns {@code rows[first ..
+     * first+count)} (or rows {@code first .. first+count−1} if {@code rows} is null), in that order.
+     * Each step gives the same bits as {@code descend(x, d, row, 1, eta, 0, false)}, but the update
+     * of W¹ for one pattern and the next pattern's first product NET¹ = W¹·x are one kernel call
+     * ({@link Kernels#updateThenGemv}): otherwise W¹ is read twice and written once per pattern,
+     * and that traffic is what bounds an online step (784-64-10: the two products took 9.5 of
+     * 11.1 µs). Stops after the first pattern whose error is not finite, that pattern's update
+     * done, as {@code descend} does.
+     *
+     * @param sums out: {@code sums[0]} = Σ_p E_p of the patterns with a finite error;
+     *             {@code sums[1]} = the first non-finite error (0 if none)
+     * @return how many patterns had a finite error ({@code count} if all did)
+     */
+    public int descendOnline(float[] x, float[] d, int[] rows, int first, int count, float eta, double[] sums) {
+        if (count < 0 || sums.length < 2) throw new IllegalArgumentException("count " + count + ", sums of length " + sums.length);
+        int n0 = n[0], n1 = n[1], w1 = net.weightOffset(1);
+        float[] p = net.params();
+        double sum = 0;
+        boolean ready = false;   // NET¹ of the next pattern computed by the last fused call
+        for (int i = 0; i < count; i++) {
+            int row = rows == null ? first + i : rows[first + i];
+            double e = descend(x, d, row, 1, eta, 0f, null, 0f, false, ready, true);
+            boolean finite = Double.isFinite(e);
+            if (finite && i + 1 < count) {
+                int next = rows == null ? first + i + 1 : rows[first + i + 1];
+                // W¹ ← W¹ − η·δ¹·xᵀ (this pattern, seed 004), then NET¹ = W¹·x' (the next one)
+                kernels.updateThenGemv(n1, n0, -eta, delta[1], 0, x, row * n0, p, w1, n0, x, next * n0, o[1], 0);
+                ready = true;
+            } else {
+                kernels.sgemm(true, false, n1, n0, 1, -eta, delta[1], 0, n1, x, row * n0, n0, 1f, p, w1, n0);
+                ready = false;
+            }
+            if (!finite) {
+                sums[0] = sum;
+                sums[1] = e;
+                return i;
+            }
+            sum += e;
+        }
+        sums[0] = sum;
+        sums[1] = 0;
+        return count;
+    }
+
+    /**
+     * descend's work; with {@code firstProductDone} NET¹ is already in o[1], with
+     * {@code deferFirstUpdate} (plain descent, no decay) W¹ is left for the caller to update.
+     */
+    private double descend(float[] x, float[] d, int row, int m, float eta, float momentum, float[] velocity,
+                           float lambda, boolean decayBiases, boolean firstProductDone, boolean deferFirstUpdate) {
+        forward(x, row, m, firstProductDone);
         float[] p = net.params();
         int L = layers;
         double sumE = outputDelta(d, row * n[L], m, (float) loss.scale(m));
@@ -256,7 +316,7 @@ public final class Backprop {
                     for (int i = w; i < end; i++) p[i] *= keep;
                 }
                 // W^l ← W^l − η·(Δ^l)ᵀ·O^{l−1};  b^l ← b^l − η·Σ_rows Δ^l
-                kernels.sgemm(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, 1f, p, w, nprev);
+                if (l > 1 || !deferFirstUpdate) kernels.sgemm(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, 1f, p, w, nprev);
                 Elementwise.columnSums(dl, m, nl, biasSums, 0, false);
                 for (int t = 0; t < nl; t++) p[b + t] -= eta * biasSums[t];
                 continue;

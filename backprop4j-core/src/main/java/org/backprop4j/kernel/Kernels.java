@@ -53,6 +53,21 @@ public interface Kernels {
     }
 
     /**
+     * Online training's first layer in one call: the last pattern's update W ← W + alpha·u·xᵀ, then
+     * the next pattern's product net = W·y, with W m×n (row stride ldw), u of length m, x and y of
+     * length n, net of length m. The same results as
+     * {@code sgemm(true, false, m, n, 1, alpha, u, uOff, m, x, xOff, n, 1, w, wOff, ldw)} followed by
+     * {@code sgemm(false, true, 1, m, n, 1, y, yOff, n, w, wOff, ldw, 0, net, netOff, m)}, which is
+     * this default; a kernel may do both in one pass over W (VectorKernels: each row is updated
+     * and multiplied by y while it is in registers, so W is read once per pattern instead of twice).
+     */
+    default void updateThenGemv(int m, int n, float alpha, float[] u, int uOff, float[] x, int xOff,
+                                float[] w, int wOff, int ldw, float[] y, int yOff, float[] net, int netOff) {
+        sgemm(true, false, m, n, 1, alpha, u, uOff, m, x, xOff, n, 1f, w, wOff, ldw);
+        sgemm(false, true, 1, m, n, 1f, y, yOff, n, w, wOff, ldw, 0f, net, netOff, m);
+    }
+
+    /**
      * W += C over an m×n block (both with row stride ldc), C's subnormal values flushed to zero
      * first ({@link Elementwise#flushAdd}: C is a velocity here).
      */

@@ -113,6 +113,13 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
     }
 
+    /** One pattern's products stay on the calling thread (see {@link #run}): the delegate's own. */
+    @Override
+    public void updateThenGemv(int m, int n, float alpha, float[] u, int uOff, float[] x, int xOff,
+                               float[] w, int wOff, int ldw, float[] y, int yOff, float[] net, int netOff) {
+        delegate.updateThenGemv(m, n, alpha, u, uOff, x, xOff, w, wOff, ldw, y, yOff, net, netOff);
+    }
+
     private void run(boolean transA, boolean transB, int m, int n, int k,
                      float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb,

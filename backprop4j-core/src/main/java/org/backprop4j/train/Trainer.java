@@ -301,6 +301,10 @@ public final class Trainer {
         boolean fused = sgd != null && fbo == null && !needError && batch <= Backprop.CHUNK;
         float momentum = sgd == null ? 0f : (float) sgd.momentum();
         boolean withVelocity = fused && momentum != 0;   // Sgd's velocity, fetched per step (a restart may replace it)
+        // online, plain (no momentum, no decay): a whole epoch in one call, each pattern's update of
+        // W¹ fused with the next pattern's first product (Backprop.descendOnline: the same weights)
+        boolean online = fused && batch == 1 && !withVelocity && config.lambda() == 0;
+        double[] onlineSums = new double[2];
         while (epoch < config.maxEpochs()) {
             long t0 = System.nanoTime();
             opt.startEpoch(epoch);
@@ -314,9 +318,15 @@ public final class Trainer {
                 if (!Double.isFinite(eNew)) bad = "the training error became " + eNew;
             } else {
                 if (reorder) rng.shuffle(order);
+                if (online) {
+                    int ok = engine.descendOnline(train.x(), train.d(), reorder ? order : null, 0, size, (float) sgd.learningRate(), onlineSums);
+                    sumE = onlineSums[0];
+                    updates += ok;
+                    if (ok < size) bad = "the error of the batch at update " + (updates + 1) + " became " + onlineSums[1];
+                }
                 int cur = 0;             // the buffer of this batch
                 boolean copied = false;  // whether it was copied in the background during the last step
-                for (int start = 0; start < size; start += batch) {
+                for (int start = 0; !online && start < size; start += batch) {
                     int m = Math.min(batch, size - start);
                     double batchE;
                     if (reorder) {

@@ -44,6 +44,32 @@ class TrainingModesTest {
         trainsBelow(TrainingConfig.builder().online().epochs(150).optimizer(() -> new Sgd(0.05)).seed(1).build(), 0.05);
     }
 
+    /**
+     * Online training with plain SGD (the trainer's epoch-at-a-time path, Backprop.descendOnline,
+     * whose first-layer updates are fused with the next pattern's product) gives exactly the
+     * weights of one descend per pattern in the trainer's order: file order, or the order of
+     * Rng(seed).shuffle once per epoch. On MONK-1, 3 epochs, with and without shuffling.
+     */
+    @Test
+    void onlineEpochsAreDescendPatternByPattern() throws Exception {
+        DataSet train = MonkFormat.read(TestData.path("monks/monks-1.train"));
+        for (boolean shuffle : new boolean[] {false, true}) {
+            Network a = monkNet(3), b = a.copy();
+            TrainingConfig cfg = TrainingConfig.builder().online().epochs(3).shuffle(shuffle).seed(5)
+                    .optimizer(() -> new Sgd(0.2, 0, false)).evaluateEachEpoch(false).build();
+            new Trainer(a, Loss.BINARY_CROSS_ENTROPY, cfg).fit(train);
+            Backprop e = new Backprop(b, Loss.BINARY_CROSS_ENTROPY);
+            Rng rng = new Rng(5);
+            int[] order = new int[train.size()];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            for (int epoch = 0; epoch < 3; epoch++) {
+                if (shuffle) rng.shuffle(order);
+                for (int i : order) e.descend(train.x(), train.d(), i, 1, 0.2f, 0f, false);
+            }
+            assertArrayEquals(b.params(), a.params(), "shuffle " + shuffle);
+        }
+    }
+
     @Test
     void miniBatchTrainingReducesTheError() throws Exception {
         trainsBelow(TrainingConfig.builder().miniBatch(16).epochs(300).optimizer(() -> new Sgd(0.2, 0.9, false)).seed(1).build(), 0.05);
