@@ -248,7 +248,7 @@ public final class Backprop {
      * Each step gives the same bits as {@code descend(x, d, row, 1, eta, 0, false)}, but the update
      * of W¹ for one pattern and the next pattern's first product NET¹ = W¹·x are one kernel call
      * ({@link Kernels#updateThenGemv}): otherwise W¹ is read twice and written once per pattern,
-     * and that traffic is what bounds an online step (784-64-10: the two products took 9.5 of
+     * and that traffic is what bounds an online step (784-64-10, timed by a temporary harness: the two products took 9.5 of
      * 11.1 µs). Stops after the first pattern whose error is not finite, that pattern's update
      * done, as {@code descend} does.
      *

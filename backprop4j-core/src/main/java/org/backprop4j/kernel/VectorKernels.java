@@ -146,7 +146,8 @@ public final class VectorKernels implements Kernels {
      * updated in scalar code first, then {@link #finishDot} adds them to the lane sums. The same
      * bits as the two sgemm calls (dotRow's 8-row transpose-add reduction is finishDot's tree).
      * Online W2 (784-64-10): W¹ (200 KB, in L2) read and written once per pattern instead of read
-     * twice and written once; the two products took 3.2 + 6.3 µs of an 11.1 µs step.
+     * twice and written once; the two products took 3.2 + 6.3 µs of an 11.1 µs step (a temporary
+     * harness timing each product, not committed).
      */
     @Override
     public void updateThenGemv(int m, int n, float alpha, float[] u, int uOff, float[] x, int xOff,
