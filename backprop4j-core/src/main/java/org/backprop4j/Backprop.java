@@ -257,22 +257,40 @@ public final class Backprop {
      * @return how many patterns had a finite error ({@code count} if all did)
      */
     public int descendOnline(float[] x, float[] d, int[] rows, int first, int count, float eta, double[] sums) {
+        return descendOnline(x, d, rows, first, count, eta, 0f, null, sums);
+    }
+
+    /**
+     * {@link #descendOnline(float[], float[], int[], int, int, float, double[])} with classical
+     * momentum (Rumelhart, Hinton &amp; Williams 1986, eq. 16, per pattern): each step the same bits
+     * as {@code descend(x, d, row, 1, eta, momentum, velocity, 0, false)}; with a velocity, W¹'s
+     * update V ← αV − η·δ¹·xᵀ, W ← W + V and the next product are one call
+     * ({@link Kernels#updateAddThenGemv}).
+     */
+    public int descendOnline(float[] x, float[] d, int[] rows, int first, int count, float eta, float momentum,
+                             float[] velocity, double[] sums) {
         if (count < 0 || sums.length < 2) throw new IllegalArgumentException("count " + count + ", sums of length " + sums.length);
+        if (velocity != null && velocity.length != net.paramCount()) {
+            throw new IllegalArgumentException("velocity has " + velocity.length + " values, the network " + net.paramCount());
+        }
         int n0 = n[0], n1 = n[1], w1 = net.weightOffset(1);
         float[] p = net.params();
         double sum = 0;
         boolean ready = false;   // NET¹ of the next pattern computed by the last fused call
         for (int i = 0; i < count; i++) {
             int row = rows == null ? first + i : rows[first + i];
-            double e = descend(x, d, row, 1, eta, 0f, null, 0f, false, ready, true);
+            double e = descend(x, d, row, 1, eta, momentum, velocity, 0f, false, ready, true);
             boolean finite = Double.isFinite(e);
             if (finite && i + 1 < count) {
                 int next = rows == null ? first + i + 1 : rows[first + i + 1];
                 // W¹ ← W¹ − η·δ¹·xᵀ (this pattern, seed 004), then NET¹ = W¹·x' (the next one)
-                kernels.updateThenGemv(n1, n0, -eta, delta[1], 0, x, row * n0, p, w1, n0, x, next * n0, o[1], 0);
+                // (with momentum: V¹ ← αV¹ − η·δ¹·xᵀ, W¹ ← W¹ + V¹, then the product)
+                if (velocity == null) kernels.updateThenGemv(n1, n0, -eta, delta[1], 0, x, row * n0, p, w1, n0, x, next * n0, o[1], 0);
+                else kernels.updateAddThenGemv(n1, n0, -eta, delta[1], 0, x, row * n0, momentum, velocity, w1, p, w1, n0, x, next * n0, o[1], 0);
                 ready = true;
             } else {
-                kernels.sgemm(true, false, n1, n0, 1, -eta, delta[1], 0, n1, x, row * n0, n0, 1f, p, w1, n0);
+                if (velocity == null) kernels.sgemm(true, false, n1, n0, 1, -eta, delta[1], 0, n1, x, row * n0, n0, 1f, p, w1, n0);
+                else kernels.sgemmAddTo(true, false, n1, n0, 1, -eta, delta[1], 0, n1, x, row * n0, n0, momentum, velocity, w1, n0, p, w1);
                 ready = false;
             }
             if (!finite) {
@@ -289,7 +307,7 @@ public final class Backprop {
 
     /**
      * descend's work; with {@code firstProductDone} NET¹ is already in o[1], with
-     * {@code deferFirstUpdate} (plain descent, no decay) W¹ is left for the caller to update.
+     * {@code deferFirstUpdate} (no decay) W¹'s weights (and velocities) are left for the caller to update.
      */
     private double descend(float[] x, float[] d, int row, int m, float eta, float momentum, float[] velocity,
                            float lambda, boolean decayBiases, boolean firstProductDone, boolean deferFirstUpdate) {
@@ -330,7 +348,7 @@ public final class Backprop {
                 beta = 1f;
             }
             // V^l ← β·V^l − η·(Δ^l)ᵀ·O^{l−1};  W^l ← W^l + V^l   (block by block)
-            kernels.sgemmAddTo(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, beta, velocity, w, nprev, p, w);
+            if (l > 1 || !deferFirstUpdate) kernels.sgemmAddTo(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, beta, velocity, w, nprev, p, w);
             // v_b ← β·v_b − η·Σ_rows Δ^l;  b^l ← b^l + v_b
             Elementwise.columnSums(dl, m, nl, biasSums, 0, false);
             for (int t = 0; t < nl; t++) {

@@ -51,6 +51,74 @@ class OnlineDescentTest {
     }
 
     /**
+     * updateAddThenGemv (with momentum) equals the kernel's own sgemmAddTo (V ← βV + α·u·xᵀ,
+     * subnormal V flushed to 0, W += V) followed by the product, bit for bit, with β = 0.9, 1 and 0,
+     * and with velocities that come out subnormal (a zero u_i, β = 1, a subnormal old V), which
+     * must be flushed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector", "openblas"})
+    void updateAddThenGemvIsSgemmAddToThenTheProduct(String kernel) {
+        Kernels base = KernelProvider.byName(kernel);
+        Assumptions.assumeTrue(base != null, kernel + " kernels not available here");
+        try (ParallelKernels two = new ParallelKernels(base, 2)) {
+            Rng r = new Rng(22);
+            int[][] shapes = {{64, 784}, {10, 64}, {7, 33}, {5, 16}, {3, 5}, {17, 100}, {1, 1}};
+            int flushed = 0;
+            for (Kernels k : new Kernels[] {base, two}) {
+                for (int[] s : shapes) {
+                    for (float beta : new float[] {0.9f, 1f, 0f}) {
+                        int m = s[0], n = s[1], ldw = n + 3, wOff = 2, uOff = 1, xOff = 3, yOff = 5, netOff = 4;
+                        float[] u = random(r, uOff + m), x = random(r, xOff + n + 2), y = random(r, yOff + n + 1);
+                        float[] w0 = random(r, wOff + m * ldw + 2), v0 = random(r, wOff + m * ldw + 2), net0 = random(r, netOff + m + 1);
+                        if (beta == 1f && m > 1) {
+                            u[uOff + 1] = 0f;   // row 1: V unchanged, made subnormal for even j
+                            for (int j = 0; j < n; j += 2) v0[wOff + ldw + j] = Float.MIN_VALUE * (j + 1);
+                            flushed++;
+                        }
+                        float[] wRef = w0.clone(), vRef = v0.clone(), netRef = net0.clone();
+                        float alpha = -0.0371f;
+                        k.sgemmAddTo(true, false, m, n, 1, alpha, u, uOff, m, x, xOff, n, beta, vRef, wOff, ldw, wRef, wOff);
+                        k.sgemm(false, true, 1, m, n, 1f, y, yOff, n, wRef, wOff, ldw, 0f, netRef, netOff, m);
+                        float[] w = w0.clone(), v = v0.clone(), net = net0.clone();
+                        k.updateAddThenGemv(m, n, alpha, u, uOff, x, xOff, beta, v, wOff, w, wOff, ldw, y, yOff, net, netOff);
+                        String what = k + " " + m + "x" + n + " beta=" + beta;
+                        assertArrayEquals(vRef, v, "V " + what);
+                        assertArrayEquals(wRef, w, "W " + what);
+                        assertArrayEquals(netRef, net, "net " + what);
+                        if (beta == 1f && m > 1) assertEquals(0f, v[wOff + ldw], "a subnormal velocity flushed, " + what);
+                    }
+                }
+            }
+            assertTrue(flushed > 0);
+        }
+    }
+
+    /**
+     * With momentum (the velocity carried from pattern to pattern), descendOnline gives the same
+     * weights, velocities and summed error as descend once per pattern, bit for bit.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "vector", "openblas"})
+    void onlineDescentWithMomentumIsDescendPatternByPattern(String kernel) {
+        Kernels k = KernelProvider.byName(kernel);
+        Assumptions.assumeTrue(k != null, kernel + " kernels not available here");
+        Network a = Network.builder(37).layer(19, Activation.LOGISTIC).layer(5, Activation.SOFTMAX).build(Init.xavier(), 1);
+        int m = 50;
+        float[] x = FusedDescentTest.inputs(m, 37, 12), d = FusedDescentTest.oneHot(m, 5, 13);
+        Network b = a.copy(), c = a.copy();
+        float[] vb = new float[a.paramCount()], vc = new float[a.paramCount()];
+        Backprop eb = new Backprop(b, Loss.CROSS_ENTROPY, k), ec = new Backprop(c, Loss.CROSS_ENTROPY, k);
+        double want = 0;
+        for (int i = 0; i < m; i++) want += eb.descend(x, d, i, 1, 0.2f, 0.9f, vb, 0f, false);
+        double[] sums = new double[2];
+        assertEquals(m, ec.descendOnline(x, d, null, 0, m, 0.2f, 0.9f, vc, sums));
+        assertEquals(want, sums[0], 0.0, kernel);
+        assertArrayEquals(vb, vc, "velocities, " + kernel);
+        assertArrayEquals(b.params(), c.params(), "weights, " + kernel);
+    }
+
+    /**
      * descendOnline over a stretch of patterns (in file order, in a shuffled order, a network
      * without hidden layers, and one with three) gives the same weights and the same summed error
      * as descend once per pattern, bit for bit.

@@ -68,6 +68,19 @@ public interface Kernels {
     }
 
     /**
+     * {@link #updateThenGemv} with classical momentum: the last pattern's update
+     * V ← beta·V + alpha·u·xᵀ, V's subnormal values set to 0, W ← W + V (V laid out like W), then
+     * net = W·y. The same results as {@code sgemmAddTo(true, false, m, n, 1, alpha, u, uOff, m, x,
+     * xOff, n, beta, v, vOff, ldw, w, wOff)} followed by the product, which is this default.
+     */
+    default void updateAddThenGemv(int m, int n, float alpha, float[] u, int uOff, float[] x, int xOff,
+                                   float beta, float[] v, int vOff, float[] w, int wOff, int ldw,
+                                   float[] y, int yOff, float[] net, int netOff) {
+        sgemmAddTo(true, false, m, n, 1, alpha, u, uOff, m, x, xOff, n, beta, v, vOff, ldw, w, wOff);
+        sgemm(false, true, 1, m, n, 1f, y, yOff, n, w, wOff, ldw, 0f, net, netOff, m);
+    }
+
+    /**
      * W += C over an m×n block (both with row stride ldc), C's subnormal values flushed to zero
      * first ({@link Elementwise#flushAdd}: C is a velocity here).
      */

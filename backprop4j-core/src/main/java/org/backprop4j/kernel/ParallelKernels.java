@@ -120,6 +120,14 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         delegate.updateThenGemv(m, n, alpha, u, uOff, x, xOff, w, wOff, ldw, y, yOff, net, netOff);
     }
 
+    /** See {@link #updateThenGemv}. */
+    @Override
+    public void updateAddThenGemv(int m, int n, float alpha, float[] u, int uOff, float[] x, int xOff,
+                                  float beta, float[] v, int vOff, float[] w, int wOff, int ldw,
+                                  float[] y, int yOff, float[] net, int netOff) {
+        delegate.updateAddThenGemv(m, n, alpha, u, uOff, x, xOff, beta, v, vOff, w, wOff, ldw, y, yOff, net, netOff);
+    }
+
     private void run(boolean transA, boolean transB, int m, int n, int k,
                      float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb,

@@ -207,6 +207,50 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * {@link #updateThenGemv} with the velocity: each vector of V's row becomes
+     * fma(fma(x, u_i, 0), α, v·β) (axpyRow's operations with β), flushed to 0 where subnormal and
+     * added to W's (addBlock's {@link Elementwise#flushAdd}), then W's is multiplied into the row's
+     * accumulator. The same bits as sgemmAddTo followed by the product (tested). Online training
+     * with momentum: V and W read and written once per pattern, W not read a second time.
+     */
+    @Override
+    public void updateAddThenGemv(int m, int n, float alpha, float[] u, int uOff, float[] x, int xOff,
+                                  float beta, float[] v, int vOff, float[] w, int wOff, int ldw,
+                                  float[] y, int yOff, float[] net, int netOff) {
+        if (m == 0 || n == 0 || alpha == 0f || beta == 0f) {   // other paths of sgemm: the two calls
+            Kernels.super.updateAddThenGemv(m, n, alpha, u, uOff, x, xOff, beta, v, vOff, w, wOff, ldw, y, yOff, net, netOff);
+            return;
+        }
+        SgemmArgs.check(true, false, m, n, 1, u, uOff, m, x, xOff, n, v, vOff, ldw);
+        SgemmArgs.checkW(m, n, w, wOff, ldw);
+        SgemmArgs.check(false, true, 1, m, n, y, yOff, n, w, wOff, ldw, net, netOff, m);
+        float[] lanes = scratch.get().lanes;
+        int kv = n - n % V;
+        FloatVector av = FloatVector.broadcast(S, alpha), z = FloatVector.zero(S);
+        for (int i = 0; i < m; i++) {
+            int vr = vOff + i * ldw, wr = wOff + i * ldw;
+            FloatVector ui = FloatVector.broadcast(S, u[uOff + i]);
+            FloatVector s0 = z;
+            for (int p = 0; p < kv; p += V) {
+                FloatVector nv = FloatVector.fromArray(S, x, xOff + p).fma(ui, z).fma(av, FloatVector.fromArray(S, v, vr + p).mul(beta));
+                nv = nv.blend(z, nv.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
+                nv.intoArray(v, vr + p);
+                FloatVector nw = FloatVector.fromArray(S, w, wr + p).add(nv);
+                nw.intoArray(w, wr + p);
+                s0 = nw.fma(FloatVector.fromArray(S, y, yOff + p), s0);
+            }
+            s0.intoArray(lanes, 0);
+            float ux = u[uOff + i];
+            for (int p = kv; p < n; p++) {
+                float nv = Elementwise.flush(Math.fma(Math.fma(x[xOff + p], ux, 0f), alpha, v[vr + p] * beta));
+                v[vr + p] = nv;
+                w[wr + p] += nv;
+            }
+            finishDot(lanes, 0, y, yOff, w, wr, kv, n, 1f, 0f, net, netOff + i);
+        }
+    }
+
     /** w[row + p] += alpha·(x[xOff + p]·ui) for p = kv..n−1, with axpyRow's per-element operations. */
     private static void updateTail(float[] x, int xOff, float ui, float alpha, float[] w, int row, int kv, int n) {
         for (int p = kv; p < n; p++) w[row + p] = Math.fma(Math.fma(x[xOff + p], ui, 0f), alpha, w[row + p] * 1f);

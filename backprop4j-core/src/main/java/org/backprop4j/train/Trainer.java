@@ -301,9 +301,9 @@ public final class Trainer {
         boolean fused = sgd != null && fbo == null && !needError && batch <= Backprop.CHUNK;
         float momentum = sgd == null ? 0f : (float) sgd.momentum();
         boolean withVelocity = fused && momentum != 0;   // Sgd's velocity, fetched per step (a restart may replace it)
-        // online, plain (no momentum, no decay): a whole epoch in one call, each pattern's update of
-        // W¹ fused with the next pattern's first product (Backprop.descendOnline: the same weights)
-        boolean online = fused && batch == 1 && !withVelocity && config.lambda() == 0;
+        // online without decay: a whole epoch in one call, each pattern's update of W¹ (and its
+        // velocity) fused with the next pattern's first product (Backprop.descendOnline: the same weights)
+        boolean online = fused && batch == 1 && config.lambda() == 0;
         double[] onlineSums = new double[2];
         while (epoch < config.maxEpochs()) {
             long t0 = System.nanoTime();
@@ -319,7 +319,8 @@ public final class Trainer {
             } else {
                 if (reorder) rng.shuffle(order);
                 if (online) {
-                    int ok = engine.descendOnline(train.x(), train.d(), reorder ? order : null, 0, size, (float) sgd.learningRate(), onlineSums);
+                    int ok = engine.descendOnline(train.x(), train.d(), reorder ? order : null, 0, size, (float) sgd.learningRate(),
+                            momentum, withVelocity ? sgd.velocityFor(w.length) : null, onlineSums);
                     sumE = onlineSums[0];
                     updates += ok;
                     if (ok < size) bad = "the error of the batch at update " + (updates + 1) + " became " + onlineSums[1];

@@ -45,28 +45,31 @@ class TrainingModesTest {
     }
 
     /**
-     * Online training with plain SGD (the trainer's epoch-at-a-time path, Backprop.descendOnline,
-     * whose first-layer updates are fused with the next pattern's product) gives exactly the
-     * weights of one descend per pattern in the trainer's order: file order, or the order of
-     * Rng(seed).shuffle once per epoch. On MONK-1, 3 epochs, with and without shuffling.
+     * Online training with SGD, plain or with momentum (the trainer's epoch-at-a-time path,
+     * Backprop.descendOnline, whose first-layer updates are fused with the next pattern's product)
+     * gives exactly the weights of one descend per pattern in the trainer's order: file order, or
+     * the order of Rng(seed).shuffle once per epoch. On MONK-1, 3 epochs, with and without shuffling.
      */
     @Test
     void onlineEpochsAreDescendPatternByPattern() throws Exception {
         DataSet train = MonkFormat.read(TestData.path("monks/monks-1.train"));
-        for (boolean shuffle : new boolean[] {false, true}) {
+        for (double mu : new double[] {0, 0.9}) {
+          for (boolean shuffle : new boolean[] {false, true}) {
             Network a = monkNet(3), b = a.copy();
             TrainingConfig cfg = TrainingConfig.builder().online().epochs(3).shuffle(shuffle).seed(5)
-                    .optimizer(() -> new Sgd(0.2, 0, false)).evaluateEachEpoch(false).build();
+                    .optimizer(() -> new Sgd(0.2, mu, false)).evaluateEachEpoch(false).build();
             new Trainer(a, Loss.BINARY_CROSS_ENTROPY, cfg).fit(train);
             Backprop e = new Backprop(b, Loss.BINARY_CROSS_ENTROPY);
+            float[] velocity = mu == 0 ? null : new float[b.paramCount()];
             Rng rng = new Rng(5);
             int[] order = new int[train.size()];
             for (int i = 0; i < order.length; i++) order[i] = i;
             for (int epoch = 0; epoch < 3; epoch++) {
                 if (shuffle) rng.shuffle(order);
-                for (int i : order) e.descend(train.x(), train.d(), i, 1, 0.2f, 0f, false);
+                for (int i : order) e.descend(train.x(), train.d(), i, 1, 0.2f, (float) mu, velocity, 0f, false);
             }
-            assertArrayEquals(b.params(), a.params(), "shuffle " + shuffle);
+            assertArrayEquals(b.params(), a.params(), "momentum " + mu + ", shuffle " + shuffle);
+          }
         }
     }
 
