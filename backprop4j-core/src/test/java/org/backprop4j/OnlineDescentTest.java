@@ -26,28 +26,24 @@ class OnlineDescentTest {
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "vector", "openblas"})
     void updateThenGemvIsTheUpdateThenTheProduct(String kernel) {
-        Kernels base = KernelProvider.byName(kernel);
-        Assumptions.assumeTrue(base != null, kernel + " kernels not available here");
-        try (ParallelKernels two = new ParallelKernels(base, 2)) {
-            Rng r = new Rng(21);
-            int[][] shapes = {{64, 784}, {10, 64}, {7, 33}, {5, 16}, {3, 5}, {17, 100}, {1, 1}, {4, 47}, {64, 8}};
-            for (Kernels k : new Kernels[] {base, two}) {
-                for (int[] s : shapes) {
-                    int m = s[0], n = s[1], ldw = n + 3, wOff = 2, uOff = 1, xOff = 3, yOff = 5, netOff = 4;
-                    float[] u = random(r, uOff + m), x = random(r, xOff + n + 2), y = random(r, yOff + n + 1);
-                    float[] w0 = random(r, wOff + m * ldw + 2), net0 = random(r, netOff + m + 1);
-                    float[] wRef = w0.clone(), netRef = net0.clone();
-                    float alpha = -0.0371f;
-                    k.sgemm(true, false, m, n, 1, alpha, u, uOff, m, x, xOff, n, 1f, wRef, wOff, ldw);
-                    k.sgemm(false, true, 1, m, n, 1f, y, yOff, n, wRef, wOff, ldw, 0f, netRef, netOff, m);
-                    float[] w = w0.clone(), net = net0.clone();
-                    k.updateThenGemv(m, n, alpha, u, uOff, x, xOff, w, wOff, ldw, y, yOff, net, netOff);
-                    String what = k + " " + m + "x" + n;
-                    assertArrayEquals(wRef, w, "W " + what);
-                    assertArrayEquals(netRef, net, "net " + what);
-                }
+        Rng r = new Rng(21);
+        int[][] shapes = {{64, 784}, {10, 64}, {7, 33}, {5, 16}, {3, 5}, {17, 100}, {1, 1}, {4, 47}, {64, 8}};
+        forKernelAloneAndSplit(kernel, k -> {
+            for (int[] s : shapes) {
+                int m = s[0], n = s[1], ldw = n + 3, wOff = 2, uOff = 1, xOff = 3, yOff = 5, netOff = 4;
+                float[] u = random(r, uOff + m), x = random(r, xOff + n + 2), y = random(r, yOff + n + 1);
+                float[] w0 = random(r, wOff + m * ldw + 2), net0 = random(r, netOff + m + 1);
+                float[] wRef = w0.clone(), netRef = net0.clone();
+                float alpha = -0.0371f;
+                k.sgemm(true, false, m, n, 1, alpha, u, uOff, m, x, xOff, n, 1f, wRef, wOff, ldw);
+                k.sgemm(false, true, 1, m, n, 1f, y, yOff, n, wRef, wOff, ldw, 0f, netRef, netOff, m);
+                float[] w = w0.clone(), net = net0.clone();
+                k.updateThenGemv(m, n, alpha, u, uOff, x, xOff, w, wOff, ldw, y, yOff, net, netOff);
+                String what = k + " " + m + "x" + n;
+                assertArrayEquals(wRef, w, "W " + what);
+                assertArrayEquals(netRef, net, "net " + what);
             }
-        }
+        });
     }
 
     /**
@@ -59,38 +55,44 @@ class OnlineDescentTest {
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "vector", "openblas"})
     void updateAddThenGemvIsSgemmAddToThenTheProduct(String kernel) {
+        Rng r = new Rng(22);
+        int[][] shapes = {{64, 784}, {10, 64}, {7, 33}, {5, 16}, {3, 5}, {17, 100}, {1, 1}};
+        int[] flushed = {0};
+        forKernelAloneAndSplit(kernel, k -> {
+            for (int[] s : shapes) {
+                for (float beta : new float[] {0.9f, 1f, 0f}) {
+                    int m = s[0], n = s[1], ldw = n + 3, wOff = 2, uOff = 1, xOff = 3, yOff = 5, netOff = 4;
+                    float[] u = random(r, uOff + m), x = random(r, xOff + n + 2), y = random(r, yOff + n + 1);
+                    float[] w0 = random(r, wOff + m * ldw + 2), v0 = random(r, wOff + m * ldw + 2), net0 = random(r, netOff + m + 1);
+                    if (beta == 1f && m > 1) {
+                        u[uOff + 1] = 0f;   // row 1: V unchanged, made subnormal for even j
+                        for (int j = 0; j < n; j += 2) v0[wOff + ldw + j] = Float.MIN_VALUE * (j + 1);
+                        flushed[0]++;
+                    }
+                    float[] wRef = w0.clone(), vRef = v0.clone(), netRef = net0.clone();
+                    float alpha = -0.0371f;
+                    k.sgemmAddTo(true, false, m, n, 1, alpha, u, uOff, m, x, xOff, n, beta, vRef, wOff, ldw, wRef, wOff);
+                    k.sgemm(false, true, 1, m, n, 1f, y, yOff, n, wRef, wOff, ldw, 0f, netRef, netOff, m);
+                    float[] w = w0.clone(), v = v0.clone(), net = net0.clone();
+                    k.updateAddThenGemv(m, n, alpha, u, uOff, x, xOff, beta, v, wOff, w, wOff, ldw, y, yOff, net, netOff);
+                    String what = k + " " + m + "x" + n + " beta=" + beta;
+                    assertArrayEquals(vRef, v, "V " + what);
+                    assertArrayEquals(wRef, w, "W " + what);
+                    assertArrayEquals(netRef, net, "net " + what);
+                    if (beta == 1f && m > 1) assertEquals(0f, v[wOff + ldw], "a subnormal velocity flushed, " + what);
+                }
+            }
+        });
+        assertTrue(flushed[0] > 0);
+    }
+
+    /** Runs {@code check} on the named kernels alone and split over 2 threads; skipped where they are not available. */
+    private static void forKernelAloneAndSplit(String kernel, java.util.function.Consumer<Kernels> check) {
         Kernels base = KernelProvider.byName(kernel);
         Assumptions.assumeTrue(base != null, kernel + " kernels not available here");
         try (ParallelKernels two = new ParallelKernels(base, 2)) {
-            Rng r = new Rng(22);
-            int[][] shapes = {{64, 784}, {10, 64}, {7, 33}, {5, 16}, {3, 5}, {17, 100}, {1, 1}};
-            int flushed = 0;
-            for (Kernels k : new Kernels[] {base, two}) {
-                for (int[] s : shapes) {
-                    for (float beta : new float[] {0.9f, 1f, 0f}) {
-                        int m = s[0], n = s[1], ldw = n + 3, wOff = 2, uOff = 1, xOff = 3, yOff = 5, netOff = 4;
-                        float[] u = random(r, uOff + m), x = random(r, xOff + n + 2), y = random(r, yOff + n + 1);
-                        float[] w0 = random(r, wOff + m * ldw + 2), v0 = random(r, wOff + m * ldw + 2), net0 = random(r, netOff + m + 1);
-                        if (beta == 1f && m > 1) {
-                            u[uOff + 1] = 0f;   // row 1: V unchanged, made subnormal for even j
-                            for (int j = 0; j < n; j += 2) v0[wOff + ldw + j] = Float.MIN_VALUE * (j + 1);
-                            flushed++;
-                        }
-                        float[] wRef = w0.clone(), vRef = v0.clone(), netRef = net0.clone();
-                        float alpha = -0.0371f;
-                        k.sgemmAddTo(true, false, m, n, 1, alpha, u, uOff, m, x, xOff, n, beta, vRef, wOff, ldw, wRef, wOff);
-                        k.sgemm(false, true, 1, m, n, 1f, y, yOff, n, wRef, wOff, ldw, 0f, netRef, netOff, m);
-                        float[] w = w0.clone(), v = v0.clone(), net = net0.clone();
-                        k.updateAddThenGemv(m, n, alpha, u, uOff, x, xOff, beta, v, wOff, w, wOff, ldw, y, yOff, net, netOff);
-                        String what = k + " " + m + "x" + n + " beta=" + beta;
-                        assertArrayEquals(vRef, v, "V " + what);
-                        assertArrayEquals(wRef, w, "W " + what);
-                        assertArrayEquals(netRef, net, "net " + what);
-                        if (beta == 1f && m > 1) assertEquals(0f, v[wOff + ldw], "a subnormal velocity flushed, " + what);
-                    }
-                }
-            }
-            assertTrue(flushed > 0);
+            check.accept(base);
+            check.accept(two);
         }
     }
 

@@ -1,4 +1,5 @@
 package org.backprop4j.bench;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -12,6 +13,7 @@ import org.backprop4j.Network;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.kernel.Kernels;
+
 /**
  * Online training (W2's network: 784-64-10 logistic/softmax, the first 10,000 Fashion-MNIST
  * images in file order, SGD η = 0.01) two ways, alternately in one process on the vector kernels
