@@ -152,6 +152,70 @@ class ParallelKernelsTest {
         org.junit.jupiter.api.Assertions.assertEquals(512, ParallelKernels.blockSize(2048), "4 blocks");
     }
 
+    /**
+     * With one worker the caller claims blocks from the front and the worker from the back, so in
+     * every call the caller's blocks are a prefix 0..a−1 and the worker's the rest, and a 2-block
+     * product's block 0 is never the worker's while the caller computes block 1: each core computes
+     * the same rows of W in the forward product and in the weight gradient. (With the one shared
+     * counter before, a spinning worker often won block 0.) Checked over 300 calls of each, in which
+     * the worker must also have taken part.
+     */
+    @org.junit.jupiter.api.Test
+    void callerTakesTheFirstBlocksAndTheWorkerTheLast() {
+        Thread me = Thread.currentThread();
+        try (ParallelKernels two = new ParallelKernels(new ScalarKernels(), 2)) {
+            int shared = 0;
+            for (int call = 0; call < 300; call++) {
+                int tasks = 2 + call % 7;
+                Thread[] by = new Thread[tasks];
+                two.forEach(tasks, i -> {
+                    by[i] = Thread.currentThread();
+                    long end = System.nanoTime() + 20_000;
+                    while (System.nanoTime() < end) Thread.onSpinWait();
+                });
+                int a = 0;
+                while (a < tasks && by[a] == me) a++;
+                for (int i = a; i < tasks; i++) {
+                    org.junit.jupiter.api.Assertions.assertNotNull(by[i], "call " + call + " task " + i);
+                    org.junit.jupiter.api.Assertions.assertNotEquals(me, by[i], "call " + call + ": the caller's tasks are a prefix");
+                }
+                if (a > 0 && a < tasks) shared++;
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(shared > 0, "the worker never took part");
+        }
+        // a 2-block product (W¹'s forward product in W1): block 0 on the caller whenever the worker computed one
+        java.util.concurrent.ConcurrentHashMap<Integer, Thread> byBlock = new java.util.concurrent.ConcurrentHashMap<>();
+        Kernels scalar = new ScalarKernels();
+        Kernels recording = new Kernels() {
+            @Override
+            public String name() {
+                return "recording";
+            }
+
+            @Override
+            public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                byBlock.put(cOff, Thread.currentThread());
+                scalar.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        };
+        int m = 64, n = 256, k = 784;
+        float[] x = random(new Rng(3), m * k), w = random(new Rng(4), n * k), net = new float[m * n];
+        try (ParallelKernels two = new ParallelKernels(recording, 2)) {
+            int shared = 0;
+            for (int call = 0; call < 300; call++) {
+                byBlock.clear();
+                two.sgemm(false, true, m, n, k, 1f, x, 0, k, w, 0, k, 0f, net, 0, n);
+                org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of(0, 128), byBlock.keySet(), "two column blocks of 128 units");
+                if (byBlock.get(0) != byBlock.get(128)) {
+                    shared++;
+                    org.junit.jupiter.api.Assertions.assertEquals(me, byBlock.get(0), "call " + call + ": block 0 on the caller");
+                }
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(shared > 0, "the worker never took part");
+        }
+    }
+
     private static float[] random(Rng r, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) r.uniform(-1, 1);
