@@ -216,6 +216,57 @@ class ParallelKernelsTest {
         }
     }
 
+    /**
+     * While the caller of a product waits for a worker's block, it runs background tasks: with a
+     * worker's block that takes 5 ms and 2000 background tasks of ~5 µs, tasks run on the calling
+     * thread before the product returns (checked in the first product whose block 1 the worker
+     * computed; a worker that is never scheduled leaves no such product, and the test fails then).
+     */
+    @org.junit.jupiter.api.Test
+    void callerRunsBackgroundTasksWhileWaitingForAWorkersBlock() {
+        Thread me = Thread.currentThread();
+        Kernels scalar = new ScalarKernels();
+        java.util.concurrent.atomic.AtomicReference<Thread> block1 = new java.util.concurrent.atomic.AtomicReference<>();
+        Kernels slowBlock1 = new Kernels() {
+            @Override
+            public String name() {
+                return "slow block 1";
+            }
+
+            @Override
+            public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                if (cOff != 0) {
+                    block1.set(Thread.currentThread());
+                    long end = System.nanoTime() + 5_000_000;
+                    while (System.nanoTime() < end) Thread.onSpinWait();
+                }
+                scalar.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        };
+        int m = 64, n = 256, k = 784;
+        float[] x = random(new Rng(5), m * k), w = random(new Rng(6), n * k), net = new float[m * n];
+        try (ParallelKernels two = new ParallelKernels(slowBlock1, 2)) {
+            for (int attempt = 0; attempt < 50; attempt++) {
+                java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicInteger byCallerDuring = new java.util.concurrent.atomic.AtomicInteger();
+                org.junit.jupiter.api.Assertions.assertTrue(two.startBackground(2000, i -> {
+                    if (Thread.currentThread() == me && !returned.get()) byCallerDuring.incrementAndGet();
+                    long end = System.nanoTime() + 5_000;
+                    while (System.nanoTime() < end) Thread.onSpinWait();
+                }));
+                two.sgemm(false, true, m, n, k, 1f, x, 0, k, w, 0, k, 0f, net, 0, n);
+                returned.set(true);
+                two.finishBackground();
+                if (block1.get() != me) {
+                    org.junit.jupiter.api.Assertions.assertTrue(byCallerDuring.get() > 0, "the caller ran no task while the worker computed block 1");
+                    return;
+                }
+            }
+            org.junit.jupiter.api.Assertions.fail("the worker never computed block 1 in 50 products");
+        }
+    }
+
     private static float[] random(Rng r, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) r.uniform(-1, 1);
