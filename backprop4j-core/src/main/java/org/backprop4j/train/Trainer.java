@@ -229,8 +229,7 @@ public final class Trainer {
         int in = train.inputs(), out = train.outputs();
         int batch = config.effectiveBatch(size);
         boolean reorder = config.shuffle() && config.mode() != TrainingConfig.Mode.FULL_BATCH;
-        int[] order = new int[size];
-        for (int i = 0; i < size; i++) order[i] = i;
+        int[] order = identity(size);
         // the shuffled batches are copied into contiguous buffers; with two or more compute threads
         // and a first-layer product large enough to be split across them, the next batch is copied
         // by an idle worker while this one is trained (two buffers). Measured in one process,
@@ -299,12 +298,10 @@ public final class Trainer {
         // call per layer, without writing a gradient vector and reading it back
         Sgd sgd = opt instanceof Sgd sg && !sg.nesterov() ? sg : null;
         boolean fused = sgd != null && fbo == null && !needError && batch <= Backprop.CHUNK;
-        float momentum = sgd == null ? 0f : (float) sgd.momentum();
-        boolean withVelocity = fused && momentum != 0;   // Sgd's velocity, fetched per step (a restart may replace it)
         // online without decay: a whole epoch in one call, each pattern's update of W¹ (and its
         // velocity) fused with the next pattern's first product (Backprop.descendOnline: the same weights)
         boolean online = fused && batch == 1 && config.lambda() == 0;
-        double[] onlineSums = new double[2];
+        Steps steps = fbo != null ? null : new Steps(engine, train, order, reorder, batch, copies, pk, opt, sgd, fused, online, grad);
         while (epoch < config.maxEpochs()) {
             long t0 = System.nanoTime();
             opt.startEpoch(epoch);
@@ -317,54 +314,11 @@ public final class Trainer {
                 updates++;
                 if (!Double.isFinite(eNew)) bad = "the training error became " + eNew;
             } else {
-                if (reorder) rng.shuffle(order);
-                if (online) {
-                    int ok = engine.descendOnline(train.x(), train.d(), reorder ? order : null, 0, size, (float) sgd.learningRate(),
-                            momentum, withVelocity ? sgd.velocityFor(w.length) : null, onlineSums);
-                    sumE = onlineSums[0];
-                    updates += ok;
-                    if (ok < size) bad = "the error of the batch at update " + (updates + 1) + " became " + onlineSums[1];
-                }
-                int cur = 0;             // the buffer of this batch
-                boolean copied = false;  // whether it was copied in the background during the last step
-                for (int start = 0; !online && start < size; start += batch) {
-                    int m = Math.min(batch, size - start);
-                    double batchE;
-                    if (reorder) {
-                        BatchCopy bc = copies[cur];
-                        if (!copied) bc.copyAll(start, m);
-                        int next = start + batch;
-                        copied = pk != null && next < size
-                                && pk.startBackground(Math.min(batch, size - next), copies[cur ^ 1].at(next));
-                        try {
-                            batchE = fused ? engine.descend(bc.x, bc.d, 0, m, (float) sgd.learningRate(), momentum, withVelocity ? sgd.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
-                                    : engine.gradient(bc.x, bc.d, 0, m, grad, config.lambda(), config.decayBiases());
-                        } finally {
-                            if (copied) pk.finishBackground();
-                        }
-                        if (copied) cur ^= 1;
-                    } else {
-                        batchE = fused ? engine.descend(train.x(), train.d(), start, m, (float) sgd.learningRate(), momentum, withVelocity ? sgd.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
-                                : engine.gradient(train.x(), train.d(), start, m, grad, config.lambda(), config.decayBiases());
-                    }
-                    // divergence, checked per step at the cost of one comparison: the batch error is a
-                    // sum over every output, so a NaN/Inf output or weight feeding one makes it non-finite
-                    if (!Double.isFinite(batchE)) {
-                        bad = "the error of the batch at update " + (updates + 1) + " became " + batchE;
-                        break;
-                    }
-                    sumE += batchE;
-                    if (fused) {
-                        // the weights were updated inside the backward pass
-                    } else if (needError) {
-                        // E(w) of this batch as minimised: data term plus λ/2‖W‖²
-                        double e = loss.scale(m) * batchE + Backprop.decayPenalty(net, config.lambda(), config.decayBiases());
-                        opt.step(w, grad, e);
-                    } else {
-                        opt.step(w, grad);
-                    }
-                    updates++;
-                }
+                steps.updates = updates;
+                steps.epoch(rng);
+                updates = steps.updates;
+                sumE = steps.sumE;
+                bad = steps.bad;
             }
             // once per epoch, every weight (a NaN can hide behind a unit whose output ignores it)
             if (bad == null) {
@@ -580,6 +534,123 @@ public final class Trainer {
      * A batch of shuffled patterns copied into contiguous buffers, one pattern (row) per task so
      * that {@link ParallelKernels#startBackground} can spread the copy over idle workers.
      */
+    /**
+     * 0, 1, …, size − 1. A method of its own: a loop over the data set in {@link #run} made the JIT
+     * compile all of run on-stack at the start of a long run (the warm-up's short runs never
+     * did), on a core the training needs.
+     */
+    private static int[] identity(int size) {
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) order[i] = i;
+        return order;
+    }
+
+    /**
+     * The updates of one epoch of online, mini-batch or batch training (not the full-batch
+     * optimizers): a method of its own, called once per epoch, so that the JIT compiles it from
+     * the warm-up's epochs ({@link #warmUp}) instead of compiling the whole of {@link #run} (and its
+     * loops, on-stack) during the first epochs of the run, on a core the training needs (W1 on 2
+     * cores: the first epoch was 80–110 ms slower than the next ones in some runs, while C2
+     * compiled {@code run}).
+     */
+    private final class Steps {
+        private final Backprop engine;
+        private final DataSet train;
+        private final int[] order;
+        private final boolean reorder, fused, online, withVelocity;
+        private final int size, batch;
+        private final BatchCopy[] copies;
+        private final ParallelKernels pk;
+        private final Optimizer opt;
+        private final Sgd sgd;
+        private final float momentum;
+        private final boolean needError;
+        private final float[] grad, w;
+        private final double[] onlineSums = new double[2];
+        /** Updates so far (in: before the epoch; out: after it). */
+        long updates;
+        /** Σ_p E_p of the epoch's batches, each before its update. */
+        double sumE;
+        /** What diverged in the epoch, or null. */
+        String bad;
+
+        Steps(Backprop engine, DataSet train, int[] order, boolean reorder, int batch, BatchCopy[] copies, ParallelKernels pk,
+              Optimizer opt, Sgd sgd, boolean fused, boolean online, float[] grad) {
+            this.engine = engine;
+            this.train = train;
+            this.order = order;
+            this.reorder = reorder;
+            this.size = train.size();
+            this.batch = batch;
+            this.copies = copies;
+            this.pk = pk;
+            this.opt = opt;
+            this.sgd = sgd;
+            this.fused = fused;
+            this.online = online;
+            this.momentum = sgd == null ? 0f : (float) sgd.momentum();
+            this.withVelocity = fused && momentum != 0;   // Sgd's velocity, fetched per step (a restart may replace it)
+            this.needError = opt.usesError();
+            this.grad = grad;
+            this.w = net.params();
+        }
+
+        void epoch(Rng rng) {
+            double sumE = 0;
+            String bad = null;
+            if (reorder) rng.shuffle(order);
+            if (online) {
+                int ok = engine.descendOnline(train.x(), train.d(), reorder ? order : null, 0, size, (float) sgd.learningRate(),
+                        momentum, withVelocity ? sgd.velocityFor(w.length) : null, onlineSums);
+                sumE = onlineSums[0];
+                updates += ok;
+                if (ok < size) bad = "the error of the batch at update " + (updates + 1) + " became " + onlineSums[1];
+            }
+            int cur = 0;             // the buffer of this batch
+            boolean copied = false;  // whether it was copied in the background during the last step
+            for (int start = 0; !online && start < size; start += batch) {
+                int m = Math.min(batch, size - start);
+                double batchE;
+                if (reorder) {
+                    BatchCopy bc = copies[cur];
+                    if (!copied) bc.copyAll(start, m);
+                    int next = start + batch;
+                    copied = pk != null && next < size
+                            && pk.startBackground(Math.min(batch, size - next), copies[cur ^ 1].at(next));
+                    try {
+                        batchE = fused ? engine.descend(bc.x, bc.d, 0, m, (float) sgd.learningRate(), momentum, withVelocity ? sgd.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
+                                : engine.gradient(bc.x, bc.d, 0, m, grad, config.lambda(), config.decayBiases());
+                    } finally {
+                        if (copied) pk.finishBackground();
+                    }
+                    if (copied) cur ^= 1;
+                } else {
+                    batchE = fused ? engine.descend(train.x(), train.d(), start, m, (float) sgd.learningRate(), momentum, withVelocity ? sgd.velocityFor(w.length) : null, (float) config.lambda(), config.decayBiases())
+                            : engine.gradient(train.x(), train.d(), start, m, grad, config.lambda(), config.decayBiases());
+                }
+                // divergence, checked per step at the cost of one comparison: the batch error is a
+                // sum over every output, so a NaN/Inf output or weight feeding one makes it non-finite
+                if (!Double.isFinite(batchE)) {
+                    bad = "the error of the batch at update " + (updates + 1) + " became " + batchE;
+                    break;
+                }
+                sumE += batchE;
+                if (fused) {
+                    // the weights were updated inside the backward pass
+                } else if (needError) {
+                    // E(w) of this batch as minimised: data term plus λ/2‖W‖²
+                    double e = loss.scale(m) * batchE + Backprop.decayPenalty(net, config.lambda(), config.decayBiases());
+                    opt.step(w, grad, e);
+                } else {
+                    opt.step(w, grad);
+                }
+                updates++;
+            }
+            this.sumE = sumE;
+            this.bad = bad;
+        }
+    }
+
     private static final class BatchCopy implements java.util.function.IntConsumer {
         final float[] x, d;
         private final float[] srcX, srcD;
