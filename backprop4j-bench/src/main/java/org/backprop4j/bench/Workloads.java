@@ -169,6 +169,9 @@ public final class Workloads {
         rec.put("train_samples", samples);
         rec.put("train_seconds", round(secs, 4));
         rec.put("samples_per_sec", round((double) samples * epochs / secs, 1));
+        // each epoch's wall-clock time (EpochStats.millis: training and the epoch's bookkeeping), in
+        // order: shows a slow first epoch, which a mean over the run hides
+        rec.put("epoch_seconds", r.history().stream().map(st -> round(st.millis() / 1e3, 4)).toList());
         rec.put("warmup_seconds", round(warmSecs, 4));
         rec.put("samples_per_sec_with_warmup", round((double) samples * epochs / (secs + warmSecs), 1));
         rec.put("test_accuracy", round(ev.accuracy(), 4));
