@@ -352,7 +352,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
      * product reads are the rows that block i of the weight gradient updates (see
      * {@link #splitsRows}) on the same core, and stay in its cache. With one shared counter, the
      * first claim was a race that a spinning worker often won: W1's step (784-256-128-10, batch 64,
-     * no background copy) 1.115x faster with the fixed order, W¹'s weight gradient 160–180 → 117–123 µs
+     * no background copy) 1.115x faster with the fixed order, W¹'s weight gradient 159–182 → 117–120 µs
      * (docs/ENGINE.md).
      */
     private void runBlocks(long g, boolean fromBack) {
