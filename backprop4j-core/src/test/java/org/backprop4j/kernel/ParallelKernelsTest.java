@@ -199,7 +199,7 @@ class ParallelKernelsTest {
                 scalar.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
         };
-        int m = 64, n = 256, k = 784;
+        int m = 64, n = 256, k = 64;   // 2.1 MFLOP: split (≥ MIN_FLOPS) into two column blocks of 128
         float[] x = random(new Rng(3), m * k), w = random(new Rng(4), n * k), net = new float[m * n];
         try (ParallelKernels two = new ParallelKernels(recording, 2)) {
             int shared = 0;
