@@ -211,8 +211,8 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
      * once, in no particular order or thread), and returns when all have finished. Callers that
      * want results independent of the thread count give each i its own output and combine them in
      * a fixed order afterwards. Tasks run their products on a single-threaded kernel
-     * ({@link #delegate()}); if the workers are busy (another caller) or there are none, the
-     * calling thread runs every task itself.
+     * ({@link #delegate()}); if the workers are busy (another caller), there are none, or there are
+     * more than {@link #MAX_BLOCKS} tasks, the calling thread runs every task itself.
      */
     public void forEach(int tasks, java.util.function.IntConsumer task) {
         if (tasks <= 0) return;
@@ -358,7 +358,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
     private void runBlocks(long g, boolean fromBack) {
         while (true) {
             long t = ticket.get();
-            if ((t >>> 32) != g) return;
+            if ((t >>> 32) != (g & 0xFFFF_FFFFL)) return;   // the ticket holds g's low 32 bits
             int lo = (int) (t >>> 16) & 0xFFFF, hi = (int) t & 0xFFFF;
             if (lo + hi >= blocks) return;
             int i = fromBack ? blocks - 1 - hi : lo;

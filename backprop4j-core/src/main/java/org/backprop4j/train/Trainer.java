@@ -531,10 +531,6 @@ public final class Trainer {
     }
 
     /**
-     * A batch of shuffled patterns copied into contiguous buffers, one pattern (row) per task so
-     * that {@link ParallelKernels#startBackground} can spread the copy over idle workers.
-     */
-    /**
      * 0, 1, …, size − 1. A method of its own: a loop over the data set in {@link #run} made the JIT
      * compile all of run on-stack at the start of a long run (the warm-up's short runs never
      * did), on a core the training needs.
@@ -550,8 +546,8 @@ public final class Trainer {
      * optimizers): a method of its own, called once per epoch, so that the JIT compiles it from
      * the warm-up's epochs ({@link #warmUp}) instead of compiling the whole of {@link #run} (and its
      * loops, on-stack) during the first epochs of the run, on a core the training needs (W1 on 2
-     * cores: the first epoch was 80–110 ms slower than the next ones in some runs, while C2
-     * compiled {@code run}).
+     * cores: the first epoch was 27–112 ms slower than the second in 7 of 15 runs, while C2
+     * compiled {@code run}; docs/ENGINE.md).
      */
     private final class Steps {
         private final Backprop engine;
@@ -651,6 +647,10 @@ public final class Trainer {
         }
     }
 
+    /**
+     * A batch of shuffled patterns copied into contiguous buffers, one pattern (row) per task so
+     * that {@link ParallelKernels#startBackground} can spread the copy over idle workers.
+     */
     private static final class BatchCopy implements java.util.function.IntConsumer {
         final float[] x, d;
         private final float[] srcX, srcD;

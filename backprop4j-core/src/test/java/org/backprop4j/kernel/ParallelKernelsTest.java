@@ -267,6 +267,31 @@ class ParallelKernelsTest {
         }
     }
 
+    /**
+     * The ticket holds the generation's low 32 bits: products still run once the generation
+     * passes 2³² (about 860 million W1 steps). Before the fix the 2³²nd product claimed no block
+     * and waited forever; here the generation starts just below 2³² (set by reflection).
+     */
+    @org.junit.jupiter.api.Test
+    void productsRunPastTwoToThe32Generations() throws ReflectiveOperationException {
+        float[] x = random(new Rng(7), 64 * 64), w = random(new Rng(8), 256 * 64);
+        float[] one = new float[64 * 256], two = new float[64 * 256];
+        new ScalarKernels().sgemm(false, true, 64, 256, 64, 1f, x, 0, 64, w, 0, 64, 0f, one, 0, 256);
+        try (ParallelKernels pk = new ParallelKernels(new ScalarKernels(), 2)) {
+            java.lang.reflect.Field g = ParallelKernels.class.getDeclaredField("generation");
+            g.setAccessible(true);
+            g.setLong(pk, (1L << 32) - 3);
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+                for (int i = 0; i < 6; i++) {
+                    java.util.Arrays.fill(two, Float.NaN);
+                    pk.sgemm(false, true, 64, 256, 64, 1f, x, 0, 64, w, 0, 64, 0f, two, 0, 256);   // 2.1 MFLOP: two blocks
+                    assertArrayEquals(one, two, "product " + i);
+                }
+            });
+            org.junit.jupiter.api.Assertions.assertEquals((1L << 32) + 3, g.getLong(pk));
+        }
+    }
+
     private static float[] random(Rng r, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) a[i] = (float) r.uniform(-1, 1);
