@@ -185,20 +185,7 @@ class ParallelKernelsTest {
         }
         // a 2-block product (W¹'s forward product in W1): block 0 on the caller whenever the worker computed one
         java.util.concurrent.ConcurrentHashMap<Integer, Thread> byBlock = new java.util.concurrent.ConcurrentHashMap<>();
-        Kernels scalar = new ScalarKernels();
-        Kernels recording = new Kernels() {
-            @Override
-            public String name() {
-                return "recording";
-            }
-
-            @Override
-            public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-                byBlock.put(cOff, Thread.currentThread());
-                scalar.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            }
-        };
+        Kernels recording = scalarSeeingBlocks(cOff -> byBlock.put(cOff, Thread.currentThread()));
         int m = 64, n = 256, k = 64;   // 2.1 MFLOP: split (≥ MIN_FLOPS) into two column blocks of 128
         float[] x = random(new Rng(3), m * k), w = random(new Rng(4), n * k), net = new float[m * n];
         try (ParallelKernels two = new ParallelKernels(recording, 2)) {
@@ -225,25 +212,14 @@ class ParallelKernelsTest {
     @org.junit.jupiter.api.Test
     void callerRunsBackgroundTasksWhileWaitingForAWorkersBlock() {
         Thread me = Thread.currentThread();
-        Kernels scalar = new ScalarKernels();
         java.util.concurrent.atomic.AtomicReference<Thread> block1 = new java.util.concurrent.atomic.AtomicReference<>();
-        Kernels slowBlock1 = new Kernels() {
-            @Override
-            public String name() {
-                return "slow block 1";
+        Kernels slowBlock1 = scalarSeeingBlocks(cOff -> {
+            if (cOff != 0) {
+                block1.set(Thread.currentThread());
+                long end = System.nanoTime() + 5_000_000;
+                while (System.nanoTime() < end) Thread.onSpinWait();
             }
-
-            @Override
-            public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-                if (cOff != 0) {
-                    block1.set(Thread.currentThread());
-                    long end = System.nanoTime() + 5_000_000;
-                    while (System.nanoTime() < end) Thread.onSpinWait();
-                }
-                scalar.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            }
-        };
+        });
         int m = 64, n = 256, k = 784;
         float[] x = random(new Rng(5), m * k), w = random(new Rng(6), n * k), net = new float[m * n];
         try (ParallelKernels two = new ParallelKernels(slowBlock1, 2)) {
@@ -290,6 +266,24 @@ class ParallelKernelsTest {
             });
             org.junit.jupiter.api.Assertions.assertEquals((1L << 32) + 3, g.getLong(pk));
         }
+    }
+
+    /** Scalar kernels that first hand each call's C offset (a block's first column) to {@code seen}, on the calling thread. */
+    private static Kernels scalarSeeingBlocks(java.util.function.IntConsumer seen) {
+        Kernels scalar = new ScalarKernels();
+        return new Kernels() {
+            @Override
+            public String name() {
+                return "scalar, seeing blocks";
+            }
+
+            @Override
+            public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+                seen.accept(cOff);
+                scalar.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        };
     }
 
     private static float[] random(Rng r, int n) {
