@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+"""W3's test accuracy over many seeds, backprop4j against the PyTorch peer, run alternately.
+
+Usage:  OPENBLAS_CORETYPE=SkylakeX scripts/w3-accuracy.py FROM TO [-- EXTRA scripts/bench ARGS]
+
+For each seed S in FROM..TO: `../shared/bench/peers/python/torch_bench.py W3 --seed S` and
+`scripts/bench W3 --seed S --no-warmup EXTRA...`; prints one line per seed and then both means, the
+mean of the per-seed differences (ours − PyTorch) with its standard error, and how many seeds are
+≥ 0. Each system draws its own initial weights from S, so a seed's two runs start from different
+weights: the per-seed pairing only orders the runs, the comparison is of the two means. The same
+summary is printed for the final training loss (cross-entropy at the 20th gradient evaluation).
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "..")
+TORCH = os.path.join(ROOT, "..", "shared", "bench", "peers", "python", "torch_bench.py")
+
+
+def run(cmd):
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT).stdout
+    rec = [json.loads(line) for line in out.splitlines() if line.startswith("{")][-1]
+    return rec["test_accuracy"], rec["final_train_loss"]
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.exit(__doc__)
+    first, last = int(argv[0]), int(argv[1])
+    extra = argv[3:] if len(argv) > 2 and argv[2] == "--" else argv[2:]
+    ours, theirs, ours_loss, theirs_loss = [], [], [], []
+    for s in range(first, last + 1):
+        t_acc, t_loss = run([sys.executable, TORCH, "W3", "--seed", str(s)])
+        b_acc, b_loss = run([os.path.join(HERE, "bench"), "W3", "--seed", str(s), "--no-warmup", *extra])
+        theirs.append(t_acc)
+        ours.append(b_acc)
+        theirs_loss.append(t_loss)
+        ours_loss.append(b_loss)
+        print(f"seed {s:4d}  backprop4j {b_acc:.4f} (loss {b_loss:.6f})  pytorch {t_acc:.4f} (loss {t_loss:.6f})"
+              f"  diff {100 * (b_acc - t_acc):+.2f} points", flush=True)
+    n = len(ours)
+    d = [100 * (a - b) for a, b in zip(ours, theirs)]
+    mean_d = sum(d) / n
+    sd = math.sqrt(sum((x - mean_d) ** 2 for x in d) / (n - 1)) if n > 1 else 0.0
+    print(f"seeds {first}-{last} ({n}), bench args: {' '.join(extra) or '(default)'}")
+    print(f"mean test accuracy: backprop4j {sum(ours) / n:.4f} ({min(ours):.4f}-{max(ours):.4f}),"
+          f" pytorch {sum(theirs) / n:.4f} ({min(theirs):.4f}-{max(theirs):.4f})")
+    print(f"difference: {mean_d:+.3f} points, standard error {sd / math.sqrt(n):.3f}"
+          f" (per-seed sd {sd:.3f}); {sum(1 for x in d if x >= 0)} of {n} seeds >= 0")
+    dl = [a - b for a, b in zip(ours_loss, theirs_loss)]
+    mean_l = sum(dl) / n
+    sd_l = math.sqrt(sum((x - mean_l) ** 2 for x in dl) / (n - 1)) if n > 1 else 0.0
+    print(f"final training loss: backprop4j {sum(ours_loss) / n:.6f}, pytorch {sum(theirs_loss) / n:.6f};"
+          f" difference {mean_l:+.6f}, standard error {sd_l / math.sqrt(n):.6f}; {sum(1 for x in dl if x < 0)} of {n} seeds lower")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
