@@ -1,14 +1,14 @@
 #!/usr/bin/python3
-"""W3's test accuracy over many seeds, backprop4j against the PyTorch peer, run alternately.
+"""A workload's test accuracy over many seeds, backprop4j against the PyTorch peer, run alternately.
 
-Usage:  OPENBLAS_CORETYPE=SkylakeX scripts/w3-accuracy.py FROM TO [-- EXTRA scripts/bench ARGS]
+Usage:  OPENBLAS_CORETYPE=SkylakeX scripts/peer-accuracy.py W1|W2|W3 FROM TO [-- EXTRA scripts/bench ARGS]
 
-For each seed S in FROM..TO: `../shared/bench/peers/python/torch_bench.py W3 --seed S` and
-`scripts/bench W3 --seed S --no-warmup EXTRA...`; prints one line per seed and then both means, the
+For each seed S in FROM..TO: `../shared/bench/peers/python/torch_bench.py W --seed S` and
+`scripts/bench W --seed S --no-warmup EXTRA...`; prints one line per seed and then both means, the
 mean of the per-seed differences (ours − PyTorch) with its standard error, and how many seeds are
 ≥ 0. Each system draws its own initial weights from S, so a seed's two runs start from different
 weights: the per-seed pairing only orders the runs, the comparison is of the two means. The same
-summary is printed for the final training loss (cross-entropy at the 20th gradient evaluation).
+summary is printed for the final training loss (the peers' `final_train_loss`).
 """
 import json
 import math
@@ -28,14 +28,15 @@ def run(cmd):
 
 
 def main(argv):
-    if len(argv) < 2:
+    if len(argv) < 3 or argv[0].upper() not in ("W1", "W2", "W3"):
         sys.exit(__doc__)
-    first, last = int(argv[0]), int(argv[1])
-    extra = argv[3:] if len(argv) > 2 and argv[2] == "--" else argv[2:]
+    w = argv[0].upper()
+    first, last = int(argv[1]), int(argv[2])
+    extra = argv[4:] if len(argv) > 3 and argv[3] == "--" else argv[3:]
     ours, theirs, ours_loss, theirs_loss = [], [], [], []
     for s in range(first, last + 1):
-        t_acc, t_loss = run([sys.executable, TORCH, "W3", "--seed", str(s)])
-        b_acc, b_loss = run([os.path.join(HERE, "bench"), "W3", "--seed", str(s), "--no-warmup", *extra])
+        t_acc, t_loss = run([sys.executable, TORCH, w, "--seed", str(s)])
+        b_acc, b_loss = run([os.path.join(HERE, "bench"), w, "--seed", str(s), "--no-warmup", *extra])
         theirs.append(t_acc)
         ours.append(b_acc)
         theirs_loss.append(t_loss)
@@ -46,7 +47,7 @@ def main(argv):
     d = [100 * (a - b) for a, b in zip(ours, theirs)]
     mean_d = sum(d) / n
     sd = math.sqrt(sum((x - mean_d) ** 2 for x in d) / (n - 1)) if n > 1 else 0.0
-    print(f"seeds {first}-{last} ({n}), bench args: {' '.join(extra) or '(default)'}")
+    print(f"{w}, seeds {first}-{last} ({n}), bench args: {' '.join(extra) or '(default)'}")
     print(f"mean test accuracy: backprop4j {sum(ours) / n:.4f} ({min(ours):.4f}-{max(ours):.4f}),"
           f" pytorch {sum(theirs) / n:.4f} ({min(theirs):.4f}-{max(theirs):.4f})")
     print(f"difference: {mean_d:+.3f} points, standard error {sd / math.sqrt(n):.3f}"
