@@ -28,7 +28,8 @@ import org.backprop4j.train.TrainingConfig;
  * of a grid given up front. Prints one JSON line per run and, per init × optimizer, the mean and
  * standard deviation of the validation accuracy over the seeds (sorted, best first).
  *
- * <pre>W3Select [--inits fan-in,xavier,...] [--optimizers irprop-,irprop-:delta0=0.01] [--seeds 1-5] [--threads T]</pre>
+ * <pre>W3Select [--inits fan-in,xavier,...] [--optimizers "irprop-;irprop-:delta0=0.01"] [--seeds 1-5] [--threads T]</pre>
+ * (inits separated by commas, optimizer specs by semicolons, since a spec has commas of its own)
  */
 public final class W3Select {
     private W3Select() {}
@@ -54,6 +55,13 @@ public final class W3Select {
                     System.exit(2);
                 }
             }
+        }
+        try {   // the whole grid is checked before the first run, not an hour into it
+            for (String init : inits) Init.parse(init);
+            for (String opt : optimizers) Optimizers.parse(opt);
+        } catch (IllegalArgumentException e) {
+            System.err.println("W3Select: " + e.getMessage());
+            System.exit(2);
         }
         DataSet all = FashionMnist.load(FashionMnist.directory(), true, TOTAL);
         DataSet fit = all.range(0, FIT), validation = all.range(FIT, TOTAL);
