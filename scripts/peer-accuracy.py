@@ -44,20 +44,24 @@ def main(argv):
         print(f"seed {s:4d}  backprop4j {b_acc:.4f} (loss {b_loss:.6f})  pytorch {t_acc:.4f} (loss {t_loss:.6f})"
               f"  diff {100 * (b_acc - t_acc):+.2f} points", flush=True)
     n = len(ours)
-    d = [100 * (a - b) for a, b in zip(ours, theirs)]
-    mean_d = sum(d) / n
-    sd = math.sqrt(sum((x - mean_d) ** 2 for x in d) / (n - 1)) if n > 1 else 0.0
     print(f"{w}, seeds {first}-{last} ({n}), bench args: {' '.join(extra) or '(default)'}")
     print(f"mean test accuracy: backprop4j {sum(ours) / n:.4f} ({min(ours):.4f}-{max(ours):.4f}),"
           f" pytorch {sum(theirs) / n:.4f} ({min(theirs):.4f}-{max(theirs):.4f})")
-    print(f"difference: {mean_d:+.3f} points, standard error {sd / math.sqrt(n):.3f}"
-          f" (per-seed sd {sd:.3f}); {sum(1 for x in d if x >= 0)} of {n} seeds >= 0")
-    dl = [a - b for a, b in zip(ours_loss, theirs_loss)]
-    mean_l = sum(dl) / n
-    sd_l = math.sqrt(sum((x - mean_l) ** 2 for x in dl) / (n - 1)) if n > 1 else 0.0
+    mean_d, se_d, sd_d = mean_se([100 * (a - b) for a, b in zip(ours, theirs)])
+    print(f"difference: {mean_d:+.3f} points, standard error {se_d:.3f} (per-seed sd {sd_d:.3f});"
+          f" {sum(1 for a, b in zip(ours, theirs) if a >= b)} of {n} seeds >= 0")
+    mean_l, se_l, _ = mean_se([a - b for a, b in zip(ours_loss, theirs_loss)])
     print(f"final training loss: backprop4j {sum(ours_loss) / n:.6f}, pytorch {sum(theirs_loss) / n:.6f};"
-          f" difference {mean_l:+.6f}, standard error {sd_l / math.sqrt(n):.6f}; {sum(1 for x in dl if x < 0)} of {n} seeds lower")
+          f" difference {mean_l:+.6f}, standard error {se_l:.6f};"
+          f" {sum(1 for a, b in zip(ours_loss, theirs_loss) if a < b)} of {n} seeds lower")
 
+
+def mean_se(x):
+    """Mean, its standard error and the sample standard deviation of the values x."""
+    n = len(x)
+    m = sum(x) / n
+    sd = math.sqrt(sum((v - m) ** 2 for v in x) / (n - 1)) if n > 1 else 0.0
+    return m, sd / math.sqrt(n), sd
 
 if __name__ == "__main__":
     main(sys.argv[1:])

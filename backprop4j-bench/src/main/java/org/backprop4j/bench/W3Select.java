@@ -6,16 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.backprop4j.Activation;
 import org.backprop4j.Backprop;
 import org.backprop4j.Evaluation;
 import org.backprop4j.Init;
 import org.backprop4j.Loss;
 import org.backprop4j.Network;
-import org.backprop4j.Rng;
 import org.backprop4j.data.DataSet;
-import org.backprop4j.kernel.KernelProvider;
-import org.backprop4j.kernel.Kernels;
 import org.backprop4j.kernel.ParallelKernels;
 import org.backprop4j.train.Optimizers;
 import org.backprop4j.train.Trainer;
@@ -65,16 +61,14 @@ public final class W3Select {
         }
         DataSet all = FashionMnist.load(FashionMnist.directory(), true, TOTAL);
         DataSet fit = all.range(0, FIT), validation = all.range(FIT, TOTAL);
-        Kernels base = KernelProvider.get();
-        ParallelKernels kernels = new ParallelKernels(base instanceof ParallelKernels p ? p.delegate() : base, threads);
+        ParallelKernels kernels = Workloads.parallelKernels(threads);
         ObjectMapper json = new ObjectMapper();
         Map<String, List<Double>> scores = new LinkedHashMap<>();
         for (String init : inits) {
             for (String opt : optimizers) {
                 for (int s = seedFrom; s <= seedTo; s++) {
-                    Network net = Network.builder(784).layer(128, Activation.TANH).layer(10, Activation.SOFTMAX).build(Init.fanIn(), s);
-                    Init.parse(init).initialize(net, new Rng(s));
-                    TrainingConfig cfg = TrainingConfig.builder().fullBatch().epochs(20).seed(s).evaluateEachEpoch(false)
+                    Network net = Workloads.w3Network(Init.parse(init), s);
+                    TrainingConfig cfg = TrainingConfig.builder().fullBatch().epochs(Workloads.w3Epochs()).seed(s).evaluateEachEpoch(false)
                             .optimizer(Optimizers.parse(opt)).build();
                     new Trainer(net, Loss.CROSS_ENTROPY, cfg, kernels).fit(fit);
                     double acc = Evaluation.of(new Backprop(net, Loss.CROSS_ENTROPY, kernels), validation).accuracy();

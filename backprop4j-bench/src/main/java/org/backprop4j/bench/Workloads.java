@@ -82,15 +82,30 @@ public final class Workloads {
         System.exit(2);
     }
 
+    /** The start-up kernels (KernelProvider's choice), run on the given number of threads. */
+    static ParallelKernels parallelKernels(int threads) {
+        Kernels base = KernelProvider.get();
+        return new ParallelKernels(base instanceof ParallelKernels p ? p.delegate() : base, threads);
+    }
+
+    /** W3's network, 784-128-10 tanh/softmax, initialised by {@code init} from {@code seed}. */
+    static Network w3Network(Init init, long seed) {
+        return Network.builder(784).layer(128, Activation.TANH).layer(10, Activation.SOFTMAX).build(init, seed);
+    }
+
+    /** W3's number of full-batch updates (WORKLOADS.md). */
+    static int w3Epochs() {
+        return SPECS.get("W3").epochs();
+    }
+
     /** Runs one workload and returns the JSON record. */
     static Map<String, Object> run(Spec spec, int epochs, int samples, long seed, int threads, Path dir,
                                    String optimizerOverride, String initOverride, Path initialWeights,
                                    boolean warmUp) throws IOException {
         DataSet train = FashionMnist.load(dir, true, samples);
         DataSet test = FashionMnist.load(dir, false, Integer.MAX_VALUE);
-        Kernels base = KernelProvider.get();
-        ParallelKernels kernels = new ParallelKernels(base instanceof ParallelKernels p ? p.delegate() : base, threads);
-        base = kernels.delegate();
+        ParallelKernels kernels = parallelKernels(threads);
+        Kernels base = kernels.delegate();
 
         Network net;
         TrainingConfig.Builder cfg = TrainingConfig.builder().epochs(epochs).seed(seed).evaluateEachEpoch(false);
@@ -121,7 +136,7 @@ public final class Workloads {
                 // (W3Select: train images 0-49,999 fitted, 50,000-59,999 scored, 9 inits x 4 Δ0 x
                 // 10 seeds; BENCHMARKS.md): every weight and bias uniform in ±0.05, Δ0 = 0.01 (also
                 // torch.optim.Rprop's lr); our library default Δ0 is R&B's 0.1, too large for 784 inputs
-                net = Network.builder(784).layer(128, Activation.TANH).layer(10, Activation.SOFTMAX).build(Init.uniform(0.05), seed);
+                net = w3Network(Init.uniform(0.05), seed);
                 opt = Optimizers.parse("irprop-:delta0=0.01");
                 cfg.fullBatch();
                 config.put("arch", "784-128-10 tanh/softmax");
