@@ -28,11 +28,13 @@ public final class Predictor {
     /** Outputs for one pattern (a new array). */
     public float[] predict(float[] x) {
         if (x.length != net.inputs()) throw new IllegalArgumentException("expected " + net.inputs() + " inputs, got " + x.length);
-        return engines.get().forward(x, 0, 1).clone();
+        // the engine's buffer may be longer (sized by an earlier batch): copy this pattern's outputs only
+        return java.util.Arrays.copyOf(engines.get().forward(x, 0, 1), net.outputs());
     }
 
     /** Outputs for m patterns stored row-major in x (a new m×outputs array). */
     public float[] predict(float[] x, int m) {
+        if (m < 0) throw new IllegalArgumentException("a negative number of patterns: " + m);
         if (x.length < (long) m * net.inputs()) throw new IllegalArgumentException("x holds fewer than " + m + " patterns");
         float[] out = new float[m * net.outputs()];
         Backprop e = engines.get();

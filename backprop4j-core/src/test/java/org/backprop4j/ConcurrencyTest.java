@@ -36,7 +36,9 @@ class ConcurrencyTest {
         // code paths for m = 1), so single-pattern calls are compared with single-pattern calls
         float[] expectedSingle = new float[m * 5];
         for (int p = 0; p < m; p++) {
-            System.arraycopy(pred.predict(java.util.Arrays.copyOfRange(x, p * 20, p * 20 + 20)), 0, expectedSingle, p * 5, 5);
+            float[] o = pred.predict(java.util.Arrays.copyOfRange(x, p * 20, p * 20 + 20));
+            org.junit.jupiter.api.Assertions.assertEquals(5, o.length, "one pattern gives exactly the outputs of one pattern");
+            System.arraycopy(o, 0, expectedSingle, p * 5, 5);
         }
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -50,7 +52,10 @@ class ConcurrencyTest {
                     for (int p = 0; p < m; p++) {
                         int q = (p + shift) % m;
                         float[] xi = java.util.Arrays.copyOfRange(x, q * 20, q * 20 + 20);
-                        System.arraycopy(pred.predict(xi), 0, out, q * 5, 5);
+                        float[] o = pred.predict(xi);
+                        // the whole array, not its first 5 values: a longer one is wrong (issue 24.1)
+                        if (o.length != 5) throw new AssertionError("pattern " + q + ": " + o.length + " outputs, not 5");
+                        System.arraycopy(o, 0, out, q * 5, 5);
                     }
                     return out;
                 }));

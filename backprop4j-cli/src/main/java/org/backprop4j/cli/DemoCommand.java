@@ -48,7 +48,7 @@ final class DemoCommand implements Callable<Integer> {
         DataSet xor = BuiltinData.xor();
         Network hidden = Network.builder(2).layer(2, Activation.LOGISTIC).layer(1, Activation.LOGISTIC).build(Init.uniform(0.3), seed);
         TrainingResult r = new Trainer(hidden, Loss.SSE, xorConfig()).fit(xor);
-        float[] o = new Backprop(hidden, Loss.SSE).forward(xor.x(), 0, 4).clone();
+        float[] o = java.util.Arrays.copyOf(new Backprop(hidden, Loss.SSE).forward(xor.x(), 0, 4), 4 * hidden.outputs());
         out.printf(Locale.ROOT, "  2-2-1 network, full batch, gradient descent η = 1: %d epochs, E = %.4f (%s)%n",
                 r.epochs(), r.last().loss(), r.stopReason());
         for (int p = 0; p < 4; p++) {
