@@ -39,6 +39,10 @@ public final class Trainer {
     private int checkpointEvery;
     private Path checkpointFile;
     private int maxRestarts;
+    private String extraSettings = "";
+    private volatile double lastLrFactor = 1;
+    private volatile int lastRestarts;
+    private volatile int lastCheckpointEpoch;
 
     public Trainer(Network net, Loss loss, TrainingConfig config) {
         this(net, loss, config, KernelProvider.get());
@@ -60,6 +64,30 @@ public final class Trainer {
     public void stop(String reason) {
         this.stopRequest = reason == null ? "stopped" : reason;
     }
+
+    /**
+     * Settings decided outside the trainer that a checkpoint must match to be resumed, e.g. the
+     * weight initialization ("init=xavier"): {@code key=value} pairs separated by ';', recorded in
+     * every checkpoint and compared on resume like the trainer's own settings.
+     */
+    public Trainer runSettings(String keyValues) {
+        if (keyValues.contains("\n")) throw new IllegalArgumentException("settings are one line: " + keyValues);
+        this.extraSettings = keyValues;
+        return this;
+    }
+
+    /**
+     * The factor divergence restarts applied to the learning rate by the end of the last run
+     * (1, 1/2, 1/4, …; carried over from a resumed checkpoint): the rate actually used is the
+     * configured one times this.
+     */
+    public double learningRateFactor() { return lastLrFactor; }
+
+    /** Divergence restarts made in the last run, including those before a resumed checkpoint. */
+    public int divergenceRestarts() { return lastRestarts; }
+
+    /** The epoch of the last checkpoint written or resumed from in the current or last run (0: none). */
+    public int lastCheckpointEpoch() { return lastCheckpointEpoch; }
 
     public Network network() { return net; }
     public TrainingConfig config() { return config; }
@@ -207,7 +235,8 @@ public final class Trainer {
                 + ";mode=" + c.mode() + (c.mode() == TrainingConfig.Mode.MINI_BATCH ? ";batch=" + c.batchSize() : "")
                 + ";lambda=" + c.lambda() + ";decayBiases=" + c.decayBiases() + ";shuffle=" + c.shuffle()
                 + ";seed=" + c.seed() + ";evaluateEachEpoch=" + c.evaluateEachEpoch()
-                + ";earlyStopping=" + c.earlyStopping() + ";divergenceRestarts=" + maxRestarts;
+                + ";earlyStopping=" + c.earlyStopping() + ";divergenceRestarts=" + maxRestarts
+                + (extraSettings.isEmpty() ? "" : ";" + extraSettings);
     }
 
     private TrainingResult run(DataSet train, DataSet validation, Checkpoint from, String fromName) {
@@ -254,6 +283,9 @@ public final class Trainer {
         double lrFactor = 1;                               // halved by each divergence restart
         int restarts = 0;
         int epoch = 0;
+        lastLrFactor = 1;
+        lastRestarts = 0;
+        lastCheckpointEpoch = 0;
         long fingerprint = 0;
         if (checkpointEvery > 0 || from != null) {
             fingerprint = Checkpoint.fingerprint(train);
@@ -273,6 +305,9 @@ public final class Trainer {
             history.addAll(from.history());
             lrFactor = from.lrFactor();
             restarts = from.restarts();
+            lastLrFactor = lrFactor;
+            lastRestarts = restarts;
+            lastCheckpointEpoch = epoch;
             if (lrFactor != 1 && !scheduled) opt.setLearningRate(baseLr * lrFactor);
         }
 
@@ -344,6 +379,8 @@ public final class Trainer {
                 if (restart) {
                     restarts++;
                     lrFactor *= 0.5;
+                    lastLrFactor = lrFactor;
+                    lastRestarts = restarts;
                     System.arraycopy(restartW, 0, w, 0, w.length);
                     System.arraycopy(restartW, 0, good, 0, w.length);
                     goodEpoch = restartEpoch;
@@ -402,8 +439,10 @@ public final class Trainer {
                         List.copyOf(history));
                 try {
                     c.write(checkpointFile);
+                    lastCheckpointEpoch = epoch;
                 } catch (IOException ex) {
-                    throw new UncheckedIOException("could not write the checkpoint " + checkpointFile + ": " + ex.getMessage(), ex);
+                    // the message of AtomicFiles' error names the file already
+                    throw new UncheckedIOException("could not write the checkpoint: " + ex.getMessage(), ex);
                 }
             }
             if (stop != null) {

@@ -93,7 +93,9 @@ class CheckpointTest {
         Checkpoint c = Checkpoint.read(file);
         assertEquals(6, c.epoch());
         assertEquals(6, c.history().size());
-        assertFalse(Files.exists(dir.resolve(".run.ckpt.tmp")), "the temporary file is renamed, not left behind");
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.List.of(file), files.toList(), "the temporary file is renamed, not left behind");
+        }
         // resuming with more epochs (allowed: the epoch count is not part of the run's identity)
         Network straight = net(4);
         new Trainer(straight, Loss.BINARY_CROSS_ENTROPY, config("adam", 15).build()).fit(TRAIN, VALID);
@@ -118,6 +120,17 @@ class CheckpointTest {
         var e3 = assertThrows(IllegalArgumentException.class, () ->
                 new Trainer(net(1), Loss.BINARY_CROSS_ENTROPY, config("sgd", 4).build()).resume(file, TRAIN, TRAIN));
         assertTrue(e3.getMessage().contains("its settings differ: validation="), "another validation set: " + e3.getMessage());
+        // settings decided outside the trainer (the CLI's --init) are recorded and compared too
+        Path init = dir.resolve("init.ckpt");
+        Trainer first = new Trainer(net(1), Loss.BINARY_CROSS_ENTROPY, config("sgd", 4).build()).runSettings("init=xavier");
+        first.checkpointEvery(2, init).fit(TRAIN, VALID);
+        assertEquals(2, first.lastCheckpointEpoch());
+        var e4 = assertThrows(IllegalArgumentException.class, () -> new Trainer(net(1), Loss.BINARY_CROSS_ENTROPY,
+                config("sgd", 4).build()).runSettings("init=uniform(0.3)").resume(init, TRAIN, VALID));
+        assertEquals("cannot resume from init.ckpt: its settings differ: init=xavier in the checkpoint, init=uniform(0.3) in this run", e4.getMessage());
+        Trainer same = new Trainer(net(1), Loss.BINARY_CROSS_ENTROPY, config("sgd", 4).build()).runSettings("init=xavier");
+        same.resume(init, TRAIN, VALID);
+        assertEquals(2, same.lastCheckpointEpoch(), "resumed from epoch 2; the last epoch writes none");
     }
 
     @Test
@@ -200,12 +213,26 @@ class CheckpointTest {
         // what a kill in the middle of a write leaves: a partial .NAME.tmp next to the last good file
         new Trainer(net(2), Loss.BINARY_CROSS_ENTROPY, config("sgd", 3).build()).checkpointEvery(2, file).fit(TRAIN, VALID);
         byte[] good = Files.readAllBytes(file);
-        Files.write(dir.resolve(".k.ckpt.tmp"), java.util.Arrays.copyOf(good, good.length / 2));
+        // (.NAME.PID-RANDOM.tmp of a process that no longer exists; .NAME.tmp of earlier versions)
+        Process gone = new ProcessBuilder("true").start();
+        try {
+            gone.waitFor();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        Path stale = dir.resolve(".k.ckpt." + gone.pid() + "-0123456789abcdef.tmp");
+        Files.write(stale, java.util.Arrays.copyOf(good, good.length / 2));
+        Files.write(dir.resolve(".k.ckpt.tmp"), java.util.Arrays.copyOf(good, good.length / 3));
+        // a live writer's temporary file (this process's) is not touched
+        Path live = dir.resolve(".k.ckpt." + ProcessHandle.current().pid() + "-fedcba9876543210.tmp");
+        Files.write(live, new byte[] {1});
         assertEquals(2, Checkpoint.read(file).epoch());
-        // and the next write replaces it
+        // and the next write removes the stale ones
         new Trainer(net(2), Loss.BINARY_CROSS_ENTROPY, config("sgd", 5).build()).checkpointEvery(4, file).fit(TRAIN, VALID);
         assertEquals(4, Checkpoint.read(file).epoch());
+        assertFalse(Files.exists(stale));
         assertFalse(Files.exists(dir.resolve(".k.ckpt.tmp")));
+        assertTrue(Files.exists(live), "another live writer's temporary file is left alone");
     }
 
     /** The file with its payload edited and the CRC recomputed. */

@@ -103,9 +103,13 @@ class DivergenceTest {
         assertTrue(ok.last().loss() < 1e-6, "η = 0.05 fits the linear target: " + ok.last());
         Network n = linear();
         Spy spy = new Spy();
-        TrainingResult r = new Trainer(n, Loss.SSE, plain(0.4, 30)).restartOnDivergence(5).addListener(spy).fit(ds);
+        Trainer tr = new Trainer(n, Loss.SSE, plain(0.4, 30)).restartOnDivergence(5).addListener(spy);
+        TrainingResult r = tr.fit(ds);
         assertFalse(r.diverged(), r.stopReason());
         assertFalse(spy.messages.isEmpty(), "η = 0.4 must diverge at least once");
+        // what the model records (issue 24.7): the restarts made and the factor on the learning rate
+        assertEquals(spy.messages.size(), tr.divergenceRestarts());
+        assertEquals(1.0 / (1 << spy.messages.size()), tr.learningRateFactor());
         assertTrue(spy.messages.getFirst().contains("with the learning rate halved (restart 1 of 5)"), spy.messages.getFirst());
         assertTrue(spy.restarting.stream().allMatch(b -> b));
         // the history is epochs 1..30 once each, the fit as good as with a stable rate, weights finite
