@@ -19,7 +19,7 @@ final class Fitting {
 
     /** A fitted model and how training went. Validation figures are NaN without validation data. */
     record Fit(Network network, Loss loss, Pipeline pipeline, TrainingConfig config, TrainingResult result,
-               Evaluation train, Evaluation validation, double seconds) {}
+               Evaluation train, Evaluation validation, double seconds, Trainer trainer) {}
 
     /** Splits off a validation fraction (stratified for classes, seeded); returns {train, validation}. */
     static DataSet[] split(DataSet raw, double fraction, long seed) {
@@ -62,6 +62,8 @@ final class Fitting {
         for (TrainingListener l : listeners) trainer.addListener(l);
         if (run.checkpointEvery() > 0) trainer.checkpointEvery(run.checkpointEvery(), run.checkpoint());
         trainer.restartOnDivergence(run.divergenceRestarts());
+        // the initial weights come from --init: a checkpoint of a run with another one is refused on resume
+        trainer.runSettings("init=" + o.initScheme().id());
         long t0 = System.nanoTime();
         TrainingResult r = run.resume() && java.nio.file.Files.exists(run.checkpoint())
                 ? trainer.resume(run.checkpoint(), train, val)
@@ -70,6 +72,6 @@ final class Fitting {
         Backprop engine = new Backprop(net, loss);
         Evaluation te = Evaluation.of(engine, train);
         Evaluation ve = val == null ? new Evaluation(Double.NaN, Double.NaN) : Evaluation.of(engine, val);
-        return new Fit(net, loss, pipeline, cfg, r, te, ve, secs);
+        return new Fit(net, loss, pipeline, cfg, r, te, ve, secs, trainer);
     }
 }

@@ -59,6 +59,12 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean debug = parseResult.originalArgs().contains("--debug");
             if (debug) ex.printStackTrace(err);
+            for (Throwable c = ex; c != null; c = c.getCause()) {
+                if (c instanceof OutOfMemoryError oom) {
+                    err.println("backprop4j: " + outOfMemory(oom));
+                    return EXIT_BAD_INPUT;
+                }
+            }
             if (ex instanceof DataFormatException || ex instanceof IllegalArgumentException
                     || ex instanceof java.nio.file.FileSystemException || ex instanceof UserError) {
                 err.println("backprop4j: " + message(ex));
@@ -68,15 +74,34 @@ public final class Main implements Runnable {
                 err.println("backprop4j: " + ex.getMessage());
                 return EXIT_DIVERGED;
             }
+            if (ex instanceof java.io.UncheckedIOException u && u.getCause() instanceof java.nio.file.FileSystemException fs) {
+                // e.g. a checkpoint that could not be written: the file and the reason
+                err.println("backprop4j: " + message(fs));
+                return EXIT_BAD_INPUT;
+            }
             if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
-                // reading or writing failed for a reason outside the data (a full disk, a device error)
+                // reading or writing failed for a reason outside the data (a full disk, a device error):
+                // the environment, not the program, so the user's to fix like bad input
                 err.println("backprop4j: I/O error: " + ex.getMessage());
-                return 1;
+                return EXIT_BAD_INPUT;
             }
             err.println("backprop4j: internal error: " + ex + (debug ? "" : " (run with --debug for details)"));
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError oom) {
+            if (args != null && java.util.Arrays.asList(args).contains("--debug")) oom.printStackTrace(err);
+            err.println("backprop4j: " + outOfMemory(oom));
+            return EXIT_BAD_INPUT;
+        }
+    }
+
+    /** One line for an OutOfMemoryError: what ran out and the option that gives more. */
+    static String outOfMemory(OutOfMemoryError oom) {
+        long max = Runtime.getRuntime().maxMemory();
+        return "out of memory (" + oom.getMessage() + ", at most " + (max >> 20) + " MB of heap): give Java more with "
+                + "BACKPROP4J_JAVA_OPTS=-Xmx<size> (e.g. -Xmx8g; java -Xmx8g -jar backprop4j.jar …), or use less data or a smaller network";
     }
 
     /** The user-facing text of an exception: a file-system error as "FILE: reason". */

@@ -36,6 +36,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // before any work: the output writable and not one of the inputs
+        new Outputs().input("the model", modelFile).input("the data", data).input("--labels", dataOptions.labels)
+                .output("-o", out).check();
         LoadedModel lm = LoadedModel.read(modelFile);
         float[] x = readInputs(lm);
         int m = x.length / lm.pipeline().inputs();

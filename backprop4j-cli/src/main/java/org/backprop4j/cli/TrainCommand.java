@@ -3,6 +3,7 @@ package org.backprop4j.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -28,6 +29,7 @@ import org.backprop4j.metrics.Metrics;
 import org.backprop4j.train.EpochStats;
 import org.backprop4j.train.Trainer;
 import org.backprop4j.train.TrainingListener;
+import org.backprop4j.util.AtomicFiles;
 import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,6 +95,16 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         boolean talk = !quiet && !json;
+        Path ckpt = checkpoint != null ? checkpoint : this.out.resolveSibling(this.out.getFileName() + ".ckpt");
+        // before any work: every output writable, none the same file as an input or another output
+        Outputs files = new Outputs().input("the training data", data).input("--labels", dataOptions.labels)
+                .output("-o", this.out).output("--report", report);
+        if (curves != null) {
+            for (Path c : LearningCurves.files(curves, baseName(this.out), List.of(LearningCurves.Kind.values()))) files.output("--curves", c);
+        }
+        if (checkpointEvery > 0) files.output("--checkpoint", ckpt);
+        else if (resume) files.input("--checkpoint", ckpt);
+        files.check();
         DataSet raw = dataOptions.read(data);
         if (talk) {
             out.println("backprop4j train " + data.getFileName() + " (kernels: " + KernelProvider.get().name() + ")");
@@ -121,14 +133,21 @@ final class TrainCommand implements Callable<Integer> {
                 if (!quiet) err.println("backprop4j: warning: " + message);
             }
         };
-        try (ProgressDisplay display = progress.start("train", maxEpochs)) {
-            Path ckpt = checkpoint != null ? checkpoint : this.out.resolveSibling(this.out.getFileName() + ".ckpt");
+        try (ProgressDisplay display = progress.start("train", maxEpochs);
+             Interruption signal = new Interruption(err, checkpointEvery > 0 ? ckpt : null)) {
             if (resume && !Files.exists(ckpt) && talk) out.println("  no checkpoint " + ckpt + " yet: starting from the beginning");
-            fit = Fitting.fit(modelOptions, parts[0], parts[1], List.of(display, divergence),
+            fit = Fitting.fit(modelOptions, parts[0], parts[1], List.of(display, divergence, signal),
                     new Fitting.RunOptions(checkpointEvery, ckpt, resume, restarts));
-            display.finish(fit.result());
+            signal.trainingEnded();
+            display.finish(fit.result(), fit.seconds());
+            writeOutputs(fit, raw, parts, started, restarted[0], out, talk);
         }
+        return 0;
+    }
 
+    /** Model, curves and report, committed together: all of them or none (issue 24.2). */
+    private void writeOutputs(Fitting.Fit fit, DataSet raw, DataSet[] parts, Instant started, int restartedNow, PrintWriter out,
+                              boolean talk) throws IOException {
         if (fit.result().diverged()) {
             // keep whatever model file the user had: a diverged run is not a model
             throw new Diverged(fit.result().stopReason() + " (model not written)");
@@ -136,7 +155,15 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> training = new LinkedHashMap<>(modelOptions.describe(fit.network(), fit.loss(), fit.config()));
         training.put("epochs", fit.result().epochs());
         training.put("stopReason", fit.result().stopReason());
-        if (restarted[0] > 0) training.put("divergenceRestarts", restarted[0]);
+        // restarts of this run and of the run a checkpoint continues; the learning rate they left
+        int restartsMade = fit.trainer().divergenceRestarts();
+        if (restartsMade > 0) {
+            training.put("divergenceRestarts", restartsMade);
+            double factor = fit.trainer().learningRateFactor();
+            training.put("learningRateFactor", factor);
+            double lr = fit.config().optimizer().get().learningRate();
+            if (!Double.isNaN(lr)) training.put("learningRateUsed", lr * factor);
+        }
         training.put("seconds", Math.round(fit.seconds() * 1000) / 1000.0);
         training.put("trainLoss", fit.train().loss());
         if (raw.isClassification()) training.put("trainAccuracy", fit.train().accuracy());
@@ -155,13 +182,18 @@ final class TrainCommand implements Callable<Integer> {
         Model model = new Model(fit.network(), fit.loss(), raw.inputNames(), raw.classNames(),
                 raw.schema() == null ? List.of() : raw.schema().targets().stream().map(a -> a.name()).toList(),
                 fit.pipeline().toMap(), training, dataInfo, provenance);
-        ModelFile.write(model, this.out);
-        if (curves != null && !fit.result().history().isEmpty()) {
-            Files.createDirectories(curves);
-            LearningCurves.of(fit.result().history()).write(curves, baseName(this.out));
-        }
-        if (report != null) {
-            HtmlReport.write(report(fit, raw, parts, training, started), report);
+        try (AtomicFiles.Transaction t = new AtomicFiles.Transaction()) {
+            byte[] modelBytes = ModelFile.toBytes(model);
+            t.add(this.out, o -> o.write(modelBytes));
+            if (curves != null && !fit.result().history().isEmpty()) {
+                LearningCurves.of(fit.result().history()).write(t, curves, baseName(this.out),
+                        LearningCurves.DEFAULT_WIDTH, LearningCurves.DEFAULT_HEIGHT);
+            }
+            if (report != null) {
+                byte[] html = HtmlReport.render(report(fit, raw, parts, training, started)).getBytes(StandardCharsets.UTF_8);
+                t.add(report, o -> o.write(html));
+            }
+            t.commit();
         }
 
         if (json) {
@@ -170,15 +202,15 @@ final class TrainCommand implements Callable<Integer> {
             out.println(Json.write(summary));
         } else if (talk) {
             out.printf(Locale.ROOT, "%s after %d epochs in %.2f s%n", fit.result().stopReason(), fit.result().epochs(), fit.seconds());
-            if (restarted[0] > 0) {
-                out.printf(Locale.ROOT, "  diverged and restarted %d time(s), each with the learning rate halved%n", restarted[0]);
+            if (restartedNow > 0) {
+                out.printf(Locale.ROOT, "  diverged and restarted %d time(s), each with the learning rate halved%s%n", restartedNow,
+                        training.containsKey("learningRateUsed") ? " (now " + training.get("learningRateUsed") + ")" : "");
             }
             out.printf(Locale.ROOT, "  training:   loss %.5f%s%n", fit.train().loss(), accuracy(fit.train().accuracy()));
             if (parts[1] != null) out.printf(Locale.ROOT, "  validation: loss %.5f%s%n", fit.validation().loss(), accuracy(fit.validation().accuracy()));
             out.println("model written to " + this.out);
             if (report != null) out.println("report written to " + report);
         }
-        return 0;
     }
 
     /** The HTML report's contents: configuration, curves, metrics and (for classes) the validation confusion matrix. */

@@ -282,7 +282,11 @@ class CliTrainTest {
             assertTrue(w.contains("lower the learning rate") && w.contains("with the learning rate halved (restart " + (k + 1) + " of 5)"), w);
         }
         assertTrue(r.out().contains("diverged and restarted " + warnings.size() + " time(s)"), r.out());
-        assertEquals(warnings.size(), ((Number) ModelFile.read(model).training().get("divergenceRestarts")).intValue());
+        var training = ModelFile.read(model).training();
+        assertEquals(warnings.size(), ((Number) training.get("divergenceRestarts")).intValue());
+        // the learning rate actually used after k restarts, η/2^k (issue 24.7), not the configured 1
+        assertEquals(1.0 / (1 << warnings.size()), ((Number) training.get("learningRateUsed")).doubleValue());
+        assertEquals(1.0 / (1 << warnings.size()), ((Number) training.get("learningRateFactor")).doubleValue());
     }
 
     @Test

@@ -161,17 +161,21 @@ public final class AtomicFiles {
 
     /**
      * The file a write to {@code file} changes, for comparing paths: the real path of an existing
-     * file (through links), else the absolute normalized path with its existing part resolved; null
-     * for a stream (writing one does not change any file).
+     * file or directory (through links), else the absolute normalized path with its existing part
+     * resolved; null for a device or pipe (writing one does not change any file). Never refuses:
+     * inputs are compared too.
      */
     public static Path identity(Path file) throws IOException {
-        Kind k = kindOf(file);
-        if (k == Kind.STREAM) return null;
-        if (k == Kind.REGULAR) return file.toAbsolutePath().normalize().toRealPath();
         Path abs = file.toAbsolutePath().normalize();
+        if (DESCRIPTOR.matcher(abs.toString()).matches()) return null;
+        if (Files.exists(abs)) {
+            BasicFileAttributes a = Files.readAttributes(abs, BasicFileAttributes.class);
+            return a.isRegularFile() || a.isDirectory() ? abs.toRealPath() : null;
+        }
         Path existing = abs.getParent();
         while (existing != null && !Files.exists(existing)) existing = existing.getParent();
-        return existing == null ? abs : existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+        if (existing == null || !Files.isDirectory(existing)) return abs;
+        return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
     }
 
     /** Whether two paths name the same file (hard links too); streams never do. */

@@ -69,6 +69,11 @@ public final class ModelFile {
         AtomicFiles.write(file, out -> MAPPER.writeValue(out, root));
     }
 
+    /** The bytes {@link #write} puts in the file (for writing it together with other files). */
+    public static byte[] toBytes(Model model) throws IOException {
+        return MAPPER.writeValueAsBytes(toJson(model));
+    }
+
     /** The JSON document of a model. */
     public static ObjectNode toJson(Model model) {
         JsonNodeFactory f = JsonNodeFactory.instance;

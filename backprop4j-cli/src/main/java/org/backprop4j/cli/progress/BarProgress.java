@@ -106,9 +106,14 @@ final class BarProgress implements ProgressDisplay {
 
     @Override
     public synchronized void finish(TrainingResult result) {
+        finish(result, Double.NaN);
+    }
+
+    @Override
+    public synchronized void finish(TrainingResult result, double seconds) {
         if (closed) return;
         EpochStats end = result.last();
-        renderer.finish(end, result.stopReason());
+        renderer.finish(end, result.stopReason(), seconds);
         if (end != null) bar.stepTo(end.epoch());
         bar.refresh();
     }

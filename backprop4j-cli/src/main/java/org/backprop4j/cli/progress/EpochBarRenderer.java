@@ -23,6 +23,8 @@ final class EpochBarRenderer implements ProgressBarRenderer {
     private volatile String stopReason;
     private int lastBar = -1; // only the progress bar's render thread touches it
 
+    private volatile java.time.Duration duration;
+
     EpochBarRenderer(boolean unicode) {
         this.unicode = unicode;
     }
@@ -31,15 +33,18 @@ final class EpochBarRenderer implements ProgressBarRenderer {
         this.stats = s;
     }
 
-    void finish(EpochStats s, String reason) {
+    void finish(EpochStats s, String reason, double seconds) {
         if (s != null) this.stats = s;
         this.stopReason = reason;
+        // the run's duration as the command states it (NaN: the bar's own clock)
+        if (!Double.isNaN(seconds)) this.duration = java.time.Duration.ofNanos((long) (seconds * 1e9));
     }
 
     @Override
     public String render(ProgressState state, int maxLength) {
         int[] bar = {lastBar};
-        String l = line(state.getTaskName(), state.getCurrent(), state.getMax(), state.getTotalElapsed(), stats, stopReason,
+        String l = line(state.getTaskName(), state.getCurrent(), state.getMax(),
+                stopReason != null && duration != null ? duration : state.getTotalElapsed(), stats, stopReason,
                 maxLength, unicode, bar);
         lastBar = bar[0];
         return l;

@@ -59,8 +59,13 @@ final class JsonProgress implements ProgressDisplay {
 
     @Override
     public void finish(TrainingResult result) {
+        finish(result, Fmt.totalMillis(result.history()) / 1e3);
+    }
+
+    @Override
+    public void finish(TrainingResult result, double seconds) {
         ObjectNode o = start("end").put("epochs", result.epochs()).put("stopReason", result.stopReason());
-        put(o, "millis", Fmt.totalMillis(result.history()));
+        put(o, "millis", seconds * 1e3);
         emit(o);
     }
 

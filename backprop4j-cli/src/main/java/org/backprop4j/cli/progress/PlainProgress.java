@@ -71,11 +71,16 @@ final class PlainProgress implements ProgressDisplay {
 
     @Override
     public void finish(TrainingResult result) {
+        finish(result, Fmt.totalMillis(result.history()) / 1e3);
+    }
+
+    @Override
+    public void finish(TrainingResult result, double seconds) {
         EpochStats end = result.last();
         if (end != null && end.epoch() != lastPrinted) print(end);
         int n = result.epochs();
         String line = prefix + "finished after " + n + (n == 1 ? " epoch" : " epochs")
-                + " (" + Fmt.seconds(Fmt.totalMillis(result.history())) + "): " + result.stopReason();
+                + " (" + Fmt.seconds(seconds * 1e3) + "): " + result.stopReason();
         synchronized (lock) {
             out.println(line);
             out.flush();

@@ -14,6 +14,16 @@ public interface ProgressDisplay extends TrainingListener, AutoCloseable {
     /** Shows the end of the run: the last epoch if it was not shown yet, and why training stopped. */
     void finish(TrainingResult result);
 
+    /**
+     * {@link #finish(TrainingResult)} stating {@code seconds} as the run's duration: the wall-clock
+     * time of this run's training, the same figure the command's summary prints (not the sum of
+     * the epochs' times, which leaves out checkpoint writes and, after a resume, counts the epochs
+     * of the earlier run).
+     */
+    default void finish(TrainingResult result, double seconds) {
+        finish(result);
+    }
+
     /** Releases the display (ends a progress bar); idempotent, never throws. */
     @Override
     void close();

@@ -256,19 +256,36 @@ public final class LearningCurves {
 
     /** {@link #write(Path, String)} at {@code width}×{@code height} pixels. */
     public List<Path> write(Path dir, String base, int width, int height) throws IOException {
+        try (AtomicFiles.Transaction t = new AtomicFiles.Transaction()) {
+            List<Path> written = write(t, dir, base, width, height);
+            t.commit();
+            return written;
+        }
+    }
+
+    /** The files {@link #write} would write for {@code kinds}: base-KIND.png, base-KIND.svg each. */
+    public static List<Path> files(Path dir, String base, List<Kind> kinds) {
+        List<Path> files = new ArrayList<>();
+        for (Kind k : kinds) {
+            files.add(dir.resolve(base + "-" + k.fileSuffix + ".png"));
+            files.add(dir.resolve(base + "-" + k.fileSuffix + ".svg"));
+        }
+        return files;
+    }
+
+    /** Adds the charts to a transaction that writes them together with other files (a model, a report). */
+    public List<Path> write(AtomicFiles.Transaction t, Path dir, String base, int width, int height) throws IOException {
         if (base == null || base.isBlank() || base.contains("/") || base.contains("\\")) {
             throw new IllegalArgumentException("chart file base name must be a plain file name: " + base);
         }
         checkSize(width, height);
-        List<Path> written = new ArrayList<>();
-        for (Kind k : kinds()) {
-            JFreeChart c = chart(k);
-            Path png = dir.resolve(base + "-" + k.fileSuffix + ".png");
-            AtomicFiles.write(png, png(c, width, height));
-            written.add(png);
-            Path svg = dir.resolve(base + "-" + k.fileSuffix + ".svg");
-            AtomicFiles.write(svg, svgDocument(c, width, height).getBytes(StandardCharsets.UTF_8));
-            written.add(svg);
+        List<Path> written = files(dir, base, kinds());
+        for (int i = 0; i < written.size(); i += 2) {
+            JFreeChart c = chart(kinds().get(i / 2));
+            byte[] png = png(c, width, height);
+            t.add(written.get(i), out -> out.write(png));
+            byte[] svg = svgDocument(c, width, height).getBytes(StandardCharsets.UTF_8);
+            t.add(written.get(i + 1), out -> out.write(svg));
         }
         return written;
     }
