@@ -104,6 +104,32 @@ class CliProcessTest {
         assertFalse(Files.exists(model));
     }
 
+    /**
+     * Issue 24.2: {@code -o /dev/stdout} writes to the process's standard output (it was replaced by
+     * a regular file as root, or failed on a temporary file in /dev), here redirected to a file, after
+     * what was printed before; /dev/stdout is still a symbolic link.
+     */
+    @Test
+    void devStdoutIsWrittenThrough() throws Exception {
+        Path iris = Files.copy(TestData.path("iris.csv"), dir.resolve("iris.csv"));
+        Path model = dir.resolve("m.json");
+        assertEquals(0, CliTest.run("train", iris.toString(), "-o", model.toString(), "--epochs", "2", "--quiet").code());
+        List<String> cmd = java();
+        cmd.addAll(List.of("predict", model.toString(), iris.toString(), "-o", "/dev/stdout"));
+        Path out = dir.resolve("out"), err = dir.resolve("err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            assertTrue(p.waitFor(3, TimeUnit.MINUTES));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertEquals(0, p.exitValue(), read(err));
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(151, lines.size(), read(out));
+        assertEquals("predicted,p(setosa),p(versicolor),p(virginica)", lines.getFirst());
+        assertTrue(Files.isSymbolicLink(Path.of("/dev/stdout")));
+    }
+
     /** Issue 24.5: OutOfMemoryError anywhere is one line naming the cause and the option, exit 2. */
     @Test
     void outOfMemoryIsOneLineWithTheOptionThatHelps() throws Exception {
