@@ -185,7 +185,7 @@ class CliOutputsTest {
         try {
             for (int i = 0; i < runs; i++) {
                 String seed = Integer.toString(100 + i);
-                fs.add(pool.submit(() -> run("train", iris.toString(), "-o", same.toString(), "--epochs", "20", "--seed", seed, "--quiet")));
+                fs.add(pool.submit(() -> run("train", iris.toString(), "-o", same.toString(), "--epochs", "5", "--seed", seed, "--quiet")));
             }
             for (Future<CliTest.Result> f : fs) {
                 CliTest.Result r = f.get();
