@@ -223,6 +223,7 @@ class ParallelKernelsTest {
         int m = 64, n = 256, k = 784;
         float[] x = random(new Rng(5), m * k), w = random(new Rng(6), n * k), net = new float[m * n];
         try (ParallelKernels two = new ParallelKernels(slowBlock1, 2)) {
+            int workerProducts = 0;
             for (int attempt = 0; attempt < 50; attempt++) {
                 java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
                 java.util.concurrent.atomic.AtomicInteger byCallerDuring = new java.util.concurrent.atomic.AtomicInteger();
@@ -235,11 +236,14 @@ class ParallelKernelsTest {
                 returned.set(true);
                 two.finishBackground();
                 if (block1.get() != me) {
-                    org.junit.jupiter.api.Assertions.assertTrue(byCallerDuring.get() > 0, "the caller ran no task while the worker computed block 1");
-                    return;
+                    workerProducts++;
+                    // on a loaded machine the caller can be descheduled for the whole wait: then
+                    // another product must show it (the property is that it can, not that the OS lets it)
+                    if (byCallerDuring.get() > 0) return;
                 }
             }
-            org.junit.jupiter.api.Assertions.fail("the worker never computed block 1 in 50 products");
+            org.junit.jupiter.api.Assertions.fail(workerProducts == 0 ? "the worker never computed block 1 in 50 products"
+                    : "the caller ran no task while the worker computed block 1, in all " + workerProducts + " such products");
         }
     }
 
