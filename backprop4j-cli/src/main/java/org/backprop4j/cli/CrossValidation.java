@@ -12,6 +12,9 @@ import org.backprop4j.cli.progress.ProgressDisplay;
 import org.backprop4j.cli.progress.ProgressFactory;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.data.Splits;
+import org.backprop4j.model.Model;
+import org.backprop4j.model.ModelTrainer;
+import org.backprop4j.train.Settings;
 
 /**
  * k-fold cross-validation of one configuration: folds are seeded (stratified for classes), each
@@ -79,14 +82,19 @@ final class CrossValidation {
                                  ProgressFactory progress, String name) {
         DataSet[] parts = s.of(raw);
         boolean inner = o.earlyStopping != null;
-        DataSet[] fit = inner ? Fitting.split(parts[0], innerValidation, o.seed) : parts;
-        int maxEpochs = o.config(fit[0].size(), fit[1] != null).maxEpochs();
+        DataSet[] fit = inner ? ModelTrainer.split(parts[0], innerValidation, o.seed) : parts;
+        Settings settings = o.settings(0);
+        int maxEpochs = settings.resolve(raw).epochs();
         try (ProgressDisplay display = progress == null ? null : progress.start(name, maxEpochs)) {
-            Fitting.Fit f = Fitting.fit(o, fit[0], fit[1], display == null ? List.of() : List.of(display));
+            ModelTrainer trainer = new ModelTrainer(settings);
+            if (display != null) trainer.listener(display);
+            ModelTrainer.Fit f = trainer.fit(fit[0], fit[1], null);
             if (display != null) display.finish(f.result());
-            Evaluation test = !inner ? f.validation()
-                    : Evaluation.of(new Backprop(f.network(), f.loss()), f.pipeline().apply(parts[1]));
+            Model m = f.model();
+            Evaluation test = !inner ? f.validation() : Evaluation.of(new Backprop(m.network(), m.loss()), m.pipeline().apply(parts[1]));
             return new double[] {test.accuracy(), test.loss(), f.result().epochs()};
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);   // not reached: cross-validation reads and writes no checkpoint
         }
     }
 

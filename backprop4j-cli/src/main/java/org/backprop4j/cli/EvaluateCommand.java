@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.io.ModelFile;
+import org.backprop4j.model.Model;
 import org.backprop4j.metrics.ConfusionMatrix;
 import org.backprop4j.metrics.Metrics;
 import picocli.CommandLine.Command;
@@ -38,16 +40,20 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LoadedModel lm = LoadedModel.read(modelFile);
-        DataSet raw = dataOptions.read(data, lm.pipeline().schema());
-        if (raw.outputs() != lm.model().network().outputs()) {
+        Model model = ModelFile.read(modelFile);
+        DataSet raw = dataOptions.read(data, model.schema());
+        if (raw.outputs() != model.outputs()) {
             throw new IllegalArgumentException(data.getFileName() + " has " + raw.outputs() + " target columns; the model has "
-                    + lm.model().network().outputs() + " outputs");
+                    + model.outputs() + " outputs");
         }
-        float[] o = lm.outputs(raw);
+        if (raw.inputs() != model.inputs()) {
+            throw new IllegalArgumentException("the data has " + raw.inputs() + " inputs after encoding; the model " + modelFile.getFileName()
+                    + " expects " + model.inputs());
+        }
+        float[] o = model.outputs(raw);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("patterns", raw.size());
-        if (lm.model().isClassification()) {
+        if (model.isClassification()) {
             ConfusionMatrix cm = Metrics.confusion(raw, o);
             m.put("accuracy", cm.accuracy());
             m.put("macroPrecision", cm.macroPrecision());

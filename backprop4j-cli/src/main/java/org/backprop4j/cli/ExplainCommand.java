@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.backprop4j.Loss;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.io.ModelFile;
+import org.backprop4j.model.Model;
 import org.backprop4j.data.JacobsExample;
 import org.backprop4j.reference.Explainer;
 import org.backprop4j.reference.ReferenceNetwork;
@@ -50,8 +52,8 @@ final class ExplainCommand implements Callable<Integer> {
             return 0;
         }
         if (model == null || data == null) throw new Main.UserError("explain needs --jacobs, or a MODEL and a DATA file");
-        LoadedModel lm = LoadedModel.read(model);
-        DataSet raw = dataOptions.read(data, lm.pipeline().schema());
+        Model lm = ModelFile.read(model);
+        DataSet raw = dataOptions.read(data, lm.schema());
         if (row < 1 || row > raw.size()) throw new Main.UserError("--row must be between 1 and " + raw.size() + ", not " + row);
         DataSet ds = lm.pipeline().apply(raw);
         int n0 = ds.inputs(), nL = ds.outputs(), p = row - 1;
@@ -59,8 +61,8 @@ final class ExplainCommand implements Callable<Integer> {
         for (int i = 0; i < n0; i++) x[i] = ds.x()[p * n0 + i];
         for (int k = 0; k < nL; k++) d[k] = ds.d()[p * nL + k];
         out.printf(java.util.Locale.ROOT, "Pattern %d of %s through %s (%s, loss %s); inputs after the model's preprocessing%n", row,
-                data.getFileName(), model.getFileName(), lm.model().network().describe(), lm.model().loss().id());
-        out.print(Explainer.explain(new ReferenceNetwork(lm.model().network(), lm.model().loss()), x, d));
+                data.getFileName(), model.getFileName(), lm.network().describe(), lm.loss().id());
+        out.print(Explainer.explain(new ReferenceNetwork(lm.network(), lm.loss()), x, d));
         return 0;
     }
 }

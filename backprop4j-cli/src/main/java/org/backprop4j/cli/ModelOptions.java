@@ -1,28 +1,23 @@
 package org.backprop4j.cli;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Locale;
 import org.backprop4j.Activation;
-import org.backprop4j.Init;
 import org.backprop4j.Loss;
-import org.backprop4j.Network;
-import org.backprop4j.data.DataSet;
-import org.backprop4j.data.Pipeline;
-import org.backprop4j.train.EarlyStopping;
-import org.backprop4j.train.Optimizers;
-import org.backprop4j.train.Schedule;
+import org.backprop4j.model.ModelTrainer;
+import org.backprop4j.train.Defaults;
+import org.backprop4j.train.Settings;
 import org.backprop4j.train.TrainingConfig;
 import picocli.CommandLine.Option;
 
 /**
- * The network and training settings shared by {@code train}, {@code cv} and {@code search}.
- * Settings left unset are chosen from the data, and {@link #describeDefaults} says what was chosen.
+ * The network and training settings shared by {@code train}, {@code cv} and {@code search}: the
+ * command-line form of the library's {@link Settings}. Settings left unset are chosen from the
+ * data by the library, and {@link Settings#explain} says what was chosen.
  */
 final class ModelOptions {
-    @Option(names = "--hidden", split = ",", paramLabel = "UNITS", description = "Hidden layer sizes, e.g. 32,16 (default: 16; 0 = no hidden layer).")
+    @Option(names = "--hidden", split = ",", paramLabel = "UNITS", description = "Hidden layer sizes, e.g. 32,16 (default: " + Defaults.HIDDEN_UNITS + "; 0 = no hidden layer).")
     int[] hidden;
 
     @Option(names = "--activation", paramLabel = "F", description = "Hidden activation: tanh (default), logistic, relu, leaky_relu, identity.")
@@ -38,13 +33,13 @@ final class ModelOptions {
     String init;
 
     @Option(names = "--optimizer", paramLabel = "SPEC",
-            description = "Update rule, e.g. adam (default), sgd:lr=0.1,momentum=0.9, irprop-, quickprop, lbfgs, scg, lm.")
+            description = "Update rule, e.g. " + Defaults.OPTIMIZER + " (default), sgd:lr=0.1,momentum=0.9, irprop-, quickprop, lbfgs, scg, lm.")
     String optimizer;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Maximum epochs (default: 200).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Maximum epochs (default: " + Defaults.EPOCHS + ").")
     Integer epochs;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Patterns per update: 1 = online, 0 = full batch (default: 32; full batch for rprop, quickprop, lbfgs, scg, lm).")
+    @Option(names = "--batch", paramLabel = "N", description = "Patterns per update: 1 = online, 0 = full batch (default: " + Defaults.BATCH + "; full batch for rprop, quickprop, lbfgs, scg, lm).")
     Integer batch;
 
     @Option(names = "--lambda", paramLabel = "L2", description = "L2 weight decay λ in λ/2‖W‖² (default: 0).")
@@ -67,7 +62,7 @@ final class ModelOptions {
             description = "Input scaling fitted on the training data: standardize (default), minmax, minmax-pm1, none.")
     String scaling;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42", description = "Seed for weights, shuffling and splits (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "" + Defaults.SEED, description = "Seed for weights, shuffling and splits (default: ${DEFAULT-VALUE}).")
     long seed;
 
     /** A copy, for search candidates. */
@@ -119,115 +114,58 @@ final class ModelOptions {
         return r;
     }
 
+    /** The update rule as given, or the default's name (for headings). */
     String optimizerSpec() {
-        return optimizer == null ? "adam" : optimizer;
-    }
-
-    int[] hiddenSizes() {
-        int[] h = hidden == null ? new int[] {16} : hidden;
-        if (h.length == 1 && h[0] == 0) return new int[0];
-        for (int v : h) if (v < 1) throw new IllegalArgumentException("--hidden sizes must be positive: " + v);
-        return h;
-    }
-
-    Activation hiddenActivation() {
-        return activation == null ? Activation.TANH : Activation.parse(activation);
-    }
-
-    Activation outputActivation(DataSet d) {
-        return output != null ? Activation.parse(output) : d.isClassification() ? Activation.SOFTMAX : Activation.IDENTITY;
-    }
-
-    Loss lossFor(DataSet d) {
-        if (loss != null) return Loss.parse(loss);
-        return d.isClassification() ? Loss.CROSS_ENTROPY : Loss.MSE;
-    }
-
-    Init initScheme() {
-        return init == null ? Init.auto() : Init.parse(init);
-    }
-
-    Pipeline.Options pipelineOptions(boolean classification) {
-        Pipeline.Scaling s = switch (scaling.toLowerCase(Locale.ROOT)) {
-            case "standardize", "zscore", "z-score" -> Pipeline.Scaling.STANDARDIZE;
-            case "minmax", "minmax01" -> Pipeline.Scaling.MINMAX_01;
-            case "minmax-pm1", "minmaxpm1" -> Pipeline.Scaling.MINMAX_PM1;
-            case "none" -> Pipeline.Scaling.NONE;
-            default -> throw new IllegalArgumentException("--scaling must be standardize, minmax, minmax-pm1 or none, not '" + scaling + "'");
-        };
-        // regression targets are standardized too (outputs are mapped back when predicting)
-        return new Pipeline.Options(s, false, classification || s == Pipeline.Scaling.NONE ? Pipeline.Scaling.NONE : Pipeline.Scaling.STANDARDIZE);
-    }
-
-    Network network(DataSet d) {
-        Network.Builder b = Network.builder(d.inputs());
-        for (int h : hiddenSizes()) b.layer(h, hiddenActivation());
-        b.layer(d.outputs(), outputActivation(d));
-        return b.build(initScheme(), seed);
-    }
-
-    TrainingConfig config(int trainSize, boolean haveValidation) {
-        String spec = optimizerSpec();
-        int b = batch != null ? batch : fullBatchByDefault(spec) ? 0 : 32;
-        TrainingConfig.Builder c = TrainingConfig.builder().optimizer(spec).epochs(epochs == null ? 200 : epochs)
-                .lambda(lambda).targetError(targetError).seed(seed);
-        if (b == 0 || b >= trainSize) c.fullBatch();
-        else if (b == 1) c.online();
-        else c.miniBatch(b);
-        if (b < 0) throw new IllegalArgumentException("--batch must be ≥ 0: " + b);
-        if (schedule != null) c.schedule(Schedule.parse(schedule));
-        if (clip > 0) c.clipNorm(clip);
-        if (earlyStopping != null) {
-            if (!haveValidation) throw new IllegalArgumentException("--early-stopping needs a validation set (--validation F)");
-            c.earlyStopping(EarlyStopping.parse(earlyStopping));
-        }
-        return c.build();
+        return optimizer == null ? Defaults.OPTIMIZER : optimizer;
     }
 
     /**
-     * Full batch for the methods designed for it: L-BFGS, SCG and LM (which need it), and Rprop and
-     * Quickprop (whose step rules assume the true gradient; Riedmiller &amp; Braun 1993, Fahlman 1988).
+     * The library's settings for these options: what the user left unset stays unset, so the
+     * library chooses it from the data ({@link Defaults}) exactly as for a Java caller.
+     *
+     * @param validation the fraction held out for validation (0 = none)
      */
-    static boolean fullBatchByDefault(String spec) {
-        String name = spec.split(":")[0].trim().toLowerCase(Locale.ROOT);
-        return Optimizers.isFullBatch(spec) || name.contains("rprop") || name.equals("quickprop");
+    Settings settings(double validation) {
+        if (hidden != null) for (int v : hidden) if (v < 1 && !(hidden.length == 1 && v == 0)) throw new IllegalArgumentException("--hidden sizes must be positive: " + v);
+        if (batch != null && batch < 0) throw new IllegalArgumentException("--batch must be ≥ 0: " + batch);
+        Settings.Builder b = Settings.builder();
+        if (hidden != null) b.hidden(hidden);
+        if (activation != null) b.activation(Activation.parse(activation));
+        if (output != null) b.output(Activation.parse(output));
+        if (loss != null) b.loss(Loss.parse(loss));
+        if (init != null) b.init(init);
+        if (optimizer != null) b.optimizer(optimizer);
+        if (epochs != null) b.epochs(epochs);
+        if (batch != null) b.batch(batch);
+        if (schedule != null) b.schedule(schedule);
+        if (earlyStopping != null) b.earlyStopping(earlyStopping);
+        try {
+            b.scaling(Settings.parseScaling(scaling));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage());
+        }
+        return b.lambda(lambda).targetError(targetError).clipNorm(clip).seed(seed).validation(validation).build();
     }
 
-    /** The settings actually used, for model files and reports. */
-    Map<String, Object> describe(Network net, Loss l, TrainingConfig cfg) {
+    /** The resolved settings and how they ran, for the JSON summary and the report (the keys of format-1 model files). */
+    static Map<String, Object> describe(ModelTrainer.Fit fit) {
+        Settings s = fit.settings();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("network", net.describe());
-        m.put("loss", l.id());
-        m.put("init", initScheme().id());
-        m.put("optimizer", optimizerSpec());
+        m.put("network", fit.model().network().describe());
+        m.put("loss", s.loss().id());
+        m.put("init", s.init());
+        m.put("optimizer", s.optimizer());
+        TrainingConfig cfg = s.config(fit.trainPart().size(), fit.validationPart() != null);
         m.put("mode", cfg.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         if (cfg.mode() == TrainingConfig.Mode.MINI_BATCH) m.put("batch", cfg.batchSize());
         m.put("maxEpochs", cfg.maxEpochs());
-        if (lambda > 0) m.put("lambda", lambda);
-        if (targetError > 0) m.put("targetError", targetError);
-        if (schedule != null) m.put("schedule", schedule);
-        if (clip > 0) m.put("clipNorm", clip);
-        if (earlyStopping != null) m.put("earlyStopping", earlyStopping);
-        m.put("scaling", scaling);
-        m.put("seed", seed);
+        if (s.lambda() > 0) m.put("lambda", s.lambda());
+        if (s.targetError() > 0) m.put("targetError", s.targetError());
+        if (s.schedule() != null) m.put("schedule", s.schedule());
+        if (s.clipNorm() > 0) m.put("clipNorm", s.clipNorm());
+        if (s.earlyStopping() != null) m.put("earlyStopping", s.earlyStopping());
+        m.put("scaling", Settings.scalingId(s.scaling()));
+        m.put("seed", s.seed());
         return m;
-    }
-
-    /** One line per default chosen from the data, so the user learns them. */
-    List<String> describeDefaults(DataSet d) {
-        List<String> lines = new ArrayList<>();
-        String task = d.isClassification() ? "classification into " + d.outputs() + " classes " + d.classNames()
-                : "regression of " + d.outputs() + " target" + (d.outputs() == 1 ? "" : "s");
-        lines.add("task: " + task + " (" + d.size() + " patterns, " + d.inputs() + " inputs after encoding)");
-        if (output == null) lines.add("output layer: " + d.outputs() + " " + outputActivation(d).id() + " units (set with --output)");
-        if (loss == null) lines.add("loss: " + lossFor(d).id() + (d.isClassification()
-                ? " (cross-entropy with softmax: output delta o − d; set with --loss)" : " (mean squared error; set with --loss)"));
-        if (hidden == null) lines.add("hidden layer: 16 units (set with --hidden)");
-        if (activation == null && hiddenSizes().length > 0) lines.add("hidden activation: tanh (set with --activation)");
-        if (optimizer == null) lines.add("optimizer: adam (Kingma & Ba 2015, lr 0.001; set with --optimizer)");
-        if (batch == null) lines.add("batch: " + (fullBatchByDefault(optimizerSpec()) ? "full batch" : "32 patterns per update") + " (set with --batch)");
-        if (epochs == null) lines.add("epochs: at most 200 (set with --epochs)");
-        lines.add("inputs: " + scaling + " (fitted on the training data, stored in the model)");
-        return lines;
     }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.backprop4j.Evaluation;
+import org.backprop4j.io.ModelFile;
+import org.backprop4j.model.Model;
 import org.backprop4j.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,18 +41,18 @@ final class PredictCommand implements Callable<Integer> {
         // before any work: the output writable and not one of the inputs
         new Outputs().input("the model", modelFile).input("the data", data).input("--labels", dataOptions.labels)
                 .output("-o", out).check();
-        LoadedModel lm = LoadedModel.read(modelFile);
-        float[] x = readInputs(lm);
-        int m = x.length / lm.pipeline().inputs();
-        float[] o = lm.outputs(x, m);
+        Model model = ModelFile.read(modelFile);
+        float[] x = readInputs(model);
+        int m = x.length / model.inputs();
+        float[] o = model.outputs(x, m);
         if (out == null) {
             PrintWriter w = spec.commandLine().getOut();
-            write(lm, m, o, w);
+            write(model, m, o, w);
             w.flush();
         } else {
             AtomicFiles.write(out, os -> {
                 Writer w = new java.io.OutputStreamWriter(os, java.nio.charset.StandardCharsets.UTF_8);
-                write(lm, m, o, w);
+                write(model, m, o, w);
                 w.flush();
             });
         }
@@ -61,39 +63,39 @@ final class PredictCommand implements Callable<Integer> {
      * The inputs of every row, encoded like the training data; CSV and ARFF files may omit the target
      * column (or hold anything in it), other formats are read whole.
      */
-    private float[] readInputs(LoadedModel lm) throws IOException {
-        org.backprop4j.data.Schema schema = lm.pipeline().schema();
+    private float[] readInputs(Model model) throws IOException {
+        org.backprop4j.data.Schema schema = model.schema();
         org.backprop4j.data.DataFiles.Format f = org.backprop4j.data.DataFiles.formatOf(data);
-        if (dataOptions.labels != null) return whole(lm);   // IDX images (and labels)
+        if (dataOptions.labels != null) return whole(model);   // IDX images (and labels)
         if (schema != null && f == org.backprop4j.data.DataFiles.Format.CSV) {
             return org.backprop4j.data.CsvReader.readInputs(data, dataOptions.toReadOptions().schema(schema));
         }
         if (schema != null && f == org.backprop4j.data.DataFiles.Format.ARFF) {
             return org.backprop4j.data.ArffReader.readInputs(data, dataOptions.toReadOptions().schema(schema));
         }
-        return whole(lm);
+        return whole(model);
     }
 
     /** The inputs of a file read whole (IDX, LIBSVM, MONK), which must have as many as the model. */
-    private float[] whole(LoadedModel lm) throws IOException {
-        org.backprop4j.data.DataSet ds = dataOptions.read(data, lm.pipeline().schema());
-        if (ds.inputs() != lm.pipeline().inputs()) {
+    private float[] whole(Model model) throws IOException {
+        org.backprop4j.data.DataSet ds = dataOptions.read(data, model.schema());
+        if (ds.inputs() != model.inputs()) {
             throw new org.backprop4j.data.DataFormatException(org.backprop4j.data.Sources.name(data), 0, 0, "the data has "
-                    + ds.inputs() + " inputs after encoding; the model " + lm.name() + " expects " + lm.pipeline().inputs());
+                    + ds.inputs() + " inputs after encoding; the model " + modelFile.getFileName() + " expects " + model.inputs());
         }
         return ds.x();
     }
 
-    static void write(LoadedModel lm, int m, float[] o, Writer w) throws IOException {
-        int n = lm.model().network().outputs();
-        List<String> classes = lm.model().classNames();
+    static void write(Model model, int m, float[] o, Writer w) throws IOException {
+        int n = model.outputs();
+        List<String> classes = model.isClassification() ? model.classNames() : null;
         StringBuilder sb = new StringBuilder();
         if (classes != null) {
             sb.append("predicted");
             if (n == 1) sb.append(",p(").append(csv(classes.get(1))).append(')');
             else for (String c : classes) sb.append(",p(").append(csv(c)).append(')');
         } else {
-            List<String> names = lm.model().targetNames();
+            List<String> names = model.targetNames();
             for (int k = 0; k < n; k++) sb.append(k > 0 ? "," : "").append(names.size() == n ? csv(names.get(k)) : "y" + (k + 1));
         }
         w.write(sb.append('\n').toString());

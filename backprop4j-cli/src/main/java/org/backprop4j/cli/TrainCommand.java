@@ -1,22 +1,20 @@
 package org.backprop4j.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.backprop4j.data.DataSet;
-import org.backprop4j.io.Model;
 import org.backprop4j.io.ModelFile;
+import org.backprop4j.model.ModelTrainer;
+import org.backprop4j.model.Provenance;
+import org.backprop4j.train.Settings;
 import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.cli.progress.ProgressDisplay;
 import org.backprop4j.cli.progress.ProgressFactory;
@@ -106,18 +104,20 @@ final class TrainCommand implements Callable<Integer> {
         else if (resume) files.input("--checkpoint", ckpt);
         files.check();
         DataSet raw = dataOptions.read(data);
+        Settings settings = modelOptions.settings(validation);
         if (talk) {
             out.println("backprop4j train " + data.getFileName() + " (kernels: " + KernelProvider.get().name() + ")");
-            for (String line : modelOptions.describeDefaults(raw)) out.println("  " + line);
+            for (String line : settings.explain(raw, n -> "--" + n)) out.println("  " + line);
         }
-        DataSet[] parts = Fitting.split(raw, validation, modelOptions.seed);
+        Settings resolved = settings.resolve(raw);
+        DataSet[] parts = ModelTrainer.split(raw, validation, resolved.seed());
         if (talk && parts[1] != null) {
             out.printf(Locale.ROOT, "  validation: %d of %d patterns held out%n", parts[1].size(), raw.size());
         }
+        resolved.config(parts[0].size(), parts[1] != null);   // bad combinations are refused before any epoch runs
         ProgressFactory progress = ProgressFactory.create(ProgressMode.fromFlags(quiet, json, plain), out);
         Instant started = Instant.now();
-        Fitting.Fit fit;
-        int maxEpochs = modelOptions.config(parts[0].size(), parts[1] != null).maxEpochs();
+        ModelTrainer.Fit fit;
         // a divergence that is retried (--restarts) is told at once, on the error stream, with its advice;
         // one that ends training is the final error message
         PrintWriter err = spec.commandLine().getErr();
@@ -133,11 +133,12 @@ final class TrainCommand implements Callable<Integer> {
                 if (!quiet) err.println("backprop4j: warning: " + message);
             }
         };
-        try (ProgressDisplay display = progress.start("train", maxEpochs);
+        try (ProgressDisplay display = progress.start("train", resolved.epochs());
              Interruption signal = new Interruption(err, checkpointEvery > 0 ? ckpt : null)) {
             if (resume && !Files.exists(ckpt) && talk) out.println("  no checkpoint " + ckpt + " yet: starting from the beginning");
-            fit = Fitting.fit(modelOptions, parts[0], parts[1], List.of(display, divergence, signal),
-                    new Fitting.RunOptions(checkpointEvery, ckpt, resume, restarts));
+            ModelTrainer trainer = new ModelTrainer(settings).listener(display).listener(divergence).listener(signal)
+                    .checkpointEvery(checkpointEvery, ckpt).resume(resume).restartOnDivergence(restarts);
+            fit = trainer.fit(parts[0], parts[1], Provenance.DataInfo.of(data, raw.size()));
             signal.trainingEnded();
             display.finish(fit.result(), fit.seconds());
             writeOutputs(fit, raw, parts, started, restarted[0], out, talk);
@@ -146,23 +147,21 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Model, curves and report, committed together: all of them or none (issue 24.2). */
-    private void writeOutputs(Fitting.Fit fit, DataSet raw, DataSet[] parts, Instant started, int restartedNow, PrintWriter out,
+    private void writeOutputs(ModelTrainer.Fit fit, DataSet raw, DataSet[] parts, Instant started, int restartedNow, PrintWriter out,
                               boolean talk) throws IOException {
-        if (fit.result().diverged()) {
+        if (fit.diverged()) {
             // keep whatever model file the user had: a diverged run is not a model
             throw new Diverged(fit.result().stopReason() + " (model not written)");
         }
-        Map<String, Object> training = new LinkedHashMap<>(modelOptions.describe(fit.network(), fit.loss(), fit.config()));
-        training.put("epochs", fit.result().epochs());
-        training.put("stopReason", fit.result().stopReason());
+        Provenance.Outcome outcome = fit.model().provenance().outcome();
+        Map<String, Object> training = new LinkedHashMap<>(ModelOptions.describe(fit));
+        training.put("epochs", outcome.epochs());
+        training.put("stopReason", outcome.stopReason());
         // restarts of this run and of the run a checkpoint continues; the learning rate they left
-        int restartsMade = fit.trainer().divergenceRestarts();
-        if (restartsMade > 0) {
-            training.put("divergenceRestarts", restartsMade);
-            double factor = fit.trainer().learningRateFactor();
-            training.put("learningRateFactor", factor);
-            double lr = fit.config().optimizer().get().learningRate();
-            if (!Double.isNaN(lr)) training.put("learningRateUsed", lr * factor);
+        if (outcome.divergenceRestarts() > 0) {
+            training.put("divergenceRestarts", outcome.divergenceRestarts());
+            training.put("learningRateFactor", outcome.learningRateFactor());
+            if (!Double.isNaN(outcome.learningRateUsed())) training.put("learningRateUsed", outcome.learningRateUsed());
         }
         training.put("seconds", Math.round(fit.seconds() * 1000) / 1000.0);
         training.put("trainLoss", fit.train().loss());
@@ -172,25 +171,15 @@ final class TrainCommand implements Callable<Integer> {
             training.put("validationLoss", fit.validation().loss());
             if (raw.isClassification()) training.put("validationAccuracy", fit.validation().accuracy());
         }
-        Map<String, Object> dataInfo = new LinkedHashMap<>();
-        dataInfo.put("file", data.getFileName().toString());
-        dataInfo.put("patterns", raw.size());
-        dataInfo.put("sha256", sha256(data));
-        Map<String, Object> provenance = new LinkedHashMap<>();
-        provenance.put("kernels", KernelProvider.get().name());
-        provenance.put("command", "train");
-        Model model = new Model(fit.network(), fit.loss(), raw.inputNames(), raw.classNames(),
-                raw.schema() == null ? List.of() : raw.schema().targets().stream().map(a -> a.name()).toList(),
-                fit.pipeline().toMap(), training, dataInfo, provenance);
         try (AtomicFiles.Transaction t = new AtomicFiles.Transaction()) {
-            byte[] modelBytes = ModelFile.toBytes(model);
+            byte[] modelBytes = ModelFile.toBytes(fit.model());
             t.add(this.out, o -> o.write(modelBytes));
             if (curves != null && !fit.result().history().isEmpty()) {
                 LearningCurves.of(fit.result().history()).write(t, curves, baseName(this.out),
                         LearningCurves.DEFAULT_WIDTH, LearningCurves.DEFAULT_HEIGHT);
             }
             if (report != null) {
-                byte[] html = HtmlReport.render(report(fit, raw, parts, training, started)).getBytes(StandardCharsets.UTF_8);
+                byte[] html = HtmlReport.render(report(fit, raw, parts, started)).getBytes(StandardCharsets.UTF_8);
                 t.add(report, o -> o.write(html));
             }
             t.commit();
@@ -214,11 +203,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The HTML report's contents: configuration, curves, metrics and (for classes) the validation confusion matrix. */
-    private ReportData report(Fitting.Fit fit, DataSet raw, DataSet[] parts, Map<String, Object> training, Instant started) {
+    private ReportData report(ModelTrainer.Fit fit, DataSet raw, DataSet[] parts, Instant started) {
         ReportData.Builder b = ReportData.builder().title("backprop4j: " + data.getFileName())
                 .dataSet(data.getFileName().toString(), parts[0].size(), parts[1] == null ? 0 : parts[1].size(), 0)
-                .network(fit.network()).configuration(modelOptions.describe(fit.network(), fit.loss(), fit.config()))
-                .result(fit.result()).maxEpochs(fit.config().maxEpochs()).startedAt(started)
+                .network(fit.model().network()).configuration(ModelOptions.describe(fit))
+                .result(fit.result()).maxEpochs(fit.settings().epochs()).startedAt(started)
                 .trainingTime(java.time.Duration.ofNanos((long) (fit.seconds() * 1e9)));
         b.metric("training loss", fit.train().loss());
         if (raw.isClassification()) b.metric("training accuracy", fit.train().accuracy());
@@ -227,9 +216,8 @@ final class TrainCommand implements Callable<Integer> {
             if (raw.isClassification()) b.metric("validation accuracy", fit.validation().accuracy());
         }
         if (raw.isClassification()) {
-            DataSet eval = fit.pipeline().apply(parts[1] != null ? parts[1] : parts[0]);
-            float[] o = new org.backprop4j.Predictor(fit.network(), fit.loss()).predict(eval.x(), eval.size());
-            ConfusionMatrix cm = Metrics.confusion(eval, o);
+            DataSet eval = parts[1] != null ? parts[1] : parts[0];
+            ConfusionMatrix cm = Metrics.confusion(eval, fit.model().outputs(eval));
             int[][] counts = new int[cm.classes()][cm.classes()];
             for (int a = 0; a < cm.classes(); a++) for (int q = 0; q < cm.classes(); q++) counts[a][q] = (int) cm.count(a, q);
             b.confusion(counts, cm.classNames());
@@ -254,18 +242,4 @@ final class TrainCommand implements Callable<Integer> {
     static String accuracy(double a) {
         return Double.isNaN(a) ? "" : String.format(Locale.ROOT, ", accuracy %.2f%%", 100 * a);
     }
-
-    /** SHA-256 of a file's bytes (the training data fingerprint). */
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
 }

@@ -94,7 +94,7 @@ class CliAccuracyTest {
             Path p = TestData.dir().resolve(f);
             DataSet raw = DataFiles.read(p, ReadOptions.defaults());
             StringBuilder idx = new StringBuilder();
-            for (int i : Fitting.holdOut(raw, SPLIT, SEED).test()) idx.append(idx.isEmpty() ? "" : ",").append(i);
+            for (int i : org.backprop4j.model.ModelTrainer.holdOut(raw, SPLIT, SEED).test()) idx.append(idx.isEmpty() ? "" : ",").append(i);
             cmd.add(p.toString());
             cmd.add(idx.toString());
         }
@@ -134,7 +134,7 @@ class CliAccuracyTest {
         String last = r.out().lines().reduce((a, b) -> b).orElseThrow();
         var summary = new ObjectMapper().readTree(last);
         double ours = summary.get("validationAccuracy").asDouble();
-        assertEquals(testPatterns, Fitting.holdOut(DataFiles.read(data, ReadOptions.defaults()), SPLIT, SEED).test().length);
+        assertEquals(testPatterns, org.backprop4j.model.ModelTrainer.holdOut(DataFiles.read(data, ReadOptions.defaults()), SPLIT, SEED).test().length);
         assertTrue(ours >= sklearn - 1.0 / testPatterns - 1e-9,
                 file + ": backprop4j " + ours + " vs scikit-learn " + sklearn + " on " + testPatterns + " test patterns");
     }

@@ -195,7 +195,7 @@ class CliOutputsTest {
             pool.shutdown();
         }
         // the file is one run's whole model (the last to rename), readable with every check
-        long seed = ((Number) ModelFile.read(same).training().get("seed")).longValue();
+        long seed = ModelFile.read(same).provenance().settings().seed();
         assertTrue(seed >= 100 && seed < 100 + runs, "seed " + seed);
         try (var s = Files.list(dir)) {
             assertEquals(List.of(iris, same), s.sorted().toList(), "no temporary file left");
@@ -219,7 +219,7 @@ class CliOutputsTest {
         // the same --init resumes, and the model records it truthfully
         assertEquals(0, run("train", iris.toString(), "-o", m.toString(), "--init", "xavier", "--epochs", "6", "--checkpoint-every", "1",
                 "--resume", "--quiet").code());
-        assertEquals("xavier", ModelFile.read(m).training().get("init"));
+        assertEquals("xavier", ModelFile.read(m).provenance().settings().init());
         assertTrue(Files.exists(ck));
     }
 

@@ -74,7 +74,7 @@ class CliProcessTest {
             CliTest.Result r = CliTest.run("train", iris.toString(), "-o", model.toString(), "--epochs", Integer.toString(epoch + 2),
                     "--checkpoint-every", "1", "--plain", "--seed", "3", "--resume");
             assertEquals(0, r.code(), r.err());
-            assertEquals(epoch + 2, ((Number) ModelFile.read(model).training().get("epochs")).intValue());
+            assertEquals(epoch + 2, ModelFile.read(model).provenance().outcome().epochs());
             Files.delete(model);
         }
     }

@@ -8,7 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.backprop4j.TestData;
-import org.backprop4j.io.Model;
+import org.backprop4j.model.Model;
+import org.backprop4j.model.Provenance;
 import org.backprop4j.io.ModelFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class CliTrainTest {
         assertTrue(t.out().contains("validation: 45 of 150 patterns held out"), t.out());
         Model m = ModelFile.read(model);
         assertEquals(List.of("setosa", "versicolor", "virginica"), m.classNames());
-        assertEquals(64, m.data().get("sha256").toString().length());
+        assertEquals(64, m.provenance().data().sha256().length());
 
         CliTest.Result e = run("evaluate", model.toString(), iris.toString(), "--json");
         assertEquals(0, e.code(), e.err());
@@ -173,7 +174,7 @@ class CliTrainTest {
                 "--resume", "--quiet");
         assertEquals(0, r.code(), r.err());
         assertArrayEquals(ModelFile.read(whole).network().params(), ModelFile.read(parts).network().params());
-        assertEquals(12, ((Number) ModelFile.read(parts).training().get("epochs")).intValue());
+        assertEquals(12, ModelFile.read(parts).provenance().outcome().epochs());
     }
 
     @Test
@@ -282,11 +283,11 @@ class CliTrainTest {
             assertTrue(w.contains("lower the learning rate") && w.contains("with the learning rate halved (restart " + (k + 1) + " of 5)"), w);
         }
         assertTrue(r.out().contains("diverged and restarted " + warnings.size() + " time(s)"), r.out());
-        var training = ModelFile.read(model).training();
-        assertEquals(warnings.size(), ((Number) training.get("divergenceRestarts")).intValue());
+        Provenance.Outcome outcome = ModelFile.read(model).provenance().outcome();
+        assertEquals(warnings.size(), outcome.divergenceRestarts());
         // the learning rate actually used after k restarts, η/2^k (issue 24.7), not the configured 1
-        assertEquals(1.0 / (1 << warnings.size()), ((Number) training.get("learningRateUsed")).doubleValue());
-        assertEquals(1.0 / (1 << warnings.size()), ((Number) training.get("learningRateFactor")).doubleValue());
+        assertEquals(1.0 / (1 << warnings.size()), outcome.learningRateUsed());
+        assertEquals(1.0 / (1 << warnings.size()), outcome.learningRateFactor());
     }
 
     @Test

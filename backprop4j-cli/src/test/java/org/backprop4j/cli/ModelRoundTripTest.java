@@ -9,14 +9,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.backprop4j.Predictor;
 import org.backprop4j.TestData;
 import org.backprop4j.data.DataFiles;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.data.ReadOptions;
-import org.backprop4j.io.Model;
 import org.backprop4j.io.ModelFile;
+import org.backprop4j.model.Model;
+import org.backprop4j.model.ModelTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,21 +62,20 @@ class ModelRoundTripTest {
             Path data = TestData.path(file);
             DataSet raw = DataFiles.read(data, ReadOptions.defaults());
             ModelOptions o = ModelSelectionTest.options(null, 15);
-            Fitting.Fit f = Fitting.fit(o, raw, null, List.of());
+            Model f = new ModelTrainer(o.settings(0)).fit(raw, null).model();
             // in memory: the fitted pipeline, then the trained network (and back to data units)
             float[] expected = new Predictor(f.network(), f.loss()).predict(f.pipeline().transformInputs(raw.x()), raw.size());
             if (!raw.isClassification()) expected = f.pipeline().inverseTargets(expected);
             for (Locale l : LOCALES) {
                 Path m = dir.resolve(file + "-" + l.toLanguageTag() + ".json");
                 withDefaultLocale(l, () -> {
-                    ModelFile.write(new Model(f.network(), f.loss(), raw.inputNames(), raw.classNames(), List.of(),
-                            f.pipeline().toMap(), Map.of("seed", o.seed), Map.of(), Map.of()), m);
+                    ModelFile.write(f, m);
                 });
                 float[][] loaded = new float[1][];
                 withDefaultLocale(l, () -> {
-                    LoadedModel lm = LoadedModel.read(m);
+                    Model lm = ModelFile.read(m);
                     // the file read back through the model's own schema, as evaluate/predict do
-                    DataSet again = DataFiles.read(data, ReadOptions.defaults().schema(lm.pipeline().schema()));
+                    DataSet again = DataFiles.read(data, ReadOptions.defaults().schema(lm.schema()));
                     loaded[0] = lm.outputs(again);
                 });
                 assertArrayEquals(expected, loaded[0], file + " under " + l);   // bit for bit (floatToIntBits)

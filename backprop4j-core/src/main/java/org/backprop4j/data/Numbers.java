@@ -53,7 +53,7 @@ public final class Numbers {
     }
 
     /** A value shortened for an error message, control characters escaped (binary junk stays readable). */
-    static String clip(String s) {
+    public static String clip(String s) {
         String c = s.length() <= 40 ? s : s.substring(0, 37) + "...";
         StringBuilder sb = null;
         for (int i = 0; i < c.length(); i++) {

@@ -149,6 +149,18 @@ public final class Pipeline {
         return new Pipeline(n, k, o, schema, fill, center, scale, tc, ts);
     }
 
+    /**
+     * The pipeline that changes nothing (no scaling; a missing input becomes 0), for a network
+     * whose inputs need no preprocessing.
+     */
+    public static Pipeline identity(int inputs, int outputs) {
+        if (inputs < 1 || outputs < 1) throw new IllegalArgumentException("inputs and outputs must be positive");
+        double[] one = new double[inputs], tOne = new double[outputs];
+        java.util.Arrays.fill(one, 1);
+        java.util.Arrays.fill(tOne, 1);
+        return new Pipeline(inputs, outputs, Options.none(), null, new double[inputs], new double[inputs], one, new double[outputs], tOne);
+    }
+
     private static double mean(float[] x, int m, int n, int j, String name) {
         double sum = 0;
         long count = 0;

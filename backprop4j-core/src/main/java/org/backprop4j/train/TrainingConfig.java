@@ -68,16 +68,23 @@ public record TrainingConfig(Mode mode, int batchSize, int maxEpochs, double tar
         return new Builder();
     }
 
+    /**
+     * Builds a configuration. Unset, the update rule, epochs, batch size and seed are
+     * {@link Defaults}' (the same as the command line's); an update rule given by name that is
+     * meant for full batches ({@link Defaults#fullBatch(String)}) trains on the full batch unless a
+     * mode is set.
+     */
     public static final class Builder {
-        private Mode mode = Mode.MINI_BATCH;
-        private int batchSize = 32;
-        private int maxEpochs = 100;
+        private Mode mode;
+        private int batchSize = Defaults.BATCH;
+        private int maxEpochs = Defaults.EPOCHS;
         private double targetError = 0;
-        private Supplier<Optimizer> optimizer = () -> new Sgd(0.1);
+        private Supplier<Optimizer> optimizer = Optimizers.parse(Defaults.OPTIMIZER);
+        private String optimizerSpec = Defaults.OPTIMIZER;
         private double lambda = 0;
         private boolean decayBiases = false;
         private boolean shuffle = true;
-        private long seed = 42;
+        private long seed = Defaults.SEED;
         private boolean evaluateEachEpoch = true;
         private Schedule schedule;
         private double clipNorm;
@@ -90,20 +97,21 @@ public record TrainingConfig(Mode mode, int batchSize, int maxEpochs, double tar
         public Builder batchSize(int b) { this.batchSize = b; return this; }
         public Builder epochs(int e) { this.maxEpochs = e; return this; }
         public Builder targetError(double eps) { this.targetError = eps; return this; }
-        public Builder optimizer(Supplier<Optimizer> o) { this.optimizer = o; return this; }
+        public Builder optimizer(Supplier<Optimizer> o) { this.optimizer = o; this.optimizerSpec = null; return this; }
         public Builder lambda(double l) { this.lambda = l; return this; }
         public Builder decayBiases(boolean b) { this.decayBiases = b; return this; }
         public Builder shuffle(boolean s) { this.shuffle = s; return this; }
         public Builder seed(long s) { this.seed = s; return this; }
         public Builder evaluateEachEpoch(boolean e) { this.evaluateEachEpoch = e; return this; }
         /** The update rule by name, see {@link Optimizers#parse(String)}. */
-        public Builder optimizer(String spec) { this.optimizer = Optimizers.parse(spec); return this; }
+        public Builder optimizer(String spec) { this.optimizer = Optimizers.parse(spec); this.optimizerSpec = spec; return this; }
         public Builder schedule(Schedule s) { this.schedule = s; return this; }
         public Builder clipNorm(double c) { this.clipNorm = c; return this; }
         public Builder earlyStopping(EarlyStopping e) { this.earlyStopping = e; return this; }
 
         public TrainingConfig build() {
-            return new TrainingConfig(mode, batchSize, maxEpochs, targetError, optimizer, lambda, decayBiases,
+            Mode m = mode != null ? mode : optimizerSpec != null && Defaults.fullBatch(optimizerSpec) ? Mode.FULL_BATCH : Mode.MINI_BATCH;
+            return new TrainingConfig(m, batchSize, maxEpochs, targetError, optimizer, lambda, decayBiases,
                     shuffle, seed, evaluateEachEpoch, schedule, clipNorm, earlyStopping);
         }
     }

@@ -13,6 +13,10 @@ import org.backprop4j.Loss;
 import org.backprop4j.Network;
 import org.backprop4j.Rng;
 import org.backprop4j.data.DataFormatException;
+import org.backprop4j.data.Pipeline;
+import org.backprop4j.model.Model;
+import org.backprop4j.model.Provenance;
+import org.backprop4j.train.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,15 +24,25 @@ class ModelFileTest {
     @TempDir
     Path dir;
 
-    static Model sample() {
+    static Model sample() throws Exception {
         Network net = Network.builder(3).layer(5, Activation.TANH).layer(4, Activation.RELU).layer(2, Activation.SOFTMAX)
                 .build(Init.xavier(), 7);
         // make biases non-zero too
         Rng r = new Rng(3);
         for (int l = 1; l <= net.layers(); l++) for (int t = 0; t < net.size(l); t++) net.setBias(l, t, (float) r.uniform(-1, 1));
-        return new Model(net, Loss.CROSS_ENTROPY, List.of("a", "b", "c"), List.of("no", "yes"), List.of("class"),
-                Map.of("standardize", Map.of("mean", List.of(1.0, 2.0, 3.0))), Map.of("epochs", 10, "seed", 7),
-                Map.of("patterns", 100), Map.of());
+        return Model.builder(net, Loss.CROSS_ENTROPY).inputNames(List.of("a", "b", "c")).classNames(List.of("no", "yes"))
+                .targetNames(List.of("class")).pipeline(standardize(1.0, 2.0, 3.0))
+                .provenance(new Provenance(Settings.builder().epochs(10).seed(7).build(), null, new Provenance.DataInfo(null, 100, null), null))
+                .build();
+    }
+
+    /** A preprocessing that standardizes three inputs with these means (scale 0.5, 1, 2). */
+    static Pipeline standardize(double... mean) throws Exception {
+        return Pipeline.fromMap(Map.ofEntries(Map.entry("type", Pipeline.TYPE), Map.entry("version", 1), Map.entry("inputs", 3),
+                Map.entry("outputs", 2), Map.entry("inputScaling", "STANDARDIZE"), Map.entry("scaleOneHot", false),
+                Map.entry("targetScaling", "NONE"), Map.entry("fill", List.of(mean[0], mean[1], mean[2])),
+                Map.entry("center", List.of(mean[0], mean[1], mean[2])), Map.entry("scale", List.of(0.5, 1.0, 2.0)),
+                Map.entry("targetCenter", List.of(0.0, 0.0)), Map.entry("targetScale", List.of(1.0, 1.0))));
     }
 
     @Test
@@ -42,15 +56,18 @@ class ModelFileTest {
         assertEquals(m.loss(), back.loss());
         assertEquals(m.classNames(), back.classNames());
         assertEquals(m.inputNames(), back.inputNames());
-        assertEquals(List.of(1.0, 2.0, 3.0), ((Map<?, ?>) back.preprocessing().get("standardize")).get("mean"));
-        assertEquals(7, back.training().get("seed"));
+        assertArrayEquals(new double[] {1.0, 2.0, 3.0}, back.pipeline().center());
+        assertEquals(m.pipeline(), back.pipeline());
+        assertEquals(7L, back.provenance().settings().seed());
+        assertEquals(10, back.provenance().settings().epochs());
+        assertEquals(100, back.provenance().data().patterns());
         Rng r = new Rng(1);
         float[] x = new float[50 * 3];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.uniform(-3, 3);
         float[] a = new Backprop(m.network(), m.loss()).forward(x, 0, 50).clone();
         float[] b = new Backprop(back.network(), back.loss()).forward(x, 0, 50).clone();
         assertArrayEquals(a, b);
-        assertTrue(back.provenance().get("library").toString().startsWith("backprop4j"));
+        assertTrue(back.provenance().environment().library().startsWith("backprop4j"));
         // no temporary files left behind
         try (var s = Files.list(dir)) {
             assertEquals(List.of(f), s.toList());
@@ -71,7 +88,7 @@ class ModelFileTest {
         return assertThrows(DataFormatException.class, () -> ModelFile.read(f));
     }
 
-    private String good() {
+    private String good() throws Exception {
         return ModelFile.toJson(sample()).toPrettyString();
     }
 
@@ -95,7 +112,7 @@ class ModelFileTest {
 
     @Test
     void rejectsNewerFormatVersionsClearly() throws Exception {
-        String msg = bad(good().replace("\"formatVersion\" : 1", "\"formatVersion\" : 99")).getMessage();
+        String msg = bad(good().replace("\"formatVersion\" : " + ModelFile.FORMAT_VERSION, "\"formatVersion\" : 99")).getMessage();
         assertTrue(msg.contains("newer backprop4j") && msg.contains("99"), msg);
     }
 

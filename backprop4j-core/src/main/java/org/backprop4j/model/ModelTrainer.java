@@ -1,0 +1,187 @@
+package org.backprop4j.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.backprop4j.Backprop;
+import org.backprop4j.Evaluation;
+import org.backprop4j.Init;
+import org.backprop4j.Loss;
+import org.backprop4j.Network;
+import org.backprop4j.data.DataFiles;
+import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Pipeline;
+import org.backprop4j.data.ReadOptions;
+import org.backprop4j.data.Splits;
+import org.backprop4j.train.Settings;
+import org.backprop4j.train.Trainer;
+import org.backprop4j.train.TrainingConfig;
+import org.backprop4j.train.TrainingListener;
+import org.backprop4j.train.TrainingResult;
+
+/**
+ * Trains a {@link Model} on raw data: splits off the validation part, fits the preprocessing on
+ * the training part, builds and trains the network ({@link Trainer}), evaluates it and records
+ * the provenance. Everything the command line's {@code train}, {@code cv} and {@code search} do
+ * to make a model happens here. Configure once, then call {@code fit} (a trainer may fit many
+ * times; it is not thread-safe while being configured).
+ */
+public final class ModelTrainer {
+    private final Settings settings;
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private int checkpointEvery;
+    private Path checkpoint;
+    private boolean resume;
+    private int restarts;
+
+    /** A trainer with these settings (unset ones are chosen from the data when fitting). */
+    public ModelTrainer(Settings settings) {
+        this.settings = settings == null ? Settings.defaults() : settings;
+    }
+
+    /** Adds a listener told of every epoch and of divergence. */
+    public ModelTrainer listener(TrainingListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    /** Writes a checkpoint (weights, optimizer and RNG state) atomically every {@code epochs} epochs to {@code file}. */
+    public ModelTrainer checkpointEvery(int epochs, Path file) {
+        if (epochs < 0) throw new IllegalArgumentException("checkpoint interval must be ≥ 0: " + epochs);
+        if (epochs > 0 && file == null) throw new IllegalArgumentException("a checkpoint interval needs a checkpoint file");
+        this.checkpointEvery = epochs;
+        this.checkpoint = file;
+        return this;
+    }
+
+    /** Continue from the checkpoint file if it exists (same data and settings): bit-identical to an uninterrupted run. */
+    public ModelTrainer resume(boolean resume) {
+        this.resume = resume;
+        return this;
+    }
+
+    /** On divergence, restart from the best weights with the learning rate halved, up to {@code n} times (default 0: stop). */
+    public ModelTrainer restartOnDivergence(int n) {
+        if (n < 0) throw new IllegalArgumentException("restarts must be ≥ 0: " + n);
+        this.restarts = n;
+        return this;
+    }
+
+    /** The settings as given (unset components are resolved per data set). */
+    public Settings settings() {
+        return settings;
+    }
+
+    /**
+     * A trained model and how training went. Validation figures are NaN without a validation part.
+     *
+     * @param model          the model (with its provenance)
+     * @param settings       the resolved settings used
+     * @param result         the trainer's result (history, stop reason)
+     * @param train          loss and accuracy on the training part (preprocessed)
+     * @param validation     loss and accuracy on the validation part
+     * @param seconds        training time
+     * @param trainPart      the raw training part
+     * @param validationPart the raw validation part, or null
+     */
+    public record Fit(Model model, Settings settings, TrainingResult result, Evaluation train, Evaluation validation,
+                      double seconds, DataSet trainPart, DataSet validationPart) {
+        /** Whether training diverged (the model's weights are then not usable). */
+        public boolean diverged() {
+            return result.diverged();
+        }
+    }
+
+    /**
+     * Reads a data file and trains on it; the model's provenance records the file's name,
+     * pattern count and SHA-256.
+     */
+    public Fit fit(Path dataFile, ReadOptions options) throws IOException {
+        DataSet raw = DataFiles.read(dataFile, options);
+        return fit(raw, Provenance.DataInfo.of(dataFile, raw.size()));
+    }
+
+    /**
+     * Trains on raw data, holding out the settings' validation fraction (stratified for classes,
+     * seeded by the settings' seed).
+     *
+     * @param info what the provenance records about the data (null: its pattern count only)
+     * @throws IOException only when reading or writing a checkpoint fails
+     */
+    public Fit fit(DataSet raw, Provenance.DataInfo info) throws IOException {
+        Settings s = settings.resolve(raw);
+        DataSet[] parts = split(raw, s.validation(), s.seed());
+        return fit(parts[0], parts[1], info == null ? new Provenance.DataInfo(null, raw.size(), null) : info);
+    }
+
+    /**
+     * Trains on a given training part, watching a given validation part (or none).
+     *
+     * @param info what the provenance records about the data (null: the training part's pattern count only)
+     * @throws IOException only when reading or writing a checkpoint fails
+     */
+    public Fit fit(DataSet rawTrain, DataSet rawValidation, Provenance.DataInfo info) throws IOException {
+        Settings s = settings.resolve(rawTrain);
+        Pipeline pipeline = Pipeline.fit(rawTrain, s.pipelineOptions(rawTrain.isClassification()));
+        DataSet train = pipeline.apply(rawTrain);
+        DataSet val = rawValidation == null ? null : pipeline.apply(rawValidation);
+        Network net = s.network(train);
+        Loss loss = s.loss();
+        TrainingConfig cfg = s.config(train.size(), val != null);
+        Trainer trainer = new Trainer(net, loss, cfg);
+        // the initial weights come from the init scheme: a checkpoint of a run with another one is refused on resume
+        trainer.runSettings("init=" + Init.parse(s.init()).id());
+        for (TrainingListener l : listeners) trainer.addListener(l);
+        if (checkpointEvery > 0) trainer.checkpointEvery(checkpointEvery, checkpoint);
+        trainer.restartOnDivergence(restarts);
+        long t0 = System.nanoTime();
+        TrainingResult r = resume && checkpoint != null && Files.exists(checkpoint)
+                ? trainer.resume(checkpoint, train, val)
+                : trainer.fit(train, val);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Backprop engine = new Backprop(net, loss);
+        Evaluation te = Evaluation.of(engine, train);
+        Evaluation ve = val == null ? new Evaluation(Double.NaN, Double.NaN) : Evaluation.of(engine, val);
+        double factor = trainer.learningRateFactor();
+        Provenance.Outcome outcome = new Provenance.Outcome(r.epochs(), r.stopReason(), trainer.divergenceRestarts(), factor,
+                cfg.optimizer().get().learningRate() * factor, secs, te.loss(), te.accuracy(), ve.loss(), ve.accuracy());
+        Provenance.DataInfo data = info != null ? info
+                : new Provenance.DataInfo(null, rawTrain.size() + (rawValidation == null ? 0 : rawValidation.size()), null);
+        Model model = Model.builder(net, loss).pipeline(pipeline).classNames(rawTrain.classNames())
+                .targetNames(rawTrain.schema() == null ? List.of() : rawTrain.schema().targets().stream().map(a -> a.name()).toList())
+                .inputNames(rawTrain.inputNames())
+                .provenance(new Provenance(s, outcome, data, Provenance.Environment.current())).build();
+        return new Fit(model, s, r, te, ve, secs, rawTrain, rawValidation);
+    }
+
+    /**
+     * Splits off a validation fraction (stratified for classes, seeded): {train, validation};
+     * validation is null for a fraction of 0.
+     *
+     * @throws IllegalArgumentException if a part would be empty or the fraction is not below 1
+     */
+    public static DataSet[] split(DataSet raw, double fraction, long seed) {
+        if (!(fraction > 0)) return new DataSet[] {raw, null};
+        DataSet[] parts = holdOut(raw, fraction, seed).of(raw);
+        if (parts[1].size() == 0 || parts[0].size() == 0) {
+            throw new IllegalArgumentException("validation fraction " + fraction + " leaves an empty part of " + raw.size() + " patterns");
+        }
+        return parts;
+    }
+
+    /** The indices of {@link #split} (to compare with other libraries on the same split). */
+    public static Splits.Split holdOut(DataSet raw, double fraction, long seed) {
+        if (!(fraction > 0) || fraction >= 1) throw new IllegalArgumentException("the validation fraction must be above 0 and below 1: " + fraction);
+        return raw.isClassification()
+                ? Splits.stratifiedHoldOut(Splits.labels(raw), fraction, seed)
+                : Splits.holdOut(raw.size(), fraction, seed);
+    }
+
+    /** The fit's model, or an IllegalStateException with the stop reason if training diverged. */
+    static Model requireConverged(Fit f) {
+        if (f.diverged()) throw new IllegalStateException(f.result().stopReason());
+        return f.model();
+    }
+}

@@ -1,0 +1,124 @@
+package org.backprop4j.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import org.backprop4j.data.Sources;
+import org.backprop4j.kernel.KernelProvider;
+import org.backprop4j.train.Settings;
+
+/**
+ * Where a model came from: the settings it was trained with, how training went, the training
+ * data and the environment. Informational only: nothing here changes a prediction. Any part may
+ * be null (a model assembled by hand has none).
+ *
+ * @param settings    the resolved training settings (every default filled in)
+ * @param outcome     how training ended
+ * @param data        the training data
+ * @param environment library, Java, OS and kernels of the run, and when the model was made
+ */
+public record Provenance(Settings settings, Outcome outcome, DataInfo data, Environment environment) {
+
+    /** Nothing known. */
+    public static final Provenance NONE = new Provenance(null, null, null, null);
+
+    /**
+     * How training went. Figures that do not apply are NaN (validation without a validation part,
+     * accuracy for regression).
+     *
+     * @param epochs             epochs run
+     * @param stopReason         why training ended ("max epochs", "target error reached", ...)
+     * @param divergenceRestarts restarts after a divergence (each with the learning rate halved), including
+     *                           those of the run a resumed checkpoint continues
+     * @param learningRateFactor the factor the restarts left on the learning rate (1, 1/2, 1/4, ...)
+     * @param learningRateUsed   the learning rate in use at the end (the configured one times the factor), NaN
+     *                           for an update rule without one
+     * @param seconds            training time
+     * @param trainLoss          loss E on the training part (preprocessed units)
+     * @param trainAccuracy      accuracy on the training part
+     * @param validationLoss     loss E on the validation part
+     * @param validationAccuracy accuracy on the validation part
+     */
+    public record Outcome(int epochs, String stopReason, int divergenceRestarts, double learningRateFactor, double learningRateUsed,
+                          double seconds, double trainLoss,
+                          double trainAccuracy, double validationLoss, double validationAccuracy) {}
+
+    /**
+     * The training data.
+     *
+     * @param file     the file name (without directories), or null
+     * @param patterns number of patterns (before any validation split)
+     * @param sha256   SHA-256 of the file's bytes as lower-case hex, or null
+     */
+    public record DataInfo(String file, long patterns, String sha256) {
+        /** A file's name and fingerprint (its bytes are read once). */
+        public static DataInfo of(Path file, long patterns) throws IOException {
+            return new DataInfo(Sources.name(file), patterns, Provenance.sha256(file));
+        }
+    }
+
+    /**
+     * The run's environment.
+     *
+     * @param library "backprop4j VERSION"
+     * @param java    the Java runtime version
+     * @param os      operating system name and architecture
+     * @param kernels the compute kernels used ({@link KernelProvider})
+     * @param created when the model was made (ISO-8601 instant)
+     */
+    public record Environment(String library, String java, String os, String kernels, String created) {
+        /** This process's environment, now. */
+        public static Environment current() {
+            return new Environment("backprop4j " + libraryVersion(), Runtime.version().toString(),
+                    System.getProperty("os.name") + " " + System.getProperty("os.arch"), KernelProvider.get().name(), Instant.now().toString());
+        }
+    }
+
+    /** A copy with another environment. */
+    public Provenance withEnvironment(Environment e) {
+        return new Provenance(settings, outcome, data, e);
+    }
+
+    /**
+     * This library's version (e.g. {@code 0.1.0-SNAPSHOT}) from the build-filled
+     * {@code version.properties}; "dev" when the classes were compiled without Maven's filtering.
+     */
+    public static String libraryVersion() {
+        return LIBRARY_VERSION;
+    }
+
+    private static final String LIBRARY_VERSION = readLibraryVersion();
+
+    private static String readLibraryVersion() {
+        try (InputStream in = Provenance.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                String v = p.getProperty("version", "").strip();
+                if (!v.isEmpty() && !v.startsWith("${")) return v;
+            }
+        } catch (IOException e) {
+            // fall through: a missing or unreadable resource is not worth failing a save for
+        }
+        String v = Provenance.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** SHA-256 of a file's bytes as lower-case hex. */
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.backprop4j.train;
+
+import java.util.List;
+import java.util.Locale;
+import org.backprop4j.Activation;
+import org.backprop4j.Loss;
+import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Pipeline;
+import org.backprop4j.data.Schema;
+
+/**
+ * The one place where backprop4j's defaults live: the library's {@link TrainingConfig#builder()},
+ * {@link Settings#resolve(DataSet)} (and so {@code Model.train}) and the command line all take
+ * them from here, so changing a default is a one-line change in this class. Choices that depend
+ * on the data depend only on its task (classification or regression).
+ */
+public final class Defaults {
+    private Defaults() {}
+
+    /** Units of the one hidden layer. */
+    public static final int HIDDEN_UNITS = 16;
+    /** Hidden layer sizes: one hidden layer of {@link #HIDDEN_UNITS} units. */
+    public static final List<Integer> HIDDEN = List.of(HIDDEN_UNITS);
+    /** Hidden activation: tanh (zero-centred, seed 004's recommendation for hidden units). */
+    public static final Activation HIDDEN_ACTIVATION = Activation.TANH;
+    /** Update rule: Adam (Kingma &amp; Ba 2015) with its published defaults (lr 0.001). */
+    public static final String OPTIMIZER = "adam";
+    /** Maximum number of epochs. */
+    public static final int EPOCHS = 200;
+    /** Patterns per update for mini-batch methods (full-batch methods: see {@link #batch(String)}). */
+    public static final int BATCH = 32;
+    /** Weight initialisation scheme ({@code Init.parse} spec): chosen per layer from its activation. */
+    public static final String INIT = "auto";
+    /** Input scaling fitted on the training data (regression targets are standardized with it). */
+    public static final Pipeline.Scaling SCALING = Pipeline.Scaling.STANDARDIZE;
+    /** Seed of weights, shuffling and splits. */
+    public static final long SEED = 42;
+
+    /** Output activation: softmax for classes (with cross-entropy, delta o − d), identity for regression. */
+    public static Activation outputActivation(boolean classification) {
+        return classification ? Activation.SOFTMAX : Activation.IDENTITY;
+    }
+
+    /** Loss: cross-entropy for classes, mean squared error for regression. */
+    public static Loss loss(boolean classification) {
+        return classification ? Loss.CROSS_ENTROPY : Loss.MSE;
+    }
+
+    /**
+     * Patterns per update for an update rule: 0 (full batch) for the methods designed for it —
+     * L-BFGS, SCG and LM (which need it), and Rprop and Quickprop (whose step rules assume the true
+     * gradient; Riedmiller &amp; Braun 1993, Fahlman 1988) — else {@link #BATCH}.
+     */
+    public static int batch(String optimizerSpec) {
+        return fullBatch(optimizerSpec) ? 0 : BATCH;
+    }
+
+    /** Whether an update rule trains on the full batch by default (see {@link #batch(String)}). */
+    public static boolean fullBatch(String optimizerSpec) {
+        String name = optimizerSpec.split(":")[0].trim().toLowerCase(Locale.ROOT);
+        return Optimizers.isFullBatch(optimizerSpec) || name.contains("rprop") || name.equals("quickprop");
+    }
+
+    /** Every setting as chosen for this (raw) data set: {@code Settings.defaults().resolve(raw)}. */
+    public static Settings forData(DataSet raw) {
+        return Settings.defaults().resolve(raw);
+    }
+
+    /** Every setting as chosen for data with this schema (only its task matters). */
+    public static Settings forSchema(Schema schema) {
+        return Settings.defaults().resolve(schema.isClassification());
+    }
+}

@@ -1,0 +1,284 @@
+package org.backprop4j.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import org.backprop4j.Activation;
+import org.backprop4j.Init;
+import org.backprop4j.Loss;
+import org.backprop4j.Network;
+import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Pipeline;
+
+/**
+ * What to train: the network's shape, the preprocessing, the update rule and when to stop. A
+ * component left null is "unset": {@link #resolve(DataSet)} fills it from {@link Defaults}, chosen
+ * from the data's task. Immutable; build with {@link #builder()}. Specs given as text
+ * (optimizer, init, schedule, early stopping) are checked when the settings are built.
+ *
+ * @param hidden         hidden layer sizes, input side first (empty: no hidden layer)
+ * @param activation     activation of the hidden layers
+ * @param output         activation of the output layer
+ * @param loss           the loss E
+ * @param init           weight initialisation, an {@link Init#parse} spec (e.g. {@code xavier}, {@code uniform:0.3})
+ * @param optimizer      update rule, an {@link Optimizers#parse} spec (e.g. {@code adam}, {@code sgd:lr=0.1,momentum=0.9})
+ * @param epochs         maximum number of epochs
+ * @param batch          patterns per update: 1 = online, 0 = full batch, otherwise mini-batches of this size
+ * @param lambda         L2 decay λ in λ/2‖W‖²
+ * @param targetError    stop when the training error falls below ε (0 = never)
+ * @param schedule       learning-rate schedule, a {@link Schedule#parse} spec, or null for none
+ * @param clipNorm       clip the gradient to this Euclidean norm (0 = off)
+ * @param earlyStopping  early stopping on the validation part, an {@link EarlyStopping#parse} spec, or null for none
+ * @param scaling        input scaling fitted on the training part (regression targets are standardized
+ *                       unless this is NONE)
+ * @param seed           seed of the weights, the shuffling and the validation split
+ * @param validation     fraction of the data held out for validation (stratified for classes); 0 = none
+ */
+public record Settings(List<Integer> hidden, Activation activation, Activation output, Loss loss, String init,
+                       String optimizer, Integer epochs, Integer batch, Double lambda, Double targetError,
+                       String schedule, Double clipNorm, String earlyStopping, Pipeline.Scaling scaling,
+                       Long seed, Double validation) {
+
+    /** Checks every given component (unset ones stay null). */
+    public Settings {
+        if (hidden != null) {
+            hidden = List.copyOf(hidden);
+            for (int h : hidden) if (h < 1) throw new IllegalArgumentException("hidden layer sizes must be positive: " + h);
+        }
+        if (init != null) Init.parse(init);
+        if (optimizer != null) Optimizers.parse(optimizer);
+        if (epochs != null && epochs < 0) throw new IllegalArgumentException("epochs must be ≥ 0: " + epochs);
+        if (batch != null && batch < 0) throw new IllegalArgumentException("batch must be ≥ 0 (0 = full batch): " + batch);
+        if (lambda != null && !(lambda >= 0 && Double.isFinite(lambda))) throw new IllegalArgumentException("λ must be ≥ 0: " + lambda);
+        if (targetError != null && !(targetError >= 0)) throw new IllegalArgumentException("target error must be ≥ 0: " + targetError);
+        if (schedule != null) Schedule.parse(schedule);
+        if (clipNorm != null && !(clipNorm >= 0 && Double.isFinite(clipNorm))) throw new IllegalArgumentException("clip norm must be ≥ 0: " + clipNorm);
+        if (earlyStopping != null) EarlyStopping.parse(earlyStopping);
+        if (validation != null && !(validation >= 0 && validation < 1)) {
+            throw new IllegalArgumentException("validation must be a fraction in [0, 1): " + validation);
+        }
+    }
+
+    /** Nothing set: every setting is chosen from the data by {@link Defaults}. */
+    public static Settings defaults() {
+        return new Builder().build();
+    }
+
+    /** A builder with nothing set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.hidden = hidden;
+        b.activation = activation;
+        b.output = output;
+        b.loss = loss;
+        b.init = init;
+        b.optimizer = optimizer;
+        b.epochs = epochs;
+        b.batch = batch;
+        b.lambda = lambda;
+        b.targetError = targetError;
+        b.schedule = schedule;
+        b.clipNorm = clipNorm;
+        b.earlyStopping = earlyStopping;
+        b.scaling = scaling;
+        b.seed = seed;
+        b.validation = validation;
+        return b;
+    }
+
+    /** Every unset component filled from {@link Defaults} for this raw data set's task. */
+    public Settings resolve(DataSet raw) {
+        return resolve(raw.isClassification());
+    }
+
+    /** Every unset component filled from {@link Defaults} for a classification or regression task. */
+    public Settings resolve(boolean classification) {
+        String opt = optimizer != null ? optimizer : Defaults.OPTIMIZER;
+        return new Settings(hidden != null ? hidden : Defaults.HIDDEN,
+                activation != null ? activation : Defaults.HIDDEN_ACTIVATION,
+                output != null ? output : Defaults.outputActivation(classification),
+                loss != null ? loss : Defaults.loss(classification),
+                init != null ? init : Defaults.INIT, opt,
+                epochs != null ? epochs : Defaults.EPOCHS,
+                batch != null ? batch : Defaults.batch(opt),
+                lambda != null ? lambda : 0.0, targetError != null ? targetError : 0.0, schedule,
+                clipNorm != null ? clipNorm : 0.0, earlyStopping,
+                scaling != null ? scaling : Defaults.SCALING,
+                seed != null ? seed : Defaults.SEED, validation != null ? validation : 0.0);
+    }
+
+    /** Whether every component that has a default is set (as after {@link #resolve}). */
+    public boolean isResolved() {
+        return hidden != null && activation != null && output != null && loss != null && init != null && optimizer != null
+                && epochs != null && batch != null && lambda != null && targetError != null && clipNorm != null
+                && scaling != null && seed != null && validation != null;
+    }
+
+    private Settings requireResolved() {
+        if (!isResolved()) throw new IllegalStateException("unresolved settings: call resolve(data) first");
+        return this;
+    }
+
+    /**
+     * The preprocessing for a task: inputs scaled as {@link #scaling()}, one-hot columns left as
+     * they are, regression targets standardized (outputs are mapped back when predicting) unless
+     * scaling is NONE.
+     */
+    public Pipeline.Options pipelineOptions(boolean classification) {
+        requireResolved();
+        Pipeline.Scaling t = classification || scaling == Pipeline.Scaling.NONE ? Pipeline.Scaling.NONE : Pipeline.Scaling.STANDARDIZE;
+        return new Pipeline.Options(scaling, false, t);
+    }
+
+    /** A new network for preprocessed data, initialised by {@link #init()} with {@link #seed()}. */
+    public Network network(DataSet train) {
+        requireResolved();
+        Network.Builder b = Network.builder(train.inputs());
+        for (int h : hidden) b.layer(h, activation);
+        b.layer(train.outputs(), output);
+        return b.build(Init.parse(init), seed);
+    }
+
+    /**
+     * The trainer's configuration for a training part of {@code trainSize} patterns: a batch of
+     * 0 or of at least the training size means full batch, 1 means online.
+     *
+     * @throws IllegalArgumentException if early stopping is asked for without validation data
+     */
+    public TrainingConfig config(int trainSize, boolean haveValidation) {
+        requireResolved();
+        TrainingConfig.Builder c = TrainingConfig.builder().optimizer(optimizer).epochs(epochs)
+                .lambda(lambda).targetError(targetError).seed(seed);
+        if (batch == 0 || batch >= trainSize) c.fullBatch();
+        else if (batch == 1) c.online();
+        else c.miniBatch(batch);
+        if (schedule != null) c.schedule(Schedule.parse(schedule));
+        if (clipNorm > 0) c.clipNorm(clipNorm);
+        if (earlyStopping != null) {
+            if (!haveValidation) throw new IllegalArgumentException("early stopping needs a validation set (a validation fraction above 0)");
+            c.earlyStopping(EarlyStopping.parse(earlyStopping));
+        }
+        return c.build();
+    }
+
+    /**
+     * One line per setting chosen from the data (unset here), so the user learns the defaults.
+     *
+     * @param raw      the raw training data
+     * @param howToSet the name by which the user sets a component (e.g. {@code n -> "--" + n} on the command line)
+     */
+    public List<String> explain(DataSet raw, UnaryOperator<String> howToSet) {
+        Settings r = resolve(raw);
+        List<String> lines = new ArrayList<>();
+        String task = raw.isClassification() ? "classification into " + raw.outputs() + " classes " + raw.classNames()
+                : "regression of " + raw.outputs() + " target" + (raw.outputs() == 1 ? "" : "s");
+        lines.add("task: " + task + " (" + raw.size() + " patterns, " + raw.inputs() + " inputs after encoding)");
+        if (output == null) lines.add("output layer: " + raw.outputs() + " " + r.output.id() + " units (set with " + howToSet.apply("output") + ")");
+        if (loss == null) lines.add("loss: " + r.loss.id() + (raw.isClassification()
+                ? " (cross-entropy with softmax: output delta o − d; set with " : " (mean squared error; set with ") + howToSet.apply("loss") + ")");
+        if (hidden == null) lines.add("hidden layer: " + join(r.hidden) + " units (set with " + howToSet.apply("hidden") + ")");
+        if (activation == null && !r.hidden.isEmpty()) lines.add("hidden activation: " + r.activation.id() + " (set with " + howToSet.apply("activation") + ")");
+        if (optimizer == null) lines.add("optimizer: " + r.optimizer + " (Kingma & Ba 2015, lr 0.001; set with " + howToSet.apply("optimizer") + ")");
+        if (batch == null) lines.add("batch: " + (r.batch == 0 ? "full batch" : r.batch + " patterns per update") + " (set with " + howToSet.apply("batch") + ")");
+        if (epochs == null) lines.add("epochs: at most " + r.epochs + " (set with " + howToSet.apply("epochs") + ")");
+        lines.add("inputs: " + scalingId(r.scaling) + " (fitted on the training data, stored in the model)");
+        return lines;
+    }
+
+    /** {@link #explain(DataSet, UnaryOperator)} naming the builder's methods. */
+    public List<String> explain(DataSet raw) {
+        return explain(raw, n -> "Settings.Builder." + n + "(...)");
+    }
+
+    private static String join(List<Integer> h) {
+        if (h.isEmpty()) return "no hidden";
+        StringBuilder sb = new StringBuilder();
+        for (int v : h) sb.append(sb.isEmpty() ? "" : ",").append(v);
+        return sb.toString();
+    }
+
+    /** The name of a scaling as written in model files and on the command line. */
+    public static String scalingId(Pipeline.Scaling s) {
+        return switch (s) {
+            case STANDARDIZE -> "standardize";
+            case MINMAX_01 -> "minmax";
+            case MINMAX_PM1 -> "minmax-pm1";
+            case NONE -> "none";
+        };
+    }
+
+    /** A scaling by name: standardize (zscore), minmax (minmax01), minmax-pm1, none. */
+    public static Pipeline.Scaling parseScaling(String s) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "standardize", "zscore", "z-score" -> Pipeline.Scaling.STANDARDIZE;
+            case "minmax", "minmax01" -> Pipeline.Scaling.MINMAX_01;
+            case "minmax-pm1", "minmaxpm1" -> Pipeline.Scaling.MINMAX_PM1;
+            case "none" -> Pipeline.Scaling.NONE;
+            default -> throw new IllegalArgumentException("scaling must be standardize, minmax, minmax-pm1 or none, not '" + s + "'");
+        };
+    }
+
+    /** Builds {@link Settings}; every component starts unset. */
+    public static final class Builder {
+        private List<Integer> hidden;
+        private Activation activation, output;
+        private Loss loss;
+        private String init, optimizer, schedule, earlyStopping;
+        private Integer epochs, batch;
+        private Double lambda, targetError, clipNorm, validation;
+        private Pipeline.Scaling scaling;
+        private Long seed;
+
+        private Builder() {}
+
+        /** Hidden layer sizes, input side first; none (or a single 0) for no hidden layer. */
+        public Builder hidden(int... sizes) {
+            List<Integer> h = new ArrayList<>();
+            if (!(sizes.length == 1 && sizes[0] == 0)) for (int s : sizes) h.add(s);
+            this.hidden = h;
+            return this;
+        }
+        /** Activation of the hidden layers. */
+        public Builder activation(Activation f) { this.activation = f; return this; }
+        /** Activation of the output layer. */
+        public Builder output(Activation f) { this.output = f; return this; }
+        /** The loss. */
+        public Builder loss(Loss l) { this.loss = l; return this; }
+        /** Weight initialisation, an {@link Init#parse} spec. */
+        public Builder init(String spec) { this.init = spec; return this; }
+        /** Update rule, an {@link Optimizers#parse} spec. */
+        public Builder optimizer(String spec) { this.optimizer = spec; return this; }
+        /** Maximum number of epochs. */
+        public Builder epochs(int n) { this.epochs = n; return this; }
+        /** Patterns per update: 1 = online, 0 = full batch. */
+        public Builder batch(int n) { this.batch = n; return this; }
+        /** L2 decay λ. */
+        public Builder lambda(double l) { this.lambda = l; return this; }
+        /** Stop when the training error falls below ε. */
+        public Builder targetError(double eps) { this.targetError = eps; return this; }
+        /** Learning-rate schedule, a {@link Schedule#parse} spec. */
+        public Builder schedule(String spec) { this.schedule = spec; return this; }
+        /** Clip the gradient to this Euclidean norm (0 = off). */
+        public Builder clipNorm(double c) { this.clipNorm = c; return this; }
+        /** Early stopping on the validation part, an {@link EarlyStopping#parse} spec. */
+        public Builder earlyStopping(String spec) { this.earlyStopping = spec; return this; }
+        /** Input scaling. */
+        public Builder scaling(Pipeline.Scaling s) { this.scaling = s; return this; }
+        /** Seed of the weights, the shuffling and the validation split. */
+        public Builder seed(long s) { this.seed = s; return this; }
+        /** Fraction held out for validation (0 = none). */
+        public Builder validation(double fraction) { this.validation = fraction; return this; }
+
+        /** The settings (checked). */
+        public Settings build() {
+            return new Settings(hidden, activation, output, loss, init, optimizer, epochs, batch, lambda, targetError,
+                    schedule, clipNorm, earlyStopping, scaling, seed, validation);
+        }
+    }
+}
