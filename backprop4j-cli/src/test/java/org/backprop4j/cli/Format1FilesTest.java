@@ -26,7 +26,8 @@ class Format1FilesTest {
 
     @Test
     void oldFilesPredictAndEvaluateExactlyAsBefore() throws Exception {
-        for (String[] c : new String[][] {{"iris", "iris.csv"}, {"cpu", "cpu.arff"}, {"weather", "weather.nominal.arff"}}) {
+        // {model, data, batch}: format 1 recorded a batch of at least the 14 weather patterns as "full-batch"
+        for (String[] c : new String[][] {{"iris", "iris.csv", "32"}, {"cpu", "cpu.arff", "32"}, {"weather", "weather.nominal.arff", "0"}}) {
             Path model = fixture(c[0] + ".json"), data = TestData.path(c[1]);
             assertTrue(Files.readString(model).contains("\"formatVersion\" : 1"), "a format-1 file");
             Path out = dir.resolve(c[0] + ".csv");
@@ -40,7 +41,7 @@ class Format1FilesTest {
             Provenance prov = Model.load(model).provenance();
             assertEquals("adam", prov.settings().optimizer());
             assertEquals(200, prov.settings().epochs());
-            assertEquals(32, prov.settings().batch());
+            assertEquals(Integer.parseInt(c[2]), prov.settings().batch());
             assertEquals(java.util.List.of(5), prov.settings().hidden());
             assertEquals(200, prov.outcome().epochs());
             assertEquals("max epochs (200)", prov.outcome().stopReason());
