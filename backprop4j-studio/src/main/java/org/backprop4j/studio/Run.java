@@ -95,7 +95,8 @@ final class Run {
             state = State.RUNNING;
             paceStart = System.nanoTime();
             paceEpochs = 0;
-            if (thread == null) thread = Thread.ofVirtual().name("studio-run-" + id).start(this::train);
+            // a platform thread: a run at full speed never blocks, and would hold a carrier of the virtual threads that serve the page
+            if (thread == null) thread = Thread.ofPlatform().daemon().name("studio-run-" + id).start(this::train);
             wake.signalAll();
         } finally {
             lock.unlock();

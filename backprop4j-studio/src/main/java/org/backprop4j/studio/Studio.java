@@ -438,7 +438,7 @@ public final class Studio implements AutoCloseable {
         if (net.inputs() == 2) {
             Pipeline pipeline = m.pipeline();
             double[] domain = inspectDomain(pipeline);
-            Surfaces s = new Surfaces(net, m.loss(), pipeline, domain);
+            Surfaces s = new Surfaces(net, pipeline, domain);
             ArrayNode dom = o.putArray("domain");
             for (double d : domain) dom.add(d);
             o.set("frame", s.frame(net.params()));
@@ -492,8 +492,9 @@ public final class Studio implements AutoCloseable {
                 sent.put(r.id, new long[] {r.generation, snap.version(), snap.historySize()});
                 lastWrite = System.nanoTime();
             }
-            if (System.nanoTime() - lastWrite > 5_000_000_000L) {
-                out.write(": ping\n\n".getBytes(StandardCharsets.UTF_8));   // finds a page that went away
+            if (System.nanoTime() - lastWrite > 1_000_000_000L) {
+                // tells the page the stream is alive (it reconnects after 4 s of silence) and finds a page that went away
+                out.write("event: ping\ndata: {}\n\n".getBytes(StandardCharsets.UTF_8));
                 lastWrite = System.nanoTime();
             }
             out.flush();

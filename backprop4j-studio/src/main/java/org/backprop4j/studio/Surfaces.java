@@ -3,50 +3,46 @@ package org.backprop4j.studio;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Arrays;
 import java.util.Base64;
 import org.backprop4j.Activation;
-import org.backprop4j.Backprop;
-import org.backprop4j.Loss;
 import org.backprop4j.Network;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.data.Pipeline;
 
 /**
- * The pictures of a network over the plane of its two inputs, computed by the fast engine
- * ({@link Backprop#forward}): the decision surface on a G×G grid and every unit's own output on a
- * smaller grid (a hidden layer's outputs are those of the network cut after that layer: its
- * parameters are a prefix of the parameter vector). Values are sent as one byte per grid point.
+ * The pictures of a network over the plane of its two inputs: the decision surface on a G×G grid
+ * and every unit's own output on a smaller grid, and the accuracies. They are computed by a plain
+ * forward pass in double precision from the float weights (the reference engine's arithmetic,
+ * seed 004: net_t = Σ_u w_tu·o_u + b_t, o_t = f(net_t)) on the thread that serves the page: the
+ * fast engine's Vector API activations run interpreted for seconds in a fresh JVM, and its parallel
+ * kernels belong to the training runs. Values are sent as one byte per grid point.
  */
 final class Surfaces {
     /** Grid sizes: the decision surface, and each unit's picture in the diagram. */
-    static final int GRID = 64, UNIT_GRID = 24, UNIT_GRID_MANY = 12;
+    static final int GRID = 64, UNIT_GRID = 20, UNIT_GRID_MANY = 12;
 
     private final Network shape;
-    private final Loss loss;
     private final DataSet train, validation;
     final double[] domain;              // x1 min, x1 max, x2 min, x2 max (raw inputs)
     private final float[] grid, unitGrid;   // the grids' points after the run's scaling
     private final int unitGridSize;
-    private final Network[] prefixes;   // prefixes[l]: layers 1..l of the network
-    private final Backprop[] engines;
+    private final double[] w;           // the weights of the frame being made, as doubles
 
     Surfaces(Run run) {
-        this(run.network, run.loss, run.data.pipeline(), run.data.raw(), run.data.train(), run.data.validation());
+        this(run.network, run.data.pipeline(), run.data.raw(), run.data.train(), run.data.validation());
     }
 
     /** A loaded model's pictures over {@code domain} (no data: no accuracies); pipeline null = inputs as they are. */
-    Surfaces(Network net, Loss loss, Pipeline pipeline, double[] domain) {
-        this(net, loss, pipeline, domain, null, null);
+    Surfaces(Network net, Pipeline pipeline, double[] domain) {
+        this(net, pipeline, domain, null, null);
     }
 
-    Surfaces(Network net, Loss loss, Pipeline pipeline, DataSet raw, DataSet train, DataSet validation) {
-        this(net, loss, pipeline, domain(raw), train, validation);
+    Surfaces(Network net, Pipeline pipeline, DataSet raw, DataSet train, DataSet validation) {
+        this(net, pipeline, domain(raw), train, validation);
     }
 
-    private Surfaces(Network net, Loss loss, Pipeline pipeline, double[] domain, DataSet train, DataSet validation) {
+    private Surfaces(Network net, Pipeline pipeline, double[] domain, DataSet train, DataSet validation) {
         this.shape = net.copy();
-        this.loss = loss;
         this.train = train;
         this.validation = validation;
         this.domain = domain.clone();
@@ -55,19 +51,8 @@ final class Surfaces {
         for (int l = 1; l <= net.layers(); l++) units += net.size(l);
         this.unitGridSize = units <= 24 ? UNIT_GRID : UNIT_GRID_MANY;
         this.unitGrid = points(unitGridSize, pipeline);
-        int L = net.layers();
-        prefixes = new Network[L + 1];
-        engines = new Backprop[L + 1];
-        int[] sizes = net.sizes();
-        for (int l = 1; l <= L; l++) {
-            Activation[] acts = new Activation[l];
-            for (int i = 1; i <= l; i++) acts[i - 1] = net.activation(i);
-            prefixes[l] = new Network(Arrays.copyOf(sizes, l + 1), acts);
-            // the loss only matters for backward passes; a prefix ending in softmax keeps the run's loss
-            engines[l] = new Backprop(prefixes[l], l == L ? loss : Loss.MSE);
-        }
+        this.w = new double[net.paramCount()];
     }
-
     /** The data's bounding box with a margin, so that points do not sit on the edge. */
     static double[] domain(DataSet raw) {
         double[] d = {Double.MAX_VALUE, -Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE};
@@ -99,25 +84,23 @@ final class Surfaces {
         return pipeline == null ? raw : pipeline.transformInputs(raw);
     }
 
-    /** The picture of the weights {@code params}: surface, units, accuracies. Not thread-safe: callers synchronize. */
+    /** The picture of the weights {@code params}: surface, units, accuracies. */
     synchronized ObjectNode frame(float[] params) {
+        for (int i = 0; i < w.length; i++) w[i] = params[i];
         int L = shape.layers();
-        for (int l = 1; l <= L; l++) {
-            Network p = prefixes[l];
-            System.arraycopy(params, 0, p.params(), 0, p.paramCount());
-        }
         ObjectNode f = JsonNodeFactory.instance.objectNode();
         int nL = shape.outputs();
-        float[] out = forward(engines[L], grid, GRID * GRID, nL);
+        double[][] out = forward(grid, GRID * GRID);
         byte[] surface = new byte[GRID * GRID];
-        for (int p = 0; p < GRID * GRID; p++) surface[p] = quantize(classOneScore(out, p * nL, nL));
+        for (int p = 0; p < GRID * GRID; p++) surface[p] = quantize(classOneScore(out[L], p * nL, nL));
         f.put("grid", GRID).put("surface", Base64.getEncoder().encodeToString(surface));
         ArrayNode units = f.putArray("units");
         f.put("unitGrid", unitGridSize);
         int m = unitGridSize * unitGridSize;
+        double[][] uo = forward(unitGrid, m);
         for (int l = 1; l <= L; l++) {
             int n = shape.size(l);
-            float[] o = forward(engines[l], unitGrid, m, n);
+            double[] o = uo[l];
             Activation a = shape.activation(l);
             ArrayNode layer = units.addArray();
             for (int t = 0; t < n; t++) {
@@ -128,18 +111,39 @@ final class Surfaces {
                 layer.add(Base64.getEncoder().encodeToString(img));
             }
         }
-        if (train != null) f.put("trainAccuracy", accuracy(train));
-        if (validation != null) f.put("validationAccuracy", accuracy(validation));
+        if (train != null && train.size() > 0) f.put("trainAccuracy", accuracy(train));
+        if (validation != null && validation.size() > 0) f.put("validationAccuracy", accuracy(validation));
         return f;
     }
 
-    private static float[] forward(Backprop e, float[] x, int m, int n) {
-        float[] out = new float[m * n];
-        for (int row = 0; row < m; row += 256) {
-            int b = Math.min(256, m - row);
-            System.arraycopy(e.forward(x, row, b), 0, out, row * n, b * n);
+    /** Every layer's outputs for m input rows: [l][row·n_l + t] (seed 004's forward pass, softmax per row). */
+    private double[][] forward(float[] x, int m) {
+        int L = shape.layers();
+        double[][] o = new double[L + 1][];
+        o[0] = new double[m * shape.inputs()];
+        for (int i = 0; i < o[0].length; i++) o[0][i] = x[i];
+        for (int l = 1; l <= L; l++) {
+            int n = shape.size(l), k = shape.size(l - 1), wo = shape.weightOffset(l), bo = shape.biasOffset(l);
+            Activation a = shape.activation(l);
+            double[] in = o[l - 1], out = new double[m * n];
+            for (int p = 0; p < m; p++) {
+                for (int t = 0; t < n; t++) {
+                    double s = w[bo + t];
+                    for (int u = 0; u < k; u++) s += w[wo + t * k + u] * in[p * k + u];
+                    out[p * n + t] = s;
+                }
+                if (a == Activation.SOFTMAX) {
+                    double max = Double.NEGATIVE_INFINITY, sum = 0;
+                    for (int t = 0; t < n; t++) max = Math.max(max, out[p * n + t]);
+                    for (int t = 0; t < n; t++) sum += out[p * n + t] = Math.exp(out[p * n + t] - max);
+                    for (int t = 0; t < n; t++) out[p * n + t] /= sum;
+                } else {
+                    for (int t = 0; t < n; t++) out[p * n + t] = a.f(out[p * n + t]);
+                }
+            }
+            o[l] = out;
         }
-        return out;
+        return o;
     }
 
     /**
@@ -147,13 +151,13 @@ final class Surfaces {
      * {@link org.backprop4j.Evaluation#predictedClass}: a single output o itself (clamped), or
      * (o_1 − o_0 + 1)/2 for one unit per class (o_1 for softmax).
      */
-    static double classOneScore(float[] o, int off, int n) {
+    static double classOneScore(double[] o, int off, int n) {
         if (n == 1) return Math.max(0, Math.min(1, o[off]));
         return (o[off + 1] - o[off] + 1) / 2;
     }
 
     /** A unit's output in [0, 1]: logistic as is, tanh (o+1)/2, unbounded ones relative to their largest |o| on the grid. */
-    static double unitValue(Activation a, float o, double scale) {
+    static double unitValue(Activation a, double o, double scale) {
         return switch (a) {
             case LOGISTIC, SOFTMAX -> o;
             case TANH -> (o + 1) / 2;
@@ -166,17 +170,23 @@ final class Surfaces {
         return (byte) Math.round(c * 255);
     }
 
-    /** Fraction of patterns classified right: output ≥ 0.5 for one unit (target ≥ 0.5), argmax otherwise. */
+    /** Fraction of patterns classified right: output ≥ 0.5 for one unit (target ≥ 0.5), argmax otherwise (Evaluation's rule). */
     double accuracy(DataSet ds) {
         int nL = ds.outputs(), m = ds.size();
-        float[] o = forward(engines[shape.layers()], ds.x(), m, nL);
+        double[] o = forward(ds.x(), m)[shape.layers()];
         int right = 0;
         for (int p = 0; p < m; p++) {
-            int predicted = org.backprop4j.Evaluation.predictedClass(o, p * nL, nL);
+            int predicted = nL == 1 ? (o[p] >= 0.5 ? 1 : 0) : argmax(o, p * nL, nL);
             int actual = nL == 1 ? (ds.d()[p] >= 0.5f ? 1 : 0) : argmax(ds.d(), p * nL, nL);
             if (predicted == actual) right++;
         }
         return m == 0 ? Double.NaN : (double) right / m;
+    }
+
+    private static int argmax(double[] d, int off, int n) {
+        int best = 0;
+        for (int k = 1; k < n; k++) if (d[off + k] > d[off + best]) best = k;
+        return best;
     }
 
     private static int argmax(float[] d, int off, int n) {

@@ -162,6 +162,9 @@ async function setupMain() {
 
 function adoptRun(d) {
   state.runs[d.run] = { desc: d, gen: d.gen, frame: null, history: { e: [], l: [], v: [] }, dirty: true };
+  const waiting = early[d.run] || [];
+  delete early[d.run];
+  for (const m of waiting) if (m.frame.gen === d.gen) receive(m);
   if (d.run === 'main') {
     $('datasetDescription').textContent = d.description;
     $('stopReason').textContent = '';
@@ -174,20 +177,40 @@ async function control(run, action, extra) {
 
 // ------------------------------------------------------------------ the event stream
 
+let stream = null, lastEvent = 0;
 function connect() {
-  const es = new EventSource('/api/events');
+  if (stream) stream.close();
+  const es = stream = new EventSource('/api/events');
+  lastEvent = performance.now();
   es.onopen = () => { $('connection').textContent = 'connected'; $('connection').classList.add('ok'); };
   es.onerror = () => { $('connection').textContent = 'reconnecting…'; $('connection').classList.remove('ok'); };
+  es.addEventListener('ping', () => { lastEvent = performance.now(); });
   es.addEventListener('frame', (ev) => {
-    const m = JSON.parse(ev.data);
-    const f = m.frame;
-    const r = state.runs[f.run];
-    if (!r || r.gen !== f.gen) return;   // a frame of a run the page has replaced
-    for (const h of m.history) { r.history.e.push(h[0]); r.history.l.push(h[1]); r.history.v.push(h[2]); }
-    r.frame = f; r.dirty = true;
-    window.studioStats.framesReceived++;
+    lastEvent = performance.now();
+    receive(JSON.parse(ev.data));
   });
 }
+
+const early = {};   // frames of a run whose set-up answer has not arrived yet: run → [messages]
+
+function receive(m) {
+  const f = m.frame;
+  const r = state.runs[f.run];
+  if (!r || f.gen > r.gen) {   // the stream can be faster than the answer to the POST that made the run
+    if (!early[f.run] || early[f.run][0].frame.gen !== f.gen) early[f.run] = [];
+    early[f.run].push(m);
+    return;
+  }
+  if (r.gen !== f.gen) return;   // a frame of a run the page has replaced
+  for (const h of m.history) { r.history.e.push(h[0]); r.history.l.push(h[1]); r.history.v.push(h[2]); }
+  r.frame = f; r.dirty = true;
+  window.studioStats.framesReceived++;
+}
+
+// the server sends at least a ping every second: after 4 s of silence the stream is stuck, open a new one
+setInterval(() => {
+  if (stream && performance.now() - lastEvent > 4000) { window.studioStats.reconnects = (window.studioStats.reconnects || 0) + 1; connect(); }
+}, 1000);
 
 // ------------------------------------------------------------------ drawing
 
