@@ -183,4 +183,16 @@ class StudioExportTest {
         assertEquals(0, h.code());
         assertTrue(h.out().contains("--bind"), h.out());
     }
+
+    @Test
+    void trainTakesOneActivationPerHiddenLayerOrOneForAll() throws Exception {
+        Path csv = dir.resolve("xor.csv");
+        Files.writeString(csv, "x1,x2,class\n0,0,a\n0,1,b\n1,0,b\n1,1,a\n");
+        Cli bad = cli(List.of("train", csv.toString(), "--hidden", "4", "--activation", "tanh,relu", "--epochs", "1", "-o", dir.resolve("m.json").toString()));
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--activation lists 2 activations for 1 hidden layers"), bad.err());
+        Cli ok = cli(List.of("train", csv.toString(), "--hidden", "4,3", "--activation", "tanh,relu", "--epochs", "1", "--quiet", "-o", dir.resolve("m.json").toString()));
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals("2-4(tanh)-3(relu)-2(softmax)", ModelFile.read(dir.resolve("m.json")).network().describe());
+    }
 }
