@@ -16,9 +16,6 @@ import org.backprop4j.io.Model;
 import org.backprop4j.io.ModelFile;
 import org.backprop4j.reference.Explainer;
 import org.backprop4j.reference.ReferenceNetwork;
-import org.backprop4j.studio.Browser;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,22 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * shows, runs it with this CLI on the data file the page offers, and compares every weight of the
  * resulting model with the page's weights, bit for bit.
  */
-class StudioExportTest {
-    static Browser b;
-
+class StudioExportTest extends org.backprop4j.studio.BrowserTest {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Browser.assumeAvailable();
-        b = new Browser();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (b != null) b.close();
-    }
 
     record Cli(int code, String out, String err) {}
 
@@ -118,25 +102,11 @@ class StudioExportTest {
     @Test
     void theExportedCommandReproducesAPausedRunBitForBit() throws Exception {
         b.click("tab-playground");
-        b.select("dataset", "spirals");
-        b.type("patterns", "120");
-        b.select("outputs", "per-class");
-        b.click("addLayer");
-        b.type("units1", "6");
-        b.select("act1", "tanh");
-        b.type("units2", "4");
-        b.select("act2", "relu");
-        b.select("optimizer", "adam");
-        b.type("opt-lr", "0.01");
-        b.select("mode", "mini");
-        b.type("batch", "16");
-        b.type("lambda", "0.001");
-        b.type("seed", "7");
-        b.select("speed", "1000");
-        b.waitFor("the configured run", 10, () -> Boolean.TRUE.equals(b.js(
-                "const c = studioState.runs.main && studioState.runs.main.desc.config; return !!c && c.seed === 7 && c.batch === 16"
-                        + " && c.hidden.join() === '6,4' && c.activations.join() === 'tanh,relu' && c.optimizer === 'adam' && c.lambda === 0.001"
-                        + " && c.outputs === 'per-class' && c.patterns === 120 && c.speed === 1000")));
+        b.set("dataset", "spirals", "patterns", "120", "outputs", "per-class", "addLayer", "click", "units1", "6", "act1", "tanh",
+                "units2", "4", "act2", "relu", "optimizer", "adam", "opt-lr", "0.01", "mode", "mini", "batch", "16", "lambda", "0.001",
+                "seed", "7", "speed", "1000");
+        b.waitForConfig("c.seed === 7 && c.batch === 16 && c.hidden.join() === '6,4' && c.activations.join() === 'tanh,relu'"
+                + " && c.optimizer === 'adam' && c.lambda === 0.001 && c.outputs === 'per-class' && c.patterns === 120 && c.speed === 1000");
         b.click("play");
         b.waitFor("some epochs", 30, () -> Integer.parseInt(b.text("epoch")) >= 25);
         b.click("play");   // now "pause"
@@ -150,16 +120,9 @@ class StudioExportTest {
     @Test
     void theExportedCommandReproducesAFinishedOnlineRunBitForBit() throws Exception {
         b.click("tab-playground");
-        b.select("dataset", "circles");
-        b.type("patterns", "80");
-        b.select("outputs", "one");
-        b.select("mode", "online");
-        b.select("optimizer", "momentum");
-        b.type("maxEpochs", "40");
-        b.select("speed", "0");
-        b.waitFor("the configured run", 10, () -> Boolean.TRUE.equals(b.js(
-                "const c = studioState.runs.main && studioState.runs.main.desc.config; return !!c && c.dataset === 'circles' && c.batch === 1"
-                        + " && c.maxEpochs === 40 && c.optimizer === 'momentum' && c.outputs === 'one' && c.speed === 0 && c.patterns === 80")));
+        b.set("dataset", "circles", "patterns", "80", "outputs", "one", "mode", "online", "optimizer", "momentum", "maxEpochs", "40", "speed", "0");
+        b.waitForConfig("c.dataset === 'circles' && c.batch === 1 && c.maxEpochs === 40 && c.optimizer === 'momentum' && c.outputs === 'one'"
+                + " && c.speed === 0 && c.patterns === 80");
         b.click("play");
         b.waitFor("the end of the run", 30, () -> b.text("state").equals("finished"));
         assertEquals("40", b.text("epoch"));

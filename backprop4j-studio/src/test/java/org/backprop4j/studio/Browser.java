@@ -85,6 +85,24 @@ public final class Browser implements AutoCloseable {
         js("const e = document.getElementById(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('change'));", id, value);
     }
 
+    /**
+     * Sets the page's controls in order: pairs of element id and value (a select's or a field's,
+     * with its change event), or an id and "click" for a button.
+     */
+    public void set(String... idValue) {
+        for (int i = 0; i < idValue.length; i += 2) {
+            if (idValue[i + 1].equals("click")) click(idValue[i]);
+            else type(idValue[i], idValue[i + 1]);
+        }
+    }
+
+    /** Waits until the playground's run has the settings {@code condition} (JavaScript on its config {@code c}) and its first frame. */
+    public void waitForConfig(String condition) {
+        waitFor("the settings " + condition, 10, () -> Boolean.TRUE.equals(js(
+                "const c = studioState.runs.main && studioState.runs.main.desc.config; return !!c && " + condition)));
+        waitFor("its first frame", 10, () -> "ready".equals(text("state")));
+    }
+
     /** Waits (bounded) until the condition holds; fails with what was awaited. */
     public void waitFor(String what, double seconds, BooleanSupplier ok) {
         long end = System.nanoTime() + (long) (seconds * 1e9);

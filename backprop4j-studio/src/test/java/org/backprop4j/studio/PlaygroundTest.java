@@ -7,26 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The playground in a real browser: XOR learnt with a hidden layer, not without; the surface redraws live. */
-class PlaygroundTest {
-    static Browser b;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Browser.assumeAvailable();
-        b = new Browser();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (b != null) b.close();
-    }
-
+class PlaygroundTest extends BrowserTest {
     /** Back to the page's starting settings (XOR, 2-2-1), as a fresh page has them. */
     @BeforeEach
     void defaults() {
@@ -39,12 +24,6 @@ class PlaygroundTest {
     double accuracy() {
         String a = b.text("trainAcc");
         return a.equals("–") ? Double.NaN : Double.parseDouble(a.substring(0, a.length() - 1)) / 100;
-    }
-
-    void waitForConfig(String condition) {
-        b.waitFor("the settings " + condition, 10, () -> Boolean.TRUE.equals(b.js(
-                "const c = studioState.runs.main && studioState.runs.main.desc.config; return !!c && " + condition)));
-        b.waitFor("its first frame", 10, () -> "ready".equals(b.text("state")));
     }
 
     String surface() {
@@ -76,7 +55,7 @@ class PlaygroundTest {
         b.click("removeLayer");
         b.type("maxEpochs", "3000");
         b.select("speed", "0");
-        waitForConfig("c.hidden.length === 0 && c.maxEpochs === 3000 && c.speed === 0 && c.dataset === 'xor'");
+        b.waitForConfig("c.hidden.length === 0 && c.maxEpochs === 3000 && c.speed === 0 && c.dataset === 'xor'");
         assertEquals(List.of(2L, 1L), b.js("return studioState.runs.main.desc.sizes"));
         b.click("play");
         b.waitFor("the end of the run", 60, () -> b.text("state").equals("finished"));
@@ -88,17 +67,9 @@ class PlaygroundTest {
 
     @Test
     void theSurfaceOfA2881NetRedrawsAtTwentyFramesASecondWhileTraining() throws Exception {
-        b.select("dataset", "spirals");
-        b.type("units1", "8");
-        b.click("addLayer");
-        b.type("units2", "8");
-        b.select("optimizer", "adam");
-        b.type("opt-lr", "0.01");
-        b.select("mode", "mini");
-        b.type("batch", "16");
-        b.type("maxEpochs", "1000000");
-        b.select("speed", "0");
-        waitForConfig("c.dataset === 'spirals' && c.hidden.join() === '8,8' && c.optimizer === 'adam' && c.batch === 16 && c.speed === 0 && c.maxEpochs === 1000000");
+        b.set("dataset", "spirals", "units1", "8", "addLayer", "click", "units2", "8", "optimizer", "adam", "opt-lr", "0.01",
+                "mode", "mini", "batch", "16", "maxEpochs", "1000000", "speed", "0");
+        b.waitForConfig("c.dataset === 'spirals' && c.hidden.join() === '8,8' && c.optimizer === 'adam' && c.batch === 16 && c.speed === 0 && c.maxEpochs === 1000000");
         assertEquals(List.of(2L, 8L, 8L, 1L), b.js("return studioState.runs.main.desc.sizes"));
         b.click("play");
         b.waitFor("training", 10, () -> Integer.parseInt(b.text("epoch")) > 5);
@@ -148,7 +119,7 @@ class PlaygroundTest {
     void compareShowsTwoRunsOnTheSameDataWithOneLossChart() throws Exception {
         b.type("maxEpochs", "2500");
         b.select("speed", "0");
-        waitForConfig("c.maxEpochs === 2500 && c.speed === 0");
+        b.waitForConfig("c.maxEpochs === 2500 && c.speed === 0");
         b.click("tab-compare");
         b.select("cmpPreset", "hidden");
         b.click("cmpSetup");

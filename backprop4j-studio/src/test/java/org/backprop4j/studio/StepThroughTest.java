@@ -14,25 +14,10 @@ import org.backprop4j.Loss;
 import org.backprop4j.data.JacobsExample;
 import org.backprop4j.reference.Explainer;
 import org.backprop4j.reference.ReferenceNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The step-through panel in a real browser shows Jacobs' example with exactly explain --jacobs's numbers. */
-class StepThroughTest {
-    static Browser b;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Browser.assumeAvailable();
-        b = new Browser();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (b != null) b.close();
-    }
-
+class StepThroughTest extends BrowserTest {
     /**
      * Every number {@code explain --jacobs} prints, keyed as the page keys them (kind:layer:unit[:input]).
      * ExplainCommand --jacobs prints exactly this Explainer text (backprop4j-cli's StudioExportTest runs the command itself).

@@ -628,6 +628,8 @@ async function init() {
   state.meta = await guarded(() => api('GET', 'meta'));
   if (!state.meta) return;
   const m = state.meta;
+  // run B's column: run A's, with its ids and title renamed
+  $('cmpColumnB').innerHTML = $('cmpColumnA').innerHTML.replace(/(id="[A-Za-z]+)A"/g, '$1B"').replace('Run A', 'Run B');
   m.datasets.forEach((d) => option($('dataset'), d.name));
   fill($('loss'), m.losses); fill($('init'), m.inits); fill($('scaling'), m.scalings);
   for (const sel of [$('optimizer'), $('cmpOptimizerA'), $('cmpOptimizerB')]) fill(sel, Object.keys(m.optimizers));
