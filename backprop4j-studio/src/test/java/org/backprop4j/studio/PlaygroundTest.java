@@ -153,7 +153,8 @@ class PlaygroundTest extends BrowserTest {
         b.click("tab-inspect");
         b.el("modelFile").sendKeys(f.toString());
         b.waitFor("the model's summary", 10, () -> b.text("inspectSummary").contains("2-2(tanh)-1(logistic)"));
-        assertTrue(b.text("inspectSummary").contains("--epochs 1"), "the training command it records");
+        assertEquals(1L, b.js("return studioState.inspect.training.epochs"), "the settings it records");
+        assertTrue(b.text("inspectSummary").contains("training: epochs"), b.text("inspectSummary"));
         assertTrue(b.el("inspectSurface").isDisplayed());
         b.screenshot("inspect");
         Path bad = dir.resolve("broken.json");
