@@ -36,13 +36,12 @@ class PlaygroundTest extends BrowserTest {
 
     @Test
     void xorWithTwoHiddenUnitsReachesHundredPercentAndTheSurfaceChanges() throws Exception {
-        b.select("dataset", "xor");
-        assertEquals("2", ((Number) b.js("return studioState.runs.main.desc.sizes[1]")).toString());
+        b.set("speed", "0");
+        b.waitForConfig("c.dataset === 'xor' && c.speed === 0 && c.hidden.join() === '2'");
+        assertEquals(List.of(2L, 2L, 1L), b.js("return studioState.runs.main.desc.sizes"));
         b.click("step");
         b.waitFor("epoch 1", 10, () -> epoch() == 1);
         String first = surface();
-        b.select("speed", "0");
-        b.waitFor("the new run", 10, () -> "ready".equals(b.text("state")));
         b.click("play");
         b.waitFor("100% training accuracy", 60, () -> b.text("trainAcc").equals("100.0%"));
         b.screenshot("playground-xor");
