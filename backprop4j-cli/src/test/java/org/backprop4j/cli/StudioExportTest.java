@@ -16,6 +16,7 @@ import org.backprop4j.model.Model;
 import org.backprop4j.io.ModelFile;
 import org.backprop4j.reference.Explainer;
 import org.backprop4j.reference.ReferenceNetwork;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 class StudioExportTest extends org.backprop4j.studio.BrowserTest {
     @TempDir
     Path dir;
+
+    @BeforeEach
+    void defaults() {
+        b.resetSettings();
+    }
 
     record Cli(int code, String out, String err) {}
 

@@ -103,6 +103,14 @@ public final class Browser implements AutoCloseable {
         waitFor("its first frame", 10, () -> "ready".equals(text("state")));
     }
 
+    /** Back to the page's starting settings (XOR, 2-2-1) on the playground, with a fresh run, as a new page has them. */
+    public void resetSettings() {
+        click("tab-playground");
+        long g = mainGeneration();
+        js("applyConfig(studioState.meta.defaults); setupMain();");
+        waitFor("a fresh run", 30, () -> mainGeneration() > g && "ready".equals(text("state")));
+    }
+
     /** Waits (bounded) until the condition holds; fails with what was awaited. */
     public void waitFor(String what, double seconds, BooleanSupplier ok) {
         long end = System.nanoTime() + (long) (seconds * 1e9);

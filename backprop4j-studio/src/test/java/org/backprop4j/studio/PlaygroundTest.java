@@ -12,13 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /** The playground in a real browser: XOR learnt with a hidden layer, not without; the surface redraws live. */
 class PlaygroundTest extends BrowserTest {
-    /** Back to the page's starting settings (XOR, 2-2-1), as a fresh page has them. */
     @BeforeEach
     void defaults() {
-        b.click("tab-playground");
-        long g = b.mainGeneration();
-        b.js("applyConfig(studioState.meta.defaults); setupMain();");
-        b.waitFor("a fresh run", 30, () -> b.mainGeneration() > g && "ready".equals(b.text("state")));
+        b.resetSettings();
     }
 
     double accuracy() {
