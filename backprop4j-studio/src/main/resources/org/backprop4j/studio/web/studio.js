@@ -587,8 +587,8 @@ async function inspectModel(file) {
   add('file', m.name); add('network', m.describe); add('loss', m.loss); add('parameters', m.parameters);
   add('inputs', (m.inputNames || []).join(', ') || '–');
   if (m.classNames) add('classes', m.classNames.join(', '));
-  for (const [k, v] of Object.entries(m.training || {})) if (v !== null) add('training: ' + k, typeof v === 'object' ? JSON.stringify(v) : v);
-  for (const [k, v] of Object.entries(m.outcome || {})) add('outcome: ' + k, v);
+  for (const [k, v] of Object.entries(m.training || {})) if (v !== null && k !== 'resolved') add('training: ' + k, typeof v === 'object' ? JSON.stringify(v) : v);
+  for (const [k, v] of Object.entries(m.outcome || {})) if (v !== 'NaN' && v !== null) add('outcome: ' + k, v);
   for (const [k, v] of Object.entries(m.data || {})) add('data: ' + k, v);
   s.appendChild(dl);
   drawDiagram($('inspectDiagram'), m.sizes, m.activations, m.frame || null, m.params);
