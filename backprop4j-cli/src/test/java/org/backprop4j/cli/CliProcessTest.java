@@ -130,6 +130,38 @@ class CliProcessTest {
         assertTrue(Files.isSymbolicLink(Path.of("/dev/stdout")));
     }
 
+    /**
+     * Issue 24.3 with processes, as attacked: 4 runs write one model file at once; each exits 0, the
+     * file is one run's whole valid model, and no temporary file is left (each process's temporary
+     * file carries its own PID, and a live process's is never taken for a stale one).
+     */
+    @Test
+    void concurrentProcessesWritingOneModelLeaveOneWholeValidModel() throws Exception {
+        Path iris = Files.copy(TestData.path("iris.csv"), dir.resolve("iris.csv"));
+        Path same = dir.resolve("same.json");
+        List<Process> ps = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                List<String> cmd = java();
+                cmd.addAll(List.of("train", iris.toString(), "-o", same.toString(), "--epochs", "10", "--seed", Integer.toString(200 + i),
+                        "--quiet"));
+                ps.add(new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(dir.resolve("err" + i).toFile()).start());
+            }
+            for (int i = 0; i < ps.size(); i++) {
+                assertTrue(ps.get(i).waitFor(5, TimeUnit.MINUTES), "run " + i + " hung");
+                assertEquals(0, ps.get(i).exitValue(), read(dir.resolve("err" + i)));
+            }
+        } finally {
+            for (Process p : ps) p.destroyForcibly();
+        }
+        long seed = ModelFile.read(same).provenance().settings().seed();
+        assertTrue(seed >= 200 && seed < 204, "seed " + seed);
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList(), "no temporary file left");
+        }
+    }
+
     /** Issue 24.5: OutOfMemoryError anywhere is one line naming the cause and the option, exit 2. */
     @Test
     void outOfMemoryIsOneLineWithTheOptionThatHelps() throws Exception {
