@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 @Command(name = "backprop4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multi-layer perceptrons trained by backpropagation (the generalized delta rule).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, CvCommand.class, SearchCommand.class, DemoCommand.class, ExplainCommand.class,
-                GradcheckCommand.class, org.backprop4j.studio.StudioCommand.class, CommandLine.HelpCommand.class})
+                GradcheckCommand.class, org.backprop4j.studio.StudioCommand.class, ExportCommand.class, ImportCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code for bad input (data, model files, arguments). */

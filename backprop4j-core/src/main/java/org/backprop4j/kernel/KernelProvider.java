@@ -100,6 +100,12 @@ public final class KernelProvider {
     }
 
     private static Kernels loadOpenBlas() {
+        // without native access the JVM would print a four-line warning at the first FFM call (JEP 472):
+        // an embedding application that did not ask for native code gets the scalar kernels and one log line
+        if (!KernelProvider.class.getModule().isNativeAccessEnabled()) {
+            throw new UnsupportedOperationException("native access is not enabled for OpenBLAS (start the JVM with --enable-native-access="
+                    + (KernelProvider.class.getModule().isNamed() ? KernelProvider.class.getModule().getName() : "ALL-UNNAMED") + ")");
+        }
         try {
             return new OpenBlasKernels();
         } catch (LinkageError | IllegalStateException | IllegalCallerException e) {

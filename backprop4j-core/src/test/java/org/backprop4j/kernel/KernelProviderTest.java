@@ -119,12 +119,27 @@ class KernelProviderTest {
         assertTrue(r.stderr.contains("--enable-native-access=ALL-UNNAMED"), r.toString());
     }
 
-    /** Without --add-modules but with native access allowed (JDK default: warn), auto still finds OpenBLAS if installed. */
+    /**
+     * A JVM started with no flag at all (an application embedding the library): the scalar kernels, one
+     * log line, and no JDK warning (OpenBLAS through FFM without native access would print JEP 472's
+     * four-line "restricted method" warning).
+     */
+    @Test
+    void withNoFlagAtAllTheScalarKernelsRunWithOneLineAndNoWarning() throws Exception {
+        Result r = runChild(List.of(), "auto");
+        assertTrue(r.stdout.contains("KERNEL=scalar SAME=true PRODUCT=6.0"), r.toString());
+        assertOneLineNoStackTrace(r);
+        assertFalse(r.stderr.contains("WARNING"), r.toString());
+        assertTrue(r.stderr.contains("native access is not enabled for OpenBLAS (start the JVM with --enable-native-access=ALL-UNNAMED)"), r.toString());
+    }
+
+    /** Without --add-modules but with native access enabled, auto finds OpenBLAS if installed; no warning either. */
     @Test
     void withoutAddModulesAutoUsesOpenBlasOrScalar() throws Exception {
-        Result r = runChild(List.of(), "auto");
+        Result r = runChild(List.of("--enable-native-access=ALL-UNNAMED"), "auto");
         assertTrue(r.stdout.contains("KERNEL=" + (OPENBLAS ? "openblas" : "scalar") + " SAME=true PRODUCT=6.0"), r.toString());
         assertOneLineNoStackTrace(r);
+        assertFalse(r.stderr.contains("WARNING"), r.toString());
     }
 
     /** -Dbackprop4j.kernel=vector in a JVM without the module: falls back, one warning line naming the flag. */

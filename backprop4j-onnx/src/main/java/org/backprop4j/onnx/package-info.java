@@ -1,0 +1,2 @@
+/** ONNX export and import of backprop4j models. */
+package org.backprop4j.onnx;

@@ -1,0 +1,232 @@
+package org.backprop4j.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.backprop4j.Backprop;
+import org.backprop4j.Evaluation;
+import org.backprop4j.data.Attribute;
+import org.backprop4j.data.Pipeline;
+import org.backprop4j.data.Schema;
+import org.backprop4j.model.Model;
+import org.backprop4j.Network;
+import org.backprop4j.io.ModelFile;
+
+/**
+ * One loaded model, immutable once built: its preprocessing, the raw attributes a record names, and a
+ * pool of forward-pass engines (one per concurrent request; the weights are only read). The server
+ * swaps whole instances, so a request sees one model from start to end.
+ */
+final class ServedModel {
+    /** Rows per forward pass (as {@link org.backprop4j.Predictor}). */
+    static final int CHUNK = 256;
+
+    final Model model;
+    final Network net;   // the model's network, copied once (Model.network() copies)
+    final Pipeline pipeline;
+    final String file;
+    final String checksum;
+    final Instant loaded;
+    /** The provenance as the model file writes it (settings, outcome, data, environment). */
+    final JsonNode provenance;
+    /** The raw attributes, in encoded-column order. */
+    final List<Attribute> attributes;
+    final Map<String, Integer> index = new HashMap<>();
+    final Set<String> targets = new HashSet<>();
+    final int[] offsets;
+    private final ConcurrentLinkedQueue<Backprop> engines = new ConcurrentLinkedQueue<>();
+
+    private ServedModel(Model model, String file) {
+        this.model = model;
+        this.net = model.network();
+        this.pipeline = model.pipeline();
+        this.file = file;
+        this.checksum = ModelFile.weightsChecksum(net.params());
+        this.loaded = Instant.now();
+        this.provenance = ModelFile.toJson(model).get("provenance");
+        Schema s = pipeline.schema();
+        if (s != null) {
+            attributes = s.inputs();
+            for (Attribute t : s.targets()) targets.add(t.name());
+        } else {
+            List<Attribute> a = new ArrayList<>();
+            for (String name : model.inputNames()) a.add(Attribute.numeric(name));
+            attributes = List.copyOf(a);
+            targets.addAll(model.targetNames());
+        }
+        offsets = new int[attributes.size() + 1];
+        for (int a = 0; a < attributes.size(); a++) {
+            index.put(attributes.get(a).name(), a);
+            offsets[a + 1] = offsets[a] + attributes.get(a).width();
+        }
+    }
+
+    /** Reads and validates a model file (the same checks as {@code backprop4j predict}). */
+    static ServedModel load(Path file) throws IOException {
+        return new ServedModel(ModelFile.read(file), file.getFileName().toString());
+    }
+
+    /** A request's problem: answered with status 400 (or 413) and this one-line message. */
+    static final class BadRequest extends Exception {
+        final int status;
+
+        BadRequest(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    /**
+     * Encodes records (JSON objects of named fields, as in the training file) into input rows as the
+     * readers do: a number for a numeric attribute, one of the declared values for a nominal one
+     * (one-hot), {@code null} for a missing value; fields naming a target are ignored.
+     */
+    float[] encode(List<JsonNode> records) throws BadRequest {
+        int n = offsets[attributes.size()];
+        float[] x = new float[records.size() * n];
+        boolean[] seen = new boolean[attributes.size()];
+        for (int r = 0; r < records.size(); r++) {
+            JsonNode rec = records.get(r);
+            String where = records.size() == 1 ? "" : "record " + r + ": ";
+            if (!rec.isObject()) throw new BadRequest(400, where + "expected an object of named fields, found " + kind(rec));
+            java.util.Arrays.fill(seen, false);
+            for (Iterator<Map.Entry<String, JsonNode>> it = rec.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                Integer a = index.get(f.getKey());
+                if (a == null) {
+                    if (targets.contains(f.getKey())) continue;
+                    throw new BadRequest(400, where + "unknown field '" + clip(f.getKey()) + "' (the model's fields: " + fieldList() + ")");
+                }
+                seen[a] = true;
+                put(x, r * n + offsets[a], attributes.get(a), f.getValue(), where);
+            }
+            for (int a = 0; a < seen.length; a++) {
+                if (!seen[a]) throw new BadRequest(400, where + "missing field '" + attributes.get(a).name() + "' (null for a missing value)");
+            }
+        }
+        return x;
+    }
+
+    private static void put(float[] x, int at, Attribute a, JsonNode v, String where) throws BadRequest {
+        if (!a.isNominal()) {
+            if (v.isNull()) x[at] = Float.NaN;
+            else if (v.isNumber()) {
+                double d = v.asDouble();
+                if (!Double.isFinite(d) || Math.abs(d) > Float.MAX_VALUE) throw new BadRequest(400, where + "field '" + a.name() + "': " + v + " is out of float range");
+                x[at] = (float) d;
+            } else {
+                throw new BadRequest(400, where + "field '" + a.name() + "': expected a number or null, found " + kind(v));
+            }
+            return;
+        }
+        if (v.isNull()) {
+            java.util.Arrays.fill(x, at, at + a.width(), Float.NaN);   // a missing nominal value: the pipeline fills the block
+            return;
+        }
+        if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
+            throw new BadRequest(400, where + "field '" + a.name() + "': expected one of " + a.values() + " or null, found " + kind(v));
+        }
+        int k = a.indexOf(v.asText());
+        if (k < 0) throw new BadRequest(400, where + "field '" + a.name() + "': '" + clip(v.asText()) + "' is not one of " + clip(a.values().toString()));
+        x[at + k] = 1f;
+    }
+
+    /** Network outputs for encoded rows: preprocessing, forward pass in chunks, regression targets mapped back. */
+    float[] outputs(float[] x, int m) {
+        float[] in = pipeline.transformInputs(x);
+        int k = net.outputs();
+        float[] out = new float[m * k];
+        Backprop e = engines.poll();
+        if (e == null) e = new Backprop(net, model.loss());
+        try {
+            for (int row = 0; row < m; row += CHUNK) {
+                int b = Math.min(CHUNK, m - row);
+                System.arraycopy(e.forward(in, row, b), 0, out, row * k, b * k);
+            }
+        } finally {
+            if (engines.size() < 4 * Runtime.getRuntime().availableProcessors()) engines.offer(e);
+        }
+        return model.isClassification() ? out : pipeline.inverseTargets(out);
+    }
+
+    /** One prediction as JSON: {label, probabilities: {class: p}} or {outputs: {target: y}}. */
+    ObjectNode prediction(ObjectMapper json, float[] o, int p) {
+        ObjectNode r = json.createObjectNode();
+        int k = net.outputs();
+        List<String> classes = model.classNames();
+        if (classes != null) {
+            r.put("label", classes.get(Evaluation.predictedClass(o, p * k, k)));
+            ObjectNode probs = r.putObject(probabilities() ? "probabilities" : "scores");
+            if (k == 1 && classes.size() == 2) {
+                probs.put(classes.get(0), 1f - o[p]);
+                probs.put(classes.get(1), o[p]);
+            } else {
+                for (int c = 0; c < k; c++) probs.put(classes.get(c), o[p * k + c]);
+            }
+        } else {
+            ObjectNode outs = r.putObject("outputs");
+            List<String> names = model.targetNames();
+            for (int c = 0; c < k; c++) outs.put(names.size() == k ? names.get(c) : "y" + (c + 1), o[p * k + c]);
+        }
+        return r;
+    }
+
+    boolean probabilities() {
+        var f = net.outputActivation();
+        return f == org.backprop4j.Activation.SOFTMAX || f == org.backprop4j.Activation.LOGISTIC;
+    }
+
+    /** GET /model: the record schema, outputs and provenance. */
+    ObjectNode describe(ObjectMapper json) {
+        ObjectNode d = json.createObjectNode();
+        d.put("file", file);
+        d.put("loaded", loaded.toString());
+        d.put("weightsSha256", checksum);
+        d.put("network", net.describe());
+        d.put("loss", model.loss().id());
+        d.put("task", model.isClassification() ? "classification" : "regression");
+        ArrayNode fields = d.putArray("fields");
+        for (Attribute a : attributes) {
+            ObjectNode f = fields.addObject();
+            f.put("name", a.name());
+            f.put("type", a.isNominal() ? "nominal" : "numeric");
+            if (a.isNominal()) a.values().forEach(f.putArray("values")::add);
+        }
+        if (model.isClassification()) model.classNames().forEach(d.putArray("classes")::add);
+        else model.targetNames().forEach(d.putArray("targets")::add);
+        d.set("provenance", provenance);
+        return d;
+    }
+
+    private String fieldList() {
+        StringBuilder sb = new StringBuilder();
+        for (int a = 0; a < attributes.size(); a++) {
+            if (a == 8) return sb.append(", ... (GET /model lists all ").append(attributes.size()).append(')').toString();
+            sb.append(a > 0 ? ", " : "").append(attributes.get(a).name());
+        }
+        return sb.toString();
+    }
+
+    static String kind(JsonNode v) {
+        if (v.isTextual()) return "\"" + clip(v.asText()) + "\"";
+        if (v.isObject()) return "an object";
+        if (v.isArray()) return "an array";
+        return clip(v.toString());
+    }
+
+    static String clip(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+}
