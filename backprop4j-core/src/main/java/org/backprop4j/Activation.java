@@ -3,9 +3,11 @@ package org.backprop4j;
 import org.backprop4j.kernel.Elementwise;
 
 /**
- * Unit activation functions {@code o = f(net)} and their derivatives {@code f'(net)}.
- * Every f here except softmax has a derivative that can be written from the output o alone
- * (seed 003, eq. 13: logistic f' = o(1−o)), which is how the engines use it: no need to keep net.
+ * Unit activation functions {@code o = f(net)}, their derivatives {@code f'(net)} and second
+ * derivatives {@code f''(net)} (for Hessians, see {@link org.backprop4j.second}).
+ * Most f here have a derivative that can be written from the output o alone (seed 003, eq. 13:
+ * logistic f' = o(1−o)), which is how the engines use it: no need to keep net. GELU and sin are
+ * not invertible, so their layers keep net too ({@link #needsNet()}).
  * Softmax is non-local (seed 003, eqs. 37–40) and is only allowed on the output layer.
  */
 public enum Activation {
@@ -20,7 +22,26 @@ public enum Activation {
     /** f(net) = net if net &gt; 0 else 0.01·net; f' = 1 or 0.01. */
     LEAKY_RELU,
     /** o_i = e^{net_i}/Σ_k e^{net_k} (seed 003, eq. 37); output layer only. */
-    SOFTMAX;
+    SOFTMAX,
+    /** f(net) = ln(1+e^net); f' = σ(net) = 1 − e^−o, f'' = σ(1−σ) (Dugas et al. 2001). */
+    SOFTPLUS,
+    /** f(net) = net if net &gt; 0 else e^net − 1 (α = 1); f' = 1 or o+1 (Clevert et al. 2016, eq. 1). */
+    ELU,
+    /**
+     * f(net) = ½·net·(1 + tanh(√(2/π)(net + 0.044715·net³))), the tanh form of GELU (Hendrycks &amp;
+     * Gimpel 2016, §2; PyTorch's approximate='tanh'); f' needs net.
+     */
+    GELU,
+    /** f(net) = sin(net); f' = cos(net) needs net (Sitzmann et al. 2020, SIREN). */
+    SIN;
+
+    /** GELU's constants: √(2/π) and the cubic coefficient (Hendrycks &amp; Gimpel 2016, §2). */
+    private static final double GELU_C = Math.sqrt(2 / Math.PI), GELU_A = 0.044715;
+
+    /** Whether f' cannot be written from the output alone, so a layer must keep its net inputs. */
+    public boolean needsNet() {
+        return this == GELU || this == SIN;
+    }
 
     /** Slope of {@link #LEAKY_RELU} for negative net input. */
     public static final float LEAKY_SLOPE = 0.01f;
@@ -34,6 +55,47 @@ public enum Activation {
             case RELU -> net > 0 ? net : 0.0;
             case LEAKY_RELU -> net > 0 ? net : LEAKY_SLOPE * net;
             case SOFTMAX -> throw new UnsupportedOperationException("softmax is not a scalar function");
+            case SOFTPLUS -> Math.max(net, 0) + Math.log1p(Math.exp(-Math.abs(net)));   // ln(1+e^net), overflow-free
+            case ELU -> net > 0 ? net : Math.expm1(net);
+            case GELU -> 0.5 * net * (1 + Math.tanh(GELU_C * (net + GELU_A * net * net * net)));
+            case SIN -> Math.sin(net);
+        };
+    }
+
+    /** f'(net) given net and o = f(net) (either may be ignored; not for softmax). */
+    public double derivative(double net, double o) {
+        return switch (this) {
+            case GELU -> {
+                double t = Math.tanh(GELU_C * (net + GELU_A * net * net * net));
+                double du = GELU_C * (1 + 3 * GELU_A * net * net);
+                yield 0.5 * (1 + t) + 0.5 * net * (1 - t * t) * du;     // d/dx ½x(1+tanh u)
+            }
+            case SIN -> Math.cos(net);
+            default -> derivativeFromOutput(o);
+        };
+    }
+
+    /**
+     * f''(net) given net and o = f(net) (not for softmax, whose second derivatives are a tensor; the
+     * Hessian code handles it): the term the R-operator adds in the backward pass (Pearlmutter 1994, eq. 8).
+     */
+    public double secondDerivative(double net, double o) {
+        return switch (this) {
+            case IDENTITY, RELU, LEAKY_RELU -> 0.0;                     // piecewise linear (0 a.e.)
+            case LOGISTIC -> o * (1 - o) * (1 - 2 * o);                 // d/dnet of seed 003's eq. 13
+            case TANH -> -2 * o * (1 - o * o);
+            case SOFTPLUS -> {
+                double s = 1 - Math.exp(-o);                            // σ(net) from ln(1+e^net)
+                yield s * (1 - s);
+            }
+            case ELU -> net > 0 ? 0.0 : o + 1;
+            case GELU -> {
+                double t = Math.tanh(GELU_C * (net + GELU_A * net * net * net));
+                double du = GELU_C * (1 + 3 * GELU_A * net * net), ddu = GELU_C * 6 * GELU_A * net;
+                yield (1 - t * t) * (du + 0.5 * net * (ddu - 2 * t * du * du));
+            }
+            case SIN -> -o;
+            case SOFTMAX -> throw new UnsupportedOperationException("softmax has a second-derivative tensor, not a scalar");
         };
     }
 
@@ -46,6 +108,9 @@ public enum Activation {
             case RELU -> o > 0 ? 1.0 : 0.0;
             case LEAKY_RELU -> o > 0 ? 1.0 : LEAKY_SLOPE;
             case SOFTMAX -> throw new UnsupportedOperationException("softmax has a Jacobian, not a scalar derivative");
+            case SOFTPLUS -> -Math.expm1(-o);                 // σ(net) = 1 − e^−o since o = ln(1+e^net)
+            case ELU -> o > 0 ? 1.0 : o + 1;                  // e^net = o + 1 for net ≤ 0
+            case GELU, SIN -> throw new UnsupportedOperationException(id() + " needs net for its derivative: use derivative(net, o)");
         };
     }
 
@@ -71,6 +136,9 @@ public enum Activation {
                 }
             }
             case SOFTMAX -> softmax(a, off, m, n, null);
+            case SOFTPLUS, ELU, GELU, SIN -> {
+                for (int i = off; i < end; i++) a[i] = (float) f(a[i]);
+            }
         }
     }
 
@@ -112,10 +180,26 @@ public enum Activation {
             case RELU -> Elementwise.multiplyDerivative(Elementwise.DERIV_RELU, g, o, off, len);           // o > 0 ? 1 : 0
             case LEAKY_RELU -> Elementwise.multiplyDerivative(Elementwise.DERIV_LEAKY_RELU, g, o, off, len); // o > 0 ? 1 : 0.01
             case SOFTMAX -> throw new UnsupportedOperationException("softmax Jacobian is applied by the loss");
+            case SOFTPLUS, ELU -> {
+                for (int i = off; i < off + len; i++) g[i] *= (float) derivativeFromOutput(o[i]);
+            }
+            case GELU, SIN -> throw new UnsupportedOperationException(id() + " needs net: use multiplyDerivative(g, o, net, off, len)");
         }
     }
 
-    /** Parses a user-facing name: identity|linear, logistic|sigmoid, tanh, relu, leaky_relu|leakyrelu, softmax. */
+    /**
+     * {@link #multiplyDerivative(float[], float[], int, int)} for any f: {@code net} (same layout as o)
+     * is read only when {@link #needsNet()}.
+     */
+    public void multiplyDerivative(float[] g, float[] o, float[] net, int off, int len) {
+        if (!needsNet()) {
+            multiplyDerivative(g, o, off, len);
+            return;
+        }
+        for (int i = off; i < off + len; i++) g[i] *= (float) derivative(net[i], o[i]);
+    }
+
+    /** Parses a user-facing name: identity|linear, logistic|sigmoid, tanh, relu, leaky_relu|leakyrelu, softmax, softplus, elu, gelu, sin. */
     public static Activation parse(String s) {
         return switch (s.trim().toLowerCase(java.util.Locale.ROOT).replace('-', '_')) {
             case "identity", "linear" -> IDENTITY;
@@ -124,8 +208,12 @@ public enum Activation {
             case "relu" -> RELU;
             case "leaky_relu", "leakyrelu" -> LEAKY_RELU;
             case "softmax" -> SOFTMAX;
+            case "softplus" -> SOFTPLUS;
+            case "elu" -> ELU;
+            case "gelu" -> GELU;
+            case "sin", "sine" -> SIN;
             default -> throw new IllegalArgumentException("unknown activation '" + s
-                    + "' (expected identity, logistic, tanh, relu, leaky_relu or softmax)");
+                    + "' (expected identity, logistic, tanh, relu, leaky_relu, softmax, softplus, elu, gelu or sin)");
         };
     }
 

@@ -31,6 +31,7 @@ public final class Backprop {
     private float[][] o;           // o[l]: m×n_l outputs, l = 1..L (o[0] is the caller's input)
     private float[][] delta;       // delta[l]: m×n_l, ∂E/∂net; delta[0] is scratch for the last back-product
     private float[] netOut;        // m×n_L pre-activations of the output layer (for exact log-losses)
+    private float[][] pre;         // pre[l]: m×n_l net inputs of hidden layers whose f' needs them (Activation.needsNet)
     private double[] rowLse;       // softmax outputs: per row, the log of the normaliser (log-sum-exp of net)
     private final float[] biasSums; // Σ_rows Δ^l of one layer in descend (the widest layer's size)
 
@@ -60,8 +61,13 @@ public final class Backprop {
 
     /** Rejects combinations whose loss is undefined for the outputs' range. */
     static void checkPairing(Activation out, Loss loss) {
-        if (loss == Loss.CROSS_ENTROPY && out != Activation.SOFTMAX && out != Activation.LOGISTIC) {
-            throw new IllegalArgumentException("cross-entropy needs softmax (or logistic) outputs, not " + out.id());
+        if (loss == Loss.CROSS_ENTROPY && out == Activation.LOGISTIC) {
+            // −Σ d_k log o_k alone never pushes a d = 0 output down (seed 003, eq. 36 assumes eq. 37's softmax)
+            throw new IllegalArgumentException("cross-entropy (ce) needs softmax outputs (one class per pattern); "
+                    + "for logistic outputs, each an independent yes/no (multi-label), use bce");
+        }
+        if (loss == Loss.CROSS_ENTROPY && out != Activation.SOFTMAX) {
+            throw new IllegalArgumentException("cross-entropy needs softmax outputs, not " + out.id());
         }
         if (loss == Loss.BINARY_CROSS_ENTROPY && out != Activation.LOGISTIC && out != Activation.SOFTMAX) {
             throw new IllegalArgumentException("binary cross-entropy needs logistic outputs, not " + out.id());
@@ -81,6 +87,8 @@ public final class Backprop {
             delta[l] = new float[m * n[l]];
         }
         netOut = new float[m * n[layers]];
+        pre = new float[layers + 1][];
+        for (int l = 1; l < layers; l++) if (net.activation(l).needsNet()) pre[l] = new float[m * n[l]];
         rowLse = new double[m];
         capacity = m;
     }
@@ -107,6 +115,7 @@ public final class Backprop {
             if (l > 1 || !firstProductDone) kernels.sgemm(false, true, m, nl, nprev, 1f, in, inOff, nprev, p, net.weightOffset(l), nprev, 0f, out, 0, nl);
             Elementwise.addToRows(out, 0, m, nl, p, net.biasOffset(l));   // + b^l (bias = weight on a constant 1, seed 002)
             if (l == layers) System.arraycopy(out, 0, netOut, 0, m * nl);
+            else if (pre[l] != null) System.arraycopy(out, 0, pre[l], 0, m * nl);
             if (l == layers && net.activation(l) == Activation.SOFTMAX) Activation.softmax(out, 0, m, nl, rowLse);
             else net.activation(l).apply(out, 0, m, nl);  // o = f(net)
             in = out;
@@ -324,7 +333,7 @@ public final class Backprop {
                 // Δ^{l−1} = (Δ^l·W^l) ⊙ f'(NET^{l−1}), with W^l before its update (seed 004 case 2)
                 float[] dp = delta[l - 1];
                 kernels.sgemm(false, false, m, nprev, nl, 1f, dl, 0, nl, p, net.weightOffset(l), nprev, 0f, dp, 0, nprev);
-                net.activation(l - 1).multiplyDerivative(dp, o[l - 1], 0, m * nprev);
+                net.activation(l - 1).multiplyDerivative(dp, o[l - 1], pre[l - 1], 0, m * nprev);
             }
             int w = net.weightOffset(l), b = net.biasOffset(l);
             int end = b + (decayBiases ? nl : 0);
@@ -396,7 +405,7 @@ public final class Backprop {
                 // Δ^{l−1} = (Δ^l·W^l) ⊙ f'(NET^{l−1})   (δ_j = (Σ_k δ_k w_kj)·f'_j(net_j), seed 004 case 2)
                 float[] dp = delta[l - 1];
                 kernels.sgemm(false, false, m, nprev, nl, 1f, dl, 0, nl, p, net.weightOffset(l), nprev, 0f, dp, 0, nprev);
-                net.activation(l - 1).multiplyDerivative(dp, o[l - 1], 0, m * nprev);
+                net.activation(l - 1).multiplyDerivative(dp, o[l - 1], pre[l - 1], 0, m * nprev);
             }
         }
         return sumE;
@@ -450,7 +459,7 @@ public final class Backprop {
         } else {
             // δ_k = f'(net_k)·∂E/∂o_k  (seed 004 case 1, with our sign)
             for (int i = 0; i < m * nL; i++) {
-                dl[i] = (float) (scale * loss.unitErrorDerivative(out[i], d[dOff + i]) * f.derivativeFromOutput(out[i]));
+                dl[i] = (float) (scale * loss.unitErrorDerivative(out[i], d[dOff + i]) * f.derivative(netOut[i], out[i]));
             }
         }
         // Σ_p E_p, from net where that is exact (log-losses)

@@ -10,7 +10,8 @@ public final class NetworkFixtures {
     public record OutputPair(Activation activation, Loss loss) {}
 
     public static final Activation[] HIDDEN = {
-        Activation.IDENTITY, Activation.LOGISTIC, Activation.TANH, Activation.RELU, Activation.LEAKY_RELU
+        Activation.IDENTITY, Activation.LOGISTIC, Activation.TANH, Activation.RELU, Activation.LEAKY_RELU,
+        Activation.SOFTPLUS, Activation.ELU, Activation.GELU, Activation.SIN
     };
 
     /** Every output activation with every loss the engines accept for it. */

@@ -20,20 +20,20 @@ final class ModelOptions {
     @Option(names = "--hidden", split = ",", paramLabel = "UNITS", description = "Hidden layer sizes, e.g. 32,16 (default: " + Defaults.HIDDEN_UNITS + "; 0 = no hidden layer).")
     int[] hidden;
 
-    @Option(names = "--activation", paramLabel = "F", description = "Hidden activation: tanh (default), logistic, relu, leaky_relu, identity.")
+    @Option(names = "--activation", paramLabel = "F", description = "Hidden activation: tanh (default), logistic, relu, leaky_relu, identity, softplus, elu, gelu, sin.")
     String activation;
 
     @Option(names = "--output", paramLabel = "F", description = "Output activation (default: softmax for classes, identity for regression).")
     String output;
 
-    @Option(names = "--loss", paramLabel = "LOSS", description = "Loss: ce, bce, mse, sse (default: ce for classes, mse for regression).")
+    @Option(names = "--loss", paramLabel = "LOSS", description = "Loss: ce (softmax outputs), bce (logistic outputs, independent per output), mse, sse, mae, huber (default: ce for classes, mse for regression).")
     String loss;
 
     @Option(names = "--init", paramLabel = "SCHEME", description = "Weight initialisation: auto (default), xavier, he, uniform:R, nguyen-widrow.")
     String init;
 
     @Option(names = "--optimizer", paramLabel = "SPEC",
-            description = "Update rule, e.g. " + Defaults.OPTIMIZER + " (default), sgd:lr=0.1,momentum=0.9, irprop-, quickprop, lbfgs, scg, lm.")
+            description = "Update rule, e.g. " + Defaults.OPTIMIZER + " (default), sgd:lr=0.1,momentum=0.9, irprop-, quickprop, lbfgs, scg, lm, br (Bayesian regularisation), newton-cg, diag-newton.")
     String optimizer;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Maximum epochs (default: " + Defaults.EPOCHS + ").")

@@ -52,7 +52,7 @@ class CliTest {
     void badArgumentsGiveOneLineAndExitCode2() {
         Result r = run("gradcheck", "--loss", "nonsense");
         assertEquals(2, r.code());
-        assertEquals("backprop4j: unknown loss 'nonsense' (expected sse, mse, bce or ce)", r.err().strip());
+        assertEquals("backprop4j: unknown loss 'nonsense' (expected sse, mse, bce, ce, mae or huber)", r.err().strip());
         assertFalse(r.err().contains("at org."), "no stack trace");
     }
 }

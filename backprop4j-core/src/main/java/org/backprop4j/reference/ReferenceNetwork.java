@@ -127,7 +127,7 @@ public final class ReferenceNetwork {
             }
         } else {
             for (int k = 0; k < n[L]; k++) {
-                p.delta[L][k] = -loss.unitErrorDerivative(ok[k], d[k]) * fL.derivativeFromOutput(ok[k]);
+                p.delta[L][k] = -loss.unitErrorDerivative(ok[k], d[k]) * fL.derivative(p.net[L][k], ok[k]);
             }
         }
         // Case 2, hidden units j: δ_j = (Σ_k δ_k·w_kj)·f'_j(net_j)   (seed 004)
@@ -135,7 +135,7 @@ public final class ReferenceNetwork {
             for (int j = 0; j < n[l]; j++) {
                 double s = 0;
                 for (int k = 0; k < n[l + 1]; k++) s += p.delta[l + 1][k] * w[l + 1][k][j];
-                p.delta[l][j] = s * f[l].derivativeFromOutput(p.o[l][j]);
+                p.delta[l][j] = s * f[l].derivative(p.net[l][j], p.o[l][j]);
             }
         }
         return p;

@@ -34,6 +34,7 @@ public final class NetworkObjective implements LeastSquaresObjective {
     private final int layers;
     private final int[] n;
     private final double[][] o;       // o[l][t], l = 0..L
+    private final double[][] z;       // z[l][t] = net^l_t (for activations whose f' needs net)
     private final double[][] delta;   // delta[l][t] = ∂o_k/∂net^l_t
 
     public NetworkObjective(Network net, Loss loss, DataSet data, double lambda, boolean decayBiases) {
@@ -59,8 +60,10 @@ public final class NetworkObjective implements LeastSquaresObjective {
         this.n = net.sizes();
         this.o = new double[layers + 1][];
         this.delta = new double[layers + 1][];
+        this.z = new double[layers + 1][];
         for (int l = 0; l <= layers; l++) {
             o[l] = new double[n[l]];
+            z[l] = new double[n[l]];
             delta[l] = new double[n[l]];
         }
     }
@@ -158,6 +161,7 @@ public final class NetworkObjective implements LeastSquaresObjective {
                 int row = wo + t * nprev;
                 for (int u = 0; u < nprev; u++) s += w[row + u] * prev[u];   // net_t = Σ_u w_tu·o_u
                 cur[t] = s;
+                z[l][t] = s;
             }
             Activation f = net.activation(l);
             if (f == Activation.SOFTMAX) {
@@ -182,7 +186,7 @@ public final class NetworkObjective implements LeastSquaresObjective {
         for (int j = 0; j < n[layers]; j++) {
             dL[j] = fL == Activation.SOFTMAX
                     ? oL[k] * ((j == k ? 1 : 0) - oL[j])               // ∂o_k/∂net_j = o_k(δ_kj − o_j) (seed 003, eq. 39)
-                    : (j == k ? fL.derivativeFromOutput(oL[k]) : 0);  // f'(net_k) on the diagonal only
+                    : (j == k ? fL.derivative(z[layers][k], oL[k]) : 0);  // f'(net_k) on the diagonal only
         }
         float[] w = net.params();
         for (int l = layers; l >= 1; l--) {
@@ -200,7 +204,7 @@ public final class NetworkObjective implements LeastSquaresObjective {
                 for (int u = 0; u < nprev; u++) {
                     double s = 0;
                     for (int t = 0; t < n[l]; t++) s += dl[t] * w[wo + t * nprev + u];
-                    dp[u] = s * f.derivativeFromOutput(prev[u]);
+                    dp[u] = s * f.derivative(z[l - 1][u], prev[u]);
                 }
             }
         }

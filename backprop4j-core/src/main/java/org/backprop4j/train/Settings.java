@@ -99,6 +99,11 @@ public record Settings(List<Integer> hidden, Activation activation, Activation o
 
     /** Every unset component filled from {@link Defaults} for a classification or regression task. */
     public Settings resolve(boolean classification) {
+        if (classification && output == Activation.LOGISTIC && loss == null) {
+            // ce assumes softmax's one class per pattern (seed 003, eqs. 35–37); logistic outputs are independent Bernoullis (eq. 28)
+            throw new IllegalArgumentException("logistic outputs on a single-label class target: use softmax outputs (the default, "
+                    + "with loss ce) for class probabilities that sum to 1, or loss bce for one independent logistic output per class (one-vs-rest)");
+        }
         String opt = optimizer != null ? optimizer : Defaults.OPTIMIZER;
         return new Settings(hidden != null ? hidden : Defaults.HIDDEN,
                 activation != null ? activation : Defaults.HIDDEN_ACTIVATION,
