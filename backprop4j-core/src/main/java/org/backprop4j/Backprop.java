@@ -60,7 +60,7 @@ public final class Backprop {
     }
 
     /** Rejects combinations whose loss is undefined for the outputs' range. */
-    static void checkPairing(Activation out, Loss loss) {
+    public static void checkPairing(Activation out, Loss loss) {
         if (loss == Loss.CROSS_ENTROPY && out == Activation.LOGISTIC) {
             // −Σ d_k log o_k alone never pushes a d = 0 output down (seed 003, eq. 36 assumes eq. 37's softmax)
             throw new IllegalArgumentException("cross-entropy (ce) needs softmax outputs (one class per pattern); "

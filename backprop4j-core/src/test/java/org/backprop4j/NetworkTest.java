@@ -49,14 +49,27 @@ class NetworkTest {
 
     @Test
     void lossesNeedOutputsInTheirRange() {
-        for (Activation out : new Activation[] {Activation.IDENTITY, Activation.TANH, Activation.RELU, Activation.LEAKY_RELU}) {
+        for (Activation out : new Activation[] {Activation.IDENTITY, Activation.TANH, Activation.RELU, Activation.LEAKY_RELU,
+                Activation.SOFTPLUS, Activation.ELU, Activation.GELU, Activation.SIN}) {
             Network net = Network.builder(2).layer(2, out).build();
             var ce = assertThrows(IllegalArgumentException.class, () -> new Backprop(net, Loss.CROSS_ENTROPY));
-            assertEquals("cross-entropy needs softmax (or logistic) outputs, not " + out.id(), ce.getMessage());
+            assertEquals("cross-entropy needs softmax outputs, not " + out.id(), ce.getMessage());
             var bce = assertThrows(IllegalArgumentException.class, () -> new Backprop(net, Loss.BINARY_CROSS_ENTROPY));
             assertEquals("binary cross-entropy needs logistic outputs, not " + out.id(), bce.getMessage());
             new Backprop(net, Loss.SSE);   // sums of squares take any output
             new Backprop(net, Loss.MSE);
+            new Backprop(net, Loss.MAE);
+            new Backprop(net, Loss.HUBER);
         }
+    }
+
+    /** Issue 22.4: −Σ d log o with logistic outputs never pushes a d = 0 output down, so it is refused, naming both fixes. */
+    @Test
+    void crossEntropyWithLogisticOutputsIsRefusedNamingSoftmaxAndBce() {
+        Network net = Network.builder(2).layer(3, Activation.LOGISTIC).build();
+        var e = assertThrows(IllegalArgumentException.class, () -> new Backprop(net, Loss.CROSS_ENTROPY));
+        assertEquals("cross-entropy (ce) needs softmax outputs (one class per pattern); for logistic outputs, each an "
+                + "independent yes/no (multi-label), use bce", e.getMessage());
+        new Backprop(net, Loss.BINARY_CROSS_ENTROPY);
     }
 }

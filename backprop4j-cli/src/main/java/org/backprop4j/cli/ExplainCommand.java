@@ -20,12 +20,20 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Prints a pattern's forward values, deltas and gradients from the reference engine. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = {"Print one pattern's forward values, deltas and gradients in the seeds' notation (reference engine).",
-                "  explain --jacobs            seed 003's worked 2-2-2 example",
+                "  explain --jacobs            seed 003's worked 2-2-2 example, both readings with Jacobs' equation numbers",
+                "  explain --jacobs --hessian  ... and its full 12×12 Hessian with eigenvalues",
                 "  explain MODEL DATA --row N  pattern N of a labelled data file, through a trained model"})
 final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = "--jacobs", description = "Seed 003's worked 2-2-2 example (Jacobs 2008).")
     boolean jacobs;
+
+    @Option(names = "--hessian", description = "Also print the full Hessian of the pattern's error and its eigenvalues (networks of at most "
+            + MAX_HESSIAN + " parameters).")
+    boolean hessian;
+
+    /** P² entries, each a P-term product: beyond this the matrix is unreadable anyway. */
+    static final int MAX_HESSIAN = 200;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL")
     Path model;
@@ -48,7 +56,10 @@ final class ExplainCommand implements Callable<Integer> {
         if (jacobs) {
             out.println("Jacobs' example (seed 003): logistic hidden units, linear outputs, E_p = ½Σ(d − o)²");
             out.println("(Jacobs differentiates log L = −E, so his eqs. 16–25 are the negatives of ∂E/∂w below.)");
-            out.print(Explainer.explain(new ReferenceNetwork(JacobsExample.network(), Loss.SSE), JacobsExample.X, JacobsExample.D));
+            ReferenceNetwork ref = new ReferenceNetwork(JacobsExample.network(), Loss.SSE);
+            out.print(Explainer.explain(ref, JacobsExample.X, JacobsExample.D));
+            out.print(Explainer.jacobsReadings(ref, JacobsExample.X, JacobsExample.D));
+            if (hessian) out.print(Explainer.hessian(ref, new double[][] {JacobsExample.X}, new double[][] {JacobsExample.D}));
             return 0;
         }
         if (model == null || data == null) throw new Main.UserError("explain needs --jacobs, or a MODEL and a DATA file");
@@ -62,7 +73,14 @@ final class ExplainCommand implements Callable<Integer> {
         for (int k = 0; k < nL; k++) d[k] = ds.d()[p * nL + k];
         out.printf(java.util.Locale.ROOT, "Pattern %d of %s through %s (%s, loss %s); inputs after the model's preprocessing%n", row,
                 data.getFileName(), model.getFileName(), lm.network().describe(), lm.loss().id());
-        out.print(Explainer.explain(new ReferenceNetwork(lm.network(), lm.loss()), x, d));
+        ReferenceNetwork ref = new ReferenceNetwork(lm.network(), lm.loss());
+        out.print(Explainer.explain(ref, x, d));
+        if (hessian) {
+            int P = lm.network().paramCount();
+            if (P > MAX_HESSIAN) throw new Main.UserError("--hessian prints a P×P matrix: this network has " + P
+                    + " parameters, at most " + MAX_HESSIAN + " are printed (use gradcheck --second to check Hessian-vector products)");
+            out.print(Explainer.hessian(ref, new double[][] {x}, new double[][] {d}));
+        }
         return 0;
     }
 }

@@ -55,6 +55,75 @@ public final class Explainer {
         return sb.toString();
     }
 
+    /**
+     * Seed 003's example read both ways, for every parameter: seed 004's ∂E_p/∂w = −δ_t·o_u next to
+     * Jacobs' ∂log L/∂w = δ_t·o_u (log L = −E_p, seed 003 eqs. 2–3) with the number of his equation
+     * (16–25; the output biases are in his text after eq. 15). For a 2-2-2 network only.
+     */
+    public static String jacobsReadings(ReferenceNetwork net, double[] x, double[] d) {
+        if (net.layers() != 2 || net.size(0) != 2 || net.size(1) != 2 || net.size(2) != 2) {
+            throw new IllegalArgumentException("Jacobs' equation numbers are for his 2-2-2 network");
+        }
+        ReferenceNetwork.Pattern p = net.backward(x, d);
+        StringBuilder sb = new StringBuilder("\nBoth readings (seed 004: ∂E_p/∂w = −δ_t·o_u; seed 003: ∂log L/∂w = δ_t·o_u, log L = −E_p)\n");
+        sb.append(fmt("  %-6s %-12s %-12s %s%n", "weight", "∂E_p/∂w", "∂log L/∂w", "Jacobs"));
+        String[] outEq = {"eq. 16", "eq. 17", "eq. 18", "eq. 19"}, inEq = {"eq. 22", "eq. 23", "eq. 24", "eq. 25"};
+        for (int l = 2; l >= 1; l--) {
+            for (int t = 0; t < 2; t++) {
+                for (int u = 0; u < 2; u++) {
+                    double g = p.delta[l][t] * p.o[l - 1][u];
+                    sb.append(fmt("  %-6s %-12s %-12s %s%n", "w" + l + "_" + (t + 1) + (u + 1), num(-g), num(g),
+                            (l == 2 ? outEq : inEq)[t * 2 + u] + (l == 2 ? " (hidden → output)" : " (input → hidden)")));
+                }
+            }
+            for (int t = 0; t < 2; t++) {
+                double g = p.delta[l][t];
+                sb.append(fmt("  %-6s %-12s %-12s %s%n", "b" + l + "_" + (t + 1), num(-g), num(g),
+                        l == 2 ? "text after eq. 15 (output bias: d − o)" : "eq. " + (20 + t) + " (hidden bias)"));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Parameter names in {@link org.backprop4j.Network#params()} order: wL_tu (into unit t from unit u of layer L−1), bL_t. */
+    public static String[] parameterNames(ReferenceNetwork net) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int l = 1; l <= net.layers(); l++) {
+            for (int t = 0; t < net.size(l); t++) for (int u = 0; u < net.size(l - 1); u++) names.add("w" + l + "_" + (t + 1) + (u + 1));
+            for (int t = 0; t < net.size(l); t++) names.add("b" + l + "_" + (t + 1));
+        }
+        return names.toArray(new String[0]);
+    }
+
+    /**
+     * The full Hessian ∂²E/∂w∂w' of the patterns (x, d) by the R-operator over the basis
+     * ({@link ReferenceHessian}), row and column labelled, and its eigenvalues (ascending). The
+     * Hessian of log L (seed 003) is its negative.
+     */
+    public static String hessian(ReferenceNetwork net, double[][] x, double[][] d) {
+        double[][] h = new ReferenceHessian(net).hessian(x, d, 0, false);
+        String[] names = parameterNames(net);
+        StringBuilder sb = new StringBuilder();
+        sb.append(fmt("%nHessian H = ∂²E/∂w∂w' (%d×%d, R-operator over the basis, Pearlmutter 1994; ∂² log L = −H)%n", h.length, h.length));
+        sb.append(fmt("%-7s", ""));
+        for (String n : names) sb.append(fmt(" %10s", n));
+        sb.append('\n');
+        for (int i = 0; i < h.length; i++) {
+            sb.append(fmt("%-7s", names[i]));
+            for (int j = 0; j < h.length; j++) sb.append(fmt(" %10.6f", h[i][j] == 0 ? 0.0 : h[i][j]));
+            sb.append('\n');
+        }
+        double[] ev = ReferenceHessian.eigenvalues(h);
+        sb.append("eigenvalues (ascending):");
+        for (double v : ev) sb.append(' ').append(fmt("%.6g", Math.abs(v) < 1e-15 ? 0.0 : v));
+        sb.append('\n');
+        int neg = 0;
+        for (double v : ev) if (v < -1e-12) neg++;
+        sb.append(fmt("%d negative: %s%n", neg, neg == 0 ? "E is locally convex here"
+                : "E is not convex here (a saddle direction; Newton's step needs a trust region or line search)"));
+        return sb.toString();
+    }
+
     private static String fmt(String f, Object... args) {
         return String.format(Locale.ROOT, f, args);
     }

@@ -50,6 +50,30 @@ public final class ReferenceNetwork {
     public void setWeight(int l, int t, int u, double v) { w[l][t][u] = v; }
     public void setBias(int l, int t, double v) { b[l][t] = v; }
 
+    /** A copy with every parameter moved by h·v (v in {@link Network#params()} order), for finite differences along v. */
+    public ReferenceNetwork plus(double[] v, double h) {
+        ReferenceNetwork r = new ReferenceNetwork(this);
+        int i = 0;
+        for (int l = 1; l <= layers(); l++) {
+            for (int t = 0; t < n[l]; t++) for (int u = 0; u < n[l - 1]; u++) r.w[l][t][u] += h * v[i++];
+            for (int t = 0; t < n[l]; t++) r.b[l][t] += h * v[i++];
+        }
+        return r;
+    }
+
+    private ReferenceNetwork(ReferenceNetwork o) {
+        this.n = o.n.clone();
+        this.f = o.f.clone();
+        this.loss = o.loss;
+        this.w = new double[o.w.length][][];
+        this.b = new double[o.b.length][];
+        for (int l = 1; l < w.length; l++) {
+            w[l] = new double[o.w[l].length][];
+            for (int t = 0; t < w[l].length; t++) w[l][t] = o.w[l][t].clone();
+            b[l] = o.b[l].clone();
+        }
+    }
+
     /** Everything computed for one pattern p. Index [l][t]: layer l, unit t. */
     public static final class Pattern {
         /** net_t for l ≥ 1. */
