@@ -12,6 +12,7 @@ import org.backprop4j.Network;
 import org.backprop4j.data.BuiltinData;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.data.JacobsExample;
+import org.backprop4j.history.ThresholdUnit;
 import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.reference.Explainer;
 import org.backprop4j.reference.ReferenceNetwork;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Trains on built-in data and shows the results: Jacobs' example, XOR, MONK-1. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Backpropagation at work on built-in data: seed 003's worked example, XOR, and MONK-1.")
+        description = "Backpropagation at work on built-in data: the perceptron and delta rules before it, seed 003's worked example, XOR, and MONK-1.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights and shuffling (default: ${DEFAULT-VALUE}).")
@@ -40,6 +41,10 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("backprop4j demo (kernels: " + KernelProvider.get().name() + ")");
         out.println();
+        out.println("== 0. Before backpropagation (seed 000): one unit, Rosenblatt's perceptron rule and the delta rule");
+        history(out);
+        out.println();
+
         out.println("== 1. Jacobs' worked example (seed 003): 2-2-2 network, input (1, 2), targets (1, 0)");
         out.print(Explainer.explain(new ReferenceNetwork(JacobsExample.network(), Loss.SSE), JacobsExample.X, JacobsExample.D));
         out.println();
@@ -75,6 +80,21 @@ final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  %d epochs in %.2f s: training accuracy %.1f%%, test accuracy on all 432 patterns %.1f%%%n",
                 mr.epochs(), secs, 100 * mr.last().accuracy(), 100 * te.accuracy());
         return 0;
+    }
+
+    /** Perceptron convergence on AND and cycling on XOR, next to the delta rule on both (seed 000). */
+    static void history(PrintWriter out) {
+        for (String set : new String[] {"AND", "XOR"}) {
+            int[] d = set.equals("AND") ? ThresholdUnit.AND : ThresholdUnit.XOR;
+            ThresholdUnit.Run p = ThresholdUnit.perceptron(ThresholdUnit.BINARY, d, 1, 1000);
+            out.printf(Locale.ROOT, "  %s, perceptron (threshold unit, Δw = η(d − o)x, η = 1): errors per epoch %s → %s%n", set,
+                    p.errorsPerEpoch(), p.converged()
+                            ? String.format(Locale.ROOT, "converged: w = (%.0f, %.0f), b = %.0f", p.w()[0], p.w()[1], p.b())
+                            : "the weights repeat after " + p.epochs() + " epochs: it cycles for ever (not linearly separable)");
+            ThresholdUnit.Run r = ThresholdUnit.deltaRule(ThresholdUnit.BINARY, d, 0.05, 500);
+            out.printf(Locale.ROOT, "  %s, delta rule (linear unit, LMS, η = 0.05, 500 epochs): w = (%.2f, %.2f), b = %.2f, E = %.3f, %d of 4 misclassified%n",
+                    set, r.w()[0], r.w()[1], r.b(), r.sse(), r.errorsPerEpoch().get(r.epochs() - 1));
+        }
     }
 
     private TrainingConfig xorConfig() {

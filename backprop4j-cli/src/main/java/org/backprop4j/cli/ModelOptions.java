@@ -39,7 +39,7 @@ final class ModelOptions {
     @Option(names = "--epochs", paramLabel = "N", description = "Maximum epochs (default: " + Defaults.EPOCHS + ").")
     Integer epochs;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Patterns per update: 1 = online, 0 = full batch (default: " + Defaults.BATCH + "; full batch for rprop, quickprop, lbfgs, scg, lm).")
+    @Option(names = "--batch", paramLabel = "N", description = "Patterns per update: 1 = online, 0 = full batch (default: " + Defaults.BATCH + "; full batch for rprop, quickprop, lbfgs, scg, lm, br, newton-cg, diag-newton).")
     Integer batch;
 
     @Option(names = "--lambda", paramLabel = "L2", description = "L2 weight decay λ in λ/2‖W‖² (default: 0).")

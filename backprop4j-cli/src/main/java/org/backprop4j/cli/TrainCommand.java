@@ -164,6 +164,10 @@ final class TrainCommand implements Callable<Integer> {
             if (!Double.isNaN(outcome.learningRateUsed())) training.put("learningRateUsed", outcome.learningRateUsed());
         }
         training.put("seconds", Math.round(fit.seconds() * 1000) / 1000.0);
+        if (fit.optimizer() instanceof org.backprop4j.train.BayesianRegularization br) {
+            training.put("effectiveParameters", br.gamma());   // MacKay's γ
+            training.put("chosenLambda", br.lambda());
+        }
         training.put("trainLoss", fit.train().loss());
         if (raw.isClassification()) training.put("trainAccuracy", fit.train().accuracy());
         if (parts[1] != null) {
@@ -194,6 +198,10 @@ final class TrainCommand implements Callable<Integer> {
             if (restartedNow > 0) {
                 out.printf(Locale.ROOT, "  diverged and restarted %d time(s), each with the learning rate halved%s%n", restartedNow,
                         training.containsKey("learningRateUsed") ? " (now " + training.get("learningRateUsed") + ")" : "");
+            }
+            if (fit.optimizer() instanceof org.backprop4j.train.BayesianRegularization br) {
+                out.printf(Locale.ROOT, "  Bayesian regularisation: γ = %.2f effective parameters of %d, chosen λ = %.4g (α = %.4g, β = %.4g)%n",
+                        br.gamma(), br.parameters(), br.lambda(), br.alpha(), br.beta());
             }
             out.printf(Locale.ROOT, "  training:   loss %.5f%s%n", fit.train().loss(), accuracy(fit.train().accuracy()));
             if (parts[1] != null) out.printf(Locale.ROOT, "  validation: loss %.5f%s%n", fit.validation().loss(), accuracy(fit.validation().accuracy()));

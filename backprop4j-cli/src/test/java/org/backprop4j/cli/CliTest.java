@@ -26,6 +26,10 @@ class CliTest {
         Result r = run("demo");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("hidden  unit 1: net = 4.000000, o = logistic(net) = 0.982014"), r.out());
+        // seed 000's history (issue 22.7): the perceptron converges on AND (traced in ThresholdUnitTest) and cycles on XOR
+        assertTrue(r.out().contains("  AND, perceptron (threshold unit, Δw = η(d − o)x, η = 1): errors per epoch [1, 3, 3, 2, 1, 0] → converged: w = (2, 1), b = -2"), r.out());
+        assertTrue(r.out().contains("it cycles for ever (not linearly separable)"), r.out());
+        assertTrue(r.out().contains("  AND, delta rule (linear unit, LMS, η = 0.05, 500 epochs): w = (0.53, 0.51), b = -0.26, E = 0.126, 0 of 4 misclassified"), r.out());
         assertTrue(r.out().contains("  accuracy 100%"), r.out());
         Matcher m = Pattern.compile("test accuracy on all 432 patterns ([0-9.]+)%").matcher(r.out());
         assertTrue(m.find(), r.out());

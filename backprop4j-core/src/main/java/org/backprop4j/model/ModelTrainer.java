@@ -85,9 +85,10 @@ public final class ModelTrainer {
      * @param seconds        training time
      * @param trainPart      the raw training part
      * @param validationPart the raw validation part, or null
+     * @param optimizer      the update rule as the run left it (e.g. Bayesian regularisation's γ and λ)
      */
     public record Fit(Model model, Settings settings, TrainingResult result, Evaluation train, Evaluation validation,
-                      double seconds, DataSet trainPart, DataSet validationPart) {
+                      double seconds, DataSet trainPart, DataSet validationPart, org.backprop4j.train.Optimizer optimizer) {
         /** Whether training diverged (the model's weights are then not usable). */
         public boolean diverged() {
             return result.diverged();
@@ -153,7 +154,7 @@ public final class ModelTrainer {
                 .targetNames(rawTrain.schema() == null ? List.of() : rawTrain.schema().targets().stream().map(a -> a.name()).toList())
                 .inputNames(rawTrain.inputNames())
                 .provenance(new Provenance(s, outcome, data, Provenance.Environment.current())).build();
-        return new Fit(model, s, r, te, ve, secs, rawTrain, rawValidation);
+        return new Fit(model, s, r, te, ve, secs, rawTrain, rawValidation, trainer.lastOptimizer());
     }
 
     /**

@@ -138,7 +138,14 @@ public final class LevenbergMarquardt implements FullBatchOptimizer {
 
     /** step = −(H + μI)⁻¹·g by Cholesky (lower triangle of h); false if not positive definite. */
     private boolean choleskySolve(double damp) {
-        double[] L = chol;
+        return choleskySolve(h, n, damp, grad, step, chol);
+    }
+
+    /**
+     * Cholesky factor L of the lower triangle of h + damp·I into {@code L} (n×n, row-major); false if
+     * that matrix is not positive definite.
+     */
+    static boolean cholesky(double[] h, int n, double damp, double[] L) {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
                 double sum = h[i * n + j] + (i == j ? damp : 0);
@@ -151,6 +158,12 @@ public final class LevenbergMarquardt implements FullBatchOptimizer {
                 }
             }
         }
+        return true;
+    }
+
+    /** step = −(H + damp·I)⁻¹·g (lower triangle of h) by Cholesky into scratch L; false if not positive definite. */
+    static boolean choleskySolve(double[] h, int n, double damp, double[] grad, double[] step, double[] L) {
+        if (!cholesky(h, n, damp, L)) return false;
         for (int i = 0; i < n; i++) {               // L·z = −g
             double sum = -grad[i];
             for (int k = 0; k < i; k++) sum -= L[i * n + k] * step[k];
@@ -162,6 +175,26 @@ public final class LevenbergMarquardt implements FullBatchOptimizer {
             step[i] = sum / L[i * n + i];
         }
         return true;
+    }
+
+    /**
+     * tr((h + damp·I)⁻¹) for the symmetric positive definite matrix given by its lower triangle:
+     * with h + damp·I = L·Lᵀ, the trace is ‖L⁻¹‖²_F (columns of L⁻¹ by forward substitution).
+     */
+    static double traceOfInverse(double[] h, int n, double damp, double[] L) {
+        if (!cholesky(h, n, damp, L)) return Double.NaN;
+        double sum = 0;
+        double[] col = new double[n];
+        for (int c = 0; c < n; c++) {
+            java.util.Arrays.fill(col, 0);
+            for (int i = c; i < n; i++) {               // L·col = e_c
+                double s = i == c ? 1 : 0;
+                for (int k = c; k < i; k++) s -= L[i * n + k] * col[k];
+                col[i] = s / L[i * n + i];
+                sum += col[i] * col[i];
+            }
+        }
+        return sum;
     }
 
     @Override

@@ -20,13 +20,16 @@ import org.backprop4j.kernel.Kernels;
  * δ^L_j = ∂o_k/∂net_j instead of from the error (per-pattern, not summed, so J has a row per
  * pattern and output).
  */
-public final class NetworkObjective implements LeastSquaresObjective {
+public final class NetworkObjective implements LeastSquaresObjective, CurvatureObjective {
     private final Network net;
     private final Loss loss;
     private final DataSet data;
     private final double lambda;
     private final boolean decayBiases;
     private final Backprop engine;
+    private final Kernels kernels;
+    private org.backprop4j.second.HessianVector hessian;          // made on first use
+    private org.backprop4j.second.DiagonalHessian diagonal;
     private final float[] scratch;
     private final int m;
     private long evaluations;
@@ -54,6 +57,7 @@ public final class NetworkObjective implements LeastSquaresObjective {
         this.lambda = lambda;
         this.decayBiases = decayBiases;
         this.engine = new Backprop(net, loss, kernels);
+        this.kernels = kernels;
         this.scratch = new float[net.paramCount()];
         this.m = data.size();
         this.layers = net.layers();
@@ -94,6 +98,22 @@ public final class NetworkObjective implements LeastSquaresObjective {
     @Override
     public double value(float[] w) {
         return valueAndGradient(w, scratch);
+    }
+
+    @Override
+    public void hessianVector(float[] w, float[] v, float[] hv, boolean gaussNewton) {
+        load(w);
+        evaluations++;
+        if (hessian == null) hessian = new org.backprop4j.second.HessianVector(net, loss, kernels);
+        hessian.multiply(data.x(), data.d(), 0, m, v, hv, lambda, decayBiases, gaussNewton);
+    }
+
+    @Override
+    public void curvatureDiagonal(float[] w, float[] diag) {
+        load(w);
+        evaluations++;
+        if (diagonal == null) diagonal = new org.backprop4j.second.DiagonalHessian(net, loss, kernels);
+        diagonal.compute(data.x(), data.d(), 0, m, diag, lambda, decayBiases);
     }
 
     // ---- least squares (Levenberg–Marquardt) ----

@@ -24,6 +24,9 @@ import java.util.function.Supplier;
  *   <tr><td>lbfgs</td><td>m [10], gtol [1e-5]  (full batch)</td></tr>
  *   <tr><td>scg</td><td>sigma [5e-5], lambda [5e-7], mingrad [1e-6]  (full batch)</td></tr>
  *   <tr><td>lm</td><td>mu [0.001], mu_dec [0.1], mu_inc [10], mu_max [1e10], mingrad [1e-7]  (full batch, sse/mse only)</td></tr>
+ *   <tr><td>br</td><td>mu [0.001], mu_dec [0.1], mu_inc [10], mu_max [1e10]  (full batch, sse/mse only; Bayesian regularisation, chooses λ)</td></tr>
+ *   <tr><td>newton-cg</td><td>radius [1], radius_max [1000], cg [100], mingrad [1e-7], gn [false]  (full batch)</td></tr>
+ *   <tr><td>diag-newton</td><td>lr [0.5], mu [0.1]  (full batch; Becker &amp; LeCun 1988)</td></tr>
  * </table>
  */
 public final class Optimizers {
@@ -31,7 +34,7 @@ public final class Optimizers {
 
     /** All names {@link #parse} accepts. */
     public static final List<String> NAMES = List.of("sgd", "momentum", "nesterov", "quickprop", "rprop+", "rprop-",
-            "irprop+", "irprop-", "adam", "adamw", "rmsprop", "adagrad", "lbfgs", "scg", "lm");
+            "irprop+", "irprop-", "adam", "adamw", "rmsprop", "adagrad", "lbfgs", "scg", "lm", "br", "newton-cg", "diag-newton");
 
     /** A factory of fresh optimizers for the spec (checked now: a bad spec fails here, not later). */
     public static Supplier<Optimizer> parse(String spec) {
@@ -103,6 +106,25 @@ public final class Optimizers {
                         mg = a.num("mingrad", LevenbergMarquardt.MIN_GRAD);
                 a.done(Set.of("mu", "mu_dec", "mu_inc", "mu_max", "mingrad"));
                 yield () -> new LevenbergMarquardt(mu, dec, inc, max, mg);
+            }
+            case "br", "trainbr", "bayesian" -> {
+                double mu = a.num("mu", LevenbergMarquardt.MU), dec = a.num("mu_dec", LevenbergMarquardt.MU_DEC),
+                        inc = a.num("mu_inc", LevenbergMarquardt.MU_INC), max = a.num("mu_max", LevenbergMarquardt.MU_MAX);
+                a.done(Set.of("mu", "mu_dec", "mu_inc", "mu_max"));
+                yield () -> new BayesianRegularization(mu, dec, inc, max);
+            }
+            case "newton-cg", "newtoncg", "truncated-newton" -> {
+                double rad = a.num("radius", NewtonCg.RADIUS), max = a.num("radius_max", NewtonCg.RADIUS_MAX),
+                        mg = a.num("mingrad", NewtonCg.MIN_GRAD);
+                int cg = a.integer("cg", NewtonCg.MAX_CG);
+                boolean gn = a.bool("gn", false);
+                a.done(Set.of("radius", "radius_max", "cg", "mingrad", "gn"));
+                yield () -> new NewtonCg(rad, max, cg, mg, gn);
+            }
+            case "diag-newton", "diagnewton", "becker-lecun" -> {
+                double lr = a.num("lr", DiagonalNewton.LR), mu = a.num("mu", DiagonalNewton.MU);
+                a.done(Set.of("lr", "mu"));
+                yield () -> new DiagonalNewton(lr, mu);
             }
             default -> throw new IllegalArgumentException("unknown optimizer '" + name + "' (expected one of " + NAMES + ")");
         };

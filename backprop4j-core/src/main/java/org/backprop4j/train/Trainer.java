@@ -90,6 +90,9 @@ public final class Trainer {
     public int lastCheckpointEpoch() { return lastCheckpointEpoch; }
 
     public Network network() { return net; }
+    /** The update rule of the last run (for what it learned, e.g. Bayesian regularisation's γ and λ), or null before one. */
+    public Optimizer lastOptimizer() { return lastOptimizer; }
+    private Optimizer lastOptimizer;
     public TrainingConfig config() { return config; }
 
     /** Trains on {@code train}. */
@@ -248,6 +251,7 @@ public final class Trainer {
         }
         stopRequest = null;
         Optimizer opt = makeOptimizer();
+        lastOptimizer = opt;
         String runDescription = runDescription(opt);   // what a checkpoint must match
         FullBatchOptimizer fbo = opt instanceof FullBatchOptimizer f ? f : null;
         Backprop engine = new Backprop(net, loss, kernels);

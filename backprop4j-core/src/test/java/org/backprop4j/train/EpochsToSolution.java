@@ -44,7 +44,10 @@ public final class EpochsToSolution {
             new Row("AdaGrad", "adagrad:lr=0.5", "adagrad:lr=0.1"),
             new Row("L-BFGS", "lbfgs", "lbfgs"),
             new Row("SCG", "scg", "scg"),
-            new Row("Levenberg–Marquardt", "lm", "lm"));
+            new Row("Levenberg–Marquardt", "lm", "lm"),
+            new Row("Newton-CG (exact Hv)", "newton-cg", "newton-cg"),
+            new Row("Newton-CG (Gauss–Newton)", "newton-cg:gn=true", "newton-cg:gn=true"),
+            new Row("diagonal Hessian (Becker–LeCun)", "diag-newton", "diag-newton"));
 
     /** Epochs until 100% training accuracy, or −1 if not within maxEpochs (the process's kernels). */
     public static int epochsToSolve(DataSet train, int hidden, String optimizer, long seed, int maxEpochs) {
