@@ -90,12 +90,7 @@ public final class DiagonalHessian {
             int nl = n[l], np = n[l - 1];
             float[] in = l == 1 ? x : o[l - 1];
             int inOff = l == 1 ? row * n[0] : 0;
-            kernels.sgemm(false, true, m, nl, np, 1f, in, inOff, np, p, net.weightOffset(l), np, 0f, z[l], 0, nl);
-            Elementwise.addToRows(z[l], 0, m, nl, p, net.biasOffset(l));
-            System.arraycopy(z[l], 0, o[l], 0, m * nl);
-            Activation f = net.activation(l);
-            if (f == Activation.SOFTMAX) Activation.softmax(o[l], 0, m, nl, null);
-            else f.apply(o[l], 0, m, nl);
+            HessianVector.forwardLayer(net, kernels, l, in, inOff, m, z[l], o[l]);
             for (int i = 0; i < m * nl; i++) o2[l][i] = o[l][i] * o[l][i];
         }
         outputCurvature(d, row * n[L], m, scale);

@@ -122,16 +122,13 @@ public final class HessianVector {
             float[] in = l == 1 ? x : o[l - 1];
             int inOff = l == 1 ? row * n[0] : 0;
             int w = net.weightOffset(l), b = net.biasOffset(l);
-            kernels.sgemm(false, true, m, nl, np, 1f, in, inOff, np, p, w, np, 0f, z[l], 0, nl);
-            Elementwise.addToRows(z[l], 0, m, nl, p, b);
+            forwardLayer(net, kernels, l, in, inOff, m, z[l], o[l]);
             // R{NET^l} = O^{l−1}·(V^l)ᵀ + v_b + R{O^{l−1}}·(W^l)ᵀ
             kernels.sgemm(false, true, m, nl, np, 1f, in, inOff, np, v, w, np, 0f, rz[l], 0, nl);
             Elementwise.addToRows(rz[l], 0, m, nl, v, b);
             if (l > 1) kernels.sgemm(false, true, m, nl, np, 1f, ro[l - 1], 0, np, p, w, np, 1f, rz[l], 0, nl);
-            System.arraycopy(z[l], 0, o[l], 0, m * nl);
             Activation f = net.activation(l);
             if (f == Activation.SOFTMAX) {
-                Activation.softmax(o[l], 0, m, nl, null);
                 // R{o_i} = o_i·(R{net_i} − Σ_k o_k·R{net_k})   (R of seed 003's eq. 37)
                 for (int r = 0; r < m; r++) {
                     int s = r * nl;
@@ -140,7 +137,6 @@ public final class HessianVector {
                     for (int i = 0; i < nl; i++) ro[l][s + i] = (float) (o[l][s + i] * (rz[l][s + i] - dot));
                 }
             } else {
-                f.apply(o[l], 0, m, nl);
                 for (int i = 0; i < m * nl; i++) ro[l][i] = (float) (f.derivative(z[l][i], o[l][i]) * rz[l][i]);
             }
         }
@@ -175,6 +171,21 @@ public final class HessianVector {
             }
         }
         return sumE;
+    }
+
+    /**
+     * One layer of the forward pass, keeping both: z = NET^l = O^{l−1}·(W^l)ᵀ + 1·(b^l)ᵀ and o = f_l(z)
+     * (seed 001/002), rows of {@code in} from {@code inOff}.
+     */
+    static void forwardLayer(Network net, Kernels kernels, int l, float[] in, int inOff, int m, float[] z, float[] o) {
+        int nl = net.size(l), np = net.size(l - 1);
+        float[] p = net.params();
+        kernels.sgemm(false, true, m, nl, np, 1f, in, inOff, np, p, net.weightOffset(l), np, 0f, z, 0, nl);
+        Elementwise.addToRows(z, 0, m, nl, p, net.biasOffset(l));
+        System.arraycopy(z, 0, o, 0, m * nl);
+        Activation f = net.activation(l);
+        if (f == Activation.SOFTMAX) Activation.softmax(o, 0, m, nl, null);
+        else f.apply(o, 0, m, nl);
     }
 
     /** Δ^L and R{Δ^L} (or its Gauss–Newton part) into dl[L], rdl[L]; returns Σ_p E_p. */

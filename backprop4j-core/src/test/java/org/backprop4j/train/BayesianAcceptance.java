@@ -29,7 +29,7 @@ import org.backprop4j.data.Splits;
 public final class BayesianAcceptance {
     /** The grid: 10 values, log-spaced from 1e-4 to 1 (λ in E = 1/(2m)Σr² + λ/2‖W‖²). */
     static final double[] GRID = {1e-4, 2.78e-4, 7.74e-4, 2.15e-3, 5.99e-3, 1.67e-2, 4.64e-2, 0.129, 0.359, 1.0};
-    static final int EPOCHS = 100, FOLDS = 5;
+    static final int EPOCHS = Integer.getInteger("br.epochs", 100), FOLDS = 5, HIDDEN = Integer.getInteger("br.hidden", 10);
 
     /** One data set's comparison: the two test MSEs and what BR chose. */
     public record Result(String name, double brTestMse, double gridTestMse, double bestLambda, double brLambda, double gamma, int params) {
@@ -174,7 +174,7 @@ public final class BayesianAcceptance {
         DataSet diabetes = diabetes(dir.resolve("diabetes_data_raw.csv.gz"), dir.resolve("diabetes_target.csv.gz"));
         System.out.printf(Locale.ROOT, "%-9s %5s %12s %12s %7s %10s %10s %14s%n", "data", "split", "BR test MSE", "grid-CV MSE",
                 "ratio", "grid λ", "BR λ", "BR γ of P");
-        for (String name : new String[] {"sine", "cpu", "diabetes"}) {
+        for (String name : args.length > 1 ? args[1].split(",") : new String[] {"sine", "cpu", "diabetes"}) {
             double sumBr = 0, sumGrid = 0;
             for (int s = 1; s <= splits; s++) {
                 DataSet[] tt = switch (name) {
@@ -185,7 +185,7 @@ public final class BayesianAcceptance {
                     case "cpu" -> split(cpu, s);
                     default -> split(diabetes, s);
                 };
-                Result r = compare(name, tt[0], tt[1], 10, s);
+                Result r = compare(name, tt[0], tt[1], HIDDEN, s);
                 sumBr += r.brTestMse();
                 sumGrid += r.gridTestMse();
                 System.out.printf(Locale.ROOT, "%-9s %5d %12.4f %12.4f %7.3f %10.3g %10.3g %8.1f of %3d%n", name, s, r.brTestMse(),

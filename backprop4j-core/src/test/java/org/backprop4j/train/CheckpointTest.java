@@ -41,7 +41,7 @@ class CheckpointTest {
     /** A configuration exercising the rule, with a schedule/clipping/early stopping where they apply. */
     static TrainingConfig.Builder config(String spec, int epochs) {
         boolean fb = Optimizers.isFullBatch(spec);
-        TrainingConfig.Builder b = TrainingConfig.builder().epochs(epochs).optimizer(spec).seed(11).lambda(1e-4);
+        TrainingConfig.Builder b = TrainingConfig.builder().epochs(epochs).optimizer(spec).seed(11).lambda(spec.equals("br") ? 0 : 1e-4);   // br chooses its own λ
         if (fb || spec.contains("rprop")) b.fullBatch();
         else if (spec.startsWith("nesterov")) b.online();
         else b.miniBatch(16);
@@ -53,7 +53,7 @@ class CheckpointTest {
     }
 
     static Loss lossOf(String spec) {
-        return spec.equals("lm") ? Loss.SSE : Loss.BINARY_CROSS_ENTROPY;
+        return spec.equals("lm") || spec.equals("br") ? Loss.SSE : Loss.BINARY_CROSS_ENTROPY;
     }
 
     @Test

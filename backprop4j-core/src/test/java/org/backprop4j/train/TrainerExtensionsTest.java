@@ -199,7 +199,7 @@ class TrainerExtensionsTest {
                 if (fb || spec.contains("rprop") || spec.equals("quickprop")) b.fullBatch(); else b.miniBatch(8);
                 if (!fb) b.clipNorm(5);
                 if (!fb && !Double.isNaN(Optimizers.create(spec).learningRate())) b.schedule(Schedule.inverseTime(0.1));
-                new Trainer(net, spec.equals("lm") ? Loss.SSE : Loss.BINARY_CROSS_ENTROPY, b.build()).fit(ds);
+                new Trainer(net, spec.equals("lm") || spec.equals("br") ? Loss.SSE : Loss.BINARY_CROSS_ENTROPY, b.build()).fit(ds);
                 w[run] = net.params().clone();
             }
             assertArrayEquals(w[0], w[1], 0f, spec);
