@@ -59,6 +59,24 @@ final class EvaluateCommand implements Callable<Integer> {
             m.put("macroPrecision", cm.macroPrecision());
             m.put("macroRecall", cm.macroRecall());
             m.put("macroF1", cm.macroF1());
+            int k = cm.classes(), rows = raw.size();
+            double[] auc = new double[k], ap = new double[k];
+            double aucSum = 0, apSum = 0;
+            for (int c = 0; c < k; c++) {
+                // one class against the rest, ranked by its output (probability)
+                double[] score = new double[rows];
+                boolean[] positive = new boolean[rows];
+                for (int p = 0; p < rows; p++) {
+                    score[p] = o[p * k + c];
+                    positive[p] = raw.d()[p * k + c] > 0.5f;
+                }
+                auc[c] = org.backprop4j.metrics.Ranking.rocAuc(score, positive);
+                ap[c] = org.backprop4j.metrics.Ranking.averagePrecision(score, positive);
+                aucSum += auc[c];
+                apSum += ap[c];
+            }
+            m.put("macroRocAuc", aucSum / k);
+            m.put("macroAveragePrecision", apSum / k);
             if (json) {
                 m.put("classes", cm.classNames());
                 long[][] counts = new long[cm.classes()][cm.classes()];
@@ -72,6 +90,8 @@ final class EvaluateCommand implements Callable<Integer> {
                     pc.put("precision", cm.precision(c));
                     pc.put("recall", cm.recall(c));
                     pc.put("f1", cm.f1(c));
+                    pc.put("rocAuc", auc[c]);
+                    pc.put("averagePrecision", ap[c]);
                     perClass.add(pc);
                 }
                 m.put("perClass", perClass);
@@ -82,6 +102,11 @@ final class EvaluateCommand implements Callable<Integer> {
                 out.print(cm.format());
                 out.println();
                 out.print(cm.report());
+                out.println();
+                out.println("ranking by each class's output, one class against the rest (NaN: the class is absent)");
+                out.printf(Locale.ROOT, "  %-20s %8s %8s%n", "class", "ROC AUC", "AP");
+                for (int c = 0; c < k; c++) out.printf(Locale.ROOT, "  %-20s %8.4f %8.4f%n", cm.classNames().get(c), auc[c], ap[c]);
+                out.printf(Locale.ROOT, "  %-20s %8.4f %8.4f%n", "macro average", aucSum / k, apSum / k);
             }
         } else {
             int n = raw.outputs();
@@ -93,6 +118,14 @@ final class EvaluateCommand implements Callable<Integer> {
             } else {
                 out.printf(Locale.ROOT, "%s on %s: %d patterns%n  MSE %.6g%n  MEE %.6g (mean Euclidean error)%n  R²  %.4f%n",
                         modelFile.getFileName(), data.getFileName(), raw.size(), m.get("mse"), m.get("mee"), m.get("r2"));
+                double[] actual = new double[raw.size()], predicted = new double[raw.size()];
+                for (int p = 0; p < raw.size(); p++) {
+                    actual[p] = raw.d()[p * n];
+                    predicted[p] = o[p * n];
+                }
+                out.println();
+                out.println("predicted against actual" + (n > 1 ? " (first target)" : "") + ":");
+                out.print(org.backprop4j.metrics.Ranking.scatter(actual, predicted, 60, 20));
             }
         }
         return 0;
