@@ -13,7 +13,7 @@ import org.backprop4j.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 22.3: {@code train --optimizer br} reports γ and the chosen λ, and stores them with the model. */
+/** Issue 22.3: {@code train --optimizer br} reports γ and the chosen λ (text and --json summary). */
 class BayesianCliTest {
     @TempDir
     Path dir;
@@ -30,7 +30,12 @@ class BayesianCliTest {
         double gamma = Double.parseDouble(m.group(1)), lambda = Double.parseDouble(m.group(2));
         assertTrue(gamma > 0 && gamma <= 33, "γ = " + gamma);
         assertTrue(lambda > 0, "λ = " + lambda);
-        JsonNode training = new ObjectMapper().readTree(model.toFile()).get("training");
+        // the same run (same seed) with --json: the summary carries both
+        CliTest.Result j = CliTest.run("train", TestData.path("cpu.arff").toString(), "--optimizer", "br", "--hidden", "4",
+                "--epochs", "30", "--json", "-o", dir.resolve("cpu2.json").toString());
+        assertEquals(0, j.code(), j.err());
+        String[] lines = j.out().strip().split("\n");
+        JsonNode training = new ObjectMapper().readTree(lines[lines.length - 1]);   // one object per epoch, then the summary
         assertEquals(gamma, training.get("effectiveParameters").asDouble(), 0.005 + 1e-9);   // printed with 2 decimals
         assertEquals(lambda, training.get("chosenLambda").asDouble(), 1e-3 * lambda);      // printed with 4 digits
     }
