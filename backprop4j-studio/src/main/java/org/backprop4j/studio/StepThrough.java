@@ -151,6 +151,10 @@ final class StepThrough {
             case RELU -> ", f'(net) = 1 if net > 0 else 0";
             case LEAKY_RELU -> ", f'(net) = 1 if net > 0 else 0.01";
             case SOFTMAX -> "";
+            case SOFTPLUS -> ", f'(net) = σ(net) = 1 − e^−o";
+            case ELU -> ", f'(net) = 1 if net > 0 else o + 1";
+            case GELU -> ", f'(net) = ½(1 + tanh u) + ½·net·(1 − tanh² u)·u'";
+            case SIN -> ", f'(net) = cos(net)";
         };
     }
 
