@@ -66,6 +66,9 @@ record RunConfig(String dataset, int patterns, double noise, long dataSeed, doub
         m.put("lbfgs", params("m", 10.0, "gtol", 1e-5));
         m.put("scg", params("sigma", 5e-5, "lambda", 5e-7, "mingrad", 1e-6));
         m.put("lm", params("mu", 1e-3, "mu_dec", 0.1, "mu_inc", 10.0, "mu_max", 1e10, "mingrad", 1e-7));
+        m.put("br", params("mu", 1e-3, "mu_dec", 0.1, "mu_inc", 10.0, "mu_max", 1e10));
+        m.put("newton-cg", params("radius", 1.0, "radius_max", 1000.0, "cg", 100.0, "mingrad", 1e-7));
+        m.put("diag-newton", params("lr", 0.5, "mu", 0.1));
         return m;
     }
 
