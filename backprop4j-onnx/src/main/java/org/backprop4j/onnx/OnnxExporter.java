@@ -192,6 +192,11 @@ public final class OnnxExporter {
             case RELU -> g.node("Relu", List.of(net_), o);
             case LEAKY_RELU -> g.node("LeakyRelu", List.of(net_), o, attr("alpha", Activation.LEAKY_SLOPE));
             case SOFTMAX -> g.node("Softmax", List.of(net_), o, attr("axis", 1L));
+            case SOFTPLUS -> g.node("Softplus", List.of(net_), o);
+            case ELU -> g.node("Elu", List.of(net_), o, attr("alpha", 1f));
+            case SIN -> g.node("Sin", List.of(net_), o);
+            case GELU -> throw new IllegalArgumentException("layer " + l + ": ONNX export of gelu (tanh form) is not supported yet; "
+                    + "train with another activation to export");
         };
     }
 
