@@ -46,7 +46,7 @@ public final class ArffReader {
         Encoder enc = null;
         boolean relation = false, data = false;
         long dataLine = 0;
-        try (Sources.Lines in = new Sources.Lines(file)) {
+        try (Sources.Lines in = new Sources.Lines(file, o.charset, o.notices, o.commandLine)) {
             String s;
             while ((s = in.next()) != null) {
                 long no = in.lineNo();

@@ -36,6 +36,7 @@ public final class CsvReader {
     public static DataSet read(Path file, ReadOptions o) throws IOException {
         try (Rows in = new Rows(file, o)) {
             Encoder enc = new Encoder(in.src, in.headerLine, in.names, in.namesFromFile, null, in.o.missingMarkers, in.o, in.sklearnClasses);
+            enc.decimalComma(in.delim != ',');
             String[] f;
             while ((f = in.next()) != null) enc.add(f, in.line());
             in.checkCount(enc.rows(), enc.lastLine());
@@ -51,6 +52,7 @@ public final class CsvReader {
     public static float[] readInputs(Path file, ReadOptions o) throws IOException {
         try (Rows in = new Rows(file, o)) {
             Encoder enc = new Encoder(in.src, in.headerLine, in.names, in.namesFromFile, null, in.o.missingMarkers, in.o, null, true);
+            enc.decimalComma(in.delim != ',');
             String[] f;
             while ((f = in.next()) != null) enc.add(f, in.line());
             return enc.finishInputs();
@@ -87,7 +89,7 @@ public final class CsvReader {
                 }
                 for (int j = 0; j < nb; j++) {   // check the target file's cells here, so errors name that file
                     if (m.missingMarkers.contains(fb[j])) throw new DataFormatException(b.src, b.line(), j + 1, "missing target value (a target cannot be imputed)");
-                    if (regression) Numbers.parse(fb[j], b.src, b.line(), j + 1);
+                    if (regression) Numbers.parse(fb[j], b.delim != ',' ? ',' : '.', b.src, b.line(), j + 1);
                 }
                 System.arraycopy(fa, 0, row, 0, na);
                 System.arraycopy(fb, 0, row, na, nb);
@@ -114,6 +116,7 @@ public final class CsvReader {
         List<String> sklearnClasses;
         long nSamples = -1;
         final int ncol;
+        int trailing;             // empty trailing columns dropped (Excel)
         private final List<String[]> head = new ArrayList<>();
         private final List<Long> headLines = new ArrayList<>();
         private int headPos;
@@ -123,7 +126,7 @@ public final class CsvReader {
         Rows(Path file, ReadOptions opts) throws IOException {
             this.src = Sources.name(file);
             this.o = opts;
-            this.in = new Sources.Lines(file);
+            this.in = new Sources.Lines(file, opts.charset, opts.notices, opts.commandLine);
             try {
                 List<String> raw = new ArrayList<>();
                 String s;
@@ -135,6 +138,13 @@ public final class CsvReader {
                 if (raw.isEmpty()) throw new DataFormatException(src, 0, 0, "no data (empty file)");
                 delim = o.delimiter != null ? o.delimiter : detectDelimiter(raw);
                 for (int i = 0; i < raw.size(); i++) head.add(split(raw.get(i), delim, src, headLines.get(i)));
+                trailing = trailingEmpty(head);
+                if (trailing > 0) {
+                    int w = head.get(0).length;
+                    for (int i = 0; i < head.size(); i++) head.set(i, java.util.Arrays.copyOf(head.get(i), w - trailing));
+                    o.notices.accept(new ReadNotice(ReadNotice.Kind.COLUMNS, src, "dropped " + (trailing == 1 ? "column " + w : trailing + " columns " + (w - trailing + 1) + "-" + w)
+                            + ": no name and no value on the first " + head.size() + " lines (a spreadsheet's empty trailing column" + (trailing == 1 ? ")" : "s)")));
+                }
                 boolean sk = o.sklearnHeader != null ? o.sklearnHeader : isSklearnHeader(head);
                 if (sk) {
                     String[] h = head.get(0);
@@ -154,7 +164,7 @@ public final class CsvReader {
                     headerLine = headLines.get(0);
                     o = copyForSklearn(o);
                 } else {
-                    boolean header = o.header != null ? o.header : detectHeader(head, o.missingMarkers);
+                    boolean header = o.header != null ? o.header : detectHeader(head, o.missingMarkers, delim != ',' ? ',' : '.');
                     if (header) {
                         names = List.of(head.get(0));
                         Set<String> seen = new HashSet<>();
@@ -192,6 +202,15 @@ public final class CsvReader {
                 } while (s.isBlank());
                 line = in.lineNo();
                 f = split(s, delim, src, line);
+                if (trailing > 0 && f.length == ncol + trailing) {
+                    for (int j = ncol; j < f.length; j++) {
+                        if (!f[j].isEmpty()) {
+                            throw new DataFormatException(src, line, j + 1, "a value (\"" + Numbers.clip(f[j]) + "\") in column " + (j + 1)
+                                    + ", which was dropped as an empty trailing column (no name, no values on the first " + SNIFF + " lines)");
+                        }
+                    }
+                    f = java.util.Arrays.copyOf(f, ncol);
+                }
             }
             if (f.length != ncol) {
                 throw new DataFormatException(src, line, Math.min(f.length, ncol) + 1, "expected " + ncol + " fields, found " + f.length
@@ -219,6 +238,23 @@ public final class CsvReader {
         }
     }
 
+    /**
+     * How many columns at the right end are empty on every sniffed line, the first (header) line
+     * included, as spreadsheets write them; at least one column is kept. 0 if the lines differ in
+     * length (the row-length check reports that).
+     */
+    static int trailingEmpty(List<String[]> head) {
+        int w = head.get(0).length;
+        for (String[] f : head) if (f.length != w) return 0;
+        int k = 0;
+        outer:
+        while (k < w - 1) {
+            for (String[] f : head) if (!f[w - 1 - k].isEmpty()) break outer;
+            k++;
+        }
+        return k;
+    }
+
     /** sklearn files: the target is the last column unless the caller chose otherwise. */
     private static ReadOptions copyForSklearn(ReadOptions o) {
         if (!o.targetNames.isEmpty() || !o.targetIndices.isEmpty()) return o;
@@ -244,6 +280,9 @@ public final class CsvReader {
         c.missingMarkers = o.missingMarkers;
         c.missing = o.missing;
         c.schema = o.schema;
+        c.charset = o.charset;
+        c.notices = o.notices;
+        c.commandLine = o.commandLine;
         return c;
     }
 
@@ -269,22 +308,28 @@ public final class CsvReader {
      * or when every first-row field is a non-number that never appears again in its column.
      */
     static boolean detectHeader(List<String[]> fields, Set<String> missing) {
+        return detectHeader(fields, missing, '.');
+    }
+
+    /** NaN and infinity count as numbers here: a data row holding one is not a header. */
+    static boolean detectHeader(List<String[]> fields, Set<String> missing, char point) {
+        java.util.function.Predicate<String> num = f -> Numbers.isNumber(f, point) || Numbers.isNonFinite(f);
         String[] h = fields.get(0);
         if (fields.size() < 2) {   // a lone line of names is a header (of an empty table)
-            for (String f : h) if (Numbers.isNumber(f) || missing.contains(f)) return false;
+            for (String f : h) if (num.test(f) || missing.contains(f)) return false;
             return true;
         }
         int sample = Math.min(fields.size(), 200);
         boolean allText = true, noneRepeated = true;
         for (int j = 0; j < h.length; j++) {
-            boolean text = !Numbers.isNumber(h[j]) && !missing.contains(h[j]);
+            boolean text = !num.test(h[j]) && !missing.contains(h[j]);
             if (!text) allText = false;
             boolean belowNumeric = true, anyBelow = false;
             for (int r = 1; r < sample; r++) {
                 String[] f = fields.get(r);
                 if (j >= f.length || missing.contains(f[j])) continue;
                 anyBelow = true;
-                if (!Numbers.isNumber(f[j])) belowNumeric = false;
+                if (!num.test(f[j])) belowNumeric = false;
                 if (f[j].equals(h[j])) noneRepeated = false;
             }
             if (text && anyBelow && belowNumeric) return true;
@@ -300,6 +345,8 @@ public final class CsvReader {
     static char detectDelimiter(List<String> lines) {
         char[] cands = {',', ';', '\t', '|'};
         int n = Math.min(lines.size(), 50);
+        // ';' on every line with ',' only between digits: a spreadsheet's decimal comma, not a delimiter
+        if (constantOn(lines, n, ';') && decimalCommasOnly(lines, n)) return ';';
         char fallback = 0;
         for (char c : cands) {
             boolean everywhere = true;
@@ -318,6 +365,32 @@ public final class CsvReader {
             if (fallback == 0) fallback = c;
         }
         return fallback != 0 ? fallback : ReadOptions.WHITESPACE;
+    }
+
+    private static boolean constantOn(List<String> lines, int n, char c) {
+        int count = -1;
+        for (int i = 0; i < n; i++) {
+            int k = countOutsideQuotes(lines.get(i), c);
+            if (k == 0) return false;
+            if (i >= 1) {
+                if (count >= 0 && k != count) return false;
+                count = k;
+            }
+        }
+        return true;
+    }
+
+    /** True if some line has a ',' and every ',' stands between two digits ("1,5"). */
+    private static boolean decimalCommasOnly(List<String> lines, int n) {
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+            String s = lines.get(i);
+            for (int p = s.indexOf(','); p >= 0; p = s.indexOf(',', p + 1)) {
+                if (p == 0 || p == s.length() - 1 || !Character.isDigit(s.charAt(p - 1)) || !Character.isDigit(s.charAt(p + 1))) return false;
+                any = true;
+            }
+        }
+        return any;
     }
 
     private static int countOutsideQuotes(String s, char c) {

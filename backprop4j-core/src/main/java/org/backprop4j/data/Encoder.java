@@ -17,7 +17,15 @@ import java.util.Set;
  */
 final class Encoder {
 
-    private enum Kind { UNDECIDED, NUMERIC, FIXED, GROW, NUMBER_CLASSES }
+    /**
+     * INFER: type not declared; every value is kept (numbers as themselves, texts as ids) and the
+     * column's type is decided in {@link #finish()} from all of them: all numbers → numeric, all
+     * texts → categorical, both → an error naming the odd value out.
+     */
+    private enum Kind { INFER, NUMERIC, FIXED, GROW, NUMBER_CLASSES }
+
+    /** At most this many distinct integer values make a numeric target classes by default. */
+    static final int MAX_INFERRED_CLASSES = 20;
 
     /** How tokens of a FIXED nominal column map to value indices. */
     private enum Lookup { BY_NAME, BY_CODE }
@@ -29,7 +37,7 @@ final class Encoder {
         final int file;            // 0-based index in the row
         final String name;
         final boolean target;
-        Kind kind = Kind.UNDECIDED;
+        Kind kind = Kind.INFER;
         Attribute attr;            // FIXED: known now; others: set in finish()
         Lookup lookup = Lookup.BY_NAME;
         Map<String, Integer> byName;
@@ -37,6 +45,11 @@ final class Encoder {
         Map<Double, Integer> byNumber;
         List<Double> grownNumbers; // NUMBER_CLASSES
         int[] remap;               // id -> index in the final (sorted) value list
+        // INFER: how many numbers and texts, where each kind first occurred (to name the odd one out)
+        long nNum, nText, firstNumLine, firstTextLine;
+        String firstNum, firstText;
+        boolean allIntegers = true, manyNumbers;   // targets: integer values, more distinct ones than tracked
+        Map<Float, Integer> numberIds;             // INFER target: stored value -> id in grownNumbers
 
         Col(int file, String name, boolean target) {
             this.file = file;
@@ -53,6 +66,7 @@ final class Encoder {
     private final int nIn;         // number of input columns among cols
     private final Schema given;
     private final boolean inputsOnly;
+    private char point = '.';
     private float[] buf = new float[1 << 12];
     private int rows;
     private long lastLine;
@@ -153,7 +167,24 @@ final class Encoder {
                 else c.kind = Kind.NUMERIC;
                 continue;
             }
-            if (categorical.contains(c.file)) startGrow(c);   // else UNDECIDED: the first present value decides
+            if (categorical.contains(c.file)) startGrow(c);
+            else startInfer(c);
+        }
+    }
+
+    /** Numbers may be written with a decimal comma ("1,5"): for files whose delimiter is not ','. */
+    void decimalComma(boolean b) {
+        point = b ? ',' : '.';
+    }
+
+    private void startInfer(Col c) {
+        c.kind = Kind.INFER;
+        c.byName = new HashMap<>();
+        c.grown = new ArrayList<>();
+        if (c.target) {
+            c.byNumber = new HashMap<>();
+            c.grownNumbers = new ArrayList<>();
+            c.numberIds = new HashMap<>();
         }
     }
 
@@ -192,41 +223,24 @@ final class Encoder {
                 if (c.target) throw new DataFormatException(src, line, c.file + 1, "missing " + (c.kind == Kind.FIXED ? "class" : "target")
                         + " value (a target cannot be imputed)");
                 if (o.missing == MissingValues.REJECT) {
-                    throw new DataFormatException(src, line, c.file + 1, "missing value for '" + c.name
-                            + "' (the missing-value policy is REJECT; choose KEEP to impute the training mean / most frequent value)");
+                    throw new DataFormatException(src, line, c.file + 1, "missing value for '" + c.name + "' (" + (tok.isEmpty() ? "empty field" : "\"" + Numbers.clip(tok) + "\"")
+                            + "): " + o.hint("use --missing impute to fill it with the training mean / most frequent value",
+                                    "read with missing(MissingValues.KEEP) and fit a Pipeline to impute the training mean / most frequent value"));
                 }
                 buf[off + i] = Float.NaN;
                 continue;
             }
-            if (c.kind == Kind.UNDECIDED) {
-                if (Numbers.isNumber(tok)) {
-                    if (c.target && Boolean.TRUE.equals(o.classTarget)) startNumberClasses(c);
-                    else c.kind = Kind.NUMERIC;
-                } else {
-                    if (c.target && Boolean.FALSE.equals(o.classTarget)) {
-                        throw new DataFormatException(src, line, c.file + 1, "expected a number for the regression target '" + c.name
-                                + "', found \"" + Numbers.clip(tok) + "\"");
-                    }
-                    startGrow(c);
-                }
-            }
             buf[off + i] = switch (c.kind) {
-                case NUMERIC -> (float) Numbers.parse(tok, src, line, c.file + 1);
+                case INFER -> infer(c, tok, line);
+                case NUMERIC -> (float) Numbers.parse(tok, point, src, line, c.file + 1);
                 case FIXED -> fixedIndex(c, tok, line);
                 case GROW -> {
                     Integer id = c.byName.get(tok);
-                    if (id == null) {
-                        if (c.grown.size() >= MAX_CATEGORIES) {
-                            throw new DataFormatException(src, line, c.file + 1, "more than " + MAX_CATEGORIES + " distinct values in '" + c.name + "'");
-                        }
-                        id = c.grown.size();
-                        c.byName.put(tok, id);
-                        c.grown.add(tok);
-                    }
+                    if (id == null) id = newText(c, tok, line);
                     yield id;
                 }
                 case NUMBER_CLASSES -> {
-                    double v = Numbers.parse(tok, src, line, c.file + 1);
+                    double v = Numbers.parse(tok, point, src, line, c.file + 1);
                     Integer id = c.byNumber.get(v);
                     if (id == null) {
                         if (c.grownNumbers.size() >= MAX_NUMBER_CLASSES) {
@@ -238,7 +252,6 @@ final class Encoder {
                     }
                     yield id;
                 }
-                case UNDECIDED -> throw new IllegalStateException();
             };
         }
         rows++;
@@ -247,6 +260,124 @@ final class Encoder {
 
     int rows() {
         return rows;
+    }
+
+    /** A new distinct text of a categorical column (NaN and infinity are refused here too). */
+    private int newText(Col c, String tok, long line) throws DataFormatException {
+        if (Numbers.isNonFinite(tok)) throw Numbers.nonFinite(tok, src, line, c.file + 1);
+        if (c.grown.size() >= MAX_CATEGORIES) {
+            throw new DataFormatException(src, line, c.file + 1, "more than " + MAX_CATEGORIES + " distinct values in '" + c.name + "'");
+        }
+        int id = c.grown.size();
+        c.byName.put(tok, id);
+        c.grown.add(tok);
+        return id;
+    }
+
+    /** A value of a column whose type is not known yet: a number is kept as it is, a text as its id. */
+    private float infer(Col c, String tok, long line) throws DataFormatException {
+        if (Numbers.isNumber(tok, point)) {
+            double v = Numbers.parse(tok, point, src, line, c.file + 1);
+            if (c.nNum++ == 0) {
+                c.firstNumLine = line;
+                c.firstNum = tok;
+            }
+            float f = (float) v;
+            if (c.target) {
+                if (v != Math.rint(v)) c.allIntegers = false;
+                if (!c.manyNumbers && !c.numberIds.containsKey(f)) {
+                    int limit = Boolean.TRUE.equals(o.classTarget) ? MAX_NUMBER_CLASSES : MAX_INFERRED_CLASSES;
+                    if (c.grownNumbers.size() >= limit) {
+                        if (Boolean.TRUE.equals(o.classTarget)) {
+                            throw new DataFormatException(src, line, c.file + 1, "more than " + MAX_NUMBER_CLASSES + " distinct class values in '" + c.name + "': a regression target?");
+                        }
+                        c.manyNumbers = true;
+                    } else {
+                        c.numberIds.put(f, c.grownNumbers.size());
+                        c.byNumber.put(v, c.grownNumbers.size());
+                        c.grownNumbers.add(v);
+                    }
+                }
+            }
+            return f;
+        }
+        if (c.nText++ == 0) {
+            c.firstTextLine = line;
+            c.firstText = tok;
+        }
+        Integer id = c.byName.get(tok);
+        return id != null ? id : newText(c, tok, line);
+    }
+
+    /**
+     * Decides the type of an INFER column from all its values; a column holding both numbers and
+     * texts is an error at the first value of the rarer kind.
+     */
+    private void resolve(Col c) throws DataFormatException {
+        if (c.nNum == 0 && c.nText == 0) throw new DataFormatException(src, 0, c.file + 1, "column '" + c.name + "' has no values (all missing)");
+        if (c.nNum > 0 && c.nText > 0) {
+            if (c.nNum >= c.nText) {
+                throw new DataFormatException(src, c.firstTextLine, c.file + 1, "expected a number, found \"" + Numbers.clip(c.firstText) + "\" ("
+                        + c.nNum + " values of '" + c.name + "' are numbers, " + c.nText + (c.nText == 1 ? " is" : " are") + " not; write ? for a missing value, or "
+                        + o.hint("--categorical " + c.name, "categorical(\"" + c.name + "\")") + " to treat every value as a name)");
+            }
+            throw new DataFormatException(src, c.firstNumLine, c.file + 1, "found the number \"" + Numbers.clip(c.firstNum) + "\" in '" + c.name
+                    + "', whose other values are text (" + c.nText + " texts, " + c.nNum + (c.nNum == 1 ? " number" : " numbers") + "): fix the value, or use "
+                    + o.hint("--categorical " + c.name, "categorical(\"" + c.name + "\")") + " to treat every value as a name");
+        }
+        if (c.nText > 0) {
+            if (c.target && Boolean.FALSE.equals(o.classTarget)) {
+                throw new DataFormatException(src, c.firstTextLine, c.file + 1, "expected a number for the regression target '" + c.name
+                        + "', found \"" + Numbers.clip(c.firstText) + "\"");
+            }
+            c.kind = Kind.GROW;
+            return;
+        }
+        int k = c.target ? c.grownNumbers.size() : 0;
+        boolean classes = c.target && (Boolean.TRUE.equals(o.classTarget)
+                || (o.classTarget == null && cols.length - nIn == 1 && c.allIntegers && !c.manyNumbers && k >= 2 && k <= MAX_INFERRED_CLASSES && 2L * k <= rows));
+        if (!classes) {
+            c.kind = Kind.NUMERIC;
+            return;
+        }
+        // the stored cells hold the values: turn them into ids of grownNumbers
+        int w = cols.length, i = indexOf(c);
+        for (int r = 0; r < rows; r++) buf[r * w + i] = c.numberIds.get(buf[r * w + i]);
+        c.kind = Kind.NUMBER_CLASSES;
+    }
+
+    private int indexOf(Col c) {
+        for (int i = 0; i < cols.length; i++) if (cols[i] == c) return i;
+        throw new IllegalStateException();
+    }
+
+    /** The one-line account of the task (classes or regression) and how to get the other. */
+    private String taskReason() {
+        Col t = cols[nIn];
+        int nt = cols.length - nIn;
+        String useClasses = o.hint("use --classes to treat the values as class labels", "use classTarget(true) to treat the values as class labels");
+        String useRegression = o.hint("use --regression to fit them as numbers", "use classTarget(false) to fit them as numbers");
+        if (nt > 1) {
+            StringBuilder names = new StringBuilder();
+            for (int i = nIn; i < cols.length; i++) names.append(i > nIn ? ", '" : "'").append(cols[i].name).append('\'');
+            return "targets " + names + ": " + nt + " numeric columns → regression with " + nt + " outputs";
+        }
+        String head = "target '" + t.name + "': ";
+        return switch (t.kind) {
+            case NUMERIC -> {
+                if (Boolean.FALSE.equals(o.classTarget)) yield head + "numbers, regression as asked";
+                if (t.numberIds == null) yield head + "numeric attribute → regression; " + useClasses;
+                String what = !t.allIntegers ? "non-integer numbers" : t.manyNumbers ? "more than " + MAX_INFERRED_CLASSES + " distinct integers"
+                        : t.grownNumbers.size() + " distinct integer" + (t.grownNumbers.size() == 1 ? "" : "s") + " in " + rows + " rows";
+                yield head + what + " → regression; " + useClasses;
+            }
+            case NUMBER_CLASSES -> Boolean.TRUE.equals(o.classTarget) ? head + t.grownNumbers.size() + " numeric values, classes as asked"
+                    : head + t.grownNumbers.size() + " integer values → classification; " + useRegression;
+            case GROW -> head + t.grown.size() + " text values → classification";
+            case FIXED -> t.lookup == Lookup.BY_CODE ? head + t.attr.values().size() + " classes named on the first line → classification"
+                    : head + "nominal attribute with " + t.attr.values().size() + " values → classification";
+            case INFER -> throw new IllegalStateException();
+        };
     }
 
     private int fixedIndex(Col c, String tok, long line) throws DataFormatException {
@@ -278,9 +409,10 @@ final class Encoder {
     /** The data set of all rows added. */
     DataSet finish() throws DataFormatException {
         if (rows == 0) throw new DataFormatException(src, headerLine, 0, "no data rows" + (headerLine > 0 ? " after the header" : "") + " (empty file)");
+        for (Col c : cols) if (c.kind == Kind.INFER) resolve(c);
         for (Col c : cols) {
             switch (c.kind) {
-                case UNDECIDED -> throw new DataFormatException(src, 0, c.file + 1, "column '" + c.name + "' has no values (all missing)");
+                case INFER -> throw new IllegalStateException();
                 case NUMERIC -> c.attr = Attribute.numeric(c.name);
                 case FIXED -> { }
                 case GROW -> {
@@ -315,6 +447,7 @@ final class Encoder {
             }
         }
         Schema schema = given;
+        if (given == null && !inputsOnly) o.notices.accept(new ReadNotice(ReadNotice.Kind.TASK, src, taskReason()));
         if (inputsOnly) {   // targets absent: a placeholder column of zeros, never exposed
             float[] x = encodeInputs(schema.encodedInputs());
             buf = null;

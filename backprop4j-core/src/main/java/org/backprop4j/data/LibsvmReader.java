@@ -32,7 +32,7 @@ public final class LibsvmReader {
         int maxIndex = 0;
         long maxLine = 0, nonZeros = 0;
         int maxColumn = 0;
-        try (Sources.Lines in = new Sources.Lines(file)) {
+        try (Sources.Lines in = new Sources.Lines(file, o.charset, o.notices, o.commandLine)) {
             String s;
             while ((s = in.next()) != null) {
                 long no = in.lineNo();

@@ -29,6 +29,9 @@ public final class ReadOptions {
     Schema schema;
     int features;                 // LIBSVM: 0 = max index seen
     int maxCategories = 1000;
+    java.nio.charset.Charset charset;                          // null = auto (UTF-8, UTF-16 by BOM, Latin-1 sniffed)
+    java.util.function.Consumer<ReadNotice> notices = n -> { };
+    boolean commandLine;          // messages name the CLI's options instead of these methods
 
     public static ReadOptions defaults() {
         return new ReadOptions();
@@ -146,5 +149,35 @@ public final class ReadOptions {
         if (n < 1) throw new IllegalArgumentException("features must be positive: " + n);
         this.features = n;
         return this;
+    }
+
+    /**
+     * The text encoding. Default (null): UTF-8, or UTF-16 when the file starts with its
+     * byte-order mark, or Latin-1 (ISO-8859-1) when the first 64 KB are not UTF-8 but are Latin-1
+     * text; either case is announced as a {@link ReadNotice.Kind#ENCODING} notice.
+     */
+    public ReadOptions encoding(java.nio.charset.Charset cs) {
+        this.charset = cs;
+        return this;
+    }
+
+    /** Receives every {@link ReadNotice} (the task chosen and why, dropped columns, encoding). */
+    public ReadOptions onNotice(java.util.function.Consumer<ReadNotice> sink) {
+        this.notices = java.util.Objects.requireNonNull(sink);
+        return this;
+    }
+
+    /**
+     * Error messages and notices name the command line's options ({@code --missing impute},
+     * {@code --regression}) rather than these methods; for the backprop4j CLI.
+     */
+    public ReadOptions commandLineHints(boolean b) {
+        this.commandLine = b;
+        return this;
+    }
+
+    /** The fix phrased for the caller: the CLI option or the library method. */
+    String hint(String cli, String library) {
+        return commandLine ? cli : library;
     }
 }

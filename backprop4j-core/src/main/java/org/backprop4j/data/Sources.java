@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,10 +25,15 @@ public final class Sources {
     /** Longest text line accepted (characters); a longer one is an error, not an OutOfMemoryError. */
     public static final int MAX_LINE = 1 << 24;
 
-    /** The name used in error messages: the file name without its directories. */
+    /**
+     * The name used in error messages: the file name without its directories, or the whole path
+     * for anything but a regular file ({@code /dev/null}, {@code /dev/stdin}, a pipe), whose last
+     * part alone ("null") would mislead.
+     */
     public static String name(Path file) {
         Path f = file.getFileName();
-        return f == null ? file.toString() : f.toString();
+        if (f == null || (Files.exists(file) && !Files.isRegularFile(file))) return file.toString();
+        return f.toString();
     }
 
     /**
@@ -127,7 +133,7 @@ public final class Sources {
         String what;
         if (e instanceof EOFException) what = "unexpected end of data (truncated file or gzip stream)";
         else if (e instanceof ZipException) what = "corrupt gzip data (" + e.getMessage() + ")";
-        else if (e instanceof CharacterCodingException) what = "not valid UTF-8 text";
+        else if (e instanceof CharacterCodingException) what = "not valid text in the file's encoding";
         else what = "read error: " + e;
         DataFormatException d = new DataFormatException(source, line, column, what);
         d.initCause(e);
@@ -158,10 +164,86 @@ public final class Sources {
         private int pos, lim;
         private boolean first = true;
 
+        private final Charset charset;
+        private final String encodingHint;
+
         Lines(Path file) throws IOException {
+            this(file, null, n -> { }, false);
+        }
+
+        /**
+         * @param cs          the encoding, or null to detect it (see {@link #detect})
+         * @param notices     told when the detected encoding is not UTF-8
+         * @param commandLine name the CLI's {@code --encoding} in messages
+         */
+        Lines(Path file, Charset cs, java.util.function.Consumer<ReadNotice> notices, boolean commandLine) throws IOException {
             this.source = name(file);
-            this.in = open(file);
-            this.r = utf8(in);
+            this.encodingHint = commandLine ? "--encoding latin1" : "ReadOptions.encoding(StandardCharsets.ISO_8859_1)";
+            InputStream raw = open(file);
+            try {
+                BufferedInputStream b = new BufferedInputStream(raw, SNIFF);
+                this.in = raw;
+                this.charset = cs != null ? cs : detect(b, source, notices);
+                this.r = new InputStreamReader(b, charset.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(CodingErrorAction.REPLACE));
+            } catch (IOException | RuntimeException e) {
+                raw.close();
+                throw e;
+            }
+        }
+
+        /** Bytes looked at to choose the encoding. */
+        static final int SNIFF = 1 << 16;
+
+        /**
+         * UTF-16 when the text starts with its byte-order mark, or when every other byte of the
+         * first 64 KB is zero (UTF-16 without a mark); Latin-1 (ISO-8859-1) when those bytes are not
+         * UTF-8 but hold no NUL; UTF-8 otherwise. Anything but UTF-8 is announced.
+         */
+        static Charset detect(BufferedInputStream b, String source, java.util.function.Consumer<ReadNotice> notices) throws IOException {
+            b.mark(SNIFF);
+            byte[] head = b.readNBytes(SNIFF);
+            b.reset();
+            int n = head.length;
+            if (n >= 2 && ((head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xfe || (head[0] & 0xff) == 0xfe && (head[1] & 0xff) == 0xff)) {
+                boolean le = (head[0] & 0xff) == 0xff;
+                notices.accept(new ReadNotice(ReadNotice.Kind.ENCODING, source, "read as UTF-16" + (le ? "LE" : "BE") + " (the file starts with its byte-order mark)"));
+                return StandardCharsets.UTF_16;   // consumes the mark
+            }
+            int zeroEven = 0, zeroOdd = 0;
+            for (int i = 0; i + 1 < n; i += 2) {
+                if (head[i] == 0) zeroEven++;
+                if (head[i + 1] == 0) zeroOdd++;
+            }
+            int pairs = n / 2;
+            if (pairs >= 2 && (zeroOdd >= pairs * 3 / 4 && zeroEven == 0 || zeroEven >= pairs * 3 / 4 && zeroOdd == 0)) {
+                boolean le = zeroOdd > 0;
+                notices.accept(new ReadNotice(ReadNotice.Kind.ENCODING, source, "read as UTF-16" + (le ? "LE" : "BE") + " (no byte-order mark; every other byte is zero)"));
+                return le ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE;
+            }
+            int bad = firstInvalidUtf8(head, n == SNIFF);
+            if (bad >= 0) {
+                for (int i = 0; i < n; i++) if (head[i] == 0) return StandardCharsets.UTF_8;   // binary: reported as not UTF-8 where it is read
+                notices.accept(new ReadNotice(ReadNotice.Kind.ENCODING, source, "read as Latin-1 (ISO-8859-1): byte " + (bad + 1) + " (0x"
+                        + Integer.toHexString(head[bad] & 0xff) + ") is not UTF-8"));
+                return StandardCharsets.ISO_8859_1;
+            }
+            return StandardCharsets.UTF_8;
+        }
+
+        /** The offset of the first byte that is not valid UTF-8, or -1; a sequence cut by the end of a partial buffer is not counted. */
+        static int firstInvalidUtf8(byte[] b, boolean partial) {
+            int n = b.length, i = 0;
+            while (i < n) {
+                int c = b[i] & 0xff;
+                int len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+                if (len == 0) return i;
+                if (i + len > n) return partial ? -1 : i;
+                for (int k = 1; k < len; k++) if ((b[i + k] & 0xc0) != 0x80) return i;
+                i += len;
+            }
+            return -1;
         }
 
         /** Number of the line last returned by {@link #next()}. */
@@ -218,7 +300,11 @@ public final class Sources {
             }
             String s = sb.toString();
             int bad = s.indexOf('\uFFFD');
-            if (bad >= 0) throw new DataFormatException(source, lineNo, 0, "not valid UTF-8 text (character " + (bad + 1) + " of the line)");
+            if (bad >= 0) {
+                String name = charset == StandardCharsets.UTF_8 ? "UTF-8" : charset.displayName();
+                throw new DataFormatException(source, lineNo, 0, "not valid " + name + " text (character " + (bad + 1) + " of the line)"
+                        + (charset == StandardCharsets.UTF_8 ? ": if the file is Latin-1 (ISO-8859-1/Windows-1252), read it with " + encodingHint + " or convert it to UTF-8" : ""));
+            }
             return s;
         }
 

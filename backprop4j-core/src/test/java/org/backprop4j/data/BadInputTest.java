@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,7 +97,8 @@ class BadInputTest {
     @Test
     void csvMissingValueRejectedByDefault() throws IOException {
         DataFormatException e = expect(CSV, write("m.csv", "a,b,c\n1,2,3\n4,,6\n"), 3, 2, "missing value for 'b'");
-        assertTrue(e.getMessage().contains("REJECT"));
+        assertEquals("m.csv:3:2: missing value for 'b' (empty field): read with missing(MissingValues.KEEP) and fit a Pipeline to impute the training mean / most frequent value",
+                e.getMessage());
         expect(CSV, write("m2.csv", "a,b,c\n1,2,3\n4,?,6\n"), 3, 2, "missing value");
         expect(CSV, write("mt.csv", "a,b,c\n1,2,3\n4,5,?\n"), 3, 3, "missing target");
     }
@@ -156,8 +158,19 @@ class BadInputTest {
 
     @Test
     void csvInvalidUtf8() throws IOException {
+        // a Latin-1 byte within the first 64 KB: the file is read as Latin-1, and the reader says so
         byte[] b = "a,b,c\n1,2,x\n1,2,\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);   // é as a lone Latin-1 byte
-        expect(CSV, write("u.csv", b), 3, 0, "not valid UTF-8 text (character 5 of the line)");
+        List<ReadNotice> told = new java.util.ArrayList<>();
+        DataSet ds = CsvReader.read(write("u.csv", b), ReadOptions.defaults().onNotice(told::add));
+        assertEquals(List.of("x", "\u00e9"), ds.classNames());
+        assertEquals(new ReadNotice(ReadNotice.Kind.ENCODING, "u.csv", "read as Latin-1 (ISO-8859-1): byte 17 (0xe9) is not UTF-8"), told.get(0));
+        // beyond the bytes looked at: an error naming the line, the character and the fix
+        StringBuilder sb = new StringBuilder("a,b,c\n");
+        while (sb.length() < 70_000) sb.append("1,2,x\n");
+        int line = 1 + (int) sb.chars().filter(ch -> ch == '\n').count();
+        sb.append("1,2,\u00e9\n");
+        expect(CSV, write("u2.csv", sb.toString().getBytes(StandardCharsets.ISO_8859_1)), line, 0,
+                "not valid UTF-8 text (character 5 of the line): if the file is Latin-1 (ISO-8859-1/Windows-1252), read it with ReadOptions.encoding(StandardCharsets.ISO_8859_1) or convert it to UTF-8");
     }
 
     @Test

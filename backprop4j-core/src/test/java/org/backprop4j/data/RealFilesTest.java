@@ -84,8 +84,14 @@ class RealFilesTest {
         assertEquals(13f, ds.x()[3]);
         assertEquals(0, ds.label(0));
         assertEquals(1, ds.label(1));
-        // without classTarget the numeric last column is a regression target
-        DataSet reg = CsvReader.read(TestData.path("digits.csv.gz"));
+        // by default too: 10 distinct integer labels are classes, and the reader says so
+        List<ReadNotice> told = new java.util.ArrayList<>();
+        DataSet byDefault = CsvReader.read(TestData.path("digits.csv.gz"), ReadOptions.defaults().onNotice(told::add));
+        assertTrue(byDefault.sameContents(ds));
+        assertEquals(List.of(new ReadNotice(ReadNotice.Kind.TASK, "digits.csv.gz",
+                "target 'x65': 10 integer values → classification; use classTarget(false) to fit them as numbers")), told);
+        // classTarget(false): a regression target
+        DataSet reg = CsvReader.read(TestData.path("digits.csv.gz"), ReadOptions.defaults().classTarget(false));
         assertNull(reg.classNames());
         assertEquals(1, reg.outputs());
         assertEquals(1f, reg.d()[1]);
