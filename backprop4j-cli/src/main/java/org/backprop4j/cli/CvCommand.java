@@ -48,6 +48,7 @@ final class CvCommand implements Callable<Integer> {
         // the kernels are chosen (and announced on standard error) before any bar is drawn
         String kernels = KernelProvider.get().name();
         if (!json) {
+            dataOptions.printNotices(out);   // first line: the task and why
             out.printf(Locale.ROOT, "%d-fold cross-validation of %s on %s (%d patterns, kernels: %s)%n", folds,
                     modelOptions.optimizerSpec(), data.getFileName(), raw.size(), kernels);
         }

@@ -1,11 +1,15 @@
 package org.backprop4j.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.backprop4j.data.DataFiles;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.data.IdxReader;
 import org.backprop4j.data.MissingValues;
+import org.backprop4j.data.ReadNotice;
 import org.backprop4j.data.ReadOptions;
 import org.backprop4j.data.Schema;
 import picocli.CommandLine.Option;
@@ -42,8 +46,22 @@ final class DataOptions {
             description = "Missing values (? or empty): reject (default) or impute (training mean / most frequent value).")
     String missing;
 
+    @Option(names = "--encoding", paramLabel = "CHARSET",
+            description = "Text encoding of the data file, e.g. utf-8, latin1, utf-16 (default: UTF-8; UTF-16 by its byte-order mark and Latin-1 are detected and announced).")
+    String encoding;
+
+    /** What the reader inferred (task, dropped columns, encoding), in the order told. */
+    final List<ReadNotice> notices = new ArrayList<>();
+
     ReadOptions toReadOptions() {
-        ReadOptions o = ReadOptions.defaults();
+        ReadOptions o = ReadOptions.defaults().commandLineHints(true).onNotice(notices::add);
+        if (encoding != null) {
+            try {
+                o.encoding(java.nio.charset.Charset.forName(encoding));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--encoding: unknown character set '" + encoding + "' (e.g. utf-8, latin1, utf-16, windows-1252)");
+            }
+        }
         if (target != null && target.length > 0) {
             boolean allIndices = true;
             for (String t : target) allIndices &= t.matches("-?\\d+");
@@ -81,8 +99,26 @@ final class DataOptions {
     }
 
     DataSet read(Path file) throws IOException {
-        if (labels != null) return IdxReader.read(file, labels);
+        if (labels != null) {
+            DataSet ds = IdxReader.read(file, labels);
+            notices.add(new ReadNotice(ReadNotice.Kind.TASK, file.toString(), "target: the IDX labels file, " + ds.outputs() + " classes → classification"));
+            return ds;
+        }
         return DataFiles.read(file, toReadOptions());
+    }
+
+    /**
+     * Prints what the reader inferred: the task first, as the first line (nothing is guessed
+     * silently), then any other notice.
+     */
+    void printNotices(PrintWriter out) {
+        for (ReadNotice n : notices) if (n.kind() == ReadNotice.Kind.TASK) out.println(n.message());
+        for (ReadNotice n : notices) if (n.kind() != ReadNotice.Kind.TASK) out.println("  note: " + n.message());
+    }
+
+    /** The notices other than the task, as warnings on the error stream (commands whose output is data). */
+    void warnNotices(PrintWriter err) {
+        for (ReadNotice n : notices) if (n.kind() != ReadNotice.Kind.TASK) err.println("backprop4j: note: " + n);
     }
 
     /** Reads a file encoded like the training data (the model's schema). */

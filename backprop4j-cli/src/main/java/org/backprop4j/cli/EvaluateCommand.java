@@ -42,6 +42,7 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Model model = ModelFile.read(modelFile);
         DataSet raw = dataOptions.read(data, model.schema());
+        dataOptions.warnNotices(spec.commandLine().getErr());
         if (raw.outputs() != model.outputs()) {
             throw new IllegalArgumentException(data.getFileName() + " has " + raw.outputs() + " target columns; the model has "
                     + model.outputs() + " outputs");

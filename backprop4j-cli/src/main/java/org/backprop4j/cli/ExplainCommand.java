@@ -65,6 +65,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (model == null || data == null) throw new Main.UserError("explain needs --jacobs, or a MODEL and a DATA file");
         Model lm = ModelFile.read(model);
         DataSet raw = dataOptions.read(data, lm.schema());
+        dataOptions.warnNotices(spec.commandLine().getErr());
         if (row < 1 || row > raw.size()) throw new Main.UserError("--row must be between 1 and " + raw.size() + ", not " + row);
         DataSet ds = lm.pipeline().apply(raw);
         int n0 = ds.inputs(), nL = ds.outputs(), p = row - 1;

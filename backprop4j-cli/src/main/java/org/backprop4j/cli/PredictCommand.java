@@ -68,10 +68,14 @@ final class PredictCommand implements Callable<Integer> {
         org.backprop4j.data.DataFiles.Format f = org.backprop4j.data.DataFiles.formatOf(data);
         if (dataOptions.labels != null) return whole(model);   // IDX images (and labels)
         if (schema != null && f == org.backprop4j.data.DataFiles.Format.CSV) {
-            return org.backprop4j.data.CsvReader.readInputs(data, dataOptions.toReadOptions().schema(schema));
+            float[] x = org.backprop4j.data.CsvReader.readInputs(data, dataOptions.toReadOptions().schema(schema));
+            dataOptions.warnNotices(spec.commandLine().getErr());
+            return x;
         }
         if (schema != null && f == org.backprop4j.data.DataFiles.Format.ARFF) {
-            return org.backprop4j.data.ArffReader.readInputs(data, dataOptions.toReadOptions().schema(schema));
+            float[] x = org.backprop4j.data.ArffReader.readInputs(data, dataOptions.toReadOptions().schema(schema));
+            dataOptions.warnNotices(spec.commandLine().getErr());
+            return x;
         }
         return whole(model);
     }
@@ -79,6 +83,7 @@ final class PredictCommand implements Callable<Integer> {
     /** The inputs of a file read whole (IDX, LIBSVM, MONK), which must have as many as the model. */
     private float[] whole(Model model) throws IOException {
         org.backprop4j.data.DataSet ds = dataOptions.read(data, model.schema());
+        dataOptions.warnNotices(spec.commandLine().getErr());
         if (ds.inputs() != model.inputs()) {
             throw new org.backprop4j.data.DataFormatException(org.backprop4j.data.Sources.name(data), 0, 0, "the data has "
                     + ds.inputs() + " inputs after encoding; the model " + modelFile.getFileName() + " expects " + model.inputs());

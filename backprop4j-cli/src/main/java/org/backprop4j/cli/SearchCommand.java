@@ -55,6 +55,7 @@ final class SearchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         DataSet raw = dataOptions.read(data);
+        if (!json && !foldOptions.quiet) dataOptions.printNotices(out);   // first line: the task and why
         List<String> names = new ArrayList<>();
         List<String[]> values = new ArrayList<>();
         for (String p : params) {

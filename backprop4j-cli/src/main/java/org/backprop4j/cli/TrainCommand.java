@@ -106,6 +106,7 @@ final class TrainCommand implements Callable<Integer> {
         DataSet raw = dataOptions.read(data);
         Settings settings = modelOptions.settings(validation);
         if (talk) {
+            dataOptions.printNotices(out);   // first line: the task and why
             out.println("backprop4j train " + data.getFileName() + " (kernels: " + KernelProvider.get().name() + ")");
             for (String line : settings.explain(raw, n -> "--" + n)) out.println("  " + line);
         }
