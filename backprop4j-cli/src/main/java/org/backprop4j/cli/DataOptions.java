@@ -99,6 +99,31 @@ final class DataOptions {
     }
 
     DataSet read(Path file) throws IOException {
+        try {
+            return readWhole(file);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(file);
+        }
+    }
+
+    /**
+     * The one line for data that does not fit in the Java heap: the cause (file size against the
+     * heap limit) and the option that helps (a larger -Xmx through the launcher's variable).
+     */
+    static Main.UserError outOfMemory(Path file) {
+        long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+        String size;
+        try {
+            size = java.nio.file.Files.isRegularFile(file) ? (java.nio.file.Files.size(file) >> 20) + " MB" : "a stream";
+        } catch (IOException e) {
+            size = "size unknown";
+        }
+        long suggestGb = Math.max(1, (2 * heapMb + 1023) >> 10);
+        return new Main.UserError("out of memory reading " + file + " (" + size + "): its values (4 bytes each, one-hot columns included) do not fit in the "
+                + heapMb + " MB Java heap; give Java more memory, e.g. BACKPROP4J_JAVA_OPTS=-Xmx" + suggestGb + "g");
+    }
+
+    private DataSet readWhole(Path file) throws IOException {
         if (labels != null) {
             DataSet ds = IdxReader.read(file, labels);
             notices.add(new ReadNotice(ReadNotice.Kind.TASK, file.toString(), "target: the IDX labels file, " + ds.outputs() + " classes → classification"));
@@ -123,9 +148,13 @@ final class DataOptions {
 
     /** Reads a file encoded like the training data (the model's schema). */
     DataSet read(Path file, Schema schema) throws IOException {
-        if (labels != null) return IdxReader.read(file, labels);
-        ReadOptions o = toReadOptions();
-        if (schema != null) o.schema(schema);
-        return DataFiles.read(file, o);
+        try {
+            if (labels != null) return IdxReader.read(file, labels);
+            ReadOptions o = toReadOptions();
+            if (schema != null) o.schema(schema);
+            return DataFiles.read(file, o);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(file);
+        }
     }
 }

@@ -79,6 +79,8 @@ class ModelSelectionTest {
         CliTest.Result cv = CliTest.run("cv", iris.toString(), "-k", "3", "--epochs", "20", "--quiet");
         assertEquals(0, cv.code(), cv.err());
         List<String> lines = cv.out().lines().toList();
+        assertEquals("target 'class': 3 classes named on the first line → classification", lines.get(0));   // the task first, and why
+        lines = lines.subList(1, lines.size());
         assertTrue(lines.get(0).startsWith("3-fold cross-validation of adam on iris.csv (150 patterns"), cv.out());
         assertEquals(" fold   loss      accuracy   epochs", lines.get(1));
         for (int i = 1; i <= 3; i++) assertTrue(lines.get(1 + i).matches(" {4}" + i + "   \\d\\.\\d{5} +\\d+\\.\\d\\d% +20"), lines.get(1 + i));

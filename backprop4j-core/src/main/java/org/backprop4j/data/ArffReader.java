@@ -46,46 +46,50 @@ public final class ArffReader {
         Encoder enc = null;
         boolean relation = false, data = false;
         long dataLine = 0;
-        try (Sources.Lines in = new Sources.Lines(file, o.charset, o.notices, o.commandLine)) {
-            String s;
-            while ((s = in.next()) != null) {
-                long no = in.lineNo();
-                String t = stripComment(s).strip();
-                if (t.isEmpty()) continue;
-                if (!data) {
-                    String low = t.toLowerCase(Locale.ROOT);
-                    if (low.startsWith("@relation")) {
-                        if (relation) throw new DataFormatException(src, no, 1, "a second @relation");
-                        relation = true;
-                    } else if (low.startsWith("@attribute")) {
-                        if (!relation) throw new DataFormatException(src, no, 1, "expected @relation before @attribute");
-                        Attribute a = attribute(t.substring("@attribute".length()), src, no);
-                        if (names.contains(a.name())) throw new DataFormatException(src, no, 0, "attribute '" + a.name() + "' declared twice");
-                        names.add(a.name());
-                        attrs.add(a);
-                    } else if (low.startsWith("@data")) {
-                        if (attrs.isEmpty()) throw new DataFormatException(src, no, 1, "@data before any @attribute");
-                        if (attrs.size() < 2) throw new DataFormatException(src, no, 0, "expected at least two attributes (inputs and a class)");
-                        data = true;
-                        dataLine = no;
-                        enc = new Encoder(src, 0, names, true, attrs.toArray(new Attribute[0]), MISSING, o, null, inputsOnly);
+        try {
+            try (Sources.Lines in = new Sources.Lines(file, o.charset, o.notices, o.commandLine)) {
+                String s;
+                while ((s = in.next()) != null) {
+                    long no = in.lineNo();
+                    String t = stripComment(s).strip();
+                    if (t.isEmpty()) continue;
+                    if (!data) {
+                        String low = t.toLowerCase(Locale.ROOT);
+                        if (low.startsWith("@relation")) {
+                            if (relation) throw new DataFormatException(src, no, 1, "a second @relation");
+                            relation = true;
+                        } else if (low.startsWith("@attribute")) {
+                            if (!relation) throw new DataFormatException(src, no, 1, "expected @relation before @attribute");
+                            Attribute a = attribute(t.substring("@attribute".length()), src, no);
+                            if (names.contains(a.name())) throw new DataFormatException(src, no, 0, "attribute '" + a.name() + "' declared twice");
+                            names.add(a.name());
+                            attrs.add(a);
+                        } else if (low.startsWith("@data")) {
+                            if (attrs.isEmpty()) throw new DataFormatException(src, no, 1, "@data before any @attribute");
+                            if (attrs.size() < 2) throw new DataFormatException(src, no, 0, "expected at least two attributes (inputs and a class)");
+                            data = true;
+                            dataLine = no;
+                            enc = new Encoder(src, 0, names, true, attrs.toArray(new Attribute[0]), MISSING, o, null, inputsOnly);
+                        } else {
+                            throw new DataFormatException(src, no, 1, "expected @relation, @attribute or @data, found \"" + Numbers.clip(t) + "\"");
+                        }
                     } else {
-                        throw new DataFormatException(src, no, 1, "expected @relation, @attribute or @data, found \"" + Numbers.clip(t) + "\"");
+                        if (t.startsWith("{")) throw new DataFormatException(src, no, 1, "sparse ARFF rows ({index value, ...}) are not supported");
+                        String[] f = splitData(t, src, no);
+                        if (f.length != attrs.size()) {
+                            throw new DataFormatException(src, no, Math.min(f.length, attrs.size()) + 1, "expected " + attrs.size() + " values (one per @attribute), found " + f.length);
+                        }
+                        enc.add(f, no);
                     }
-                } else {
-                    if (t.startsWith("{")) throw new DataFormatException(src, no, 1, "sparse ARFF rows ({index value, ...}) are not supported");
-                    String[] f = splitData(t, src, no);
-                    if (f.length != attrs.size()) {
-                        throw new DataFormatException(src, no, Math.min(f.length, attrs.size()) + 1, "expected " + attrs.size() + " values (one per @attribute), found " + f.length);
-                    }
-                    enc.add(f, no);
                 }
             }
+            if (!relation) throw new DataFormatException(src, 0, 0, "no @relation line (empty file or not ARFF)");
+            if (!data) throw new DataFormatException(src, 0, 0, "no @data section");
+            if (enc.rows() == 0) throw new DataFormatException(src, dataLine, 0, "no data rows after @data");
+            return enc.finish();
+        } finally {
+            if (enc != null) enc.close();
         }
-        if (!relation) throw new DataFormatException(src, 0, 0, "no @relation line (empty file or not ARFF)");
-        if (!data) throw new DataFormatException(src, 0, 0, "no @data section");
-        if (enc.rows() == 0) throw new DataFormatException(src, dataLine, 0, "no data rows after @data");
-        return enc.finish();
     }
 
     /** The line up to its first '%' outside quotes (a comment, as Weka's tokenizer treats it). */

@@ -13,10 +13,12 @@ import java.util.Set;
  * target column(s) by name or index (default: the last column), categorical and ignored
  * columns, missing-value markers and policy, and a schema to encode a file like an earlier one.
  *
- * <p>Columns: a column is numeric when its first present value is a number (every later
- * non-number is then an error), categorical otherwise (one-hot encoded over its distinct values,
- * sorted). A categorical target makes a classification set; a numeric one a regression set unless
- * {@link ReadOptions#classTarget(boolean)} asks for classes.
+ * <p>Columns: a column's type comes from all its values: numeric when every present value is a
+ * number, categorical (one-hot encoded over its distinct values, sorted) when none is, an error
+ * naming the odd value out when both occur. A categorical target makes a classification set; a
+ * numeric one too when it holds few distinct integers (see docs/DATA.md), a regression set
+ * otherwise; {@link ReadOptions#classTarget(boolean)} overrides, and a {@link ReadNotice} tells
+ * which and why.
  *
  * <p>scikit-learn's CSV files start with {@code n_samples,n_features,class names...}
  * (iris.csv, wine_data.csv, breast_cancer.csv): this is detected (first two fields integers, the
@@ -34,8 +36,8 @@ public final class CsvReader {
     }
 
     public static DataSet read(Path file, ReadOptions o) throws IOException {
-        try (Rows in = new Rows(file, o)) {
-            Encoder enc = new Encoder(in.src, in.headerLine, in.names, in.namesFromFile, null, in.o.missingMarkers, in.o, in.sklearnClasses);
+        try (Rows in = new Rows(file, o);
+             Encoder enc = new Encoder(in.src, in.headerLine, in.names, in.namesFromFile, null, in.o.missingMarkers, in.o, in.sklearnClasses)) {
             enc.decimalComma(in.delim != ',');
             String[] f;
             while ((f = in.next()) != null) enc.add(f, in.line());
@@ -50,8 +52,8 @@ public final class CsvReader {
      * columns as the schema has attributes) and may hold anything. Returns rows × encodedInputs().
      */
     public static float[] readInputs(Path file, ReadOptions o) throws IOException {
-        try (Rows in = new Rows(file, o)) {
-            Encoder enc = new Encoder(in.src, in.headerLine, in.names, in.namesFromFile, null, in.o.missingMarkers, in.o, null, true);
+        try (Rows in = new Rows(file, o);
+             Encoder enc = new Encoder(in.src, in.headerLine, in.names, in.namesFromFile, null, in.o.missingMarkers, in.o, null, true)) {
             enc.decimalComma(in.delim != ',');
             String[] f;
             while ((f = in.next()) != null) enc.add(f, in.line());
@@ -75,28 +77,29 @@ public final class CsvReader {
             m.targetIndices.clear();
             for (int j = 0; j < nb; j++) m.targetIndices.add(na + j);
             boolean regression = !Boolean.TRUE.equals(o.classTarget) && (o.schema == null || !o.schema.isClassification());
-            Encoder enc = new Encoder(a.src, a.headerLine, names, a.namesFromFile && b.namesFromFile, null, m.missingMarkers, m, null);
-            String[] row = new String[na + nb];
-            while (true) {
-                String[] fa = a.next(), fb = b.next();
-                if (fa == null || fb == null) {
-                    if (fa != null || fb != null) {
-                        long nA = enc.rows() + (fa != null ? 1 : 0), nB = enc.rows() + (fb != null ? 1 : 0);
-                        throw new DataFormatException(b.src, fb != null ? b.line() : b.lastLine, 0, "dimension mismatch: " + (fb != null ? "more than " + enc.rows() : nB)
-                                + " target rows, but " + a.src + " has " + (fa != null ? "more than " + enc.rows() : nA) + " rows");
+            try (Encoder enc = new Encoder(a.src, a.headerLine, names, a.namesFromFile && b.namesFromFile, null, m.missingMarkers, m, null)) {
+                String[] row = new String[na + nb];
+                while (true) {
+                    String[] fa = a.next(), fb = b.next();
+                    if (fa == null || fb == null) {
+                        if (fa != null || fb != null) {
+                            long nA = enc.rows() + (fa != null ? 1 : 0), nB = enc.rows() + (fb != null ? 1 : 0);
+                            throw new DataFormatException(b.src, fb != null ? b.line() : b.lastLine, 0, "dimension mismatch: " + (fb != null ? "more than " + enc.rows() : nB)
+                                    + " target rows, but " + a.src + " has " + (fa != null ? "more than " + enc.rows() : nA) + " rows");
+                        }
+                        break;
                     }
-                    break;
+                    for (int j = 0; j < nb; j++) {   // check the target file's cells here, so errors name that file
+                        if (m.missingMarkers.contains(fb[j])) throw new DataFormatException(b.src, b.line(), j + 1, "missing target value (a target cannot be imputed)");
+                        if (regression) Numbers.parse(fb[j], b.delim != ',' ? ',' : '.', b.src, b.line(), j + 1);
+                    }
+                    System.arraycopy(fa, 0, row, 0, na);
+                    System.arraycopy(fb, 0, row, na, nb);
+                    enc.add(row, a.line());
                 }
-                for (int j = 0; j < nb; j++) {   // check the target file's cells here, so errors name that file
-                    if (m.missingMarkers.contains(fb[j])) throw new DataFormatException(b.src, b.line(), j + 1, "missing target value (a target cannot be imputed)");
-                    if (regression) Numbers.parse(fb[j], b.delim != ',' ? ',' : '.', b.src, b.line(), j + 1);
-                }
-                System.arraycopy(fa, 0, row, 0, na);
-                System.arraycopy(fb, 0, row, na, nb);
-                enc.add(row, a.line());
+                a.checkCount(enc.rows(), enc.lastLine());
+                return enc.finish();
             }
-            a.checkCount(enc.rows(), enc.lastLine());
-            return enc.finish();
         }
     }
 
@@ -283,6 +286,9 @@ public final class CsvReader {
         c.charset = o.charset;
         c.notices = o.notices;
         c.commandLine = o.commandLine;
+        c.spillBytes = o.spillBytes;
+        c.spillDir = o.spillDir;
+        c.chunkFloats = o.chunkFloats;
         return c;
     }
 

@@ -1,5 +1,6 @@
 package org.backprop4j.data;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,7 +16,7 @@ import java.util.Set;
  * Rows are kept compactly (one float per used cell: the number, or the nominal value's id; NaN for
  * a missing value) until {@link #finish()} knows every column's values.
  */
-final class Encoder {
+final class Encoder implements AutoCloseable {
 
     /**
      * INFER: type not declared; every value is kept (numbers as themselves, texts as ids) and the
@@ -50,6 +51,7 @@ final class Encoder {
         String firstNum, firstText;
         boolean allIntegers = true, manyNumbers;   // targets: integer values, more distinct ones than tracked
         Map<Float, Integer> numberIds;             // INFER target: stored value -> id in grownNumbers
+        boolean numbersInCells;                    // NUMBER_CLASSES decided in finish(): the cells hold values, not ids
 
         Col(int file, String name, boolean target) {
             this.file = file;
@@ -67,7 +69,7 @@ final class Encoder {
     private final Schema given;
     private final boolean inputsOnly;
     private char point = '.';
-    private float[] buf = new float[1 << 12];
+    private Cells cells;
     private int rows;
     private long lastLine;
 
@@ -127,6 +129,7 @@ final class Encoder {
         List<Col> all = new ArrayList<>(in);
         all.addAll(out);
         cols = all.toArray(new Col[0]);
+        cells = new Cells(cols.length, o.spillBytes, o.spillDir, o.chunkFloats);
 
         if (given != null) {
             if (given.inputs().size() != in.size() || (!inputsOnly && given.targets().size() != out.size())) {
@@ -211,11 +214,11 @@ final class Encoder {
     }
 
     /** Adds one row; {@code f} has one field per column of the file. */
-    void add(String[] f, long line) throws DataFormatException {
+    void add(String[] f, long line) throws IOException {
         int w = cols.length;
-        if ((long) (rows + 1) * w > Integer.MAX_VALUE - 8) throw new DataFormatException(src, line, 0, "too much data for one array");
-        if ((rows + 1) * w > buf.length) buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8L, Math.max(2L * buf.length, (long) (rows + 1) * w)));
-        int off = rows * w;
+        if ((long) (rows + 1) * nIn > Integer.MAX_VALUE - 8) throw new DataFormatException(src, line, 0, "too much data for one array (" + rows + " rows × " + nIn + " inputs)");
+        float[] buf = cells.begin();
+        int off = cells.offset();
         for (int i = 0; i < w; i++) {
             Col c = cols[i];
             String tok = f[c.file];
@@ -254,6 +257,7 @@ final class Encoder {
                 }
             };
         }
+        cells.commit();
         rows++;
         lastLine = line;
     }
@@ -340,15 +344,8 @@ final class Encoder {
             c.kind = Kind.NUMERIC;
             return;
         }
-        // the stored cells hold the values: turn them into ids of grownNumbers
-        int w = cols.length, i = indexOf(c);
-        for (int r = 0; r < rows; r++) buf[r * w + i] = c.numberIds.get(buf[r * w + i]);
+        c.numbersInCells = true;   // the stored cells hold the values; encode() maps them to ids of grownNumbers
         c.kind = Kind.NUMBER_CLASSES;
-    }
-
-    private int indexOf(Col c) {
-        for (int i = 0; i < cols.length; i++) if (cols[i] == c) return i;
-        throw new IllegalStateException();
     }
 
     /** The one-line account of the task (classes or regression) and how to get the other. */
@@ -449,8 +446,7 @@ final class Encoder {
         Schema schema = given;
         if (given == null && !inputsOnly) o.notices.accept(new ReadNotice(ReadNotice.Kind.TASK, src, taskReason()));
         if (inputsOnly) {   // targets absent: a placeholder column of zeros, never exposed
-            float[] x = encodeInputs(schema.encodedInputs());
-            buf = null;
+            float[] x = encode(schema.encodedInputs(), 0, false)[0];
             return new DataSet(x, new float[rows], schema.encodedInputs(), 1, null, schema.encodedInputNames());
         }
         if (schema == null) {
@@ -463,28 +459,19 @@ final class Encoder {
             }
         }
         int nx = schema.encodedInputs(), nd = schema.encodedOutputs();
-        float[] x = encodeInputs(nx);
-        float[] d = new float[rows * nd];
-        int w = cols.length;
-        boolean cls = schema.isClassification();
-        for (int r = 0; r < rows; r++) {
-            if (cls) {
-                Col c = cols[nIn];
-                int id = (int) buf[r * w + nIn];
-                d[r * nd + (c.remap != null ? c.remap[id] : id)] = 1f;
-            } else {
-                for (int k = 0; k < nd; k++) d[r * nd + k] = buf[r * w + nIn + k];
-            }
-        }
-        buf = null;
-        return new DataSet(x, d, nx, nd, schema.classNames(), schema.encodedInputNames(), schema);
+        float[][] xd = encode(nx, nd, schema.isClassification());
+        return new DataSet(xd[0], xd[1], nx, nd, schema.classNames(), schema.encodedInputNames(), schema);
     }
 
     /** Beyond this many floats, a one-hot expansion of more than {@link #MAX_EXPANSION}× is refused. */
     static final long EXPANSION_FLOOR = 1L << 26;
     static final int MAX_EXPANSION = 64;
 
-    private float[] encodeInputs(int nx) throws DataFormatException {
+    /**
+     * The final arrays, {x (rows × nx), d (rows × nd)}, filled in one pass over the stored cells,
+     * which are released as they go: nothing else of full size is held.
+     */
+    private float[][] encode(int nx, int nd, boolean cls) throws DataFormatException {
         if ((long) rows * nx > Integer.MAX_VALUE - 8) throw new DataFormatException(src, 0, 0, "too much data for one array: " + rows + " rows × " + nx + " inputs");
         if ((long) rows * nx > EXPANSION_FLOOR && nx > (long) MAX_EXPANSION * nIn) {
             // a few nominal attributes declared with huge value lists would blow a small file up to gigabytes
@@ -492,25 +479,49 @@ final class Encoder {
                     + rows + " rows, " + ((long) rows * nx * 4 >> 20) + " MB): too many nominal values");
         }
         float[] x = new float[rows * nx];
+        float[] d = new float[rows * nd];
         int w = cols.length;
-        for (int r = 0; r < rows; r++) {
-            int off = r * nx;
-            for (int i = 0; i < nIn; i++) {
-                Col c = cols[i];
-                float v = buf[r * w + i];
-                int width = c.attr.width();
-                if (!c.attr.isNominal()) {
-                    x[off] = v;
-                } else if (Float.isNaN(v)) {
-                    Arrays.fill(x, off, off + width, Float.NaN);
-                } else {
-                    int id = (int) v;
-                    x[off + (c.remap != null ? c.remap[id] : id)] = 1f;
-                }
-                off += width;
-            }
+        int[] width = new int[nIn];
+        boolean[] nominal = new boolean[nIn];
+        for (int i = 0; i < nIn; i++) {
+            width[i] = cols[i].attr.width();
+            nominal[i] = cols[i].attr.isNominal();
         }
-        return x;
+        cells.forEach((buf, first, n) -> {
+            for (int q = 0; q < n; q++) {
+                int r = first + q, in = q * w, off = r * nx;
+                for (int i = 0; i < nIn; i++) {
+                    float v = buf[in + i];
+                    if (!nominal[i]) {
+                        x[off] = v;
+                    } else if (Float.isNaN(v)) {
+                        Arrays.fill(x, off, off + width[i], Float.NaN);
+                    } else {
+                        Col c = cols[i];
+                        int id = (int) v;
+                        x[off + (c.remap != null ? c.remap[id] : id)] = 1f;
+                    }
+                    off += width[i];
+                }
+                if (nd == 0) continue;
+                if (cls) {
+                    Col c = cols[nIn];
+                    float v = buf[in + nIn];
+                    int id = c.numbersInCells ? c.numberIds.get(v) : (int) v;
+                    d[r * nd + (c.remap != null ? c.remap[id] : id)] = 1f;
+                } else {
+                    for (int k = 0; k < nd; k++) d[r * nd + k] = buf[in + nIn + k];
+                }
+            }
+        });
+        close();
+        return new float[][] {x, d};
+    }
+
+    /** Releases the stored cells (and their temporary file, if any). */
+    @Override
+    public void close() {
+        cells.close();
     }
 
     long lastLine() {

@@ -242,6 +242,31 @@ public final class Pipeline {
         return new DataSet(x, d, inputs, outputs, ds.classNames(), ds.inputNames(), ds.schema());
     }
 
+    /**
+     * {@link #apply} without a copy: imputes and scales {@code ds}'s own arrays (inputs; targets
+     * of a regression set) and returns a data set over them. For raw data that is not needed
+     * afterwards (a large training set): it saves a second copy of the data; {@code ds} holds
+     * the transformed values afterwards.
+     */
+    public DataSet applyInPlace(DataSet ds) {
+        check(ds);
+        float[] x = ds.x();
+        for (int i = 0, j = 0; i < x.length; i++) {
+            double v = x[i];
+            if (Double.isNaN(v)) v = fill[j];
+            x[i] = (float) ((v - center[j]) / scale[j]);
+            if (++j == inputs) j = 0;
+        }
+        if (!ds.isClassification()) {
+            float[] d = ds.d();
+            for (int i = 0, j = 0; i < d.length; i++) {
+                d[i] = (float) ((d[i] - tCenter[j]) / tScale[j]);
+                if (++j == outputs) j = 0;
+            }
+        }
+        return ds;
+    }
+
     /** Imputes and scales a row-major block of input rows (a copy; the argument is not changed). */
     public float[] transformInputs(float[] x) {
         if (x.length % inputs != 0) throw new IllegalArgumentException("input length " + x.length + " is not a multiple of the " + inputs + " inputs the pipeline was fitted on");

@@ -32,6 +32,9 @@ public final class ReadOptions {
     java.nio.charset.Charset charset;                          // null = auto (UTF-8, UTF-16 by BOM, Latin-1 sniffed)
     java.util.function.Consumer<ReadNotice> notices = n -> { };
     boolean commandLine;          // messages name the CLI's options instead of these methods
+    long spillBytes = 64L << 20;  // parsed cells beyond this go to a temporary file, not the heap
+    java.nio.file.Path spillDir;  // null = java.io.tmpdir
+    int chunkFloats = Cells.CHUNK_FLOATS;   // tests: small chunks
 
     public static ReadOptions defaults() {
         return new ReadOptions();
@@ -179,5 +182,14 @@ public final class ReadOptions {
     /** The fix phrased for the caller: the CLI option or the library method. */
     String hint(String cli, String library) {
         return commandLine ? cli : library;
+    }
+
+    /**
+     * Where a reader puts the parsed cells of a large file while it reads (a temporary file,
+     * deleted at once; default: {@code java.io.tmpdir}). It needs about 4 bytes per cell.
+     */
+    public ReadOptions spillDirectory(java.nio.file.Path dir) {
+        this.spillDir = dir;
+        return this;
     }
 }
