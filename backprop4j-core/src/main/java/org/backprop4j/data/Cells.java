@@ -63,8 +63,7 @@ final class Cells implements AutoCloseable {
     float[] begin() throws IOException {
         if (cur == null) cur = new float[rowsPerChunk * w];
         else if (curRows == rowsPerChunk) {
-            store(cur);
-            cur = new float[rowsPerChunk * w];
+            cur = store(cur);
             curRows = 0;
         }
         return cur;
@@ -79,10 +78,15 @@ final class Cells implements AutoCloseable {
         rows++;
     }
 
-    private void store(float[] chunk) throws IOException {
+    /**
+     * Keeps a full chunk; returns the array for the next one: a new one while chunks stay on the
+     * heap, the same one once they go to the file (no garbage chunk is left for the collector to
+     * promote and keep: the heap holds one chunk however large the file).
+     */
+    private float[] store(float[] chunk) throws IOException {
         if (spill == null) {
             full.add(chunk);
-            if ((long) full.size() * chunk.length * 4 <= spillBytes) return;
+            if ((long) full.size() * chunk.length * 4 <= spillBytes) return new float[chunk.length];
             Path dir = spillDir != null ? spillDir : Path.of(System.getProperty("java.io.tmpdir"));
             Path f = Files.createTempFile(dir, "backprop4j-cells-", ".tmp");
             spill = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
@@ -94,9 +98,10 @@ final class Cells implements AutoCloseable {
             io = ByteBuffer.allocateDirect(chunk.length * 4).order(ByteOrder.LITTLE_ENDIAN);
             for (float[] c : full) write(c);
             full.clear();
-            return;
+            return chunk;
         }
         write(chunk);
+        return chunk;
     }
 
     private void write(float[] chunk) throws IOException {
