@@ -138,7 +138,8 @@ final class TrainCommand implements Callable<Integer> {
              Interruption signal = new Interruption(err, checkpointEvery > 0 ? ckpt : null)) {
             if (resume && !Files.exists(ckpt) && talk) out.println("  no checkpoint " + ckpt + " yet: starting from the beginning");
             ModelTrainer trainer = new ModelTrainer(settings).listener(display).listener(divergence).listener(signal)
-                    .checkpointEvery(checkpointEvery, ckpt).resume(resume).restartOnDivergence(restarts);
+                    .checkpointEvery(checkpointEvery, ckpt).resume(resume).restartOnDivergence(restarts)
+                    .consumeTrainingData(true);   // parts[0] is preprocessed in place: one copy of the data
             fit = trainer.fit(parts[0], parts[1], Provenance.DataInfo.of(data, raw.size()));
             signal.trainingEnded();
             display.finish(fit.result(), fit.seconds());
@@ -225,8 +226,11 @@ final class TrainCommand implements Callable<Integer> {
             if (raw.isClassification()) b.metric("validation accuracy", fit.validation().accuracy());
         }
         if (raw.isClassification()) {
+            // parts[0] was preprocessed in place (consumeTrainingData): the network alone gives its outputs
             DataSet eval = parts[1] != null ? parts[1] : parts[0];
-            ConfusionMatrix cm = Metrics.confusion(eval, fit.model().outputs(eval));
+            float[] o = parts[1] != null ? fit.model().outputs(eval)
+                    : new org.backprop4j.Predictor(fit.model().network(), fit.model().loss()).predict(eval.x(), eval.size());
+            ConfusionMatrix cm = Metrics.confusion(eval, o);
             int[][] counts = new int[cm.classes()][cm.classes()];
             for (int a = 0; a < cm.classes(); a++) for (int q = 0; q < cm.classes(); q++) counts[a][q] = (int) cm.count(a, q);
             b.confusion(counts, cm.classNames());

@@ -32,7 +32,8 @@ public final class ReadOptions {
     java.nio.charset.Charset charset;                          // null = auto (UTF-8, UTF-16 by BOM, Latin-1 sniffed)
     java.util.function.Consumer<ReadNotice> notices = n -> { };
     boolean commandLine;          // messages name the CLI's options instead of these methods
-    long spillBytes = 64L << 20;  // parsed cells beyond this go to a temporary file, not the heap
+    // parsed cells beyond this go to a temporary file, not the heap: 64 MB, or an eighth of a small heap
+    long spillBytes = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
     java.nio.file.Path spillDir;  // null = java.io.tmpdir
     int chunkFloats = Cells.CHUNK_FLOATS;   // tests: small chunks
 

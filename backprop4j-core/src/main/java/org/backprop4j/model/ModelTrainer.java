@@ -35,6 +35,7 @@ public final class ModelTrainer {
     private Path checkpoint;
     private boolean resume;
     private int restarts;
+    private boolean consume;
 
     /** A trainer with these settings (unset ones are chosen from the data when fitting). */
     public ModelTrainer(Settings settings) {
@@ -63,6 +64,16 @@ public final class ModelTrainer {
     }
 
     /** On divergence, restart from the best weights with the learning rate halved, up to {@code n} times (default 0: stop). */
+    /**
+     * Preprocess the raw training part in place instead of copying it (one copy of the data in
+     * memory, not two: issue 24.5); the caller's training {@link DataSet} then holds preprocessed
+     * values, and so does {@link Fit#trainPart()}. Default false.
+     */
+    public ModelTrainer consumeTrainingData(boolean b) {
+        this.consume = b;
+        return this;
+    }
+
     public ModelTrainer restartOnDivergence(int n) {
         if (n < 0) throw new IllegalArgumentException("restarts must be ≥ 0: " + n);
         this.restarts = n;
@@ -126,7 +137,7 @@ public final class ModelTrainer {
     public Fit fit(DataSet rawTrain, DataSet rawValidation, Provenance.DataInfo info) throws IOException {
         Settings s = settings.resolve(rawTrain);
         Pipeline pipeline = Pipeline.fit(rawTrain, s.pipelineOptions(rawTrain.isClassification()));
-        DataSet train = pipeline.apply(rawTrain);
+        DataSet train = consume ? pipeline.applyInPlace(rawTrain) : pipeline.apply(rawTrain);
         DataSet val = rawValidation == null ? null : pipeline.apply(rawValidation);
         Network net = s.network(train);
         Loss loss = s.loss();
