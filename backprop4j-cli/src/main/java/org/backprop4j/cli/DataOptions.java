@@ -119,8 +119,8 @@ final class DataOptions {
             size = "size unknown";
         }
         long suggestGb = Math.max(1, (2 * heapMb + 1023) >> 10);
-        return new Main.UserError("out of memory reading " + file + " (" + size + "): its values (4 bytes each, one-hot columns included) do not fit in the "
-                + heapMb + " MB Java heap; give Java more memory, e.g. BACKPROP4J_JAVA_OPTS=-Xmx" + suggestGb + "g");
+        return new Main.UserError("out of memory reading " + file + " (" + size + "): its values (4 bytes each, one-hot columns included) do not fit in "
+                + "at most " + heapMb + " MB of heap; give Java more with BACKPROP4J_JAVA_OPTS=-Xmx<size> (e.g. -Xmx" + suggestGb + "g)");
     }
 
     private DataSet readWhole(Path file) throws IOException {

@@ -81,7 +81,7 @@ class CliMemoryTest {
         Run r = fork("24m", "train", data.toString(), "-o", dir.resolve("m.json").toString(), "--epochs", "1");
         assertEquals(2, r.code(), r.out() + r.err());
         String expected = "backprop4j: out of memory reading " + data + " (" + (Files.size(data) >> 20) + " MB): its values (4 bytes each, one-hot columns included)"
-                + " do not fit in the \\d+ MB Java heap; give Java more memory, e.g. BACKPROP4J_JAVA_OPTS=-Xmx1g";
+                + " do not fit in at most \\d+ MB of heap; give Java more with BACKPROP4J_JAVA_OPTS=-Xmx<size> (e.g. -Xmx1g)";
         List<String> lines = r.err().lines().filter(l -> l.startsWith("backprop4j: ")).toList();
         assertEquals(1, lines.size(), r.err());
         assertTrue(lines.get(0).matches(java.util.regex.Pattern.quote(expected.substring(0, expected.indexOf("\\d+"))) + "\\d+"
