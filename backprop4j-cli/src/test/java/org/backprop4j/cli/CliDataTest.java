@@ -2,7 +2,6 @@ package org.backprop4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.Charset;
@@ -11,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.backprop4j.TestData;
-import org.backprop4j.io.Model;
+import org.backprop4j.model.Model;
 import org.backprop4j.io.ModelFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,7 +92,7 @@ class CliDataTest {
         r = train(p, "--epochs", "2", "--regression");
         assertEquals(0, r.code(), r.err());
         assertEquals("target 'y': numbers, regression as asked", r.out().lines().findFirst().orElseThrow());
-        assertNull(ModelFile.read(dir.resolve("m.json")).classNames());
+        assertFalse(ModelFile.read(dir.resolve("m.json")).isClassification());
         // non-integer targets: regression, with the way to classes
         Path q = write("real.csv", "a,y\n1,0.5\n2,1.25\n3,0.5\n4,2.5\n5,3\n");
         r = train(q, "--epochs", "2");
