@@ -53,6 +53,11 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--random", paramLabel = "N", description = "Try N random combinations (seeded) instead of the full grid.")
     Integer random;
 
+    @Option(names = "--nested", paramLabel = "K",
+            description = "Also estimate the whole search by nested cross-validation: K outer folds, each searched by --folds inner folds "
+                    + "on its training part only and scored on its held-out part (K × candidates × folds trainings).")
+    Integer nested;
+
     @picocli.CommandLine.Mixin
     FoldOptions foldOptions = new FoldOptions();
 
@@ -71,6 +76,7 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (nested != null && nested < 2) throw new IllegalArgumentException("--nested must be at least 2: " + nested);
         // before any work: the model file writable and not an input
         new Outputs().input("the training data", data).input("--labels", dataOptions.labels).output("-o", this.out).check();
         DataSet raw = dataOptions.read(data);
@@ -105,9 +111,7 @@ final class SearchCommand implements Callable<Integer> {
             if (!json) out.printf(Locale.ROOT, "  tried %d/%d: %s%n", rows.size(), candidates.size(), settings);
         }
         boolean cls = raw.isClassification();
-        Comparator<Row> order = cls
-                ? Comparator.comparingDouble((Row r) -> -r.score().meanTestAccuracy()).thenComparingDouble(r -> r.score().meanTestLoss())
-                : Comparator.comparingDouble((Row r) -> r.score().meanTestLoss());
+        Comparator<Row> order = Comparator.comparing(Row::score, CrossValidation.ranking(cls));
         rows.sort(order);
         if (json) {
             int rank = 1;
@@ -125,6 +129,7 @@ final class SearchCommand implements Callable<Integer> {
             }
         }
         if (!json) table(out, rows.stream().map(r -> Map.entry(r.settings(), r.score())).toList(), names, folds, cls);
+        if (nested != null) nested(out, raw, rows.stream().map(r -> Map.entry(r.settings(), r.options())).toList(), cls);
         Row best = rows.get(0);
         double refitValidation = best.options().earlyStopping != null ? foldOptions.validation : 0;
         String command = trainCommand(best.settings(), refitValidation);
@@ -143,6 +148,39 @@ final class SearchCommand implements Callable<Integer> {
             out.println("  " + command);
         }
         return 0;
+    }
+
+    /** Nested cross-validation of the search over these candidates (in their ranked order), printed. */
+    private void nested(PrintWriter out, DataSet raw, List<Map.Entry<Map<String, String>, ModelOptions>> candidates, boolean cls)
+            throws InterruptedException {
+        List<org.backprop4j.train.Settings> settings = candidates.stream().map(c -> c.getValue().settings(0)).toList();
+        CrossValidation.Nested n = foldOptions.crossValidation(settings.get(0), null, null).nested(raw, settings, nested, modelOptions.seed);
+        CrossValidation.Result r = n.result();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("outerFolds", nested);
+            if (cls) {
+                m.put("accuracy", r.testAccuracy());
+                m.put("meanAccuracy", r.meanTestAccuracy());
+                m.put("sdAccuracy", r.sdTestAccuracy());
+            }
+            m.put("loss", r.testLoss());
+            m.put("meanLoss", r.meanTestLoss());
+            m.put("sdLoss", r.sdTestLoss());
+            m.put("chosen", n.folds().stream().map(f -> candidates.get(f.chosen()).getKey()).toList());
+            out.println(Json.write(Map.of("nested", m)));
+            return;
+        }
+        out.printf(Locale.ROOT, "%nnested cross-validation (%d outer folds, each searched on its training part, scored on its held-out test part):%n",
+                nested);
+        for (int i = 0; i < n.folds().size(); i++) {
+            CrossValidation.NestedFold f = n.folds().get(i);
+            out.printf(Locale.ROOT, "  outer fold %d: test loss %.5f%s, chose %s%n", i + 1, f.score().testLoss(),
+                    cls ? String.format(Locale.ROOT, ", test accuracy %.2f%%", 100 * f.score().testAccuracy()) : "",
+                    candidates.get(f.chosen()).getKey());
+        }
+        out.printf(Locale.ROOT, "  mean test loss %.5f ± %.5f%s%n", r.meanTestLoss(), r.sdTestLoss(),
+                cls ? String.format(Locale.ROOT, ", test accuracy %.2f%% ± %.2f", 100 * r.meanTestAccuracy(), 100 * r.sdTestAccuracy()) : "");
     }
 
     private void table(PrintWriter out, List<Map.Entry<Map<String, String>, CrossValidation.Result>> rows, List<String> names,

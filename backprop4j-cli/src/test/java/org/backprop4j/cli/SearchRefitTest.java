@@ -130,4 +130,47 @@ class SearchRefitTest {
         for (String a : awkward) script.append(' ').append(SearchCommand.shellQuote(a));
         assertEquals(awkward, bashWords(script.toString()));
     }
+
+    @Test
+    void nestedCrossValidationScoresEachOuterFoldWithTheCandidateItsInnerSearchChose() throws Exception {
+        Path iris = TestData.path("iris.csv");
+        CliTest.Result s = CliTest.run("search", iris.toString(), "-k", "2", "--nested", "3", "--epochs", "8", "--threads", "2",
+                "--param", "hidden=1|6", "--json");
+        assertEquals(0, s.code(), s.err());
+        List<String> lines = s.out().lines().toList();
+        assertEquals(3, lines.size(), "two ranked candidates, then the nested estimate: " + s.out());
+        JsonNode n = new ObjectMapper().readTree(lines.get(2)).get("nested");
+        assertEquals(3, n.get("outerFolds").asInt());
+
+        // the same procedure written out with the library: outer folds, inner search on the outer training part only
+        org.backprop4j.data.DataSet raw = org.backprop4j.data.CsvReader.read(iris);
+        List<String> values = List.of("1", "6");
+        List<org.backprop4j.train.Settings> cands = new ArrayList<>();
+        for (String v : values) {
+            ModelOptions o = ModelSelectionTest.options(null, 8);
+            o.optimizer = null;
+            o.hidden = null;
+            o.set("hidden", v);
+            cands.add(o.settings(0));
+        }
+        List<org.backprop4j.data.Splits.Split> outer = org.backprop4j.model.CrossValidation.splits(raw, 3, 42);
+        for (int i = 0; i < 3; i++) {
+            org.backprop4j.data.DataSet[] parts = outer.get(i).of(raw);
+            int best = -1;
+            org.backprop4j.model.CrossValidation.Result bestScore = null;
+            for (int c = 0; c < cands.size(); c++) {
+                org.backprop4j.model.CrossValidation.Result r = new org.backprop4j.model.CrossValidation(cands.get(c)).folds(2).threads(1).run(parts[0]);
+                if (bestScore == null || org.backprop4j.model.CrossValidation.ranking(true).compare(r, bestScore) < 0) {
+                    best = c;
+                    bestScore = r;
+                }
+            }
+            assertEquals("{\"hidden\":\"" + values.get(best) + "\"}", n.get("chosen").get(i).toString(), "outer fold " + (i + 1));
+            org.backprop4j.model.Model m = new org.backprop4j.model.ModelTrainer(cands.get(best)).fit(parts[0], null, null).model();
+            org.backprop4j.Evaluation e = org.backprop4j.Evaluation.of(new org.backprop4j.Backprop(m.network(), m.loss()), m.pipeline().apply(parts[1]));
+            assertEquals(e.accuracy(), n.get("accuracy").get(i).asDouble(), "outer fold " + (i + 1));   // exact: same seed, same data
+            assertEquals(e.loss(), n.get("loss").get(i).asDouble(), "outer fold " + (i + 1));
+        }
+        assertEquals(2, CliTest.run("search", iris.toString(), "--nested", "1", "--param", "hidden=1|6").code());
+    }
 }

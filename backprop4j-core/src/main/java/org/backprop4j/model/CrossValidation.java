@@ -117,6 +117,65 @@ public final class CrossValidation {
         return this;
     }
 
+    /**
+     * The order in which candidates rank, best first: for classes the highest mean test accuracy,
+     * ties broken by the lowest mean test loss; for regression the lowest mean test loss.
+     */
+    public static java.util.Comparator<Result> ranking(boolean classification) {
+        java.util.Comparator<Result> byLoss = java.util.Comparator.comparingDouble(Result::meanTestLoss);
+        return classification ? java.util.Comparator.comparingDouble((Result r) -> -r.meanTestAccuracy()).thenComparing(byLoss) : byLoss;
+    }
+
+    /**
+     * One outer fold of nested cross-validation: the candidate chosen by the inner cross-validation
+     * on the outer training part (its index), and the chosen candidate trained on that whole
+     * training part and scored on the outer test part.
+     */
+    public record NestedFold(int chosen, Fold score) {}
+
+    /** Nested cross-validation: an estimate of the whole selection procedure (search, then train the best). */
+    public record Nested(List<NestedFold> folds) {
+        public Nested {
+            folds = List.copyOf(folds);
+        }
+
+        /** The outer folds' scores as a cross-validation result. */
+        public Result result() {
+            return new Result(folds.stream().map(NestedFold::score).toList());
+        }
+    }
+
+    /**
+     * Nested cross-validation (Varma and Simon, 2006): splits {@code raw} into {@code outerFolds}
+     * folds seeded by {@code seed}; in each, every candidate is scored by this cross-validation's
+     * k folds on the outer training part only, the best by {@link #ranking} is trained on the whole
+     * outer training part and scored on the outer test part, which took no part in the choice.
+     * This instance's settings are not used; its folds, threads, inner validation and progress are.
+     */
+    public Nested nested(DataSet raw, List<Settings> candidates, int outerFolds, long seed) throws InterruptedException {
+        if (candidates.isEmpty()) throw new IllegalArgumentException("no candidates to choose from");
+        if (outerFolds < 2) throw new IllegalArgumentException("--nested must be at least 2: " + outerFolds);
+        List<Splits.Split> outer = splits(raw, outerFolds, seed);
+        List<NestedFold> out = new ArrayList<>();
+        for (int o = 0; o < outerFolds; o++) {
+            DataSet[] parts = outer.get(o).of(raw);
+            int best = 0;
+            Result bestScore = null;
+            for (int c = 0; c < candidates.size(); c++) {
+                Result r = new CrossValidation(candidates.get(c)).folds(folds).threads(threads).innerValidation(innerValidation)
+                        .progress(progress).run(parts[0]);
+                if (bestScore == null || ranking(raw.isClassification()).compare(r, bestScore) < 0) {
+                    best = c;
+                    bestScore = r;
+                }
+            }
+            CrossValidation chosen = new CrossValidation(candidates.get(best)).innerValidation(innerValidation);
+            Settings resolved = chosen.settings.resolve(parts[0]);
+            out.add(new NestedFold(best, chosen.fold(raw, outer.get(o), o, resolved.epochs(), resolved.seed())));
+        }
+        return new Nested(out);
+    }
+
     /** The fold indices used for {@code raw}: stratified for classes, seeded. */
     public static List<Splits.Split> splits(DataSet raw, int k, long seed) {
         if (k > raw.size()) throw new IllegalArgumentException("--folds " + k + " is more than the " + raw.size() + " patterns");
