@@ -2,7 +2,9 @@ package org.backprop4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -10,6 +12,7 @@ import org.backprop4j.cli.progress.ProgressFactory;
 import org.backprop4j.cli.progress.ProgressMode;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.kernel.KernelProvider;
+import org.backprop4j.model.CrossValidation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Estimate how well a configuration generalises: k-fold cross-validation (stratified for classes), folds in parallel.")
 final class CvCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DATA")
+    @Parameters(index = "0", paramLabel = "DATA", description = "Data file to cross-validate on.")
     Path data;
 
     @picocli.CommandLine.Mixin
@@ -43,42 +46,60 @@ final class CvCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         DataSet raw = dataOptions.read(data);
-        int t = foldOptions.threadCount();
+        foldOptions.threadCount();   // a bad --threads is refused before any work
         int folds = foldOptions.folds;
         // the kernels are chosen (and announced on standard error) before any bar is drawn
         String kernels = KernelProvider.get().name();
         if (!json) {
             dataOptions.printNotices(out);   // first line: the task and why
-            out.printf(Locale.ROOT, "%d-fold cross-validation of %s on %s (%d patterns, kernels: %s)%n", folds,
+            out.printf(Locale.ROOT, "%d-fold cross-validation of %s on %s (%d patterns, kernels: %s); each fold scored on its held-out test part%n", folds,
                     modelOptions.optimizerSpec(), data.getFileName(), raw.size(), kernels);
         }
         long t0 = System.nanoTime();
         // a live bar per fold on a terminal, plain lines otherwise (none with --json or --quiet)
         ProgressFactory progress = ProgressFactory.create(json || foldOptions.quiet ? ProgressMode.QUIET : ProgressMode.AUTO, out);
-        CrossValidation.Score s = CrossValidation.run(modelOptions, raw, folds, t, foldOptions.validation, progress, null);
+        CrossValidation.Result s = foldOptions.crossValidation(modelOptions.settings(0), progress, null).run(raw);
         double secs = (System.nanoTime() - t0) / 1e9;
+        boolean cls = raw.isClassification();
         if (json) {
+            // accuracy/loss: each fold's held-out test part (the keys of earlier versions); perFold names both parts
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("folds", folds);
-            if (raw.isClassification()) {
-                m.put("accuracy", s.accuracy());
-                m.put("meanAccuracy", s.meanAccuracy());
-                m.put("sdAccuracy", s.sdAccuracy());
+            if (cls) {
+                m.put("accuracy", s.testAccuracy());
+                m.put("meanAccuracy", s.meanTestAccuracy());
+                m.put("sdAccuracy", s.sdTestAccuracy());
             }
-            m.put("loss", s.loss());
-            m.put("meanLoss", s.meanLoss());
-            m.put("sdLoss", s.sdLoss());
+            m.put("loss", s.testLoss());
+            m.put("meanLoss", s.meanTestLoss());
+            m.put("sdLoss", s.sdTestLoss());
+            List<Map<String, Object>> perFold = new ArrayList<>();
+            for (CrossValidation.Fold f : s.folds()) {
+                Map<String, Object> fm = new LinkedHashMap<>();
+                fm.put("fold", f.index() + 1);
+                fm.put("trainPatterns", f.trainPatterns());
+                fm.put("testPatterns", f.testPatterns());
+                fm.put("epochs", f.epochs());
+                fm.put("stopReason", f.stopReason());
+                fm.put("trainLoss", f.trainLoss());
+                if (cls) fm.put("trainAccuracy", f.trainAccuracy());
+                fm.put("testLoss", f.testLoss());
+                if (cls) fm.put("testAccuracy", f.testAccuracy());
+                perFold.add(fm);
+            }
+            m.put("perFold", perFold);
             m.put("seconds", secs);
             out.println(Json.write(m));
             return 0;
         }
-        out.println(" fold   loss" + (raw.isClassification() ? "      accuracy" : "") + "   epochs");
-        for (int i = 0; i < folds; i++) {
-            out.printf(Locale.ROOT, "%5d   %.5f%s   %6.0f%n", i + 1, s.loss()[i],
-                    raw.isClassification() ? String.format(Locale.ROOT, "   %7.2f%%", 100 * s.accuracy()[i]) : "", s.epochs()[i]);
+        // every figure is the fold's held-out test part, never seen in training
+        out.println(" fold   test loss" + (cls ? "   test accuracy" : "") + "   epochs");
+        for (CrossValidation.Fold f : s.folds()) {
+            out.printf(Locale.ROOT, "%5d   %9.5f%s   %6d%n", f.index() + 1, f.testLoss(),
+                    cls ? String.format(Locale.ROOT, "   %12.2f%%", 100 * f.testAccuracy()) : "", f.epochs());
         }
-        out.printf(Locale.ROOT, " mean   %.5f ± %.5f%s   (%.1f s)%n", s.meanLoss(), s.sdLoss(),
-                raw.isClassification() ? String.format(Locale.ROOT, "   %.2f%% ± %.2f", 100 * s.meanAccuracy(), 100 * s.sdAccuracy()) : "", secs);
+        out.printf(Locale.ROOT, " mean   %.5f ± %.5f%s   (%.1f s)%n", s.meanTestLoss(), s.sdTestLoss(),
+                cls ? String.format(Locale.ROOT, "   %.2f%% ± %.2f", 100 * s.meanTestAccuracy(), 100 * s.sdTestAccuracy()) : "", secs);
         return 0;
     }
 }

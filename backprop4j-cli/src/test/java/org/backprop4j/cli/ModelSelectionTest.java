@@ -12,6 +12,7 @@ import org.backprop4j.TestData;
 import org.backprop4j.data.CsvReader;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.data.Splits;
+import org.backprop4j.model.CrossValidation;
 import org.junit.jupiter.api.Test;
 
 /** cv and search: folds in parallel give the serial results, the test folds stay out of training, tables. */
@@ -59,17 +60,18 @@ class ModelSelectionTest {
         for (int p : first.test()) for (int j = 0; j < wine.inputs(); j++) x[p * wine.inputs() + j] *= (j % 2 == 0 ? 1.7f : 0.4f);
         DataSet changed = new DataSet(x, wine.d(), wine.inputs(), wine.outputs(), wine.classNames(), wine.inputNames(), wine.schema());
 
-        CrossValidation.Score a = CrossValidation.run(o, wine, k, 2), b = CrossValidation.run(o, changed, k, 2);
+        CrossValidation.Result a = new CrossValidation(o.settings(0)).folds(k).threads(2).run(wine);
+        CrossValidation.Result b = new CrossValidation(o.settings(0)).folds(k).threads(2).run(changed);
         // fold 1 was trained on the same patterns and stopped by the same inner validation patterns,
         // so it ran the same epochs; had the test fold driven early stopping, its changed inputs
         // (different validation losses every epoch) would have moved the stopping epoch
         assertTrue(a.epochs()[0] < 400, "early stopping triggered: " + a.epochs()[0]);
         assertEquals(a.epochs()[0], b.epochs()[0]);
-        assertTrue(a.loss()[0] != b.loss()[0], "the changed test patterns are scored");
+        assertTrue(a.testLoss()[0] != b.testLoss()[0], "the changed test patterns are scored");
 
         // without early stopping the test fold is monitored only: training does not depend on it either
         ModelOptions plain = options(null, 30);
-        CrossValidation.Score c = CrossValidation.run(plain, wine, k, 2);
+        CrossValidation.Result c = new CrossValidation(plain.settings(0)).folds(k).threads(2).run(wine);
         assertArrayEquals(new double[] {30, 30, 30}, c.epochs());
     }
 
@@ -82,8 +84,9 @@ class ModelSelectionTest {
         assertEquals("target 'class': 3 classes named on the first line → classification", lines.get(0));   // the task first, and why
         lines = lines.subList(1, lines.size());
         assertTrue(lines.get(0).startsWith("3-fold cross-validation of adam on iris.csv (150 patterns"), cv.out());
-        assertEquals(" fold   loss      accuracy   epochs", lines.get(1));
-        for (int i = 1; i <= 3; i++) assertTrue(lines.get(1 + i).matches(" {4}" + i + "   \\d\\.\\d{5} +\\d+\\.\\d\\d% +20"), lines.get(1 + i));
+        assertTrue(lines.get(0).endsWith("; each fold scored on its held-out test part"), cv.out());
+        assertEquals(" fold   test loss   test accuracy   epochs", lines.get(1));
+        for (int i = 1; i <= 3; i++) assertTrue(lines.get(1 + i).matches(" {4}" + i + " +\\d\\.\\d{5} +\\d+\\.\\d\\d% +20"), lines.get(1 + i));
         assertTrue(lines.get(5).startsWith(" mean   "), cv.out());
 
         CliTest.Result s = CliTest.run("search", iris.toString(), "-k", "3", "--epochs", "20", "--random", "2",
@@ -93,7 +96,9 @@ class ModelSelectionTest {
         int head = out.indexOf(" rank  hidden              activation          accuracy (mean ± sd)  loss (mean ± sd)");
         assertTrue(head > 0, s.out());
         assertTrue(out.get(head - 1).startsWith("2 candidates, 3-fold cross-validation on iris.csv"), s.out());
-        assertEquals(head + 3, out.size(), "two ranked rows: " + s.out());
+        assertEquals(head + 5, out.size(), "two ranked rows, then the command for the best: " + s.out());
+        assertEquals("reproduce it with:", out.get(head + 3), s.out());
+        assertTrue(out.get(head + 4).startsWith("  backprop4j train " + iris + " -o MODEL.json --epochs 20 --hidden "), s.out());
         assertTrue(out.get(head + 1).startsWith("    1  ") && out.get(head + 2).startsWith("    2  "), s.out());
     }
 
