@@ -85,7 +85,7 @@ public final class Workloads {
     /** The start-up kernels (KernelProvider's choice), run on the given number of threads. */
     static ParallelKernels parallelKernels(int threads) {
         Kernels base = KernelProvider.get();
-        return new ParallelKernels(base instanceof ParallelKernels p ? p.delegate() : base, threads);
+        return new ParallelKernels(base.singleThreaded(), threads);
     }
 
     /** W3's network, 784-128-10 tanh/softmax, initialised by {@code init} from {@code seed}. */

@@ -88,8 +88,20 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         return delegate;
     }
 
+    @Override
+    public Kernels singleThreaded() {
+        return delegate;
+    }
+
+    @Override
     public int threads() {
         return threads;
+    }
+
+    /** Products of at least {@link #MIN_FLOPS} are split into blocks when there are workers. */
+    @Override
+    public boolean splits(long flops) {
+        return threads > 1 && flops >= MIN_FLOPS;
     }
 
     @Override
@@ -214,6 +226,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
      * ({@link #delegate()}); if the workers are busy (another caller), there are none, or there are
      * more than {@link #MAX_BLOCKS} tasks, the calling thread runs every task itself.
      */
+    @Override
     public void forEach(int tasks, java.util.function.IntConsumer task) {
         if (tasks <= 0) return;
         if (tasks == 1 || tasks > MAX_BLOCKS || workers.length == 0 || closed || !busy.compareAndSet(false, true)) {
@@ -242,6 +255,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
      * runs nothing, if there are no workers or another background job is in progress; the caller
      * then does the work itself.
      */
+    @Override
     public boolean startBackground(int tasks, java.util.function.IntConsumer task) {
         if (tasks <= 0 || workers.length == 0 || closed || !bgBusy.compareAndSet(false, true)) return false;
         bgTasks = tasks;
@@ -262,6 +276,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
      * Completes the background job started by {@link #startBackground} (by the same thread): runs
      * the tasks no worker has claimed, waits for the claimed ones, and rethrows a task's failure.
      */
+    @Override
     public void finishBackground() {
         if (!bgBusy.get() || bgTask == null) throw new IllegalStateException("no background job in progress");
         try {
