@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.backprop4j.Backprop;
-import org.backprop4j.Evaluation;
+import org.backprop4j.metrics.Evaluation;
 import org.backprop4j.Loss;
 import org.backprop4j.Network;
 import org.backprop4j.Rng;
