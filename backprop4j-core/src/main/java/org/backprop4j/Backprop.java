@@ -272,8 +272,7 @@ public final class Backprop {
      * Each step gives the same bits as {@code descend(x, d, row, 1, eta, 0, false)}, but the update
      * of W¹ for one pattern and the next pattern's first product NET¹ = W¹·x are one kernel call
      * ({@link Kernels#updateThenGemv}): otherwise W¹ is read twice and written once per pattern,
-     * and that traffic is what bounds an online step (784-64-10, timed by a temporary harness: the two products took 9.5 of
-     * 11.1 µs). Stops after the first pattern whose error is not finite, that pattern's update
+     * and that traffic is what bounds an online step (figures: docs/ENGINE.md). Stops after the first pattern whose error is not finite, that pattern's update
      * done, as {@code descend} does.
      *
      * @param sums out: {@code sums[0]} = Σ_p E_p of the patterns with a finite error;
@@ -475,9 +474,8 @@ public final class Backprop {
      * Rows per pass within a group of a large batch: the largest power of two (64 .. {@link #CHUNK})
      * whose inputs take at most 1 MB (2¹⁸ floats; 256 rows of 784 inputs), so that a pass's inputs
      * are still in the core's L2 cache when its weight gradient reads them again after the forward
-     * pass; the input matrix then comes from memory once per gradient instead of twice. Measured on
-     * W3 (60,000×784, 2 threads, alternating runs): 256 rows ~340k samples/s, 2048 rows ~275k.
-     * Depends only on the layer sizes, so the summation order (and the result) does not depend on
+     * pass; the input matrix then comes from memory once per gradient instead of twice
+     * (docs/ENGINE.md). Depends only on the layer sizes, so the summation order (and the result) does not depend on
      * the thread count.
      */
     final int groupChunk;
