@@ -3,7 +3,6 @@ package org.backprop4j;
 import org.backprop4j.kernel.Elementwise;
 import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.kernel.Kernels;
-import org.backprop4j.kernel.ParallelKernels;
 
 /**
  * The fast engine: forward and backward passes in matrix form over a batch of m patterns
@@ -133,7 +132,8 @@ public final class Backprop {
     public double gradient(float[] x, float[] d, int row, int m, float[] grad, double lambda, boolean decayBiases) {
         if (m < 1) throw new IllegalArgumentException("a batch needs at least one pattern");
         float scale = (float) loss.scale(m);
-        double sumE = m <= CHUNK ? accumulate(x, d, row, m, grad, scale, false) : groupGradient(x, d, row, m, grad, scale);
+        double sumE = m <= CHUNK ? pass(x, d, row, m, scale, gradientStep.into(grad, false), false, false)
+                : groupGradient(x, d, row, m, grad, scale);
         if (lambda != 0) addDecay(grad, (float) lambda, decayBiases);
         return sumE;
     }
@@ -162,11 +162,11 @@ public final class Backprop {
      * rows (so a pass stays in cache), and runs of consecutive chunks form {@link #groups} groups;
      * each group's gradient is summed over its chunks in order by an engine of its own, and the
      * group gradients are added in group order (seed 003: the batch gradient is the sum of the
-     * per-pattern gradients). With {@link ParallelKernels} the threads claim groups as they finish
-     * the previous one (with up to 16 groups a thread that runs faster, here or on a busy machine,
-     * takes more of them instead of waiting at the end), each group's products on one thread
-     * ({@link ParallelKernels#delegate()}): whole chunks, forward and backward, with no hand-off per
-     * product; the final sum is split by parameter ranges. Groups, chunks and the order of every
+     * per-pattern gradients). The kernels' {@link Kernels#forEach} hands the groups to the threads
+     * as they finish the previous one (with up to 16 groups a thread that runs faster, here or on a
+     * busy machine, takes more of them instead of waiting at the end), each group's products on one
+     * thread ({@link Kernels#singleThreaded()}): whole chunks, forward and backward, with no hand-off
+     * per product; the final sum is split by parameter ranges. Groups, chunks and the order of every
      * sum depend only on m and the network, never on the thread count, so the result is the same
      * bits on 1, 2 or more threads.
      */
@@ -174,9 +174,8 @@ public final class Backprop {
         int chunk = groupChunk;
         int chunks = (m + chunk - 1) / chunk;
         int groups = groups(m, chunk, grad.length);
-        ParallelKernels pk = kernels instanceof ParallelKernels p ? p : null;
         if (groupEngines.length < groups) {
-            Kernels single = pk != null ? pk.delegate() : kernels;
+            Kernels single = kernels.singleThreaded();
             Backprop[] e = java.util.Arrays.copyOf(groupEngines, groups);
             for (int g = groupEngines.length; g < groups; g++) e[g] = new Backprop(net, loss, single);
             groupEngines = e;
@@ -193,12 +192,11 @@ public final class Backprop {
             float[] gg = groupGrad[g];
             double sum = 0;
             for (int start = r0; start < r1; start += chunk) {
-                sum += e.accumulate(x, d, row + start, Math.min(chunk, r1 - start), gg, scale, start > r0);
+                sum += e.pass(x, d, row + start, Math.min(chunk, r1 - start), scale, e.gradientStep.into(gg, start > r0), false, false);
             }
             groupE[g] = sum;
         };
-        if (pk != null) pk.forEach(groups, task);
-        else for (int g = 0; g < groups; g++) task.accept(g);
+        kernels.forEach(groups, task);
         // grad = g_0 + g_1 + .. + g_{G−1}, element by element in group order, in parameter ranges
         int n = grad.length, block = 16384, blocks = (n + block - 1) / block;
         java.util.function.IntConsumer sum = bi -> {
@@ -209,8 +207,7 @@ public final class Backprop {
                 for (int i = lo; i < hi; i++) grad[i] += gg[i];
             }
         };
-        if (pk != null) pk.forEach(blocks, sum);
-        else for (int bi = 0; bi < blocks; bi++) sum.accept(bi);
+        kernels.forEach(blocks, sum);
         double sumE = 0;
         for (int g = 0; g < groups; g++) sumE += groupE[g];
         return sumE;
@@ -247,8 +244,35 @@ public final class Backprop {
         if (velocity != null && velocity.length != net.paramCount()) {
             throw new IllegalArgumentException("velocity has " + velocity.length + " values, the network " + net.paramCount());
         }
-        return descend(x, d, row, m, eta, momentum, velocity, lambda, decayBiases, false, false);
+        return descend(x, d, row, m, descentStep(eta, momentum, velocity, lambda, decayBiases));
     }
+
+    /**
+     * One batch of at most {@link #CHUNK} patterns with the weights updated inside the backward
+     * pass as {@code step} says (see {@link WeightStep}).
+     *
+     * @return Σ_p E_p of the batch before the update
+     */
+    public double descend(float[] x, float[] d, int row, int m, WeightStep step) {
+        if (m < 1 || m > CHUNK) throw new IllegalArgumentException("descend takes 1.." + CHUNK + " patterns, not " + m);
+        if (step.kind == WeightStep.Kind.GRADIENT) throw new IllegalArgumentException("descend updates the weights: use gradient()");
+        if (step.velocity != null && step.velocity.length != net.paramCount()) {
+            throw new IllegalArgumentException("velocity has " + step.velocity.length + " values, the network " + net.paramCount());
+        }
+        return pass(x, d, row, m, (float) loss.scale(m), step, false, false);
+    }
+
+    /** The step of the descend/descendOnline overloads that take its parameters (reused: steps allocate nothing). */
+    private WeightStep descentStep(float eta, float momentum, float[] velocity, float lambda, boolean decayBiases) {
+        WeightStep s = descentStep;
+        s.kind = velocity == null ? WeightStep.Kind.DESCENT : WeightStep.Kind.MOMENTUM;
+        s.momentum = velocity == null ? 0f : momentum;
+        s.lambda = lambda;
+        s.decayBiases = decayBiases;
+        return s.rate(eta).velocity(velocity);
+    }
+
+    private final WeightStep descentStep = WeightStep.descent(0f, false);
 
     /**
      * Online gradient descent, one update per pattern (seed 004's per-pattern rule
@@ -257,8 +281,7 @@ public final class Backprop {
      * Each step gives the same bits as {@code descend(x, d, row, 1, eta, 0, false)}, but the update
      * of W¹ for one pattern and the next pattern's first product NET¹ = W¹·x are one kernel call
      * ({@link Kernels#updateThenGemv}): otherwise W¹ is read twice and written once per pattern,
-     * and that traffic is what bounds an online step (784-64-10, timed by a temporary harness: the two products took 9.5 of
-     * 11.1 µs). Stops after the first pattern whose error is not finite, that pattern's update
+     * and that traffic is what bounds an online step (figures: docs/ENGINE.md). Stops after the first pattern whose error is not finite, that pattern's update
      * done, as {@code descend} does.
      *
      * @param sums out: {@code sums[0]} = Σ_p E_p of the patterns with a finite error;
@@ -284,11 +307,14 @@ public final class Backprop {
         }
         int n0 = n[0], n1 = n[1], w1 = net.weightOffset(1);
         float[] p = net.params();
+        WeightStep step = descentStep(eta, momentum, velocity, 0f, false);
+        float scale = (float) loss.scale(1);
         double sum = 0;
         boolean ready = false;   // NET¹ of the next pattern computed by the last fused call
         for (int i = 0; i < count; i++) {
             int row = rows == null ? first + i : rows[first + i];
-            double e = descend(x, d, row, 1, eta, momentum, velocity, 0f, false, ready, true);
+            // the backward pass with W¹'s update left out: done below, fused with the next product
+            double e = pass(x, d, row, 1, scale, step, ready, true);
             boolean finite = Double.isFinite(e);
             if (finite && i + 1 < count) {
                 int next = rows == null ? first + i + 1 : rows[first + i + 1];
@@ -315,58 +341,139 @@ public final class Backprop {
     }
 
     /**
-     * descend's work; with {@code firstProductDone} NET¹ is already in o[1], with
-     * {@code deferFirstUpdate} (no decay) W¹'s weights (and velocities) are left for the caller to update.
+     * What the backward pass does with each layer's ∂E/∂W^l = (Δ^l)ᵀ·O^{l−1} and ∂E/∂b^l = Σ_rows Δ^l:
+     * write it into a gradient vector ({@link #gradient}, for any update rule), or apply gradient
+     * descent to the layer at once, plain or with classical momentum (the fused step of
+     * {@code train.Sgd}), so that no gradient vector is written and read back. Mutable, reused
+     * from batch to batch: the rate and the velocity are set before each step.
      */
-    private double descend(float[] x, float[] d, int row, int m, float eta, float momentum, float[] velocity,
-                           float lambda, boolean decayBiases, boolean firstProductDone, boolean deferFirstUpdate) {
+    public static final class WeightStep {
+        enum Kind { GRADIENT, DESCENT, MOMENTUM }
+
+        Kind kind;
+        float momentum, lambda;
+        boolean decayBiases;
+        float eta;
+        float[] velocity;
+        float[] grad;
+        boolean accumulate;
+
+        private WeightStep(Kind kind, float momentum, float lambda, boolean decayBiases) {
+            this.kind = kind;
+            this.momentum = momentum;
+            this.lambda = lambda;
+            this.decayBiases = decayBiases;
+        }
+
+        /**
+         * W^l ← W^l − η·∂E/∂W^l (seed 004: w ← w + η·δ·o with δ = −Δ); with L2 decay the weights are
+         * first scaled by (1 − ηλ).
+         */
+        public static WeightStep descent(float lambda, boolean decayBiases) {
+            return new WeightStep(Kind.DESCENT, 0f, lambda, decayBiases);
+        }
+
+        /**
+         * V^l ← α·V^l − η·∂E/∂W^l, W^l ← W^l + V^l (Rumelhart, Hinton &amp; Williams 1986, eq. 16);
+         * L2 decay adds −ηλ·w to the velocity first. The velocity is in {@link Network#params()}'s layout.
+         */
+        public static WeightStep momentum(float momentum, float lambda, boolean decayBiases) {
+            return new WeightStep(Kind.MOMENTUM, momentum, lambda, decayBiases);
+        }
+
+        /** The learning rate η of the next step. */
+        public WeightStep rate(float eta) {
+            this.eta = eta;
+            return this;
+        }
+
+        /** The velocity Δw(t−1) the next momentum step reads and overwrites with Δw(t). */
+        public WeightStep velocity(float[] v) {
+            this.velocity = v;
+            return this;
+        }
+
+        /** Writes (or with {@code accumulate} adds) ∂E/∂w into grad. */
+        WeightStep into(float[] grad, boolean accumulate) {
+            this.grad = grad;
+            this.accumulate = accumulate;
+            return this;
+        }
+    }
+
+    /** This engine's gradient-writing step (the gradient vector is set per call). */
+    private final WeightStep gradientStep = new WeightStep(WeightStep.Kind.GRADIENT, 0f, 0f, false);
+
+    /**
+     * The one backward pass: forward over rows {@code row .. row+m−1}, output deltas (× scale), then
+     * for each layer from the output down: Δ^{l−1} = (Δ^l·W^l) ⊙ f'(NET^{l−1}) with W^l as it was
+     * (seed 004 case 2), and the layer's weight step ({@link WeightStep}). With
+     * {@code firstProductDone} NET¹ is already in o[1]; with {@code deferFirstUpdate} W¹'s weights
+     * (not its biases) are left for the caller ({@link #descendOnline}).
+     *
+     * @return Σ_p E_p of the rows
+     */
+    private double pass(float[] x, float[] d, int row, int m, float scale, WeightStep step,
+                        boolean firstProductDone, boolean deferFirstUpdate) {
         forward(x, row, m, firstProductDone);
         float[] p = net.params();
         int L = layers;
-        double sumE = outputDelta(d, row * n[L], m, (float) loss.scale(m));
+        double sumE = outputDelta(d, row * n[L], m, scale);
         for (int l = L; l >= 1; l--) {
             int nl = n[l], nprev = n[l - 1];
-            float[] dl = delta[l];
-            float[] prev = l == 1 ? x : o[l - 1];
-            int prevOff = l == 1 ? row * n[0] : 0;
             if (l > 1) {
-                // Δ^{l−1} = (Δ^l·W^l) ⊙ f'(NET^{l−1}), with W^l before its update (seed 004 case 2)
+                // Δ^{l−1} = (Δ^l·W^l) ⊙ f'(NET^{l−1})   (δ_j = (Σ_k δ_k w_kj)·f'_j(net_j), seed 004 case 2)
                 float[] dp = delta[l - 1];
-                kernels.sgemm(false, false, m, nprev, nl, 1f, dl, 0, nl, p, net.weightOffset(l), nprev, 0f, dp, 0, nprev);
+                kernels.sgemm(false, false, m, nprev, nl, 1f, delta[l], 0, nl, p, net.weightOffset(l), nprev, 0f, dp, 0, nprev);
                 net.activation(l - 1).multiplyDerivative(dp, o[l - 1], pre[l - 1], 0, m * nprev);
             }
-            int w = net.weightOffset(l), b = net.biasOffset(l);
-            int end = b + (decayBiases ? nl : 0);
-            if (velocity == null) {
-                if (lambda != 0) {
-                    float keep = 1f - eta * lambda;
-                    for (int i = w; i < end; i++) p[i] *= keep;
-                }
-                // W^l ← W^l − η·(Δ^l)ᵀ·O^{l−1};  b^l ← b^l − η·Σ_rows Δ^l
-                if (l > 1 || !deferFirstUpdate) kernels.sgemm(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, 1f, p, w, nprev);
-                Elementwise.columnSums(dl, m, nl, biasSums, 0, false);
-                for (int t = 0; t < nl; t++) p[b + t] -= eta * biasSums[t];
-                continue;
-            }
-            float beta = momentum;
-            if (lambda != 0) {
-                // V ← α·V − ηλ·W (the decay part of −η·∂E/∂w), then the product below adds −η·ΔᵀO
-                float el = eta * lambda;
-                for (int i = w; i < end; i++) velocity[i] = momentum * velocity[i] - el * p[i];
-                if (!decayBiases) for (int t = b; t < b + nl; t++) velocity[t] *= momentum;
-                beta = 1f;
-            }
-            // V^l ← β·V^l − η·(Δ^l)ᵀ·O^{l−1};  W^l ← W^l + V^l   (block by block)
-            if (l > 1 || !deferFirstUpdate) kernels.sgemmAddTo(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, beta, velocity, w, nprev, p, w);
-            // v_b ← β·v_b − η·Σ_rows Δ^l;  b^l ← b^l + v_b
-            Elementwise.columnSums(dl, m, nl, biasSums, 0, false);
-            for (int t = 0; t < nl; t++) {
-                float v = Elementwise.flush(beta * velocity[b + t] - eta * biasSums[t]);
-                velocity[b + t] = v;
-                p[b + t] += v;
-            }
+            layerStep(step, l, m, l == 1 ? x : o[l - 1], l == 1 ? row * n[0] : 0, l == 1 && deferFirstUpdate);
         }
         return sumE;
+    }
+
+    /** Layer l's part of {@code step}: ∂E/∂W^l = (Δ^l)ᵀ·O^{l−1} (∂E/∂w_tu = δ_t·o_u, seed 004 / seed 001) written or applied. */
+    private void layerStep(WeightStep s, int l, int m, float[] prev, int prevOff, boolean deferWeights) {
+        float[] p = net.params();
+        float[] dl = delta[l];
+        int nl = n[l], nprev = n[l - 1];
+        int w = net.weightOffset(l), b = net.biasOffset(l);
+        if (s.kind == WeightStep.Kind.GRADIENT) {
+            kernels.sgemm(true, false, nl, nprev, m, 1f, dl, 0, nl, prev, prevOff, nprev, s.accumulate ? 1f : 0f, s.grad, w, nprev);
+            Elementwise.columnSums(dl, m, nl, s.grad, b, s.accumulate);   // ∂E/∂b^l = Σ_c Δ^l_{tc} (seed 001)
+            return;
+        }
+        float eta = s.eta, lambda = s.lambda;
+        int end = b + (s.decayBiases ? nl : 0);
+        if (s.kind == WeightStep.Kind.DESCENT) {
+            if (lambda != 0) {
+                float keep = 1f - eta * lambda;
+                for (int i = w; i < end; i++) p[i] *= keep;
+            }
+            // W^l ← W^l − η·(Δ^l)ᵀ·O^{l−1};  b^l ← b^l − η·Σ_rows Δ^l
+            if (!deferWeights) kernels.sgemm(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, 1f, p, w, nprev);
+            Elementwise.columnSums(dl, m, nl, biasSums, 0, false);
+            for (int t = 0; t < nl; t++) p[b + t] -= eta * biasSums[t];
+            return;
+        }
+        float[] velocity = s.velocity;
+        float momentum = s.momentum, beta = momentum;
+        if (lambda != 0) {
+            // V ← α·V − ηλ·W (the decay part of −η·∂E/∂w), then the product below adds −η·ΔᵀO
+            float el = eta * lambda;
+            for (int i = w; i < end; i++) velocity[i] = momentum * velocity[i] - el * p[i];
+            if (!s.decayBiases) for (int t = b; t < b + nl; t++) velocity[t] *= momentum;
+            beta = 1f;
+        }
+        // V^l ← β·V^l − η·(Δ^l)ᵀ·O^{l−1};  W^l ← W^l + V^l   (block by block)
+        if (!deferWeights) kernels.sgemmAddTo(true, false, nl, nprev, m, -eta, dl, 0, nl, prev, prevOff, nprev, beta, velocity, w, nprev, p, w);
+        // v_b ← β·v_b − η·Σ_rows Δ^l;  b^l ← b^l + v_b
+        Elementwise.columnSums(dl, m, nl, biasSums, 0, false);
+        for (int t = 0; t < nl; t++) {
+            float v = Elementwise.flush(beta * velocity[b + t] - eta * biasSums[t]);
+            velocity[b + t] = v;
+            p[b + t] += v;
+        }
     }
 
     /** Rows per pass for large batches. */
@@ -376,40 +483,11 @@ public final class Backprop {
      * Rows per pass within a group of a large batch: the largest power of two (64 .. {@link #CHUNK})
      * whose inputs take at most 1 MB (2¹⁸ floats; 256 rows of 784 inputs), so that a pass's inputs
      * are still in the core's L2 cache when its weight gradient reads them again after the forward
-     * pass; the input matrix then comes from memory once per gradient instead of twice. Measured on
-     * W3 (60,000×784, 2 threads, alternating runs): 256 rows ~340k samples/s, 2048 rows ~275k.
-     * Depends only on the layer sizes, so the summation order (and the result) does not depend on
+     * pass; the input matrix then comes from memory once per gradient instead of twice
+     * (docs/ENGINE.md). Depends only on the layer sizes, so the summation order (and the result) does not depend on
      * the thread count.
      */
     final int groupChunk;
-
-    /** One chunk: adds (or, if !accumulate, writes) its gradient into grad; returns its Σ_p E_p. */
-    private double accumulate(float[] x, float[] d, int row, int m, float[] grad, float scale, boolean accumulate) {
-        forward(x, row, m);
-        float[] p = net.params();
-        int L = layers;
-        int nL = n[L];
-        double sumE = outputDelta(d, row * nL, m, scale);
-        float beta = accumulate ? 1f : 0f;
-
-        for (int l = L; l >= 1; l--) {
-            int nl = n[l], nprev = n[l - 1];
-            float[] dl = delta[l];
-            float[] prev = l == 1 ? x : o[l - 1];
-            int prevOff = l == 1 ? row * n[0] : 0;
-            // ∂E/∂W^l = (Δ^l)ᵀ·O^{l−1}   (∂E/∂w_tu = δ_t·o_u, seed 004 / seed 001)
-            kernels.sgemm(true, false, nl, nprev, m, 1f, dl, 0, nl, prev, prevOff, nprev, beta, grad, net.weightOffset(l), nprev);
-            // ∂E/∂b^l = Σ_c Δ^l_{tc}   (seed 001)
-            Elementwise.columnSums(dl, m, nl, grad, net.biasOffset(l), accumulate);
-            if (l > 1) {
-                // Δ^{l−1} = (Δ^l·W^l) ⊙ f'(NET^{l−1})   (δ_j = (Σ_k δ_k w_kj)·f'_j(net_j), seed 004 case 2)
-                float[] dp = delta[l - 1];
-                kernels.sgemm(false, false, m, nprev, nl, 1f, dl, 0, nl, p, net.weightOffset(l), nprev, 0f, dp, 0, nprev);
-                net.activation(l - 1).multiplyDerivative(dp, o[l - 1], pre[l - 1], 0, m * nprev);
-            }
-        }
-        return sumE;
-    }
 
     /** grad += λ·w for weights (and biases if asked): the gradient of λ/2‖W‖² (seed 002). */
     private void addDecay(float[] grad, float lambda, boolean decayBiases) {

@@ -50,6 +50,14 @@ public final class Predictor {
     /** The predicted class of one pattern (argmax, or output ≥ 0.5 for a single output). */
     public int classify(float[] x) {
         float[] o = predict(x);
-        return Evaluation.predictedClass(o, 0, o.length);
+        return predictedClass(o, 0, o.length);
+    }
+
+    /** The class an output row predicts: the argmax, or output ≥ 0.5 for a single output. */
+    public static int predictedClass(float[] out, int off, int n) {
+        if (n == 1) return out[off] >= 0.5f ? 1 : 0;
+        int best = 0;
+        for (int k = 1; k < n; k++) if (out[off + k] > out[off + best]) best = k;
+        return best;
     }
 }

@@ -22,8 +22,9 @@ import org.backprop4j.train.TrainingConfig;
  * (±20–40% between whole runs) cancel in the per-round ratio:
  * <ul>
  *   <li>{@code copy}: with and without the background copy of the next shuffled batch. "Without"
- *   runs the same parallel kernels behind a wrapper that is not a {@link ParallelKernels}, so the
- *   products are split exactly as before and only the copy moves back onto the training thread.</li>
+ *   runs the same parallel kernels behind a wrapper that keeps {@link Kernels#splits}'s default
+ *   (false), so the products are split exactly as before and only the copy moves back onto the
+ *   training thread.</li>
  *   <li>{@code kernels}: the Java Vector API kernels against OpenBLAS (both on 2 threads through
  *   {@link ParallelKernels}; OpenBLAS's kernels as {@code OPENBLAS_CORETYPE} or its detection pick).</li>
  * </ul>
@@ -32,7 +33,7 @@ import org.backprop4j.train.TrainingConfig;
  * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx1g -cp backprop4j-bench.jar org.backprop4j.bench.TrainerAB copy|kernels [ROUNDS]</pre>
  */
 public final class TrainerAB {
-    /** The same kernels, hidden from the trainer's {@code instanceof ParallelKernels}. */
+    /** The same kernels, saying they split nothing (so the trainer copies every batch itself). */
     private record Hidden(Kernels k) implements Kernels {
         @Override public String name() {
             return k.name();

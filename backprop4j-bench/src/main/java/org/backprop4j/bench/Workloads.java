@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.backprop4j.Activation;
 import org.backprop4j.Backprop;
-import org.backprop4j.Evaluation;
+import org.backprop4j.metrics.Evaluation;
 import org.backprop4j.Init;
 import org.backprop4j.Loss;
 import org.backprop4j.Network;
@@ -85,7 +85,7 @@ public final class Workloads {
     /** The start-up kernels (KernelProvider's choice), run on the given number of threads. */
     static ParallelKernels parallelKernels(int threads) {
         Kernels base = KernelProvider.get();
-        return new ParallelKernels(base instanceof ParallelKernels p ? p.delegate() : base, threads);
+        return new ParallelKernels(base.singleThreaded(), threads);
     }
 
     /** W3's network, 784-128-10 tanh/softmax, initialised by {@code init} from {@code seed}. */

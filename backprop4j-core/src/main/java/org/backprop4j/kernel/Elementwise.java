@@ -116,7 +116,7 @@ public final class Elementwise {
      * it is subnormal (|v| &lt; 2⁻¹²⁶, {@link Float#MIN_NORMAL}): v = c[ci..], w = w[wi..]. A velocity
      * whose gradient has stopped (a dead ReLU, an input that is always 0 in a batch) decays as αᵗ
      * into the subnormal range, where Intel CPUs take a microcode assist of ~100 cycles per
-     * operation (measured here: the momentum step 5× slower, half of a W1 run). Flushing changes
+     * operation (docs/ENGINE.md). Flushing changes
      * nothing else: adding a subnormal to any weight of magnitude ≥ 2⁻¹⁰² leaves it unchanged in
      * float32, and α·v stays subnormal or zero. Same bits with and without the vector module.
      */

@@ -179,9 +179,8 @@ public final class KernelProvider {
      * (BENCHMARKS.md): with 512-bit vectors (AVX-512) the Vector API kernels, which were faster
      * than OpenBLAS on both AVX-512 machines (Intel Emerald Rapids, AMD Zen 5) and do not depend on
      * OpenBLAS recognising the CPU; with narrower vectors (AVX2, NEON) OpenBLAS if it runs kernels
-     * tuned for the CPU ({@link OpenBlasKernels#tunedCore}: on AMD Zen 3 with AVX2 its Haswell
-     * kernels trained W1 1.5x and W3 1.4x faster, where a wider Java micro-tile does not fit C2's
-     * registers, docs/KERNELS.md), else the vector kernels; OpenBLAS when there is no vector module;
+     * tuned for the CPU ({@link OpenBlasKernels#tunedCore}: with AVX2 a wider Java micro-tile
+     * does not fit C2's registers; figures in docs/KERNELS.md), else the vector kernels; OpenBLAS when there is no vector module;
      * scalar when there is neither.
      */
     static String preferred(boolean vector, int vectorBits, boolean openblas, String openblasCore) {

@@ -80,6 +80,43 @@ public interface Kernels {
         sgemm(false, true, 1, m, n, 1f, y, yOff, n, w, wOff, ldw, 0f, net, netOff, m);
     }
 
+    // ---- how the work is spread: a plain loop on the calling thread unless the provider splits it ----
+
+    /** Compute threads behind these kernels (1: everything runs on the calling thread). */
+    default int threads() {
+        return 1;
+    }
+
+    /**
+     * Runs {@code task.accept(0 .. tasks−1)}, possibly on several threads, and returns when all have
+     * finished; the tasks must not depend on their order. Here: a plain loop.
+     */
+    default void forEach(int tasks, java.util.function.IntConsumer task) {
+        for (int i = 0; i < tasks; i++) task.accept(i);
+    }
+
+    /** Kernels that run every product on the calling thread: for work already spread by {@link #forEach}. */
+    default Kernels singleThreaded() {
+        return this;
+    }
+
+    /** Whether a product of this many flops (2·m·n·k) is split across threads, leaving idle workers between blocks. */
+    default boolean splits(long flops) {
+        return false;
+    }
+
+    /**
+     * Offers {@code tasks} independent tasks to idle compute threads, to run alongside the caller's
+     * next products; {@link #finishBackground} runs what is left and waits. Returns false (and runs
+     * nothing) when there is nobody to take them: the caller then does the work itself.
+     */
+    default boolean startBackground(int tasks, java.util.function.IntConsumer task) {
+        return false;
+    }
+
+    /** Runs the background tasks no worker took and waits for the others (after a true {@link #startBackground}). */
+    default void finishBackground() {}
+
     /**
      * W += C over an m×n block (both with row stride ldc), C's subnormal values flushed to zero
      * first ({@link Elementwise#flushAdd}: C is a velocity here).

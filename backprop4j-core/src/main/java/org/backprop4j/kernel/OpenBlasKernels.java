@@ -203,7 +203,7 @@ public final class OpenBlasKernels implements Kernels {
     /**
      * m = 1 (online training): c (1×n) = alpha·x·op(B) + beta·c as one cblas_sgemv, with x = op(A)'s
      * only row (stride lda when A is stored transposed, k×1). OpenBLAS's sgemm runs such products
-     * 4–10x slower than its sgemv (measured here: 8–12 vs ~50 GFLOP/s on 1×784×64).
+     * several times slower than its sgemv (docs/ENGINE.md).
      * c is cleared first when beta = 0 (some OpenBLAS versions scale y by 0, which keeps NaN).
      */
     private void gemv(boolean transA, boolean transB, int n, int k, float alpha, float[] a, int aOff, int lda,

@@ -88,8 +88,20 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
         return delegate;
     }
 
+    @Override
+    public Kernels singleThreaded() {
+        return delegate;
+    }
+
+    @Override
     public int threads() {
         return threads;
+    }
+
+    /** Products of at least {@link #MIN_FLOPS} are split into blocks when there are workers. */
+    @Override
+    public boolean splits(long flops) {
+        return threads > 1 && flops >= MIN_FLOPS;
     }
 
     @Override
@@ -139,9 +151,8 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
                      float alpha, float[] a, int aOff, int lda,
                      float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc, float[] w, int wOff) {
-        // one-pattern products (online training) stay on the calling thread: splitting W2's gemv and
-        // outer-product update by the rows of W was measured at 38–66k samples/s on 2 threads against
-        // 71–77k on one (the hand-off costs more than half of a 784×64 product)
+        // one-pattern products (online training) stay on the calling thread: the hand-off costs
+        // more than half of such a product (docs/ENGINE.md)
         if (2L * m * n * k < MIN_FLOPS || Math.max(m, n) < 64) {
             if (w == null) delegate.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             else delegate.sgemmAddTo(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
@@ -181,9 +192,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
      * there). That gradient is cut by its rows, the units, into the same blocks as the forward
      * product, so the thread that computes block i of both (the caller block 0, see {@link #runBlocks}) updates
      * the rows of W, and their velocities, that it read in the forward pass: they stay in its own
-     * L2 cache instead of moving to the other core every step. W1 (784-256-128-10, batch 64):
-     * 1.155x samples/s against the column split (416 + 368 of W¹'s 784 columns), in-process
-     * alternation on an Intel Xeon with 2 MB of L2 a core (docs/ENGINE.md).
+     * L2 cache instead of moving to the other core every step (docs/ENGINE.md).
      */
     static boolean splitsRows(boolean transA, boolean transB, int m, int n, int k) {
         return m > n || (transA && !transB && m >= k && m >= 2 * ALIGN);
@@ -214,6 +223,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
      * ({@link #delegate()}); if the workers are busy (another caller), there are none, or there are
      * more than {@link #MAX_BLOCKS} tasks, the calling thread runs every task itself.
      */
+    @Override
     public void forEach(int tasks, java.util.function.IntConsumer task) {
         if (tasks <= 0) return;
         if (tasks == 1 || tasks > MAX_BLOCKS || workers.length == 0 || closed || !busy.compareAndSet(false, true)) {
@@ -242,6 +252,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
      * runs nothing, if there are no workers or another background job is in progress; the caller
      * then does the work itself.
      */
+    @Override
     public boolean startBackground(int tasks, java.util.function.IntConsumer task) {
         if (tasks <= 0 || workers.length == 0 || closed || !bgBusy.compareAndSet(false, true)) return false;
         bgTasks = tasks;
@@ -262,6 +273,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
      * Completes the background job started by {@link #startBackground} (by the same thread): runs
      * the tasks no worker has claimed, waits for the claimed ones, and rethrows a task's failure.
      */
+    @Override
     public void finishBackground() {
         if (!bgBusy.get() || bgTask == null) throw new IllegalStateException("no background job in progress");
         try {
@@ -315,9 +327,8 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
 
     /**
      * Waits for the workers' blocks of the current call, running background tasks meanwhile (the
-     * next batch's rows, one at a time, while the slower worker finishes its block): W1 trained
-     * 1.020–1.036x faster (median of three in-process alternations, docs/ENGINE.md), the worker
-     * copying fewer rows and its blocks waiting less. Spins, then yields, like {@link #awaitCount}.
+     * next batch's rows, one at a time, while the slower worker finishes its block), so that the
+     * worker copies fewer rows and its blocks wait less (docs/ENGINE.md). Spins, then yields, like {@link #awaitCount}.
      */
     private void awaitBlocks() {
         long start = System.nanoTime();
@@ -351,9 +362,7 @@ public final class ParallelKernels implements Kernels, AutoCloseable {
      * the other's only when it has run out of its own), so the rows of W that block i of the forward
      * product reads are the rows that block i of the weight gradient updates (see
      * {@link #splitsRows}) on the same core, and stay in its cache. With one shared counter, the
-     * first claim was a race that a spinning worker often won: W1's step (784-256-128-10, batch 64,
-     * no background copy) 1.115x faster with the fixed order, W¹'s weight gradient 159–182 → 117–120 µs
-     * (docs/ENGINE.md).
+     * first claim was a race that a spinning worker often won (docs/ENGINE.md).
      */
     private void runBlocks(long g, boolean fromBack) {
         while (true) {

@@ -57,10 +57,9 @@ public final class VectorKernels implements Kernels {
     static final boolean TRANSPOSE = !Boolean.getBoolean("backprop4j.vector.notranspose");
     /**
      * Products with at most this many multiply-adds skip packing (besides those with m &lt; MR or
-     * n &lt; V, which always do): a packed product has ~1 µs of fixed cost (KERNELS.md: ~0.9 µs on
-     * 16³). Measured crossovers here: the axpy form (B not transposed) beats packing up to about
-     * 16×32×16 when n is a multiple of V (half that otherwise: the masked last vector costs as much as a
-     * full one); the dot form (transB) loses to packing from about 8×16×8 on.
+     * n &lt; V, which always do): a packed product has a fixed cost that tiny products do not
+     * repay; the dot form (transB) stops paying earlier than the axpy form, whose masked last
+     * vector costs as much as a full one (crossovers: docs/ENGINE.md).
      */
     static final long DIRECT_MAX_AXPY = Long.getLong("backprop4j.vector.direct", 8192);
     static final long DIRECT_MAX_DOT = Long.getLong("backprop4j.vector.direct", 1024);
@@ -145,11 +144,9 @@ public final class VectorKernels implements Kernels {
      * accumulator with {@link #dotRow}'s (fma(w, y, s)); the row's last n mod V elements are
      * updated in scalar code first, then {@link #finishDot} adds them to the lane sums. The same
      * bits as the two sgemm calls (dotRow's 8-row transpose-add reduction is finishDot's tree).
-     * Online W2 (784-64-10): W¹ (200 KB, in L2) read and written once per pattern instead of read
-     * twice and written once; the two products took 3.2 + 6.3 µs of an 11.1 µs step (a temporary
-     * harness timing each product, not committed). Four rows at a time rather than one (four
-     * independent fma chains): W2's epoch in 0.87 of the time, alternating in one process through
-     * a temporary switch; {@link #updateAddThenGemv} still takes one row at a time.
+     * Online training reads and writes W¹ once per pattern instead of reading it twice, and that
+     * traffic bounds an online step. Four rows at a time (four independent fma chains);
+     * {@link #updateAddThenGemv} still takes one row at a time (figures: docs/ENGINE.md).
      */
     @Override
     public void updateThenGemv(int m, int n, float alpha, float[] u, int uOff, float[] x, int xOff,
@@ -266,10 +263,10 @@ public final class VectorKernels implements Kernels {
     /**
      * The unpacked paths (checked after {@link #narrowPath}): m &lt; MR, n &lt; V, tiny products; k ≤ 4
      * without transB (e.g. the online weight gradient, an outer product with k = 1: packing costs more
-     * than it saves, measured 2x at k = 1, even at k = 4); and the weight gradient Δᵀ·O of a layer of
-     * fewer than 2·MR units (a 10-class output layer: packing all of O for 10 rows of C cost more
-     * than the product at a mini-batch's k: 10×128×64 measured 6.1 µs packed, 3.0–3.6 µs unpacked;
-     * at k = 256 the unpacked form, which reads all of O once per row of C, was slower).
+     * than it saves, even at k = 4); and the weight gradient Δᵀ·O of a layer of fewer than 2·MR
+     * units (a 10-class output layer: packing all of O for 10 rows of C costs more than the
+     * product at a mini-batch's k; at large k the unpacked form, which reads all of O once per row
+     * of C, loses). Figures: docs/ENGINE.md.
      */
     private static boolean directPath(boolean transA, boolean transB, int m, int n, int k) {
         return m < MR || n < V || (long) m * n * k <= directMax(transB, n) || (!transB && k <= 4)

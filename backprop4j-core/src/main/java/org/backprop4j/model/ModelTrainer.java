@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.backprop4j.Backprop;
-import org.backprop4j.Evaluation;
+import org.backprop4j.metrics.Evaluation;
 import org.backprop4j.Init;
 import org.backprop4j.Loss;
 import org.backprop4j.Network;

@@ -31,7 +31,7 @@ public final class Prediction {
     static Prediction classification(List<String> classNames, float[] outputs, int off, int n) {
         double[] v = new double[n];
         for (int k = 0; k < n; k++) v[k] = outputs[off + k];
-        return new Prediction(Task.CLASSIFICATION, org.backprop4j.Evaluation.predictedClass(outputs, off, n), classNames, v);
+        return new Prediction(Task.CLASSIFICATION, org.backprop4j.metrics.Evaluation.predictedClass(outputs, off, n), classNames, v);
     }
 
     /** A regression answer: values already in the data's units, named by the model's target names. */

@@ -89,6 +89,36 @@ public final class Sgd implements Optimizer {
     }
 
     /**
+     * This rule's step in the form the backward pass applies layer by layer as it goes
+     * ({@link org.backprop4j.Backprop.WeightStep}): the same update as {@link #step} with
+     * {@code grad} = ∂E/∂w + λw, up to float rounding (the products are summed in another order,
+     * and decay scales the weights by 1 − ηλ first). Not for Nesterov momentum, whose step needs
+     * the whole gradient.
+     */
+    public org.backprop4j.Backprop.WeightStep fusedStep(float lambda, boolean decayBiases) {
+        if (nesterov) throw new IllegalStateException("Nesterov momentum has no fused step");
+        return momentum == 0 ? org.backprop4j.Backprop.WeightStep.descent(lambda, decayBiases)
+                : org.backprop4j.Backprop.WeightStep.momentum((float) momentum, lambda, decayBiases);
+    }
+
+    /** Sets a {@link #fusedStep}'s learning rate and velocity (n weights) for the next batch. */
+    public org.backprop4j.Backprop.WeightStep prepare(org.backprop4j.Backprop.WeightStep step, int n) {
+        step.rate((float) lr);
+        if (momentum != 0) step.velocity(velocityFor(n));
+        return step;
+    }
+
+    /**
+     * An epoch of online training with this rule (no decay): {@code count} patterns in the order of
+     * {@code rows} (null: as stored), one update each ({@link org.backprop4j.Backprop#descendOnline}).
+     */
+    public int descendOnline(org.backprop4j.Backprop engine, float[] x, float[] d, int[] rows, int count, double[] sums) {
+        if (nesterov) throw new IllegalStateException("Nesterov momentum has no fused step");
+        float[] v = momentum == 0 ? null : velocityFor(engine.network().paramCount());
+        return engine.descendOnline(x, d, rows, 0, count, (float) lr, (float) momentum, v, sums);
+    }
+
+    /**
      * The velocity Δw(t−1) for a parameter vector of n values, made (zero) if there is none yet or
      * it has another size: for the fused update in the backward pass
      * ({@link org.backprop4j.Backprop#descend(float[], float[], int, int, float, float, float[], float, boolean)}),

@@ -83,7 +83,7 @@ class ModelTest {
                 batch.add(Arrays.asList((Object[]) fields));
                 if (m.isClassification()) {
                     assertEquals(m.classNames().get(byText.classIndex()), byText.label());
-                    assertEquals(org.backprop4j.Evaluation.predictedClass(all, p * n, n), byText.classIndex());
+                    assertEquals(org.backprop4j.metrics.Evaluation.predictedClass(all, p * n, n), byText.classIndex());
                     double sum = 0;
                     for (double v : byText.probabilities().values()) sum += v;
                     assertEquals(1.0, sum, 1e-5, "softmax outputs sum to 1 (float32 rounding)");

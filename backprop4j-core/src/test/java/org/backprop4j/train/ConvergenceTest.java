@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.backprop4j.Activation;
 import org.backprop4j.Backprop;
-import org.backprop4j.Evaluation;
+import org.backprop4j.metrics.Evaluation;
 import org.backprop4j.Init;
 import org.backprop4j.Loss;
 import org.backprop4j.Network;

@@ -1,5 +1,6 @@
 package org.backprop4j.studio;
 
+import org.backprop4j.metrics.Evaluation;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import org.backprop4j.Activation;
 import org.backprop4j.Backprop;
-import org.backprop4j.Evaluation;
+import org.backprop4j.metrics.Evaluation;
 import org.backprop4j.Init;
 import org.backprop4j.Loss;
 import org.backprop4j.Network;

@@ -1,5 +1,9 @@
-package org.backprop4j;
+package org.backprop4j.metrics;
 
+import org.backprop4j.Backprop;
+import org.backprop4j.Loss;
+import org.backprop4j.Network;
+import org.backprop4j.Predictor;
 import org.backprop4j.data.DataSet;
 
 /**
@@ -40,9 +44,6 @@ public record Evaluation(double loss, double accuracy) {
 
     /** argmax of an output row, or 1 if a single output is ≥ 0.5. */
     public static int predictedClass(float[] out, int off, int n) {
-        if (n == 1) return out[off] >= 0.5f ? 1 : 0;
-        int best = 0;
-        for (int k = 1; k < n; k++) if (out[off + k] > out[off + best]) best = k;
-        return best;
+        return Predictor.predictedClass(out, off, n);
     }
 }
