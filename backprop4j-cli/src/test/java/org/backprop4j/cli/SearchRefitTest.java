@@ -167,7 +167,7 @@ class SearchRefitTest {
             }
             assertEquals("{\"hidden\":\"" + values.get(best) + "\"}", n.get("chosen").get(i).toString(), "outer fold " + (i + 1));
             org.backprop4j.model.Model m = new org.backprop4j.model.ModelTrainer(cands.get(best)).fit(parts[0], null, null).model();
-            org.backprop4j.Evaluation e = org.backprop4j.Evaluation.of(new org.backprop4j.Backprop(m.network(), m.loss()), m.pipeline().apply(parts[1]));
+            org.backprop4j.metrics.Evaluation e = org.backprop4j.metrics.Evaluation.of(new org.backprop4j.Backprop(m.network(), m.loss()), m.pipeline().apply(parts[1]));
             assertEquals(e.accuracy(), n.get("accuracy").get(i).asDouble(), "outer fold " + (i + 1));   // exact: same seed, same data
             assertEquals(e.loss(), n.get("loss").get(i).asDouble(), "outer fold " + (i + 1));
         }

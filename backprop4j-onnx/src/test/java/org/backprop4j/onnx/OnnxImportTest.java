@@ -72,12 +72,12 @@ class OnnxImportTest {
         }
         DataSet ds = new DataSet(x, d, 4, 1);
         TrainingConfig c = TrainingConfig.builder().miniBatch(32).epochs(5).optimizer("momentum:lr=0.1").seed(23).build();
-        double before = org.backprop4j.Evaluation.of(new org.backprop4j.Backprop(b, Loss.MSE), ds).loss();
+        double before = org.backprop4j.metrics.Evaluation.of(new org.backprop4j.Backprop(b, Loss.MSE), ds).loss();
         Network a = m.network();
         new Trainer(a, Loss.MSE, c).fit(ds);
         new Trainer(b, Loss.MSE, c).fit(ds);
         assertArrayEquals(a.params(), b.params(), 0f);
-        double after = org.backprop4j.Evaluation.of(new org.backprop4j.Backprop(b, Loss.MSE), ds).loss();
+        double after = org.backprop4j.metrics.Evaluation.of(new org.backprop4j.Backprop(b, Loss.MSE), ds).loss();
         assertTrue(after < 0.5 * before, "loss " + before + " → " + after);
     }
 

@@ -109,7 +109,7 @@ final class ServerFixtures {
         if (preds.size() * k != lib.length) return "answered " + preds.size() + " predictions for " + lib.length / k + " records";
         for (int p = 0; p < preds.size(); p++) {
             JsonNode pr = preds.get(p);
-            String want = m.classNames().get(org.backprop4j.Evaluation.predictedClass(lib, p * k, k));
+            String want = m.classNames().get(org.backprop4j.metrics.Evaluation.predictedClass(lib, p * k, k));
             if (!want.equals(pr.path("label").asText())) return "record " + p + ": label " + pr.path("label") + ", library " + want;
             for (int c = 0; c < k; c++) {
                 float got = pr.path("probabilities").path(m.classNames().get(c)).floatValue();

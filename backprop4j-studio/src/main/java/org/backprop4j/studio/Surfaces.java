@@ -149,7 +149,7 @@ final class Surfaces {
 
     /**
      * The score of class 1 in [0, 1], whose 0.5 contour is the decision boundary of
-     * {@link org.backprop4j.Evaluation#predictedClass}: a single output o itself (clamped), or
+     * {@link org.backprop4j.metrics.Evaluation#predictedClass}: a single output o itself (clamped), or
      * (o_1 − o_0 + 1)/2 for one unit per class (o_1 for softmax).
      */
     static double classOneScore(double[] o, int off, int n) {
