@@ -50,7 +50,8 @@ class EngineEquivalenceProperties {
             for (int k = 0; k < nL; k++) assertEquals(pat.o[c.sizes.length - 1][k], y[p * nL + k], 1e-5 + 1e-5 * Math.abs(pat.o[c.sizes.length - 1][k]));
         }
         double expectedE = rg.error - Backprop.decayPenalty(net, c.lambda, c.decayBiases);
-        assertEquals(expectedE, c.out.loss().scale(c.m) * sumE, 1e-5 * (1 + Math.abs(expectedE)), "error E");
+        // cross-entropy's ln(1 − o) near o = 1 multiplies the float rounding of o by 1/(1 − o), so E gets 1e-4 relative, not 1e-5
+        assertEquals(expectedE, c.out.loss().scale(c.m) * sumE, 1e-4 * (1 + Math.abs(expectedE)), "error E");
 
         double max = 0;
         for (double v : flat) max = Math.max(max, Math.abs(v));
