@@ -29,7 +29,7 @@ import org.backprop4j.Activation;
 import org.backprop4j.Init;
 import org.backprop4j.Loss;
 import org.backprop4j.Network;
-import org.backprop4j.io.Model;
+import org.backprop4j.model.Model;
 import org.backprop4j.io.ModelFile;
 
 /**
@@ -164,9 +164,9 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
             float[] w = net.params();
             FitSummary r = new DistributedTrainer(sc, blocks, spec, counts[0], counts[1], cfg).train(w);
-            Map<String, Object> training = trainingRecord(opt, batch, counts, r, (System.nanoTime() - t0) / 1e9);
-            Model m = new Model(net, loss, null, cls ? DistributedTrainer.classNames(classes) : null, List.of(lc), null, training,
-                    Map.of("rows", counts[0] + counts[1], "partitions", df.rdd().getNumPartitions()), null);
+            Model.Builder mb = Model.builder(net, loss).targetNames(List.of(lc));
+            if (cls) mb.classNames(DistributedTrainer.classNames(classes));
+            Model m = mb.build();
             MlpModel model = new MlpModel(uid, m, r);
             copyValues(model, ParamMap.empty());
             model.setParent(this);
@@ -179,24 +179,6 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
     private static boolean isRprop(String opt) {
         String n = opt.trim().toLowerCase(Locale.ROOT);
         return n.startsWith("rprop") || n.startsWith("irprop") || n.startsWith("quickprop");
-    }
-
-    private Map<String, Object> trainingRecord(String opt, int batch, long[] counts, FitSummary r, double seconds) {
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("trainer", "backprop4j-spark");
-        t.put("optimizer", opt);
-        t.put("mode", r.fullBatch() ? "full batch, one Spark pass per evaluation" : "mini-batch " + batch + ", parameter averaging every " + getAveragingSteps() + " local steps");
-        t.put("epochs", r.history().size());
-        t.put("stop_reason", r.stopReason());
-        t.put("seed", getSeed());
-        t.put("lambda", getRegParam());
-        t.put("train_rows", counts[0]);
-        t.put("validation_rows", counts[1]);
-        t.put("seconds", seconds);
-        List<Double> losses = new ArrayList<>();
-        for (FitSummary.Epoch e : r.history()) losses.add(e.trainLoss());
-        t.put("train_loss", losses);
-        return t;
     }
 
     private static void warmStart(Network net, Loss loss, Path file) {

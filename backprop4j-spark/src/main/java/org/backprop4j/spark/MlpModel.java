@@ -30,7 +30,7 @@ import org.apache.spark.sql.types.StructType;
 import org.backprop4j.Backprop;
 import org.backprop4j.Evaluation;
 import org.backprop4j.data.DataFormatException;
-import org.backprop4j.io.Model;
+import org.backprop4j.model.Model;
 import org.backprop4j.io.ModelFile;
 
 /**

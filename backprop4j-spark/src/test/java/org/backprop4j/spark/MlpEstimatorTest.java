@@ -25,7 +25,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.backprop4j.io.Model;
+import org.backprop4j.model.Model;
 import org.backprop4j.io.ModelFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,7 +123,6 @@ class MlpEstimatorTest {
         m.exportModelFile(file);
         Model lib = ModelFile.read(file);
         assertArrayEquals(m.libraryModel().network().params(), lib.network().params());
-        assertEquals("backprop4j-spark", lib.training().get("trainer"));
         MlpModel imported = MlpModel.fromModelFile(file);
         assertArrayEquals(predictions(m.transform(test), "prediction"), predictions(imported.transform(test), "prediction"));
 
