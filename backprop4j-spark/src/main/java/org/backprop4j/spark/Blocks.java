@@ -1,0 +1,140 @@
+package org.backprop4j.spark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Reads a DataFrame's features and label columns once into partition-local {@link FloatBlock}s
+ * (float32, row-major), checking every value on the way: a NaN or infinite feature, a vector of
+ * the wrong size, a label that is not a class index (classification) or not finite (regression)
+ * stops the fit with an {@link InputException} naming the column, the partition and the row.
+ * The blocks are persisted MEMORY_AND_DISK: what does not fit in memory spills to disk.
+ */
+final class Blocks {
+    private Blocks() {}
+
+    /** What one fit reads from the columns. */
+    record Layout(String featuresCol, String labelCol, int inputs, int classes, int blockRows,
+                  double validationFraction, long seed) implements java.io.Serializable {
+        /** Target columns: one per class (one-hot), or 1 for regression (classes = 0). */
+        int outputs() { return classes == 0 ? 1 : classes; }
+    }
+
+    static JavaRDD<FloatBlock> build(Dataset<Row> df, Layout lay) {
+        Function2<Integer, Iterator<Row>, Iterator<FloatBlock>> f = (p, rows) -> read(p, rows, lay).iterator();
+        JavaRDD<FloatBlock> blocks = df.select(lay.featuresCol(), lay.labelCol()).javaRDD().mapPartitionsWithIndex(f, true);
+        blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        return blocks;
+    }
+
+    /** Whether row r of partition p is held out for validation (a fixed function of seed, p and r). */
+    static boolean heldOut(long seed, int p, long r, double fraction) {
+        if (fraction <= 0) return false;
+        long z = seed * 0x9E3779B97F4A7C15L + (((long) p << 40) ^ r);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;   // splitmix64 finaliser (Steele et al. 2014)
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return (z >>> 11) * 0x1.0p-53 < fraction;
+    }
+
+    static List<FloatBlock> read(int p, Iterator<Row> rows, Layout lay) {
+        int in = lay.inputs(), out = lay.outputs(), cap = lay.blockRows();
+        Builder train = new Builder(p, in, out, cap, false), val = new Builder(p, in, out, cap, true);
+        List<FloatBlock> done = new ArrayList<>();
+        long r = 0;
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            Builder b = heldOut(lay.seed(), p, r, lay.validationFraction()) ? val : train;
+            b.add(row, p, r, lay);
+            if (b.full()) done.add(b.take());
+            r++;
+        }
+        if (train.rows > 0) done.add(train.take());
+        if (val.rows > 0) done.add(val.take());
+        return done;
+    }
+
+    private static final class Builder {
+        final int p, in, out, cap;
+        final boolean validation;
+        float[] x, d;
+        int rows;
+
+        Builder(int p, int in, int out, int cap, boolean validation) {
+            this.p = p;
+            this.in = in;
+            this.out = out;
+            this.cap = cap;
+            this.validation = validation;
+        }
+
+        boolean full() { return rows == cap; }
+
+        void add(Row row, int part, long r, Layout lay) {
+            if (x == null) {
+                x = new float[cap * in];
+                d = new float[cap * out];
+            }
+            Object v = row.get(0);
+            if (v == null) throw new InputException(where(lay.featuresCol(), part, r) + " is null: every row needs a features vector (drop or impute such rows first)");
+            Vector vec = (Vector) v;
+            if (vec.size() != in) {
+                throw new InputException(where(lay.featuresCol(), part, r) + " has a vector of size " + vec.size() + ", the first row's has " + in
+                        + ": all feature vectors must have the same size (check the VectorAssembler's inputs)");
+            }
+            int base = rows * in;
+            if (vec instanceof DenseVector dv) {
+                double[] a = dv.values();
+                for (int i = 0; i < in; i++) x[base + i] = finite(a[i], i, lay, part, r);
+            } else {
+                SparseVector sv = (SparseVector) vec;
+                int[] idx = sv.indices();
+                double[] a = sv.values();
+                for (int k = 0; k < idx.length; k++) x[base + idx[k]] = finite(a[k], idx[k], lay, part, r);
+            }
+            if (row.isNullAt(1)) throw new InputException(where(lay.labelCol(), part, r) + " is null: every training row needs a label");
+            double label = ((Number) row.get(1)).doubleValue();
+            if (lay.classes() > 0) {
+                if (!(label >= 0 && label < lay.classes() && label == Math.rint(label))) {
+                    throw new InputException(where(lay.labelCol(), part, r) + " is " + label + ": a classification label must be a class index 0.."
+                            + (lay.classes() - 1) + " (index string labels with org.apache.spark.ml.feature.StringIndexer)");
+                }
+                d[rows * out + (int) label] = 1f;
+            } else {
+                if (!Double.isFinite(label)) throw new InputException(where(lay.labelCol(), part, r) + " is " + label + ": a regression target must be a finite number");
+                d[rows] = (float) label;
+            }
+            rows++;
+        }
+
+        private static float finite(double v, int i, Layout lay, int part, long r) {
+            if (!Double.isFinite(v)) {
+                throw new InputException(where(lay.featuresCol(), part, r) + " holds " + v + " at index " + i
+                        + ": backprop4j trains on finite numbers only (impute missing values first, e.g. with org.apache.spark.ml.feature.Imputer)");
+            }
+            return (float) v;
+        }
+
+        FloatBlock take() {
+            FloatBlock b = new FloatBlock(p, rows == cap ? x : Arrays.copyOf(x, rows * in), rows == cap ? d : Arrays.copyOf(d, rows * out), rows, validation);
+            x = null;
+            d = null;
+            rows = 0;
+            return b;
+        }
+    }
+
+    static String where(String col, int partition, long row) {
+        return "column '" + col + "' of row " + row + " in partition " + partition;
+    }
+}

@@ -1,0 +1,123 @@
+package org.backprop4j.spark;
+
+import java.util.Collections;
+import java.util.Iterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.backprop4j.Backprop;
+import org.backprop4j.Network;
+import org.backprop4j.train.Objective;
+
+/**
+ * The full-batch training error E(w) = loss over all training rows + λ/2‖W‖² (seed 003's batch
+ * error), computed by Spark: one job per evaluation. The driver broadcasts w; every partition runs
+ * the fast engine ({@link Backprop#gradient}) over its cached {@link FloatBlock}s and returns its
+ * share (Σ_p ∂E_p/∂w, Σ_p E_p); {@link Partial#sum} adds the shares in partition order; the
+ * driver scales by the loss's 1/m and adds the decay term exactly as the single-machine
+ * {@code NetworkObjective} does. Any library optimizer then steps on the driver.
+ */
+final class DistributedObjective implements Objective {
+    private final JavaSparkContext sc;
+    private final JavaRDD<FloatBlock> blocks;
+    private final NetSpec spec;
+    private final long rows;
+    private final double lambda;
+    private final boolean decayBiases;
+    private final Network net;   // the driver's copy, for the decay term
+    final Timings timings = new Timings();
+    private long evaluations;
+
+    DistributedObjective(JavaSparkContext sc, JavaRDD<FloatBlock> blocks, NetSpec spec, long rows, double lambda, boolean decayBiases) {
+        this.sc = sc;
+        this.blocks = blocks;
+        this.spec = spec;
+        this.rows = rows;
+        this.lambda = lambda;
+        this.decayBiases = decayBiases;
+        this.net = spec.build(new float[TaskEngines.paramCount(spec)]);
+    }
+
+    long evaluations() { return evaluations; }
+
+    @Override
+    public int dimension() {
+        return net.paramCount();
+    }
+
+    @Override
+    public double valueAndGradient(float[] w, float[] grad) {
+        evaluations++;
+        long t0 = System.nanoTime();
+        Broadcast<float[]> bw = sc.broadcast(w.clone());
+        long t1 = System.nanoTime();
+        NetSpec s = spec;
+        FlatMapFunction<Iterator<FloatBlock>, Partial> share = it -> Collections.singletonList(share(s, bw, it)).iterator();
+        Partial total;
+        try {
+            total = InputException.unwrap(() -> Partial.sum(blocks.mapPartitions(share)));
+        } finally {
+            bw.destroy();
+        }
+        long t2 = System.nanoTime();
+        if (total.rows() != rows) throw new IllegalStateException("the pass saw " + total.rows() + " rows, the fit has " + rows);
+        // E = scale(m)·Σ_p E_p + λ/2‖W‖² and ∂E/∂w = scale(m)·Σ_p ∂E_p/∂w + λw, as NetworkObjective and Backprop.gradient
+        double scale = spec.loss().isMean() ? 1.0 / rows : 1.0;
+        double[] g = total.grad();
+        for (int i = 0; i < grad.length; i++) grad[i] = (float) (g[i] * scale);
+        net.setParams(w);
+        if (lambda != 0) {
+            float lam = (float) lambda;
+            for (int l = 1; l <= net.layers(); l++) {
+                int end = net.biasOffset(l) + (decayBiases ? net.size(l) : 0);
+                for (int i = net.weightOffset(l); i < end; i++) grad[i] += lam * w[i];
+            }
+        }
+        double e = scale * total.sumE() + Backprop.decayPenalty(net, lambda, decayBiases);
+        timings.add(t1 - t0, t2 - t1, total.computeNanos(), total.fetchNanos(), System.nanoTime() - t2);
+        return e;
+    }
+
+    @Override
+    public double value(float[] w) {
+        return valueAndGradient(w, new float[w.length]);
+    }
+
+    /** One partition's share: the engine over its training blocks, the block gradients summed in double. */
+    static Partial share(NetSpec spec, Broadcast<float[]> bw, Iterator<FloatBlock> it) {
+        long t0 = System.nanoTime();
+        float[] w = bw.value();
+        long t1 = System.nanoTime();
+        Backprop e = TaskEngines.engine(spec, w);
+        double[] acc = new double[w.length];
+        float[] g = new float[w.length];
+        double sumE = 0;
+        long rows = 0;
+        int partition = org.apache.spark.TaskContext.getPartitionId();
+        while (it.hasNext()) {
+            FloatBlock b = it.next();
+            if (b.validation()) continue;
+            sumE += e.gradient(b.x(), b.d(), 0, b.rows(), g, 0, false);
+            // the engine scales by the loss's 1/rows of the block; undo it so that shares add up
+            double f = spec.loss().isMean() ? b.rows() : 1.0;
+            for (int i = 0; i < acc.length; i++) acc[i] += f * g[i];
+            rows += b.rows();
+        }
+        return new Partial(partition, acc, sumE, rows, System.nanoTime() - t1, t1 - t0);
+    }
+
+    /** Where the time of the passes went (sums over all passes, nanoseconds). */
+    static final class Timings implements java.io.Serializable {
+        long passes, broadcastNanos, jobNanos, computeNanos, fetchNanos, driverNanos;
+
+        void add(long broadcast, long job, long compute, long fetch, long driver) {
+            passes++;
+            broadcastNanos += broadcast;
+            jobNanos += job;
+            computeNanos += compute;
+            fetchNanos += fetch;
+            driverNanos += driver;
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package org.backprop4j.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.backprop4j.Backprop;
+import org.backprop4j.Evaluation;
+import org.backprop4j.Rng;
+import org.backprop4j.data.DataSet;
+import org.backprop4j.train.EarlyStopping;
+import org.backprop4j.train.FullBatchOptimizer;
+import org.backprop4j.train.Optimizer;
+import org.backprop4j.train.Optimizers;
+
+/**
+ * Trains a network on cached {@link FloatBlock}s with Spark, in one of two ways:
+ * <ul>
+ *   <li><b>full batch</b> (L-BFGS, SCG, LM, Rprop, Quickprop, GD with batch 0, ...): one Spark
+ *       pass per error evaluation ({@link DistributedObjective}); the optimizer runs on the driver
+ *       exactly as in the single-machine trainer, so the weights equal the single-machine
+ *       full-batch run's up to float rounding (the sums are grouped by partition);</li>
+ *   <li><b>mini-batch with parameter averaging</b> (SGD, momentum, Adam, RMSprop, AdaGrad, ...):
+ *       a round broadcasts the weights and the optimizer's state; every partition takes
+ *       {@code averagingSteps} local steps of {@code batch} rows on its own rows (a shuffled order per
+ *       epoch and partition); the driver replaces weights and state by their average weighted by
+ *       the rows each partition used (McDonald et al. 2010; Zinkevich et al. 2010). An epoch is
+ *       enough rounds for the largest partition to see each of its rows once.</li>
+ * </ul>
+ * Early stopping watches the error on the held-out validation blocks after each epoch.
+ */
+final class DistributedTrainer {
+
+    record Config(String optimizer, int batch, int epochs, double lambda, boolean decayBiases,
+                  int averagingSteps, int patience, long seed) implements Serializable {}
+
+
+    private final JavaSparkContext sc;
+    private final JavaRDD<FloatBlock> blocks;
+    private final NetSpec spec;
+    private final long trainRows, validationRows;
+    private final Config cfg;
+
+    DistributedTrainer(JavaSparkContext sc, JavaRDD<FloatBlock> blocks, NetSpec spec, long trainRows, long validationRows, Config cfg) {
+        this.sc = sc;
+        this.blocks = blocks;
+        this.spec = spec;
+        this.trainRows = trainRows;
+        this.validationRows = validationRows;
+        this.cfg = cfg;
+    }
+
+    /** Whether this configuration trains full batch (one pass per update). */
+    static boolean fullBatch(String optimizer, int batch) {
+        return batch == 0 || Optimizers.create(optimizer) instanceof FullBatchOptimizer;
+    }
+
+    /** Trains w in place. */
+    FitSummary train(float[] w) {
+        long t0 = System.nanoTime();
+        Optimizer opt = Optimizers.create(cfg.optimizer());
+        boolean full = fullBatch(cfg.optimizer(), cfg.batch());
+        DistributedObjective objective = new DistributedObjective(sc, blocks, spec, trainRows, cfg.lambda(), cfg.decayBiases());
+        EarlyStopping.Monitor monitor = validationRows > 0 ? EarlyStopping.patience(cfg.patience()).monitor() : null;
+        float[] best = monitor != null ? w.clone() : null;
+        float[] grad = new float[w.length];
+        double[] state = opt.exportState();
+        List<FitSummary.Epoch> history = new ArrayList<>();
+        String reason = "max epochs (" + cfg.epochs() + ")";
+        for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+            long e0 = System.nanoTime();
+            double e;
+            if (full) {
+                opt.startEpoch(epoch);
+                if (opt instanceof FullBatchOptimizer fbo) {
+                    e = fbo.iterate(objective, w);
+                } else {
+                    e = objective.valueAndGradient(w, grad);   // E at the weights the step starts from, as the Trainer reports it
+                    if (opt.usesError()) opt.step(w, grad, e);
+                    else opt.step(w, grad);
+                }
+            } else {
+                double[] r = averagingEpoch(epoch, w, state);
+                e = r[0];
+                state = lastState;
+            }
+            if (!Double.isFinite(e)) {
+                reason = "the training error became " + e + " in epoch " + (epoch + 1) + " (lower the learning rate)";
+                break;
+            }
+            double vl = Double.NaN, va = Double.NaN;
+            if (validationRows > 0) {
+                double[] v = validation(w);
+                vl = v[0];
+                va = v[1];
+            }
+            history.add(new FitSummary.Epoch(epoch + 1, e, vl, va, (System.nanoTime() - e0) / 1e9));
+            String stop = null;
+            if (monitor != null) {
+                if (monitor.observe(epoch + 1, vl)) System.arraycopy(w, 0, best, 0, w.length);
+                stop = monitor.stopReason();
+            }
+            if (stop == null && full && opt instanceof FullBatchOptimizer fbo && fbo.stopReason() != null) stop = fbo.stopReason();
+            if (stop != null) {
+                reason = stop;
+                break;
+            }
+        }
+        int bestEpoch = monitor == null ? 0 : monitor.bestEpoch();
+        if (best != null && bestEpoch > 0) {
+            System.arraycopy(best, 0, w, 0, w.length);
+            reason += "; restored the weights of epoch " + bestEpoch;
+        }
+        DistributedObjective.Timings t = objective.timings;
+        return new FitSummary(List.copyOf(history), reason, bestEpoch, full, t.passes + rounds,
+                t.broadcastNanos / 1e9, t.jobNanos / 1e9, t.computeNanos / 1e9, t.fetchNanos / 1e9, t.driverNanos / 1e9,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    // ---- mini-batch with parameter averaging ----
+
+    private double[] lastState;
+    private long rounds;
+
+    /** One local round's outcome on one partition. */
+    record Local(int partition, float[] w, double[] state, long rows, double sumE) implements Serializable {}
+
+    /** One epoch of rounds; returns {mean training error of the epoch's batches (before each step)}. */
+    private double[] averagingEpoch(int epoch, float[] w, double[] state) {
+        long maxRows = InputException.unwrap(() -> blocks.mapPartitions((FlatMapFunction<Iterator<FloatBlock>, Long>) it -> {
+            long n = 0;
+            while (it.hasNext()) {
+                FloatBlock b = it.next();
+                if (!b.validation()) n += b.rows();
+            }
+            return Collections.singletonList(n).iterator();
+        }).reduce(Math::max));
+        int batch = cfg.batch(), k = cfg.averagingSteps();
+        long stepsPerEpoch = (maxRows + batch - 1) / batch;
+        long roundCount = (stepsPerEpoch + k - 1) / k;
+        double sumE = 0;
+        long seen = 0;
+        double[] st = state;
+        for (long round = 0; round < roundCount; round++) {
+            Broadcast<float[]> bw = sc.broadcast(w.clone());
+            Broadcast<double[]> bs = sc.broadcast(st);
+            NetSpec s = spec;
+            Config c = cfg;
+            long first = round * k;
+            FlatMapFunction<Iterator<FloatBlock>, Local> local = it -> Collections.singletonList(localSteps(s, c, epoch, first, bw.value(), bs.value(), it)).iterator();
+            List<Local> parts;
+            try {
+                parts = InputException.unwrap(() -> blocks.mapPartitions(local).collect());   // in partition order
+            } finally {
+                bw.destroy();
+                bs.destroy();
+            }
+            rounds++;
+            long n = 0;
+            for (Local l : parts) n += l.rows();
+            if (n == 0) break;
+            double[] avgW = new double[w.length];
+            double[] avgS = null;
+            for (Local l : parts) {
+                if (l.rows() == 0) continue;
+                double f = (double) l.rows() / n;
+                for (int i = 0; i < avgW.length; i++) avgW[i] += f * l.w()[i];
+                if (l.state().length > 0) {
+                    if (avgS == null) avgS = new double[l.state().length];
+                    for (int i = 0; i < avgS.length; i++) avgS[i] += f * l.state()[i];
+                }
+                sumE += l.sumE();
+            }
+            for (int i = 0; i < w.length; i++) w[i] = (float) avgW[i];
+            if (avgS != null) st = avgS;
+            seen += n;
+        }
+        lastState = st;
+        return new double[] {(spec.loss().isMean() ? 1.0 / Math.max(1, seen) : (double) trainRows / Math.max(1, seen)) * sumE};
+    }
+
+    /** Steps first .. first+k−1 of this epoch on one partition's rows. */
+    static Local localSteps(NetSpec spec, Config cfg, int epoch, long first, float[] w0, double[] state, Iterator<FloatBlock> it) {
+        List<FloatBlock> train = new ArrayList<>();
+        int partition = org.apache.spark.TaskContext.getPartitionId();
+        long m = 0;
+        while (it.hasNext()) {
+            FloatBlock b = it.next();
+            if (!b.validation()) {
+                train.add(b);
+                m += b.rows();
+            }
+        }
+        int batch = cfg.batch();
+        long steps = (m + batch - 1) / batch;
+        if (first >= steps) return new Local(partition, w0, state, 0, 0);
+        int[] blockOf = new int[(int) m], rowOf = new int[(int) m];
+        for (int bi = 0, r = 0; bi < train.size(); bi++) {
+            for (int j = 0; j < train.get(bi).rows(); j++, r++) {
+                blockOf[r] = bi;
+                rowOf[r] = j;
+            }
+        }
+        int[] order = new int[(int) m];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        new Rng(cfg.seed() * 0x9E3779B97F4A7C15L + 1_000_003L * epoch + partition).shuffle(order);   // this epoch's order on this partition
+        Backprop e = TaskEngines.engine(spec, w0);
+        float[] w = e.network().params();
+        Optimizer opt = Optimizers.create(cfg.optimizer());
+        opt.startEpoch(epoch);
+        if (state.length > 0) opt.importState(state);
+        int in = spec.inputs(), out = spec.outputs();
+        float[] xb = new float[batch * in], db = new float[batch * out], g = new float[w.length];
+        long last = Math.min(steps, first + cfg.averagingSteps());
+        long used = 0;
+        double sumE = 0;
+        for (long s = first; s < last; s++) {
+            int start = (int) (s * batch), mb = (int) Math.min(batch, m - start);
+            for (int r = 0; r < mb; r++) {
+                int q = order[start + r];
+                FloatBlock b = train.get(blockOf[q]);
+                System.arraycopy(b.x(), rowOf[q] * in, xb, r * in, in);
+                System.arraycopy(b.d(), rowOf[q] * out, db, r * out, out);
+            }
+            double be = e.gradient(xb, db, 0, mb, g, cfg.lambda(), cfg.decayBiases());
+            if (opt.usesError()) opt.step(w, g, spec.loss().scale(mb) * be + Backprop.decayPenalty(e.network(), cfg.lambda(), cfg.decayBiases()));
+            else opt.step(w, g);
+            sumE += be;
+            used += mb;
+        }
+        return new Local(partition, w.clone(), opt.exportState(), used, sumE);
+    }
+
+    // ---- validation ----
+
+    /** {loss, accuracy} on the validation blocks at w (accuracy NaN for regression). */
+    double[] validation(float[] w) {
+        Broadcast<float[]> bw = sc.broadcast(w.clone());
+        NetSpec s = spec;
+        try {
+            double[] r = InputException.unwrap(() -> blocks.mapPartitions((FlatMapFunction<Iterator<FloatBlock>, double[]>) it -> {
+                Backprop e = TaskEngines.engine(s, bw.value());
+                double sumE = 0, correct = 0, rows = 0;
+                while (it.hasNext()) {
+                    FloatBlock b = it.next();
+                    if (!b.validation()) continue;
+                    boolean cls = s.outputs() > 1;
+                    DataSet ds = new DataSet(b.x(), b.d(), s.inputs(), s.outputs(), cls ? classNames(s.outputs()) : null, null);
+                    Evaluation ev = Evaluation.of(e, ds);
+                    sumE += ev.loss() / s.loss().scale(b.rows());
+                    if (cls) correct += ev.accuracy() * b.rows();
+                    rows += b.rows();
+                }
+                return Collections.singletonList(new double[] {sumE, correct, rows}).iterator();
+            }).collect().stream().reduce(new double[3], (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]}));
+            double loss = s.loss().scale((int) r[2]) * r[0];   // the data error alone, as the Trainer watches it
+            return new double[] {loss, s.outputs() > 1 ? r[1] / r[2] : Double.NaN};
+        } finally {
+            bw.destroy();
+        }
+    }
+
+    static List<String> classNames(int k) {
+        List<String> l = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) l.add(Integer.toString(i));
+        return l;
+    }
+}

@@ -1,0 +1,18 @@
+package org.backprop4j.spark;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What a fit did: one entry per epoch (full batch: per iteration), why it stopped, the epoch whose
+ * weights were kept (early stopping, else 0), and where the time of its Spark passes went (sums
+ * over all passes, seconds; full batch only: job wall time, the slowest task's compute and
+ * broadcast fetch, creating the broadcasts, the driver's scaling and step).
+ */
+public record FitSummary(List<Epoch> history, String stopReason, int bestEpoch, boolean fullBatch, long passes,
+                         double broadcastSeconds, double jobSeconds, double computeSeconds, double fetchSeconds,
+                         double driverSeconds, double fitSeconds) implements Serializable {
+
+    /** One epoch: the training error E (data term + decay), the validation error and accuracy (NaN without a validation split). */
+    public record Epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy, double seconds) implements Serializable {}
+}

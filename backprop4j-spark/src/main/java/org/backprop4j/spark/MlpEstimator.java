@@ -1,0 +1,230 @@
+package org.backprop4j.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.attribute.Attribute;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+import org.backprop4j.Activation;
+import org.backprop4j.Init;
+import org.backprop4j.Loss;
+import org.backprop4j.Network;
+import org.backprop4j.model.Model;
+import org.backprop4j.io.ModelFile;
+
+/**
+ * A multi-layer perceptron trained by backpropagation on Spark: a Spark ML {@link Estimator} for
+ * classification (softmax + cross-entropy by default) and regression (identity + mean squared
+ * error), usable in a {@link org.apache.spark.ml.Pipeline} and under
+ * {@link org.apache.spark.ml.tuning.CrossValidator}. Full-batch rules (the default L-BFGS, SCG,
+ * Rprop, Quickprop, GD) compute each gradient in one Spark pass and step on the driver, giving the
+ * single-machine result; mini-batch rules (SGD, momentum, Adam, ...) use local steps and parameter
+ * averaging. See docs/SPARK.md.
+ *
+ * <pre>{@code
+ * MlpModel model = new MlpEstimator().setHiddenLayers(128).setActivations("logistic")
+ *         .setOptimizer("lbfgs").setMaxIter(100).fit(train);
+ * model.transform(test).select("prediction", "probability").show();
+ * }</pre>
+ */
+public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams, DefaultParamsWritable {
+    private static final long serialVersionUID = 1L;
+    private final String uid;
+    private final MlpParams.Set params;
+
+    public MlpEstimator() {
+        this(Identifiable$.MODULE$.randomUID("backprop4jMlp"));
+    }
+
+    public MlpEstimator(String uid) {
+        this.uid = uid;
+        this.params = new MlpParams.Set(this);
+        setMlpDefaults();
+    }
+
+    @Override public String uid() { return uid; }
+    @Override public MlpParams.Set paramSet() { return params; }
+
+    public MlpEstimator setFeaturesCol(String v) { set(featuresCol(), v); return this; }
+    public MlpEstimator setLabelCol(String v) { set(labelCol(), v); return this; }
+    public MlpEstimator setPredictionCol(String v) { set(predictionCol(), v); return this; }
+    public MlpEstimator setProbabilityCol(String v) { set(probabilityCol(), v); return this; }
+    public MlpEstimator setRawPredictionCol(String v) { set(rawPredictionCol(), v); return this; }
+    public MlpEstimator setTask(String v) { set(task(), v); return this; }
+    public MlpEstimator setHiddenLayers(int... v) { set(hiddenLayers(), v); return this; }
+    public MlpEstimator setActivations(String... v) { set(activations(), v); return this; }
+    public MlpEstimator setLoss(String v) { set(loss(), v); return this; }
+    public MlpEstimator setOutputActivation(String v) { set(outputActivation(), v); return this; }
+    public MlpEstimator setOptimizer(String v) { set(optimizer(), v); return this; }
+    public MlpEstimator setInit(String v) { set(init(), v); return this; }
+    public MlpEstimator setInitialModel(String v) { set(initialModel(), v); return this; }
+    public MlpEstimator setBatchSize(int v) { set(batchSize(), v); return this; }
+    public MlpEstimator setMaxIter(int v) { set(maxIter(), v); return this; }
+    public MlpEstimator setAveragingSteps(int v) { set(averagingSteps(), v); return this; }
+    public MlpEstimator setPatience(int v) { set(patience(), v); return this; }
+    public MlpEstimator setBlockRows(int v) { set(blockRows(), v); return this; }
+    public MlpEstimator setRegParam(double v) { set(regParam(), v); return this; }
+    public MlpEstimator setValidationFraction(double v) { set(validationFraction(), v); return this; }
+    public MlpEstimator setSeed(long v) { set(seed(), v); return this; }
+
+    @Override
+    public MlpEstimator copy(ParamMap extra) {
+        return (MlpEstimator) defaultCopy(extra);
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        MlpParams.requireColumn(schema, getFeaturesCol(), "features", true);
+        MlpParams.requireColumn(schema, getLabelCol(), "label", false);
+        return MlpModel.outputSchema(schema, this, isClassification());
+    }
+
+    boolean isClassification() {
+        return getTask().equals("classification");
+    }
+
+    /** The loss to train with: the param, or ce / mse by task. */
+    Loss resolvedLoss() {
+        String l = getLoss().toLowerCase(Locale.ROOT);
+        if (!l.equals("auto")) return Loss.parse(l);
+        return isClassification() ? Loss.CROSS_ENTROPY : Loss.MSE;
+    }
+
+    Activation resolvedOutput(Loss loss) {
+        if (!getOutputActivation().equalsIgnoreCase("auto")) return Activation.parse(getOutputActivation());
+        return switch (loss) {
+            case CROSS_ENTROPY -> Activation.SOFTMAX;
+            case BINARY_CROSS_ENTROPY -> Activation.LOGISTIC;
+            case SSE, MSE -> isClassification() ? Activation.SOFTMAX : Activation.IDENTITY;
+        };
+    }
+
+    @Override
+    public MlpModel fit(Dataset<?> dataset) {
+        long t0 = System.nanoTime();
+        transformSchema(dataset.schema());
+        Dataset<Row> df = dataset.toDF();
+        String fc = getFeaturesCol(), lc = getLabelCol();
+        boolean cls = isClassification();
+        int inputs = inputs(df, fc);
+        int classes = cls ? classes(df, lc) : 0;
+        Loss loss = resolvedLoss();
+        Activation outAct = resolvedOutput(loss);
+        int[] hidden = getHiddenLayers();
+        String[] acts = getActivations();
+        if (acts.length != 1 && acts.length != hidden.length) {
+            throw new IllegalArgumentException("activations: give one for all " + hidden.length + " hidden layers or one per layer, got " + acts.length);
+        }
+        int outputs = cls ? classes : 1;
+        Network.Builder b = Network.builder(inputs);
+        for (int i = 0; i < hidden.length; i++) b.layer(hidden[i], Activation.parse(acts[acts.length == 1 ? 0 : i]));
+        b.layer(outputs, outAct);
+        Network net = b.build(Init.parse(getInit()), getSeed());
+        if (!getInitialModel().isEmpty()) warmStart(net, loss, Path.of(getInitialModel()));
+        NetSpec spec = NetSpec.of(net, loss);
+        new org.backprop4j.Backprop(net, loss);   // rejects a loss the outputs cannot take (e.g. ce with identity outputs), before any Spark job
+
+        int batch = getBatchSize();
+        String opt = getOptimizer();
+        if (batch == -1) batch = DistributedTrainer.fullBatch(opt, -1) || isRprop(opt) ? 0 : 64;
+        if (batch > 0 && DistributedTrainer.fullBatch(opt, batch)) {
+            throw new IllegalArgumentException("optimizer " + opt + " is a full-batch method: set batchSize to 0 or -1 (it is " + batch + ")");
+        }
+        Blocks.Layout lay = new Blocks.Layout(fc, lc, inputs, classes, getBlockRows(), getValidationFraction(), getSeed());
+        JavaRDD<FloatBlock> blocks = Blocks.build(df, lay);
+        try {
+            long[] counts = InputException.unwrap(() -> blocks.map(bl -> new long[] {bl.validation() ? 0 : bl.rows(), bl.validation() ? bl.rows() : 0})
+                    .fold(new long[2], (x, y) -> new long[] {x[0] + y[0], x[1] + y[1]}));
+            if (counts[0] == 0) throw new IllegalArgumentException("no training rows: the DataFrame is empty" + (counts[1] > 0 ? " after the validation split" : ""));
+            if (getValidationFraction() > 0 && counts[1] == 0) {
+                throw new IllegalArgumentException("validationFraction " + getValidationFraction() + " held out no rows of " + counts[0] + ": raise it or set it to 0");
+            }
+            DistributedTrainer.Config cfg = new DistributedTrainer.Config(opt, batch, getMaxIter(), getRegParam(), false,
+                    getAveragingSteps(), getPatience(), getSeed());
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
+            float[] w = net.params();
+            FitSummary r = new DistributedTrainer(sc, blocks, spec, counts[0], counts[1], cfg).train(w);
+            Model.Builder mb = Model.builder(net, loss).targetNames(List.of(lc));
+            if (cls) mb.classNames(DistributedTrainer.classNames(classes));
+            Model m = mb.build();
+            MlpModel model = new MlpModel(uid, m, r);
+            copyValues(model, ParamMap.empty());
+            model.setParent(this);
+            return model;
+        } finally {
+            blocks.unpersist(false);
+        }
+    }
+
+    private static boolean isRprop(String opt) {
+        String n = opt.trim().toLowerCase(Locale.ROOT);
+        return n.startsWith("rprop") || n.startsWith("irprop") || n.startsWith("quickprop");
+    }
+
+    private static void warmStart(Network net, Loss loss, Path file) {
+        Model m;
+        try {
+            m = ModelFile.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("initialModel " + file + ": " + e.getMessage(), e);
+        }
+        Network from = m.network();
+        if (!Arrays.equals(from.sizes(), net.sizes()) || !NetSpec.of(from, loss).equals(NetSpec.of(net, loss))) {
+            throw new IllegalArgumentException("initialModel " + file + " is a " + NetSpec.of(from, m.loss()) + " network; this fit builds "
+                    + NetSpec.of(net, loss) + " (match hiddenLayers, activations and outputActivation to the file)");
+        }
+        if (m.loss() != loss) throw new IllegalArgumentException("initialModel " + file + " was trained with loss " + m.loss().id() + ", this fit uses " + loss.id());
+        net.setParams(from.params());
+    }
+
+    /** Input size: the column's ML attribute metadata, else the first row's vector. */
+    static int inputs(Dataset<Row> df, String col) {
+        AttributeGroup g = AttributeGroup.fromStructField(df.schema().apply(col));
+        if (g.size() > 0) return g.size();
+        List<Row> first = df.select(col).where(functions.col(col).isNotNull()).limit(1).collectAsList();
+        if (first.isEmpty()) throw new IllegalArgumentException("features column '" + col + "' has no rows: nothing to train on");
+        return ((Vector) first.get(0).get(0)).size();
+    }
+
+    /** Classes: the label column's nominal metadata (StringIndexer writes it), else max label + 1. */
+    static int classes(Dataset<Row> df, String col) {
+        Attribute a = Attribute.fromStructField(df.schema().apply(col));
+        if (a instanceof NominalAttribute n && n.getNumValues().isDefined()) return Math.max(2, (Integer) n.getNumValues().get());
+        Row r = df.agg(functions.max(col)).first();
+        if (r.isNullAt(0)) throw new IllegalArgumentException("label column '" + col + "' has no rows: nothing to train on");
+        double max = ((Number) r.get(0)).doubleValue();
+        if (!(max >= 0 && max == Math.rint(max) && max < 1 << 20)) {
+            throw new IllegalArgumentException("label column '" + col + "' holds " + max + ": a classification label must be a class index 0, 1, 2, ... "
+                    + "(index string labels with StringIndexer, or setTask(\"regression\"))");
+        }
+        return Math.max(2, (int) max + 1);
+    }
+
+    public static MLReader<MlpEstimator> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static MlpEstimator load(String path) {
+        return read().load(path);
+    }
+}

@@ -1,0 +1,255 @@
+package org.backprop4j.spark.bench;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.zip.GZIPInputStream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.backprop4j.Activation;
+import org.backprop4j.Backprop;
+import org.backprop4j.Evaluation;
+import org.backprop4j.Init;
+import org.backprop4j.Loss;
+import org.backprop4j.Network;
+import org.backprop4j.data.DataSet;
+import org.backprop4j.spark.MlpEstimator;
+import org.backprop4j.spark.MlpModel;
+import org.backprop4j.train.TrainingConfig;
+import org.backprop4j.train.Trainer;
+
+/**
+ * backprop4j-spark on Fashion-MNIST in local mode, the counterpart of the MLPC peer harness
+ * (../shared/bench/peers/spark): the same DataFrame (P contiguous slices of the training set,
+ * pixels/255, cached and counted), the same 784-H-10 network; {@code fit()} timed alone; one
+ * JSON line on stdout. {@code --engine single} trains the same network with the single-machine
+ * library (full batch) in this JVM instead, for the Spark-overhead ratio.
+ *
+ * <pre>
+ * SparkModuleBench [--engine spark|single] [--optimizer SPEC] [--batch B] [--averaging K]
+ *                  [--max-iter N] [--threads T] [--partitions P] [--hidden H] [--activation A] [--seed S]
+ * </pre>
+ */
+public final class SparkModuleBench {
+    private static final PrintStream JSON_OUT = System.out;
+
+    static { System.setOut(System.err); }
+
+    private static final int PIXELS = 784, CLASSES = 10;
+    private static final StructType SCHEMA = new StructType().add("label", DataTypes.DoubleType, false).add("features", SQLDataTypes.VectorType(), false);
+
+    public static void main(String[] argv) throws Exception {
+        String loadAvg = Files.readString(Path.of("/proc/loadavg")).trim();
+        Map<String, String> o = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < argv.length; i += 2) o.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        String engine = o.getOrDefault("engine", "spark");
+        String optimizer = o.getOrDefault("optimizer", "lbfgs");
+        int batch = Integer.parseInt(o.getOrDefault("batch", "-1"));
+        int averaging = Integer.parseInt(o.getOrDefault("averaging", "16"));
+        int maxIter = Integer.parseInt(o.getOrDefault("max-iter", "20"));
+        int threads = Integer.parseInt(o.getOrDefault("threads", "2"));
+        int partitions = Integer.parseInt(o.getOrDefault("partitions", "2"));
+        int hidden = Integer.parseInt(o.getOrDefault("hidden", "128"));
+        String activation = o.getOrDefault("activation", "logistic");
+        long seed = Long.parseLong(o.getOrDefault("seed", "42"));
+        String dir = System.getenv().getOrDefault("FMNIST_DIR", "/usr/share/datasets/fashion-mnist");
+
+        byte[][] trainIdx = readPair(dir, "train"), testIdx = readPair(dir, "t10k");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("system", engine.equals("single") ? "backprop4j-library" : "backprop4j-spark");
+        r.put("engine", engine);
+        r.put("workload", "fashion-mnist 784-" + hidden + "-10 " + activation + " " + optimizer + (batch > 0 ? " batch " + batch : ""));
+        r.put("optimizer", optimizer);
+        r.put("batch", batch);
+        r.put("max_iter", maxIter);
+        if (engine.equals("single")) single(r, trainIdx, testIdx, optimizer, maxIter, hidden, activation, seed);
+        else spark(r, trainIdx, testIdx, optimizer, batch, averaging, maxIter, threads, partitions, hidden, activation, seed);
+        r.put("peak_rss_mb", peakRssMb());
+        r.put("jvm_max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        r.put("java", System.getProperty("java.runtime.version"));
+        r.put("loadavg_at_start", loadAvg);
+        JSON_OUT.println(json(r));
+    }
+
+    static void spark(Map<String, Object> r, byte[][] trainIdx, byte[][] testIdx, String optimizer, int batch, int averaging, int maxIter,
+                      int threads, int partitions, int hidden, String activation, long seed) {
+        long t0 = System.nanoTime();
+        SparkSession spark = SparkSession.builder().appName("backprop4j-spark-bench").master("local[" + threads + "]")
+                .config("spark.ui.enabled", "false").getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        double startup = (System.nanoTime() - t0) / 1e9;
+        try {
+            long t1 = System.nanoTime();
+            Dataset<Row> train = dataFrame(spark, trainIdx, partitions).cache();
+            long n = train.count();
+            Dataset<Row> test = dataFrame(spark, testIdx, partitions);
+            double load = (System.nanoTime() - t1) / 1e9;
+            MlpEstimator est = new MlpEstimator().setHiddenLayers(hidden).setActivations(activation).setOptimizer(optimizer)
+                    .setBatchSize(batch).setAveragingSteps(averaging).setMaxIter(maxIter).setSeed(seed);
+            long t2 = System.nanoTime();
+            MlpModel m = est.fit(train);
+            double fit = (System.nanoTime() - t2) / 1e9;
+            long t3 = System.nanoTime();
+            double acc = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(m.transform(test));
+            double eval = (System.nanoTime() - t3) / 1e9;
+            var s = m.summary();
+            r.put("train_samples", n);
+            r.put("train_seconds", round(fit, 4));
+            r.put("test_accuracy", round(acc, 4));
+            r.put("final_train_loss", round(s.history().get(s.history().size() - 1).trainLoss(), 6));
+            r.put("epochs_run", s.history().size());
+            r.put("full_batch", s.fullBatch());
+            r.put("spark_passes", s.passes());
+            r.put("prepare_seconds", round(fit - s.fitSeconds(), 3));
+            if (s.fullBatch() && s.passes() > 0) {
+                Map<String, Object> per = new LinkedHashMap<>();
+                double p = s.passes();
+                per.put("job_wall", round(s.jobSeconds() / p, 4));
+                per.put("compute_slowest_task", round(s.computeSeconds() / p, 4));
+                per.put("broadcast_create", round(s.broadcastSeconds() / p, 5));
+                per.put("broadcast_fetch_slowest_task", round(s.fetchSeconds() / p, 5));
+                per.put("driver_scale_and_step", round(s.driverSeconds() / p, 5));
+                per.put("scheduling_serialization_aggregation", round((s.jobSeconds() - s.computeSeconds() - s.fetchSeconds()) / p, 4));
+                r.put("seconds_per_pass", per);
+                r.put("share_serialization_roundtrip_seconds", round(serializationRoundTrip(784 * hidden + hidden + hidden * 10 + 10), 5));
+            }
+            r.put("stop_reason", s.stopReason());
+            r.put("startup_seconds", round(startup, 3));
+            r.put("load_seconds", round(load, 3));
+            r.put("eval_seconds", round(eval, 3));
+            r.put("spark_master", "local[" + threads + "]");
+            r.put("partitions", partitions);
+            r.put("averaging_steps", averaging);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** The same network trained by the library's Trainer, full batch, this JVM's kernels and threads. */
+    static void single(Map<String, Object> r, byte[][] trainIdx, byte[][] testIdx, String optimizer, int maxIter, int hidden, String activation, long seed) {
+        DataSet train = dataSet(trainIdx), test = dataSet(testIdx);
+        Network net = Network.builder(PIXELS).layer(hidden, Activation.parse(activation)).layer(CLASSES, Activation.SOFTMAX).build(Init.parse("auto"), seed);
+        TrainingConfig cfg = TrainingConfig.builder().fullBatch().optimizer(optimizer).epochs(maxIter).evaluateEachEpoch(false).seed(seed).build();
+        long t0 = System.nanoTime();
+        var res = new Trainer(net, Loss.CROSS_ENTROPY, cfg).fit(train);
+        double fit = (System.nanoTime() - t0) / 1e9;
+        r.put("train_samples", train.size());
+        r.put("train_seconds", round(fit, 4));
+        r.put("test_accuracy", round(Evaluation.of(new Backprop(net, Loss.CROSS_ENTROPY), test).accuracy(), 4));
+        r.put("final_train_loss", round(res.last().loss(), 6));
+        r.put("epochs_run", res.epochs());
+        r.put("threads", org.backprop4j.kernel.KernelProvider.threads());
+    }
+
+    static DataSet dataSet(byte[][] idx) {
+        int n = idx[1].length;
+        float[] x = new float[n * PIXELS];
+        int[] y = new int[n];
+        for (int i = 0; i < x.length; i++) x[i] = (idx[0][i] & 0xff) / 255f;
+        for (int i = 0; i < n; i++) y[i] = idx[1][i] & 0xff;
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < CLASSES; k++) names.add(Integer.toString(k));
+        return DataSet.classification(x, PIXELS, y, names);
+    }
+
+    /** P contiguous slices in file order, built on the executors from broadcast bytes (as the MLPC harness does). */
+    static Dataset<Row> dataFrame(SparkSession spark, byte[][] idx, int partitions) {
+        int n = idx[1].length;
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<byte[]> images = jsc.broadcast(idx[0]), labels = jsc.broadcast(idx[1]);
+        JavaRDD<Row> rows = jsc.parallelize(IntStream.range(0, partitions).boxed().toList(), partitions).flatMap(p -> {
+            byte[] img = images.value(), lab = labels.value();
+            int from = (int) ((long) n * p / partitions), to = (int) ((long) n * (p + 1) / partitions);
+            return IntStream.range(from, to).mapToObj(i -> {
+                double[] x = new double[PIXELS];
+                for (int j = 0, k = i * PIXELS; j < PIXELS; j++, k++) x[j] = (img[k] & 0xff) / 255.0;
+                return RowFactory.create((double) (lab[i] & 0xff), Vectors.dense(x));
+            }).iterator();
+        });
+        return spark.createDataFrame(rows, SCHEMA);
+    }
+
+    /** Java serialization there and back of one partition's share (a double per parameter), mean of 20. */
+    static double serializationRoundTrip(int params) throws RuntimeException {
+        double[] g = new double[params];
+        Arrays.fill(g, 0.5);
+        long t = 0;
+        try {
+            for (int i = 0; i < 25; i++) {
+                long t0 = System.nanoTime();
+                ByteArrayOutputStream bo = new ByteArrayOutputStream();
+                try (ObjectOutputStream out = new ObjectOutputStream(bo)) {
+                    out.writeObject(g);
+                }
+                try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bo.toByteArray()))) {
+                    in.readObject();
+                }
+                if (i >= 5) t += System.nanoTime() - t0;
+            }
+        } catch (IOException | ClassNotFoundException e) {
+            throw new RuntimeException(e);
+        }
+        return t / 20 / 1e9;
+    }
+
+    static byte[][] readPair(String dir, String split) throws IOException {
+        return new byte[][] {idx(Path.of(dir, split + "-images-idx3-ubyte.gz")), idx(Path.of(dir, split + "-labels-idx1-ubyte.gz"))};
+    }
+
+    static byte[] idx(Path p) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(p), 1 << 16)) {
+            DataInputStream d = new DataInputStream(in);
+            int magic = d.readInt();
+            long count = 1;
+            for (int i = 0; i < (magic & 0xff); i++) count *= d.readInt();
+            return d.readNBytes((int) count);
+        }
+    }
+
+    static double peakRssMb() throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (l.startsWith("VmHWM:")) return Long.parseLong(l.replaceAll("\\D", "")) / 1024.0;
+        }
+        return -1;
+    }
+
+    static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    static String json(Object v) {
+        if (v == null) return "null";
+        if (v instanceof String s) return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        if (v instanceof Number || v instanceof Boolean) return v.toString();
+        if (v instanceof Map<?, ?> m) {
+            StringBuilder b = new StringBuilder("{");
+            for (var e : m.entrySet()) b.append(b.length() > 1 ? ", " : "").append(json(e.getKey().toString())).append(": ").append(json(e.getValue()));
+            return b.append('}').toString();
+        }
+        return json(v.toString());
+    }
+}
