@@ -115,7 +115,7 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
         return switch (loss) {
             case CROSS_ENTROPY -> Activation.SOFTMAX;
             case BINARY_CROSS_ENTROPY -> Activation.LOGISTIC;
-            case SSE, MSE -> isClassification() ? Activation.SOFTMAX : Activation.IDENTITY;
+            default -> isClassification() ? Activation.SOFTMAX : Activation.IDENTITY;   // the sums of squares, MAE, Huber
         };
     }
 

@@ -28,7 +28,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.backprop4j.Backprop;
-import org.backprop4j.Evaluation;
+import org.backprop4j.metrics.Evaluation;
 import org.backprop4j.data.DataFormatException;
 import org.backprop4j.model.Model;
 import org.backprop4j.io.ModelFile;
@@ -222,7 +222,7 @@ public final class MlpModel extends org.apache.spark.ml.Model<MlpModel> implemen
                     for (int j = 0; j < nL; j++) pr[j] = sum > 0 ? outs[j] / sum : 1.0 / nL;
                     vals[k++] = new DenseVector(pr);
                 }
-                if (pred) vals[k] = cls ? (double) Evaluation.predictedClass(o, p * nL, nL) : outs[0];
+                if (pred) vals[k] = cls ? (double) org.backprop4j.Predictor.predictedClass(o, p * nL, nL) : outs[0];
                 ready.add(RowFactory.create(vals));
             }
         }
