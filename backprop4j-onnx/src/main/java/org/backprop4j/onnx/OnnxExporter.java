@@ -195,9 +195,18 @@ public final class OnnxExporter {
             case SOFTPLUS -> g.node("Softplus", List.of(net_), o);
             case ELU -> g.node("Elu", List.of(net_), o, attr("alpha", 1f));
             case SIN -> g.node("Sin", List.of(net_), o);
-            case GELU -> throw new IllegalArgumentException("layer " + l + ": ONNX export of gelu (tanh form) is not supported yet; "
-                    + "train with another activation to export");
+            case GELU -> gelu(g, l, net_, o);
         };
+    }
+
+    /** GELU's tanh form ½·x·(1 + tanh(√(2/π)(x + 0.044715·x³))) (Hendrycks & Gimpel 2016, §2) from opset-17 operators. */
+    private static String gelu(GraphBuilder g, int l, String x, String o) {
+        String pre = "layer" + l + "/gelu/";
+        String x3 = g.node("Mul", List.of(g.node("Mul", List.of(x, x), pre + "x2"), x), pre + "x3");
+        String inner = g.node("Add", List.of(x, g.node("Mul", List.of(x3, g.floats(pre + "a", new float[] {0.044715f}, 1)), pre + "ax3")), pre + "inner");
+        String t = g.node("Tanh", List.of(g.node("Mul", List.of(inner, g.floats(pre + "c", new float[] {(float) Math.sqrt(2 / Math.PI)}, 1)), pre + "scaled")), pre + "tanh");
+        String half = g.node("Mul", List.of(x, g.floats(pre + "half", new float[] {0.5f}, 1)), pre + "halfx");
+        return g.node("Mul", List.of(half, g.node("Add", List.of(t, g.floats(pre + "one", new float[] {1f}, 1)), pre + "onePlus")), o);
     }
 
     private static void outputs(GraphBuilder g, Model model, Network net, Pipeline p, String y) {

@@ -48,7 +48,8 @@ class OnnxRuntimeAgreementTest {
         List<Case> c = new ArrayList<>();
         Schema num3 = OnnxFixtures.numericSchema(4, CLASS3);
         Pipeline.Options z = Pipeline.Options.standardize();
-        for (Activation h : new Activation[] {Activation.IDENTITY, Activation.LOGISTIC, Activation.TANH, Activation.RELU, Activation.LEAKY_RELU}) {
+        for (Activation h : new Activation[] {Activation.IDENTITY, Activation.LOGISTIC, Activation.TANH, Activation.RELU, Activation.LEAKY_RELU,
+                Activation.SOFTPLUS, Activation.ELU, Activation.GELU, Activation.SIN}) {
             c.add(new Case("hidden " + h.id() + ", softmax + ce", num3, h, Activation.SOFTMAX, Loss.CROSS_ENTROPY, 3, z));
         }
         Schema num2 = OnnxFixtures.numericSchema(4, CLASS2);
