@@ -20,45 +20,25 @@ import org.backprop4j.kernel.Kernels;
  * </pre>
  * For one layer (no hidden units) and a single output this is the exact diagonal of the Gauss–Newton matrix.
  */
-public final class DiagonalHessian {
-    private final Network net;
-    private final Loss loss;
-    private final Kernels kernels;
-    private final int layers;
-    private final int[] n;
-    private int capacity;
+public final class DiagonalHessian extends CurvaturePass {
     private float[][] z, o, s, o2;
-    private float[] w2;
+    private final float[] w2;
 
     public DiagonalHessian(Network net, Loss loss) {
         this(net, loss, KernelProvider.get());
     }
 
     public DiagonalHessian(Network net, Loss loss, Kernels kernels) {
-        Backprop.checkPairing(net.outputActivation(), loss);
-        this.net = net;
-        this.loss = loss;
-        this.kernels = kernels;
-        this.layers = net.layers();
-        this.n = net.sizes();
+        super(net, loss, kernels);
         this.w2 = new float[net.paramCount()];
     }
 
-    private void ensureCapacity(int m) {
-        if (m <= capacity) return;
-        z = new float[layers + 1][];
-        o = new float[layers + 1][];
-        s = new float[layers + 1][];
-        o2 = new float[layers + 1][];
-        for (int l = 0; l <= layers; l++) {
-            if (l > 0) {
-                z[l] = new float[m * n[l]];
-                o[l] = new float[m * n[l]];
-                s[l] = new float[m * n[l]];
-            }
-            o2[l] = new float[m * n[l]];
-        }
-        capacity = m;
+    @Override
+    void allocate(int m) {
+        z = perLayer(m, 1);
+        o = perLayer(m, 1);
+        s = perLayer(m, 1);
+        o2 = perLayer(m, 0);
     }
 
     /** diag = the approximate ∂²E/∂w_i² for rows row .. row+m−1 (with E's 1/m), plus λ on the decayed parameters. */
@@ -70,12 +50,7 @@ public final class DiagonalHessian {
         for (int start = 0; start < m; start += Backprop.CHUNK) {
             chunk(x, d, row + start, Math.min(Backprop.CHUNK, m - start), diag, scale, start > 0);
         }
-        if (lambda != 0) {
-            for (int l = 1; l <= layers; l++) {
-                int end = net.biasOffset(l) + (decayBiases ? n[l] : 0);
-                for (int i = net.weightOffset(l); i < end; i++) diag[i] += (float) lambda;   // ∂²(λ/2 w²)/∂w² = λ
-            }
-        }
+        addDecay(diag, null, lambda, decayBiases);   // ∂²(λ/2 w²)/∂w² = λ
     }
 
     private void chunk(float[] x, float[] d, int row, int m, float[] diag, double scale, boolean accumulate) {
@@ -90,7 +65,7 @@ public final class DiagonalHessian {
             int nl = n[l], np = n[l - 1];
             float[] in = l == 1 ? x : o[l - 1];
             int inOff = l == 1 ? row * n[0] : 0;
-            HessianVector.forwardLayer(net, kernels, l, in, inOff, m, z[l], o[l]);
+            forwardLayer(l, in, inOff, m, z[l], o[l]);
             for (int i = 0; i < m * nl; i++) o2[l][i] = o[l][i] * o[l][i];
         }
         outputCurvature(d, row * n[L], m, scale);

@@ -32,57 +32,30 @@ import org.backprop4j.kernel.Kernels;
  * <p>Large batches are processed in chunks of {@link Backprop#CHUNK} rows whose products add up.
  * Not thread-safe: one instance per thread.
  */
-public final class HessianVector {
-    private final Network net;
-    private final Loss loss;
-    private final Kernels kernels;
-    private final int layers;
-    private final int[] n;
-    private int capacity;
+public final class HessianVector extends CurvaturePass {
     private float[][] z, o, rz, ro, dl, rdl;   // [l]: m×n_l net, output, R{net}, R{o}, Δ, R{Δ}
     private float[] a, ra;                     // m×n_widest scratch: Δ^l·W^l and the R-products
-    private final float[] colSums;
 
     public HessianVector(Network net, Loss loss) {
         this(net, loss, KernelProvider.get());
     }
 
     public HessianVector(Network net, Loss loss, Kernels kernels) {
-        Backprop.checkPairing(net.outputActivation(), loss);
-        this.net = net;
-        this.loss = loss;
-        this.kernels = kernels;
-        this.layers = net.layers();
-        this.n = net.sizes();
-        int widest = 0;
-        for (int v : n) widest = Math.max(widest, v);
-        this.colSums = new float[widest];
+        super(net, loss, kernels);
     }
 
-    public Network network() { return net; }
-    public Loss loss() { return loss; }
-
-    private void ensureCapacity(int m) {
-        if (m <= capacity) return;
-        z = new float[layers + 1][];
-        o = new float[layers + 1][];
-        rz = new float[layers + 1][];
-        ro = new float[layers + 1][];
-        dl = new float[layers + 1][];
-        rdl = new float[layers + 1][];
+    @Override
+    void allocate(int m) {
+        z = perLayer(m, 1);
+        o = perLayer(m, 1);
+        rz = perLayer(m, 1);
+        ro = perLayer(m, 1);
+        dl = perLayer(m, 1);
+        rdl = perLayer(m, 1);
         int widest = 0;
-        for (int l = 1; l <= layers; l++) {
-            z[l] = new float[m * n[l]];
-            o[l] = new float[m * n[l]];
-            rz[l] = new float[m * n[l]];
-            ro[l] = new float[m * n[l]];
-            dl[l] = new float[m * n[l]];
-            rdl[l] = new float[m * n[l]];
-            widest = Math.max(widest, n[l - 1]);
-        }
+        for (int l = 1; l <= layers; l++) widest = Math.max(widest, n[l - 1]);
         a = new float[m * widest];
         ra = new float[m * widest];
-        capacity = m;
     }
 
     /**
@@ -101,13 +74,7 @@ public final class HessianVector {
         for (int start = 0; start < m; start += Backprop.CHUNK) {
             sumE += chunk(x, d, row + start, Math.min(Backprop.CHUNK, m - start), v, hv, scale, start > 0, gaussNewton);
         }
-        if (lambda != 0) {
-            // R{λ·w} = λ·v: the decay term's Hessian is λ·I on the decayed parameters (seed 002's λ/2‖W‖²)
-            for (int l = 1; l <= layers; l++) {
-                int end = net.biasOffset(l) + (decayBiases ? n[l] : 0);
-                for (int i = net.weightOffset(l); i < end; i++) hv[i] += (float) (lambda * v[i]);
-            }
-        }
+        addDecay(hv, v, lambda, decayBiases);   // R{λ·w} = λ·v
         return sumE;
     }
 
@@ -122,7 +89,7 @@ public final class HessianVector {
             float[] in = l == 1 ? x : o[l - 1];
             int inOff = l == 1 ? row * n[0] : 0;
             int w = net.weightOffset(l), b = net.biasOffset(l);
-            forwardLayer(net, kernels, l, in, inOff, m, z[l], o[l]);
+            forwardLayer(l, in, inOff, m, z[l], o[l]);
             // R{NET^l} = O^{l−1}·(V^l)ᵀ + v_b + R{O^{l−1}}·(W^l)ᵀ
             kernels.sgemm(false, true, m, nl, np, 1f, in, inOff, np, v, w, np, 0f, rz[l], 0, nl);
             Elementwise.addToRows(rz[l], 0, m, nl, v, b);
@@ -171,21 +138,6 @@ public final class HessianVector {
             }
         }
         return sumE;
-    }
-
-    /**
-     * One layer of the forward pass, keeping both: z = NET^l = O^{l−1}·(W^l)ᵀ + 1·(b^l)ᵀ and o = f_l(z)
-     * (seed 001/002), rows of {@code in} from {@code inOff}.
-     */
-    static void forwardLayer(Network net, Kernels kernels, int l, float[] in, int inOff, int m, float[] z, float[] o) {
-        int nl = net.size(l), np = net.size(l - 1);
-        float[] p = net.params();
-        kernels.sgemm(false, true, m, nl, np, 1f, in, inOff, np, p, net.weightOffset(l), np, 0f, z, 0, nl);
-        Elementwise.addToRows(z, 0, m, nl, p, net.biasOffset(l));
-        System.arraycopy(z, 0, o, 0, m * nl);
-        Activation f = net.activation(l);
-        if (f == Activation.SOFTMAX) Activation.softmax(o, 0, m, nl, null);
-        else f.apply(o, 0, m, nl);
     }
 
     /** Δ^L and R{Δ^L} (or its Gauss–Newton part) into dl[L], rdl[L]; returns Σ_p E_p. */
