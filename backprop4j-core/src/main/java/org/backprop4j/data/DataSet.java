@@ -50,7 +50,7 @@ public final class DataSet {
             this.inputNames = List.copyOf(inputNames);
         }
         if (schema != null) {
-            if (schema.encodedInputs() != inputs || schema.encodedOutputs() != outputs) {
+            if (schema.encodedInputs() != inputs || !schema.fitsOutputs(outputs)) {
                 throw new IllegalArgumentException("schema describes " + schema.encodedInputs() + " inputs and " + schema.encodedOutputs()
                         + " outputs, the data has " + inputs + " and " + outputs);
             }
@@ -126,9 +126,14 @@ public final class DataSet {
         return subset(idx);
     }
 
-    /** The same inputs with new targets (e.g. a binary task turned into one 0/1 column). */
+    /**
+     * The same inputs with new targets (e.g. a binary task turned into one 0/1 column); the schema
+     * is kept when it still describes the data (same classes, a fitting number of columns).
+     */
     public DataSet withTargets(float[] newD, int newOutputs, List<String> newClassNames) {
-        return new DataSet(x, newD, inputs, newOutputs, newClassNames, inputNames);
+        boolean keep = schema != null && Objects.equals(schema.classNames(), newClassNames == null ? null : List.copyOf(newClassNames))
+                && schema.fitsOutputs(newOutputs);
+        return new DataSet(x, newD, inputs, newOutputs, newClassNames, inputNames, keep ? schema : null);
     }
 
     @Override

@@ -372,7 +372,7 @@ public final class Pipeline {
         Schema schema = null;
         if (m.get("schema") != null) {
             schema = Schema.fromMap(m.get("schema"), src);
-            if (schema.encodedInputs() != n || schema.encodedOutputs() != k) {
+            if (schema.encodedInputs() != n || !schema.fitsOutputs(k)) {
                 throw new DataFormatException(src, 0, 0, "the schema describes " + schema.encodedInputs() + " inputs and " + schema.encodedOutputs()
                         + " outputs, the pipeline " + n + " and " + k);
             }

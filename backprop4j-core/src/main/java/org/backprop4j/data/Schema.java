@@ -48,6 +48,14 @@ public record Schema(List<Attribute> inputs, List<Attribute> targets) {
         return isClassification() ? targets.get(0).values().size() : targets.size();
     }
 
+    /**
+     * Whether data or a network with {@code k} target columns fits this schema: {@link #encodedOutputs()}
+     * columns, or one 0/1 column for a two-class target (one logistic output unit giving P(second class)).
+     */
+    public boolean fitsOutputs(int k) {
+        return k == encodedOutputs() || (k == 1 && isClassification() && targets.get(0).values().size() == 2);
+    }
+
     /** The name of every encoded input column: "name" for numeric, "name=value" for one-hot. */
     public List<String> encodedInputNames() {
         List<String> names = new ArrayList<>();

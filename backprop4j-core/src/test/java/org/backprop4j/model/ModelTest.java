@@ -210,6 +210,51 @@ class ModelTest {
         assertThrows(IllegalArgumentException.class, () -> Model.builder(net, Loss.BINARY_CROSS_ENTROPY).classNames(List.of("a", "b", "c")).build());
     }
 
+    /**
+     * A binary model with one logistic output unit on data with a nominal field keeps the data's
+     * schema (the target as one 0/1 column), so it predicts raw records: "red", "?" and all.
+     */
+    static Model oneLogisticOutputOnNominalData() {
+        org.backprop4j.data.Schema s = new org.backprop4j.data.Schema(
+                List.of(org.backprop4j.data.Attribute.numeric("age"), org.backprop4j.data.Attribute.nominal("colour", List.of("red", "green", "blue"))),
+                List.of(org.backprop4j.data.Attribute.nominal("class", List.of("no", "yes"))));
+        // rows: age, one-hot colour; targets one-hot (no, yes); green is the mode
+        float[] x = {20, 1, 0, 0, 30, 0, 1, 0, 40, 0, 1, 0, 50, 0, 0, 1};
+        float[] d = {1, 0, 0, 1, 0, 1, 1, 0};
+        DataSet raw = new DataSet(x, d, 4, 2, List.of("no", "yes"), s.encodedInputNames(), s);
+        DataSet binary = raw.withTargets(new float[] {0, 1, 1, 0}, 1, List.of("no", "yes"));
+        assertEquals(s, binary.schema(), "the schema describes one 0/1 column of a two-class target");
+        org.backprop4j.data.Pipeline p = org.backprop4j.data.Pipeline.fit(binary, org.backprop4j.data.Pipeline.Options.standardize());
+        Network net = Network.builder(4).layer(3, Activation.TANH).layer(1, Activation.LOGISTIC).build(org.backprop4j.Init.xavier(), 5);
+        return Model.builder(net, Loss.BINARY_CROSS_ENTROPY).pipeline(p).classNames(List.of("no", "yes")).targetNames(List.of("class")).build();
+    }
+
+    @Test
+    void aBinaryModelWithOneLogisticOutputPredictsRawNominalRecords() {
+        Model m = oneLogisticOutputOnNominalData();
+        assertEquals(List.of("age", "colour"), m.fieldNames());
+        assertNotNull(m.schema());
+        Predictor net = new Predictor(m.network(), m.loss());
+        // each raw record against the encoded row (missing colour: the mode's one-hot code, green)
+        Object[][] records = {{"35", "red"}, {"35", "blue"}, {"35", "?"}, {"?", "green"}};
+        float[][] rows = {{35, 1, 0, 0}, {35, 0, 0, 1}, {35, 0, 1, 0}, {Float.NaN, 0, 1, 0}};
+        for (int i = 0; i < records.length; i++) {
+            Prediction p = m.predict((String) records[i][0], (String) records[i][1]);
+            float o = net.predict(m.pipeline().transformInputs(rows[i]), 1)[0];
+            assertArrayEquals(new double[] {o}, p.values(), "record " + i);
+            assertEquals(List.of("no", "yes"), List.copyOf(p.probabilities().keySet()));
+            assertEquals(o, p.probability("yes"));
+            assertEquals(1 - (double) o, p.probability("no"));
+            assertEquals(o >= 0.5f ? "yes" : "no", p.label(), "record " + i);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.predict("35", "purple"));
+        assertTrue(e.getMessage().contains("colour"), e.getMessage());
+        // one column fits only a two-class target
+        org.backprop4j.data.Schema three = new org.backprop4j.data.Schema(List.of(org.backprop4j.data.Attribute.numeric("a")),
+                List.of(org.backprop4j.data.Attribute.nominal("class", List.of("a", "b", "c"))));
+        assertThrows(IllegalArgumentException.class, () -> new DataSet(new float[] {1}, new float[] {1}, 1, 1, List.of("a", "b", "c"), null, three));
+    }
+
     @Test
     void loadAndSaveNeedAModelFileFormatOnTheClassPath() {
         // core alone has none: backprop4j-io provides it (tested there and in the CLI module)

@@ -74,6 +74,28 @@ class ModelFileTest {
         }
     }
 
+    /** One logistic output unit for two classes, nominal inputs: the schema (and so raw-record prediction) survives the file. */
+    @Test
+    void aBinaryModelWithOneLogisticOutputKeepsItsSchema() throws Exception {
+        org.backprop4j.data.Schema s = new org.backprop4j.data.Schema(
+                List.of(org.backprop4j.data.Attribute.numeric("age"), org.backprop4j.data.Attribute.nominal("colour", List.of("red", "green"))),
+                List.of(org.backprop4j.data.Attribute.nominal("class", List.of("no", "yes"))));
+        org.backprop4j.data.DataSet binary = new org.backprop4j.data.DataSet(new float[] {20, 1, 0, 30, 0, 1, 40, 0, 1}, new float[] {0, 1, 1}, 3, 1,
+                List.of("no", "yes"), s.encodedInputNames(), s);
+        Pipeline p = Pipeline.fit(binary, Pipeline.Options.standardize());
+        Network net = Network.builder(3).layer(4, Activation.TANH).layer(1, Activation.LOGISTIC).build(Init.xavier(), 2);
+        Model m = Model.builder(net, Loss.BINARY_CROSS_ENTROPY).pipeline(p).classNames(List.of("no", "yes")).targetNames(List.of("class")).build();
+        Path f = dir.resolve("binary.json");
+        ModelFile.write(m, f);
+        Model back = ModelFile.read(f);
+        assertEquals(s, back.schema());
+        assertEquals(m.pipeline(), back.pipeline());
+        assertEquals(List.of("age", "colour"), back.fieldNames());
+        for (String[] r : new String[][] {{"25", "red"}, {"35", "green"}, {"?", "?"}}) {
+            assertArrayEquals(m.predict(r).values(), back.predict(r).values(), String.join(",", r));
+        }
+    }
+
     @Test
     void writingReplacesAnExistingFileWhole() throws Exception {
         Path f = dir.resolve("m.json");

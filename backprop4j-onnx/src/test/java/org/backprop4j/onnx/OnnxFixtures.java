@@ -117,8 +117,8 @@ final class OnnxFixtures {
 
     /**
      * A model with random weights (the agreement does not need a trained network) and a pipeline fitted
-     * on the training set; with one output unit for two classes, the pipeline is fitted without the
-     * schema (a model's pipeline has one target column per output unit), so the inputs are one tensor.
+     * on the training set; with one output unit for two classes, on the training set with its target
+     * as one 0/1 column (P(second class)), schema kept: nominal inputs stay raw strings in the graph.
      */
     static Model model(Raw raw, DataSet train, Pipeline.Options o, Activation hidden, Activation out, int outputs, Loss loss, long seed) {
         Network net = Network.builder(train.inputs()).layer(7, hidden).layer(5, Activation.TANH.equals(hidden) ? Activation.RELU : hidden)
@@ -128,7 +128,7 @@ final class OnnxFixtures {
         if (outputs != train.outputs()) {
             float[] d1 = new float[train.size()];
             for (int p = 0; p < train.size(); p++) d1[p] = train.d()[p * train.outputs() + 1];
-            fitOn = new DataSet(train.x(), d1, train.inputs(), 1, train.classNames(), train.inputNames(), null);
+            fitOn = train.withTargets(d1, 1, train.classNames());
         }
         Pipeline p = Pipeline.fit(fitOn, o);
         List<String> targetNames = s.targets().stream().map(Attribute::name).toList();

@@ -36,8 +36,17 @@ class OnnxImportTest {
                 List.of(OnnxRuntimeAgreementTest.CLASS3));
         OnnxFixtures.Raw raw = OnnxFixtures.raw(mixed, 120, true, 11);
         DataSet ds = OnnxFixtures.trainingSet(raw, 12);
+        Schema binary = new Schema(mixed.inputs(), List.of(OnnxRuntimeAgreementTest.CLASS2));
+        OnnxFixtures.Raw rawBinary = OnnxFixtures.raw(binary, 120, true, 14);
+        DataSet dsBinary = OnnxFixtures.trainingSet(rawBinary, 15);
+        List<Model> models = new java.util.ArrayList<>();
         for (Activation h : new Activation[] {Activation.IDENTITY, Activation.LOGISTIC, Activation.TANH, Activation.RELU, Activation.LEAKY_RELU}) {
-            Model m = OnnxFixtures.model(raw, ds, Pipeline.Options.standardize(), h, Activation.SOFTMAX, 3, Loss.CROSS_ENTROPY, 13);
+            models.add(OnnxFixtures.model(raw, ds, Pipeline.Options.standardize(), h, Activation.SOFTMAX, 3, Loss.CROSS_ENTROPY, 13));
+        }
+        // one logistic output unit for two classes, with its schema (nominal inputs)
+        models.add(OnnxFixtures.model(rawBinary, dsBinary, Pipeline.Options.standardize(), Activation.TANH, Activation.LOGISTIC, 1,
+                Loss.BINARY_CROSS_ENTROPY, 16));
+        for (Model m : models) {
             OnnxImporter.Imported back = OnnxImporter.parse(OnnxExporter.toBytes(m), "m.onnx");
             assertEquals("", back.inferred());
             Model b = back.model();
@@ -49,6 +58,7 @@ class OnnxImportTest {
             assertEquals(m.classNames(), b.classNames());
             assertEquals(m.targetNames(), b.targetNames());
             assertEquals(m.pipeline(), b.pipeline());
+            assertEquals(m.schema(), b.schema());
             assertEquals(m.provenance(), b.provenance());
             assertEquals(org.backprop4j.io.ModelFile.contentChecksum(m), org.backprop4j.io.ModelFile.contentChecksum(b));
         }

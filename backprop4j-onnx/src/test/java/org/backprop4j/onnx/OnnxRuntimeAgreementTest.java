@@ -82,6 +82,11 @@ class OnnxRuntimeAgreementTest {
                 new Pipeline.Options(Scaling.MINMAX_PM1, false, Scaling.STANDARDIZE)));
         Schema onlyNominal = new Schema(List.of(Attribute.nominal("colour", List.of("red", "green", "blue"))), List.of(CLASS2));
         c.add(new Case("a single nominal input", onlyNominal, Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY, 2, z));
+        Schema mixedBinary = new Schema(mixed.inputs(), List.of(CLASS2));
+        c.add(new Case("one logistic output + bce, nominal inputs, missing → mode", mixedBinary, Activation.TANH, Activation.LOGISTIC,
+                Loss.BINARY_CROSS_ENTROPY, 1, z));
+        c.add(new Case("one logistic output + bce, a single nominal input, missing → zeros", onlyNominal, Activation.RELU, Activation.LOGISTIC,
+                Loss.BINARY_CROSS_ENTROPY, 1, new Pipeline.Options(Scaling.STANDARDIZE, false, Scaling.NONE, Pipeline.NominalMissing.ZEROS)));
         return c.stream().map(Arguments::of);
     }
 
@@ -95,6 +100,8 @@ class OnnxRuntimeAgreementTest {
         OnnxFixtures.Raw test = raw(c.schema(), M, true, seed + 3);   // fresh records, 10% missing values
         byte[] onnx = OnnxExporter.toBytes(model);
         boolean nominal = model.schema() != null && model.schema().inputs().stream().anyMatch(Attribute::isNominal);
+        // a model of nominal data keeps its schema whatever its output units, so the graph takes the raw strings
+        assertEquals(c.schema().inputs().stream().anyMatch(Attribute::isNominal), nominal, "schema kept");
         float[] x = test.encoded();
         Map<String, Object> ort = OnnxFixtures.run(onnx, nominal ? test.onnxInputs() : OnnxFixtures.single(x, M, ds.inputs()));
         float[] lib = libraryOutputs(model, x, M);
