@@ -1,6 +1,7 @@
 package org.backprop4j.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.backprop4j.Activation;
@@ -12,6 +13,7 @@ import org.backprop4j.Rng;
 import org.backprop4j.reference.ReferenceHessian;
 import org.backprop4j.reference.ReferenceNetwork;
 import org.backprop4j.second.HessianVector;
+import org.backprop4j.train.Settings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,7 +30,9 @@ final class GradcheckCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "4,3,2", split = ",", description = "Sizes: inputs, hidden..., outputs (default: 4,3,2).")
     int[] sizes;
 
-    @Option(names = "--hidden", defaultValue = "tanh", description = "Hidden activation (default: ${DEFAULT-VALUE}).")
+    // --hidden is this command's older name for it (here it never meant layer sizes: those are --layers)
+    @Option(names = {"--activation", "--hidden"}, paramLabel = "F[,F...]", defaultValue = "tanh",
+            description = "Hidden activation, one for all hidden layers or one per hidden layer, e.g. tanh,relu (default: ${DEFAULT-VALUE}).")
     String hidden;
 
     @Option(names = "--output", defaultValue = "softmax", description = "Output activation (default: ${DEFAULT-VALUE}).")
@@ -55,8 +59,10 @@ final class GradcheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (sizes.length < 2) throw new Main.UserError("--layers needs at least an input and an output size");
         Loss l = Loss.parse(loss);
+        List<Activation> acts = hiddenActivations();
         Network.Builder b = Network.builder(sizes[0]);
-        for (int i = 1; i < sizes.length; i++) b.layer(sizes[i], Activation.parse(i == sizes.length - 1 ? output : hidden));
+        for (int i = 1; i < sizes.length - 1; i++) b.layer(sizes[i], acts.get(acts.size() == 1 ? 0 : i - 1));
+        b.layer(sizes[sizes.length - 1], Activation.parse(output));
         Network net = b.build(Init.uniform(0.8), seed);
         Rng rng = new Rng(seed + 1);
         int n0 = sizes[0], nL = sizes[sizes.length - 1];
@@ -104,6 +110,26 @@ final class GradcheckCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "fast engine (float32) vs reference (double):          max relative error %.2e %s%n", worstFast, worstFast < 1e-3 ? "OK" : "FAIL");
         if (second) ok &= secondDerivatives(out, net, l, x, d, xf, df, rng);
         return ok ? 0 : 1;
+    }
+
+    /** --activation's list: one for all hidden layers of --layers, or one per hidden layer. */
+    private List<Activation> hiddenActivations() {
+        List<Activation> acts;
+        try {
+            acts = Settings.parseActivations(hidden);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError("--activation " + hidden + ": " + e.getMessage());
+        }
+        int layers = sizes.length - 2;
+        if (acts.size() != 1 && acts.size() != layers) {
+            throw new Main.UserError("--activation " + hidden + " names " + acts.size() + " activations for the " + layers + " hidden layer"
+                    + (layers == 1 ? "" : "s") + " of --layers " + java.util.Arrays.stream(sizes).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","))
+                    + ": give one per hidden layer, or one activation for all");
+        }
+        for (Activation f : acts) {
+            if (f == Activation.SOFTMAX) throw new Main.UserError("--activation: softmax is only allowed on the output layer (--output softmax)");
+        }
+        return acts;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.backprop4j.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import org.backprop4j.Activation;
@@ -20,7 +21,8 @@ final class ModelOptions {
     @Option(names = "--hidden", split = ",", paramLabel = "UNITS", description = "Hidden layer sizes, e.g. 32,16 (default: " + Defaults.HIDDEN_UNITS + "; 0 = no hidden layer).")
     int[] hidden;
 
-    @Option(names = "--activation", paramLabel = "F", description = "Hidden activation: tanh (default), logistic, relu, leaky_relu, identity, softplus, elu, gelu, sin.")
+    @Option(names = "--activation", paramLabel = "F[,F...]", description = "Hidden activation, one for all hidden layers or one per hidden layer "
+            + "(e.g. tanh,relu with --hidden 8,4): tanh (default), logistic, relu, leaky_relu, identity, softplus, elu, gelu, sin.")
     String activation;
 
     @Option(names = "--output", paramLabel = "F", description = "Output activation (default: softmax for classes, identity for regression).")
@@ -130,7 +132,7 @@ final class ModelOptions {
         if (batch != null && batch < 0) throw new IllegalArgumentException("--batch must be ≥ 0: " + batch);
         Settings.Builder b = Settings.builder();
         if (hidden != null) b.hidden(hidden);
-        if (activation != null) b.activation(Activation.parse(activation));
+        if (activation != null) b.activations(activations(activation, hidden));
         if (output != null) b.output(Activation.parse(output));
         if (loss != null) b.loss(Loss.parse(loss));
         if (init != null) b.init(init);
@@ -145,6 +147,36 @@ final class ModelOptions {
             throw new IllegalArgumentException("--" + e.getMessage());
         }
         return b.lambda(lambda).targetError(targetError).clipNorm(clip).seed(seed).validation(validation).build();
+    }
+
+    /**
+     * {@code --activation}'s list: one activation for all hidden layers, or one per hidden layer of
+     * {@code --hidden} (the default hidden layer when it is not given).
+     *
+     * @throws IllegalArgumentException one line naming both options and the fix when the counts differ
+     */
+    static List<Activation> activations(String spec, int[] hidden) {
+        List<Activation> fs;
+        try {
+            fs = Settings.parseActivations(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--activation " + spec + ": " + e.getMessage());
+        }
+        if (fs.size() == 1) return fs;
+        int layers = hidden == null ? Defaults.HIDDEN.size() : hidden.length == 1 && hidden[0] == 0 ? 0 : hidden.length;
+        if (fs.size() != layers) {
+            String given = hidden == null ? "the default hidden layer (--hidden " + Defaults.HIDDEN_UNITS + ")"
+                    : layers == 0 ? "no hidden layer (--hidden 0)" : layers + " hidden layer" + (layers == 1 ? "" : "s") + " (--hidden " + join(hidden) + ")";
+            throw new IllegalArgumentException("--activation " + spec + " names " + fs.size() + " activations for " + given
+                    + ": give one per hidden layer (--hidden with " + fs.size() + " sizes), or one activation for all");
+        }
+        return fs;
+    }
+
+    private static String join(int[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (int x : v) sb.append(sb.isEmpty() ? "" : ",").append(x);
+        return sb.toString();
     }
 
     /** The resolved settings and how they ran, for the JSON summary and the report (the keys of format-1 model files). */

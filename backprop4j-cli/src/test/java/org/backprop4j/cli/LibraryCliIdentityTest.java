@@ -73,6 +73,9 @@ class LibraryCliIdentityTest {
         same("wine_data.csv", Settings.builder().validation(0.25).earlyStopping("patience:5").epochs(60).schedule("cosine:60")
                         .clipNorm(5).build(),
                 "--validation", "0.25", "--early-stopping", "patience:5", "--epochs", "60", "--schedule", "cosine:60", "--clip", "5");
+        // one activation per hidden layer: the list form of --activation is the library's activations(...)
+        same("iris.csv", Settings.builder().hidden(6, 5, 4).activations(Activation.TANH, Activation.RELU, Activation.GELU).epochs(20).seed(3).build(),
+                "--hidden", "6,5,4", "--activation", "tanh,relu,gelu", "--epochs", "20", "--seed", "3");
         same("cpu.arff", Settings.builder().hidden(0).epochs(40).scaling(Pipeline.Scaling.MINMAX_01).batch(1).build(),
                 "--hidden", "0", "--epochs", "40", "--scaling", "minmax", "--batch", "1");
     }

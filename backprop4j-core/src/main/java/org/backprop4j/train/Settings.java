@@ -18,7 +18,8 @@ import org.backprop4j.data.Pipeline;
  * (optimizer, init, schedule, early stopping) are checked when the settings are built.
  *
  * @param hidden         hidden layer sizes, input side first (empty: no hidden layer)
- * @param activation     activation of the hidden layers
+ * @param activations    activations of the hidden layers: one for all (the usual shorthand), or one per hidden
+ *                       layer, input side first; a list whose entries are all the same is kept as that one
  * @param output         activation of the output layer
  * @param loss           the loss E
  * @param init           weight initialisation, an {@link Init#parse} spec (e.g. {@code xavier}, {@code uniform:0.3})
@@ -35,7 +36,7 @@ import org.backprop4j.data.Pipeline;
  * @param seed           seed of the weights, the shuffling and the validation split
  * @param validation     fraction of the data held out for validation (stratified for classes); 0 = none
  */
-public record Settings(List<Integer> hidden, Activation activation, Activation output, Loss loss, String init,
+public record Settings(List<Integer> hidden, List<Activation> activations, Activation output, Loss loss, String init,
                        String optimizer, Integer epochs, Integer batch, Double lambda, Double targetError,
                        String schedule, Double clipNorm, String earlyStopping, Pipeline.Scaling scaling,
                        Long seed, Double validation) {
@@ -45,6 +46,17 @@ public record Settings(List<Integer> hidden, Activation activation, Activation o
         if (hidden != null) {
             hidden = List.copyOf(hidden);
             for (int h : hidden) if (h < 1) throw new IllegalArgumentException("hidden layer sizes must be positive: " + h);
+        }
+        if (activations != null) {
+            if (activations.isEmpty()) throw new IllegalArgumentException("hidden activations: give one for all hidden layers or one per hidden layer, not none");
+            for (Activation f : activations) {
+                if (f == null) throw new IllegalArgumentException("hidden activations must not be null: " + activations);
+                if (f == Activation.SOFTMAX) throw new IllegalArgumentException("softmax is only allowed on the output layer, not as a hidden activation");
+            }
+            // one canonical form: "tanh for every layer" and "tanh, tanh" build the same network, so they are equal settings
+            Activation first = activations.get(0);
+            activations = activations.stream().allMatch(f -> f == first) ? List.of(first) : List.copyOf(activations);
+            if (hidden != null) checkActivationCount(hidden, activations);
         }
         if (init != null) Init.parse(init);
         if (optimizer != null) Optimizers.parse(optimizer);
@@ -58,6 +70,71 @@ public record Settings(List<Integer> hidden, Activation activation, Activation o
         if (validation != null && !(validation >= 0 && validation < 1)) {
             throw new IllegalArgumentException("validation must be a fraction in [0, 1): " + validation);
         }
+    }
+
+    /** The settings with one activation for every hidden layer (null: unset). */
+    public Settings(List<Integer> hidden, Activation activation, Activation output, Loss loss, String init,
+                    String optimizer, Integer epochs, Integer batch, Double lambda, Double targetError,
+                    String schedule, Double clipNorm, String earlyStopping, Pipeline.Scaling scaling,
+                    Long seed, Double validation) {
+        this(hidden, activation == null ? null : List.of(activation), output, loss, init, optimizer, epochs, batch, lambda, targetError,
+                schedule, clipNorm, earlyStopping, scaling, seed, validation);
+    }
+
+    private static void checkActivationCount(List<Integer> hidden, List<Activation> activations) {
+        if (activations.size() > 1 && activations.size() != hidden.size()) {
+            throw new IllegalArgumentException(activations.size() + " hidden activations for " + hidden.size() + " hidden layer"
+                    + (hidden.size() == 1 ? "" : "s") + ": give one per hidden layer, or one for all");
+        }
+    }
+
+    /**
+     * The activation of every hidden layer when they all have the same one (the shorthand form), null
+     * when unset.
+     *
+     * @throws IllegalStateException if the hidden layers have different activations (see {@link #activations()})
+     */
+    public Activation activation() {
+        if (activations == null) return null;
+        if (activations.size() > 1) {
+            throw new IllegalStateException("the hidden layers have different activations " + ids(activations) + ": use activations()");
+        }
+        return activations.get(0);
+    }
+
+    /** Whether the hidden layers have different activations (the list form, one per hidden layer). */
+    public boolean perLayerActivations() {
+        return activations != null && activations.size() > 1;
+    }
+
+    /**
+     * The activation of hidden layer {@code i} (0-based, input side first).
+     *
+     * @throws IllegalStateException if the activations are unset
+     */
+    public Activation hiddenActivation(int i) {
+        if (activations == null) throw new IllegalStateException("unresolved settings: call resolve(data) first");
+        if (hidden != null && (i < 0 || i >= hidden.size())) throw new IndexOutOfBoundsException("hidden layer " + i + " of " + hidden.size());
+        return activations.size() == 1 ? activations.get(0) : activations.get(i);
+    }
+
+    /** Activation names joined by commas, as {@code --activation} takes them (e.g. {@code tanh,relu}). */
+    public static String ids(List<Activation> fs) {
+        StringBuilder sb = new StringBuilder();
+        for (Activation f : fs) sb.append(sb.isEmpty() ? "" : ",").append(f.id());
+        return sb.toString();
+    }
+
+    /**
+     * Hidden activations as {@code --activation} takes them: one name for all hidden layers, or
+     * names separated by commas, one per hidden layer (e.g. {@code tanh,relu}).
+     *
+     * @throws IllegalArgumentException naming the unknown activation
+     */
+    public static List<Activation> parseActivations(String spec) {
+        List<Activation> fs = new ArrayList<>();
+        for (String f : spec.split(",", -1)) fs.add(Activation.parse(f.trim()));
+        return fs;
     }
 
     /** Nothing set: every setting is chosen from the data by {@link Defaults}. */
@@ -74,7 +151,7 @@ public record Settings(List<Integer> hidden, Activation activation, Activation o
     public Builder toBuilder() {
         Builder b = new Builder();
         b.hidden = hidden;
-        b.activation = activation;
+        b.activations = activations;
         b.output = output;
         b.loss = loss;
         b.init = init;
@@ -105,8 +182,12 @@ public record Settings(List<Integer> hidden, Activation activation, Activation o
                     + "with loss ce) for class probabilities that sum to 1, or loss bce for one independent logistic output per class (one-vs-rest)");
         }
         String opt = optimizer != null ? optimizer : Defaults.OPTIMIZER;
-        return new Settings(hidden != null ? hidden : Defaults.HIDDEN,
-                activation != null ? activation : Defaults.HIDDEN_ACTIVATION,
+        List<Integer> h = hidden != null ? hidden : Defaults.HIDDEN;
+        if (hidden == null && activations != null && activations.size() > 1) {
+            throw new IllegalArgumentException(activations.size() + " hidden activations (" + ids(activations) + ") for the default hidden layer of "
+                    + Defaults.HIDDEN_UNITS + " units: set the hidden layer sizes too, one per activation, or give one activation");
+        }
+        return new Settings(h, activations != null ? activations : List.of(Defaults.HIDDEN_ACTIVATION),
                 output != null ? output : Defaults.outputActivation(classification),
                 loss != null ? loss : Defaults.loss(classification),
                 init != null ? init : Defaults.INIT, opt,
@@ -120,7 +201,7 @@ public record Settings(List<Integer> hidden, Activation activation, Activation o
 
     /** Whether every component that has a default is set (as after {@link #resolve}). */
     public boolean isResolved() {
-        return hidden != null && activation != null && output != null && loss != null && init != null && optimizer != null
+        return hidden != null && activations != null && output != null && loss != null && init != null && optimizer != null
                 && epochs != null && batch != null && lambda != null && targetError != null && clipNorm != null
                 && scaling != null && seed != null && validation != null;
     }
@@ -145,7 +226,7 @@ public record Settings(List<Integer> hidden, Activation activation, Activation o
     public Network network(DataSet train) {
         requireResolved();
         Network.Builder b = Network.builder(train.inputs());
-        for (int h : hidden) b.layer(h, activation);
+        for (int i = 0; i < hidden.size(); i++) b.layer(hidden.get(i), hiddenActivation(i));
         b.layer(train.outputs(), output);
         return b.build(Init.parse(init), seed);
     }
@@ -188,7 +269,7 @@ public record Settings(List<Integer> hidden, Activation activation, Activation o
         if (loss == null) lines.add("loss: " + r.loss.id() + (raw.isClassification()
                 ? " (cross-entropy with softmax: output delta o − d; set with " : " (mean squared error; set with ") + howToSet.apply("loss") + ")");
         if (hidden == null) lines.add("hidden layer: " + join(r.hidden) + " units (set with " + howToSet.apply("hidden") + ")");
-        if (activation == null && !r.hidden.isEmpty()) lines.add("hidden activation: " + r.activation.id() + " (set with " + howToSet.apply("activation") + ")");
+        if (activations == null && !r.hidden.isEmpty()) lines.add("hidden activation: " + r.activation().id() + " (set with " + howToSet.apply("activation") + ")");
         if (optimizer == null) lines.add("optimizer: " + r.optimizer + " (Kingma & Ba 2015, lr 0.001; set with " + howToSet.apply("optimizer") + ")");
         if (batch == null) lines.add("batch: " + (r.batch == 0 ? "full batch" : r.batch + " patterns per update") + " (set with " + howToSet.apply("batch") + ")");
         if (epochs == null) lines.add("epochs: at most " + r.epochs + " (set with " + howToSet.apply("epochs") + ")");
@@ -232,7 +313,8 @@ public record Settings(List<Integer> hidden, Activation activation, Activation o
     /** Builds {@link Settings}; every component starts unset. */
     public static final class Builder {
         private List<Integer> hidden;
-        private Activation activation, output;
+        private List<Activation> activations;
+        private Activation output;
         private Loss loss;
         private String init, optimizer, schedule, earlyStopping;
         private Integer epochs, batch;
@@ -249,8 +331,12 @@ public record Settings(List<Integer> hidden, Activation activation, Activation o
             this.hidden = h;
             return this;
         }
-        /** Activation of the hidden layers. */
-        public Builder activation(Activation f) { this.activation = f; return this; }
+        /** One activation for every hidden layer. */
+        public Builder activation(Activation f) { this.activations = f == null ? null : List.of(f); return this; }
+        /** One activation per hidden layer, input side first (a single one: for every hidden layer). */
+        public Builder activations(List<Activation> fs) { this.activations = fs; return this; }
+        /** One activation per hidden layer, input side first (a single one: for every hidden layer). */
+        public Builder activations(Activation... fs) { this.activations = List.of(fs); return this; }
         /** Activation of the output layer. */
         public Builder output(Activation f) { this.output = f; return this; }
         /** The loss. */
@@ -282,7 +368,7 @@ public record Settings(List<Integer> hidden, Activation activation, Activation o
 
         /** The settings (checked). */
         public Settings build() {
-            return new Settings(hidden, activation, output, loss, init, optimizer, epochs, batch, lambda, targetError,
+            return new Settings(hidden, activations, output, loss, init, optimizer, epochs, batch, lambda, targetError,
                     schedule, clipNorm, earlyStopping, scaling, seed, validation);
         }
     }

@@ -78,7 +78,15 @@ final class ProvenanceJson {
             ArrayNode a = n.putArray("hidden");
             for (int h : s.hidden()) a.add(h);
         }
-        if (s.activation() != null) n.put("activation", s.activation().id());
+        if (s.activations() != null) {
+            // one activation for all hidden layers is a name, as before; different ones are a list, one per hidden layer
+            if (s.activations().size() == 1) {
+                n.put("activation", s.activations().get(0).id());
+            } else {
+                ArrayNode a = n.putArray("activation");
+                for (Activation f : s.activations()) a.add(f.id());
+            }
+        }
         if (s.output() != null) n.put("output", s.output().id());
         if (s.loss() != null) n.put("loss", s.loss().id());
         putText(n, "init", s.init());
@@ -114,7 +122,7 @@ final class ProvenanceJson {
         if (s != null) {
             Fields g = Fields.of("provenance.settings", s, SETTINGS, err);
             try {
-                settings = new Settings(g.ints("hidden"), g.activation("activation"), g.activation("output"), g.loss("loss"),
+                settings = new Settings(g.ints("hidden"), g.activations("activation"), g.activation("output"), g.loss("loss"),
                         g.text("init"), g.text("optimizer"), g.integer("epochs"), g.integer("batch"), g.real("lambda"),
                         g.real("targetError"), g.text("schedule"), g.real("clipNorm"), g.text("earlyStopping"), g.scaling("scaling"),
                         g.whole("seed"), g.real("validation"));
@@ -227,6 +235,24 @@ final class ProvenanceJson {
             }
         }
 
+        /** A name (one activation for all hidden layers) or an array of names (one per hidden layer). */
+        List<Activation> activations(String key) throws DataFormatException {
+            Object v = m.get(key);
+            if (v == null) return null;
+            if (v instanceof String) return List.of(activation(key));
+            if (!(v instanceof List<?> l)) throw bad(key, "an activation's name or an array of them");
+            List<Activation> out = new ArrayList<>();
+            for (Object o : l) {
+                if (!(o instanceof String s)) throw bad(key, "an activation's name or an array of them");
+                try {
+                    out.add(Activation.parse(s));
+                } catch (IllegalArgumentException e) {
+                    throw err.of(where + "." + key + ": " + e.getMessage());
+                }
+            }
+            return out;
+        }
+
         Loss loss(String key) throws DataFormatException {
             String s = text(key);
             try {
@@ -276,7 +302,9 @@ final class ProvenanceJson {
                 } catch (RuntimeException e) {
                     init = null;   // format 1 wrote the scheme's description (e.g. "uniform(0.5)"), not always a spec
                 }
-                settings = new Settings(hidden, net.layers() > 1 ? net.activation(1) : null, net.outputActivation(), loss, init,
+                List<Activation> hiddenActs = new ArrayList<>();
+                for (int l = 1; l < net.layers(); l++) hiddenActs.add(net.activation(l));
+                settings = new Settings(hidden, hiddenActs.isEmpty() ? null : hiddenActs, net.outputActivation(), loss, init,
                         training.get("optimizer") instanceof String s ? s : null, intOrNull(training.get("maxEpochs")), batch,
                         realOrNull(training.get("lambda"), 0.0), realOrNull(training.get("targetError"), 0.0),
                         training.get("schedule") instanceof String s ? s : null, realOrNull(training.get("clipNorm"), 0.0),

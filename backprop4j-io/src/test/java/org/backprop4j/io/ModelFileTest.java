@@ -179,4 +179,39 @@ class ModelFileTest {
     void missingFileIsNoSuchFile() {
         assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFile.read(dir.resolve("nope.json")));
     }
+    /**
+     * The provenance keeps one hidden activation per hidden layer: the shorthand (one for all) is a
+     * name as before, different ones a list, and both read back to the same settings.
+     */
+    @Test
+    void provenanceRecordsEachHiddenLayersActivation() throws Exception {
+        Model m = sample();
+        Settings mixed = Settings.builder().hidden(5, 4).activations(Activation.TANH, Activation.RELU).epochs(10).seed(7).build();
+        Model withList = Model.builder(m.network(), m.loss()).inputNames(m.inputNames()).classNames(m.classNames())
+                .targetNames(m.targetNames()).pipeline(m.pipeline())
+                .provenance(new Provenance(mixed, null, new Provenance.DataInfo(null, 100, null), null)).build();
+        String json = ModelFile.toJson(withList).toPrettyString();
+        assertTrue(json.contains("\"activation\" : [ \"tanh\", \"relu\" ]"), json);
+        Path f = dir.resolve("mixed.json");
+        ModelFile.write(withList, f);
+        Settings back = ModelFile.read(f).provenance().settings();
+        assertEquals(mixed, back);
+        assertEquals(List.of(Activation.TANH, Activation.RELU), back.activations());
+
+        Settings one = Settings.builder().hidden(5, 4).activation(Activation.RELU).build();
+        Model withOne = Model.builder(m.network(), m.loss()).provenance(new Provenance(one, null, null, null)).build();
+        String oneJson = ModelFile.toJson(withOne).toPrettyString();
+        assertTrue(oneJson.contains("\"activation\" : \"relu\""), "the shorthand is written as before: " + oneJson);
+        Path g = dir.resolve("one.json");
+        ModelFile.write(withOne, g);
+        assertEquals(one, ModelFile.read(g).provenance().settings());
+
+        // a list that is not names, or does not fit the hidden layers, is a one-line error naming the field
+        String notNames = bad(json.replace("[ \"tanh\", \"relu\" ]", "[ 1, 2 ]")).getMessage();
+        assertTrue(notNames.contains("provenance.settings.activation must be an activation's name or an array of them"), notNames);
+        String unknown = bad(json.replace("[ \"tanh\", \"relu\" ]", "[ \"tanh\", \"swish\" ]")).getMessage();
+        assertTrue(unknown.contains("provenance.settings.activation: unknown activation 'swish'"), unknown);
+        String count = bad(json.replace("[ \"tanh\", \"relu\" ]", "[ \"tanh\", \"relu\", \"elu\" ]")).getMessage();
+        assertTrue(count.contains("provenance.settings: 3 hidden activations for 2 hidden layers"), count);
+    }
 }

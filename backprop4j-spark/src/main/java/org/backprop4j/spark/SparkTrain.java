@@ -16,7 +16,7 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>
  * spark-submit --class org.backprop4j.spark.SparkTrain backprop4j-spark-VERSION-cluster.jar \
- *   --input data.libsvm [--format libsvm] [--task classification] [--hidden 32] [--activation tanh]
+ *   --input data.libsvm [--format libsvm] [--task classification] [--hidden 32[,16...]] [--activation tanh, or one per hidden layer: tanh,relu]
  *   [--optimizer lbfgs] [--batch -1] [--max-iter 100] [--test-fraction 0.2] [--seed 42]
  *   [--output model-dir] [--model-file model.json]
  * </pre>
@@ -47,7 +47,7 @@ public final class SparkTrain {
             String task = o.getOrDefault("task", "classification");
             MlpEstimator est = new MlpEstimator().setTask(task)
                     .setHiddenLayers(java.util.Arrays.stream(o.getOrDefault("hidden", "32").split(",")).mapToInt(Integer::parseInt).toArray())
-                    .setActivations(o.getOrDefault("activation", "tanh")).setOptimizer(o.getOrDefault("optimizer", "lbfgs"))
+                    .setActivations(o.getOrDefault("activation", "tanh").split(",")).setOptimizer(o.getOrDefault("optimizer", "lbfgs"))
                     .setBatchSize(Integer.parseInt(o.getOrDefault("batch", "-1"))).setMaxIter(Integer.parseInt(o.getOrDefault("max-iter", "100")))
                     .setSeed(seed);
             long t0 = System.nanoTime();
