@@ -38,6 +38,8 @@ public final class CrossValidation {
     @FunctionalInterface
     public interface Progress {
         /**
+         * A fold starts training.
+         *
          * @param fold      the fold's index, from 0
          * @param folds     the number of folds
          * @param maxEpochs the fold's epoch budget
@@ -48,7 +50,12 @@ public final class CrossValidation {
 
     /** Watches one fold's training. */
     public interface FoldWatch extends TrainingListener, AutoCloseable {
-        /** The fold's training ended normally. */
+        /**
+         * The fold's training ended normally.
+         *
+         * @param result  how training ended
+         * @param seconds its training time
+         */
         default void finished(TrainingResult result, double seconds) {}
 
         /** Releases the watch; called also when training throws. */
@@ -59,23 +66,51 @@ public final class CrossValidation {
     /**
      * One fold's figures: loss and accuracy on its training part (after preprocessing) and on its
      * held-out test part. Accuracy is NaN for regression.
+     *
+     * @param index         the fold's index, from 0
+     * @param trainPatterns patterns in its training part (with any inner validation share)
+     * @param testPatterns  patterns in its held-out test part
+     * @param epochs        epochs trained
+     * @param stopReason    why training ended
+     * @param seconds       training time
+     * @param trainLoss     loss E on the training part
+     * @param trainAccuracy accuracy on the training part
+     * @param testLoss      loss E on the test part
+     * @param testAccuracy  accuracy on the test part
      */
     public record Fold(int index, int trainPatterns, int testPatterns, int epochs, String stopReason, double seconds,
                        double trainLoss, double trainAccuracy, double testLoss, double testAccuracy) {}
 
-    /** The folds in order, with means and sample standard deviations over them. */
+    /**
+     * The folds in order, with means and sample standard deviations over them.
+     *
+     * @param folds the folds, by index
+     */
     public record Result(List<Fold> folds) {
+        /**
+         * Copies the list.
+         *
+         * @param folds the folds, by index
+         */
         public Result {
             folds = List.copyOf(folds);
         }
 
+        /** {@return each fold's test loss, by fold} */
         public double[] testLoss() { return folds.stream().mapToDouble(Fold::testLoss).toArray(); }
+        /** {@return each fold's test accuracy, by fold} */
         public double[] testAccuracy() { return folds.stream().mapToDouble(Fold::testAccuracy).toArray(); }
+        /** {@return each fold's epochs, by fold} */
         public double[] epochs() { return folds.stream().mapToDouble(Fold::epochs).toArray(); }
+        /** {@return the mean test loss over the folds} */
         public double meanTestLoss() { return mean(testLoss()); }
+        /** {@return the sample standard deviation of the test loss over the folds} */
         public double sdTestLoss() { return sd(testLoss()); }
+        /** {@return the mean test accuracy over the folds} */
         public double meanTestAccuracy() { return mean(testAccuracy()); }
+        /** {@return the sample standard deviation of the test accuracy over the folds} */
         public double sdTestAccuracy() { return sd(testAccuracy()); }
+        /** {@return the mean number of epochs over the folds} */
         public double meanEpochs() { return mean(epochs()); }
     }
 
@@ -85,33 +120,57 @@ public final class CrossValidation {
     private double innerValidation = DEFAULT_INNER_VALIDATION;
     private Progress progress;
 
-    /** Cross-validation of these settings (unset ones are chosen from each fold's data, as for training). */
+    /**
+     * Cross-validation of these settings.
+     *
+     * @param settings what to train (unset components are chosen from each fold's data, as for training; null: all unset)
+     */
     public CrossValidation(Settings settings) {
         this.settings = settings == null ? Settings.defaults() : settings;
     }
 
-    /** The number of folds k (at least 2, at most the number of patterns). */
+    /**
+     * Sets the number of folds.
+     *
+     * @param k the number of folds (at least 2, at most the number of patterns; default {@value #DEFAULT_FOLDS})
+     * @return this cross-validation
+     */
     public CrossValidation folds(int k) {
         if (k < 2) throw new IllegalArgumentException("--folds must be at least 2: " + k);
         this.folds = k;
         return this;
     }
 
-    /** Folds trained at once (default: the available processors); the results do not depend on it. */
+    /**
+     * Sets how many folds train at once; the results do not depend on it.
+     *
+     * @param n folds trained at once (default: the available processors)
+     * @return this cross-validation
+     */
     public CrossValidation threads(int n) {
         if (n < 1) throw new IllegalArgumentException("--threads must be at least 1: " + n);
         this.threads = n;
         return this;
     }
 
-    /** With early stopping: the share of each fold's training part held out to decide when to stop. */
+    /**
+     * With early stopping: sets the share of each fold's training part held out to decide when to stop.
+     *
+     * @param fraction above 0 and below 1 (default {@value #DEFAULT_INNER_VALIDATION})
+     * @return this cross-validation
+     */
     public CrossValidation innerValidation(double fraction) {
         if (!(fraction > 0) || fraction >= 1) throw new IllegalArgumentException("--validation must be above 0 and below 1: " + fraction);
         this.innerValidation = fraction;
         return this;
     }
 
-    /** Told of each fold's training (null: nothing). */
+    /**
+     * Sets who is told of each fold's training.
+     *
+     * @param p the progress (null: nobody)
+     * @return this cross-validation
+     */
     public CrossValidation progress(Progress p) {
         this.progress = p;
         return this;
@@ -120,6 +179,9 @@ public final class CrossValidation {
     /**
      * The order in which candidates rank, best first: for classes the highest mean test accuracy,
      * ties broken by the lowest mean test loss; for regression the lowest mean test loss.
+     *
+     * @param classification whether the task is classification
+     * @return the order, best first
      */
     public static java.util.Comparator<Result> ranking(boolean classification) {
         java.util.Comparator<Result> byLoss = java.util.Comparator.comparingDouble(Result::meanTestLoss);
@@ -130,16 +192,28 @@ public final class CrossValidation {
      * One outer fold of nested cross-validation: the candidate chosen by the inner cross-validation
      * on the outer training part (its index), and the chosen candidate trained on that whole
      * training part and scored on the outer test part.
+     *
+     * @param chosen the chosen candidate's index
+     * @param score  the chosen candidate's figures on this outer fold
      */
     public record NestedFold(int chosen, Fold score) {}
 
-    /** Nested cross-validation: an estimate of the whole selection procedure (search, then train the best). */
+    /**
+     * Nested cross-validation: an estimate of the whole selection procedure (search, then train the best).
+     *
+     * @param folds the outer folds, by index
+     */
     public record Nested(List<NestedFold> folds) {
+        /**
+         * Copies the list.
+         *
+         * @param folds the outer folds, by index
+         */
         public Nested {
             folds = List.copyOf(folds);
         }
 
-        /** The outer folds' scores as a cross-validation result. */
+        /** {@return the outer folds' scores as a cross-validation result} */
         public Result result() {
             return new Result(folds.stream().map(NestedFold::score).toList());
         }
@@ -151,6 +225,13 @@ public final class CrossValidation {
      * k folds on the outer training part only, the best by {@link #ranking} is trained on the whole
      * outer training part and scored on the outer test part, which took no part in the choice.
      * This instance's settings are not used; its folds, threads, inner validation and progress are.
+     *
+     * @param raw        the data as read, not preprocessed
+     * @param candidates the settings to choose from
+     * @param outerFolds the number of outer folds (at least 2)
+     * @param seed       the outer folds' seed
+     * @return the outer folds: the choice made in each and its score
+     * @throws InterruptedException if interrupted while folds train
      */
     public Nested nested(DataSet raw, List<Settings> candidates, int outerFolds, long seed) throws InterruptedException {
         if (candidates.isEmpty()) throw new IllegalArgumentException("no candidates to choose from");
@@ -176,13 +257,26 @@ public final class CrossValidation {
         return new Nested(out);
     }
 
-    /** The fold indices used for {@code raw}: stratified for classes, seeded. */
+    /**
+     * The fold indices used for {@code raw}: stratified for classes, seeded.
+     *
+     * @param raw  the data
+     * @param k    the number of folds
+     * @param seed the folds' seed
+     * @return k training/test splits
+     */
     public static List<Splits.Split> splits(DataSet raw, int k, long seed) {
         if (k > raw.size()) throw new IllegalArgumentException("--folds " + k + " is more than the " + raw.size() + " patterns");
         return raw.isClassification() ? Splits.stratifiedKFold(Splits.labels(raw), k, seed) : Splits.kFold(raw.size(), k, seed);
     }
 
-    /** Runs the folds on raw (not preprocessed) data. */
+    /**
+     * Runs the folds.
+     *
+     * @param raw the data as read, not preprocessed
+     * @return the folds' figures
+     * @throws InterruptedException if interrupted while folds train
+     */
     public Result run(DataSet raw) throws InterruptedException {
         Settings resolved = settings.resolve(raw);
         List<Splits.Split> split = splits(raw, folds, resolved.seed());
@@ -232,14 +326,24 @@ public final class CrossValidation {
         }
     }
 
-    /** The mean (NaN for no values). */
+    /**
+     * The mean.
+     *
+     * @param v the values
+     * @return their mean (NaN for no values)
+     */
     public static double mean(double[] v) {
         double s = 0;
         for (double x : v) s += x;
         return s / v.length;
     }
 
-    /** Sample standard deviation (n − 1); 0 for fewer than two values. */
+    /**
+     * Sample standard deviation (n − 1).
+     *
+     * @param v the values
+     * @return their sample standard deviation (0 for fewer than two values)
+     */
     public static double sd(double[] v) {
         if (v.length < 2) return 0;
         double m = mean(v), s = 0;

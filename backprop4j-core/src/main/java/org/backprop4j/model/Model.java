@@ -93,12 +93,18 @@ public final class Model {
         return List.copyOf(l);
     }
 
-    /** A builder for a model assembled by hand (training makes models with {@link ModelTrainer}). */
+    /**
+     * A builder for a model assembled by hand (training makes models with {@link ModelTrainer}).
+     *
+     * @param network the trained network (copied when the model is built)
+     * @param loss    the loss it was trained with (it decides how outputs are read)
+     * @return a builder with no preprocessing, names or provenance yet
+     */
     public static Builder builder(Network network, Loss loss) {
         return new Builder(network, loss);
     }
 
-    /** A builder starting from this model's parts (to change, e.g., its provenance). */
+    /** {@return a builder starting from this model's parts} To change, e.g., its provenance. */
     public Builder toBuilder() {
         return new Builder(net, loss).pipeline(pipeline).classNames(task == Task.CLASSIFICATION ? classNames : null)
                 .targetNames(targetNames).inputNames(inputNames).provenance(provenance);
@@ -110,6 +116,8 @@ public final class Model {
      * Trains a model on a data file (CSV, ARFF, LIBSVM, MONK; chosen by the name) read with
      * {@link ReadOptions#defaults()}, every setting chosen from the data ({@link org.backprop4j.train.Defaults}).
      *
+     * @param dataFile the training data
+     * @return the trained model, with its provenance
      * @throws IOException for an unreadable or malformed file
      * @throws IllegalStateException if training diverged
      */
@@ -121,6 +129,9 @@ public final class Model {
      * Trains a model on a data file read with {@link ReadOptions#defaults()}; unset settings are
      * chosen from the data.
      *
+     * @param dataFile the training data
+     * @param settings what to train (unset components chosen from the data)
+     * @return the trained model, with its provenance
      * @throws IOException for an unreadable or malformed file
      * @throws IllegalStateException if training diverged
      */
@@ -131,6 +142,9 @@ public final class Model {
     /**
      * Trains a model on raw data (as read, not preprocessed); unset settings are chosen from the data.
      *
+     * @param raw      the training data as read
+     * @param settings what to train (unset components chosen from the data)
+     * @return the trained model, with its provenance
      * @throws IllegalStateException if training diverged
      */
     public static Model train(DataSet raw, Settings settings) {
@@ -144,6 +158,8 @@ public final class Model {
     /**
      * Reads a model file with the {@link ModelStore} on the class path (backprop4j-io's JSON format).
      *
+     * @param file the model file
+     * @return the model, validated
      * @throws IOException a {@link org.backprop4j.data.DataFormatException} naming the file for bad content
      * @throws IllegalStateException if no model-file format is on the class path
      */
@@ -155,6 +171,8 @@ public final class Model {
      * Writes this model to a file, atomically, with the {@link ModelStore} on the class path
      * (backprop4j-io's JSON format).
      *
+     * @param file where to write (replaced whole, or left as it was if writing fails)
+     * @throws IOException if the file cannot be written
      * @throws IllegalStateException if no model-file format is on the class path
      */
     public void save(Path file) throws IOException {
@@ -168,72 +186,80 @@ public final class Model {
 
     // ---- what the model is -----------------------------------------------------------------
 
-    /** A copy of the trained network (changing it does not change the model). */
+    /** {@return a copy of the trained network} Changing it does not change the model. */
     public Network network() {
         return net.copy();
     }
 
-    /** The loss the network was trained with (it decides how outputs are read). */
+    /** {@return the loss the network was trained with} It decides how outputs are read. */
     public Loss loss() {
         return loss;
     }
 
-    /** The preprocessing fitted on the training data (imputation, scaling, target scaling; with the raw schema). */
+    /** {@return the preprocessing fitted on the training data} Imputation, scaling, target scaling; with the raw schema. */
     public Pipeline pipeline() {
         return pipeline;
     }
 
-    /** Classification or regression. */
+    /** {@return classification or regression} */
     public Task task() {
         return task;
     }
 
-    /** Whether the model predicts classes. */
+    /** {@return whether the model predicts classes} */
     public boolean isClassification() {
         return task == Task.CLASSIFICATION;
     }
 
-    /** The classes in output order (two for one logistic output); empty for regression. */
+    /** {@return the classes in output order} Two for one logistic output; empty for regression. */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** The names of the target attribute(s) (the class attribute, or the regression targets); may be empty. */
+    /** {@return the names of the target attribute(s)} The class attribute, or the regression targets; may be empty. */
     public List<String> targetNames() {
         return targetNames;
     }
 
-    /** The name of every encoded input column, e.g. {@code petal_length} or {@code colour=red}. */
+    /** {@return the name of every encoded input column} E.g. {@code petal_length} or {@code colour=red}. */
     public List<String> inputNames() {
         return inputNames;
     }
 
-    /** The raw input attributes and targets of the training data, or null if unknown (IDX, LIBSVM). */
+    /** {@return the raw input attributes and targets of the training data, or null if unknown (IDX, LIBSVM)} */
     public Schema schema() {
         return pipeline.schema();
     }
 
-    /** The raw fields a record passed to {@code predict} has, in order (the schema's input attributes, else the input names). */
+    /**
+     * {@return the raw fields a record passed to {@code predict} has, in order} The schema's input
+     * attributes, else the input names.
+     */
     public List<String> fieldNames() {
         return fieldNames;
     }
 
-    /** Where the model came from (informational). */
+    /** {@return where the model came from} Informational: nothing in it changes a prediction. */
     public Provenance provenance() {
         return provenance;
     }
 
-    /** A copy with other provenance. */
+    /**
+     * A copy with other provenance.
+     *
+     * @param p the new provenance
+     * @return the same model with {@code p} as its provenance
+     */
     public Model withProvenance(Provenance p) {
         return toBuilder().provenance(p).build();
     }
 
-    /** Encoded inputs: the network's input count. */
+    /** {@return the number of encoded inputs: the network's input count} */
     public int inputs() {
         return net.inputs();
     }
 
-    /** The network's output count. */
+    /** {@return the network's output count} */
     public int outputs() {
         return net.outputs();
     }
@@ -244,6 +270,8 @@ public final class Model {
      * Predicts one record given as text fields, one per {@link #fieldNames()} entry, as they appear
      * in a data file: numbers for numeric fields, values for nominal ones; {@code "?"} or {@code ""} = missing.
      *
+     * @param fields the record's fields, in {@link #fieldNames()} order
+     * @return the prediction
      * @throws IllegalArgumentException naming the field, for a wrong count, a non-number or an unknown value
      */
     public Prediction predict(String... fields) {
@@ -255,6 +283,8 @@ public final class Model {
      * data file), a Number for a numeric field (or a nominal field whose values are numbers), or
      * null for a missing value.
      *
+     * @param values the record's values, in {@link #fieldNames()} order
+     * @return the prediction
      * @throws IllegalArgumentException naming the field, for a wrong count or a bad value
      */
     public Prediction predict(List<?> values) {
@@ -265,6 +295,8 @@ public final class Model {
      * Predicts one record given by field name ({@link #fieldNames()}); every field must be present
      * (null = missing); the target field(s) may be present and are ignored.
      *
+     * @param record field name → value (as {@link #predict(List)} takes values)
+     * @return the prediction
      * @throws IllegalArgumentException for a missing or unknown field, or a bad value
      */
     public Prediction predict(Map<String, ?> record) {
@@ -282,7 +314,13 @@ public final class Model {
         return predict(values);
     }
 
-    /** Predicts many records, each as {@link #predict(List)} takes it, in one batch. */
+    /**
+     * Predicts many records, each as {@link #predict(List)} takes it, in one batch.
+     *
+     * @param records the records
+     * @return one prediction per record, in order
+     * @throws IllegalArgumentException naming the record (from 1) and the field, for a bad value
+     */
     public List<Prediction> predictAll(Collection<? extends List<?>> records) {
         int n = inputs(), m = records.size();
         float[] x = new float[Math.multiplyExact(m, n)];
@@ -298,7 +336,13 @@ public final class Model {
         return predictions(x, m);
     }
 
-    /** A prediction for every row of a raw data set (read with {@code ReadOptions.schema(model.schema())}). */
+    /**
+     * A prediction for every row of a raw data set.
+     *
+     * @param raw data as read (with {@code ReadOptions.schema(model.schema())}), not preprocessed
+     * @return one prediction per row, in order
+     * @throws IllegalArgumentException if the data has another number of encoded inputs
+     */
     public List<Prediction> predict(DataSet raw) {
         return toPredictions(outputs(raw), raw.size());
     }
@@ -307,6 +351,8 @@ public final class Model {
      * The outputs for every row of a raw data set, row-major m × {@link #outputs()}: class
      * probabilities, or regression values in the data's units.
      *
+     * @param raw data as read, not preprocessed
+     * @return m × {@link #outputs()} values, row-major
      * @throws IllegalArgumentException if the data has another number of encoded inputs
      */
     public float[] outputs(DataSet raw) {
@@ -321,7 +367,10 @@ public final class Model {
      * missing) but not preprocessed, row-major: class probabilities, or regression values in the
      * data's units.
      *
-     * @throws IllegalArgumentException if {@code x} does not hold m rows of {@link #inputs()} values
+     * @param encodedRaw m rows of {@link #inputs()} values, row-major
+     * @param m          the number of rows
+     * @return m × {@link #outputs()} values, row-major
+     * @throws IllegalArgumentException if {@code encodedRaw} does not hold m rows of {@link #inputs()} values
      */
     public float[] outputs(float[] encodedRaw, int m) {
         if (encodedRaw.length != (long) m * inputs()) {
@@ -334,8 +383,10 @@ public final class Model {
 
     /**
      * One record encoded like a data file's row (numbers; nominal values one-hot; missing = NaN),
-     * before preprocessing: {@link #inputs()} values.
+     * before preprocessing.
      *
+     * @param values the record's values, in {@link #fieldNames()} order (as {@link #predict(List)} takes them)
+     * @return {@link #inputs()} values
      * @throws IllegalArgumentException naming the field, for a wrong count or a bad value
      */
     public float[] encode(List<?> values) {
@@ -452,20 +503,50 @@ public final class Model {
             this.loss = Objects.requireNonNull(loss, "loss");
         }
 
-        /** The preprocessing (default: none, {@link Pipeline#identity}). */
+        /**
+         * Sets the preprocessing.
+         *
+         * @param p the fitted preprocessing (null, the default: none, {@link Pipeline#identity})
+         * @return this builder
+         */
         public Builder pipeline(Pipeline p) { this.pipeline = p; return this; }
-        /** Class names in output order: makes a classification model (null or empty: regression). */
+
+        /**
+         * Sets the classes: makes a classification model.
+         *
+         * @param names class names in output order (two for one logistic output; null or empty: regression)
+         * @return this builder
+         */
         public Builder classNames(List<String> names) { this.classNames = names; return this; }
-        /** Names of the target attribute(s). */
+
+        /**
+         * Sets the names of the target attribute(s).
+         *
+         * @param names the class attribute's name, or the regression targets' names
+         * @return this builder
+         */
         public Builder targetNames(List<String> names) { this.targetNames = names; return this; }
-        /** Names of the encoded inputs (default: the schema's, else x1, x2, ...). */
+
+        /**
+         * Sets the names of the encoded inputs.
+         *
+         * @param names one per network input (null or empty, the default: the schema's, else x1, x2, ...)
+         * @return this builder
+         */
         public Builder inputNames(List<String> names) { this.inputNames = names; return this; }
-        /** Where the model came from. */
+
+        /**
+         * Sets where the model came from.
+         *
+         * @param p the provenance (null, the default: {@link Provenance#NONE})
+         * @return this builder
+         */
         public Builder provenance(Provenance p) { this.provenance = p; return this; }
 
         /**
-         * The model (the network is copied).
+         * Builds the model (the network is copied).
          *
+         * @return the model
          * @throws IllegalArgumentException if the parts disagree (sizes, class names, task)
          */
         public Model build() {

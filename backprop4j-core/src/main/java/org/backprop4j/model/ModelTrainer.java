@@ -37,18 +37,33 @@ public final class ModelTrainer {
     private int restarts;
     private boolean consume;
 
-    /** A trainer with these settings (unset ones are chosen from the data when fitting). */
+    /**
+     * A trainer with these settings.
+     *
+     * @param settings what to train (unset components are chosen from the data when fitting; null: all unset)
+     */
     public ModelTrainer(Settings settings) {
         this.settings = settings == null ? Settings.defaults() : settings;
     }
 
-    /** Adds a listener told of every epoch and of divergence. */
+    /**
+     * Adds a listener told of every epoch and of divergence.
+     *
+     * @param l the listener
+     * @return this trainer
+     */
     public ModelTrainer listener(TrainingListener l) {
         listeners.add(l);
         return this;
     }
 
-    /** Writes a checkpoint (weights, optimizer and RNG state) atomically every {@code epochs} epochs to {@code file}. */
+    /**
+     * Writes a checkpoint (weights, optimizer and RNG state) atomically every {@code epochs} epochs to {@code file}.
+     *
+     * @param epochs the interval (0: no checkpoints)
+     * @param file   the checkpoint file (required for an interval above 0)
+     * @return this trainer
+     */
     public ModelTrainer checkpointEvery(int epochs, Path file) {
         if (epochs < 0) throw new IllegalArgumentException("checkpoint interval must be ≥ 0: " + epochs);
         if (epochs > 0 && file == null) throw new IllegalArgumentException("a checkpoint interval needs a checkpoint file");
@@ -57,30 +72,43 @@ public final class ModelTrainer {
         return this;
     }
 
-    /** Continue from the checkpoint file if it exists (same data and settings): bit-identical to an uninterrupted run. */
+    /**
+     * Continue from the checkpoint file if it exists (same data and settings): bit-identical to an uninterrupted run.
+     *
+     * @param resume whether to resume (default false)
+     * @return this trainer
+     */
     public ModelTrainer resume(boolean resume) {
         this.resume = resume;
         return this;
     }
 
-    /** On divergence, restart from the best weights with the learning rate halved, up to {@code n} times (default 0: stop). */
     /**
      * Preprocess the raw training part in place instead of copying it (one copy of the data in
      * memory, not two: issue 24.5); the caller's training {@link DataSet} then holds preprocessed
-     * values, and so does {@link Fit#trainPart()}. Default false.
+     * values, and so does {@link Fit#trainPart()}.
+     *
+     * @param b whether to (default false)
+     * @return this trainer
      */
     public ModelTrainer consumeTrainingData(boolean b) {
         this.consume = b;
         return this;
     }
 
+    /**
+     * On divergence, restart from the best weights with the learning rate halved, up to {@code n} times.
+     *
+     * @param n the most restarts (default 0: stop at a divergence)
+     * @return this trainer
+     */
     public ModelTrainer restartOnDivergence(int n) {
         if (n < 0) throw new IllegalArgumentException("restarts must be ≥ 0: " + n);
         this.restarts = n;
         return this;
     }
 
-    /** The settings as given (unset components are resolved per data set). */
+    /** {@return the settings as given} Unset components are resolved per data set. */
     public Settings settings() {
         return settings;
     }
@@ -100,7 +128,7 @@ public final class ModelTrainer {
      */
     public record Fit(Model model, Settings settings, TrainingResult result, Evaluation train, Evaluation validation,
                       double seconds, DataSet trainPart, DataSet validationPart, org.backprop4j.train.Optimizer optimizer) {
-        /** Whether training diverged (the model's weights are then not usable). */
+        /** {@return whether training diverged} The model's weights are then not usable. */
         public boolean diverged() {
             return result.diverged();
         }
@@ -109,6 +137,11 @@ public final class ModelTrainer {
     /**
      * Reads a data file and trains on it; the model's provenance records the file's name,
      * pattern count and SHA-256.
+     *
+     * @param dataFile the training data (CSV, ARFF, LIBSVM, MONK, IDX; chosen by the name)
+     * @param options  how to read it
+     * @return the model and how training went
+     * @throws IOException for an unreadable or malformed file, or a checkpoint that cannot be read or written
      */
     public Fit fit(Path dataFile, ReadOptions options) throws IOException {
         DataSet raw = DataFiles.read(dataFile, options);
@@ -119,7 +152,9 @@ public final class ModelTrainer {
      * Trains on raw data, holding out the settings' validation fraction (stratified for classes,
      * seeded by the settings' seed).
      *
+     * @param raw  the data as read, not preprocessed
      * @param info what the provenance records about the data (null: its pattern count only)
+     * @return the model and how training went
      * @throws IOException only when reading or writing a checkpoint fails
      */
     public Fit fit(DataSet raw, Provenance.DataInfo info) throws IOException {
@@ -131,7 +166,10 @@ public final class ModelTrainer {
     /**
      * Trains on a given training part, watching a given validation part (or none).
      *
-     * @param info what the provenance records about the data (null: the training part's pattern count only)
+     * @param rawTrain      the training part as read, not preprocessed
+     * @param rawValidation the validation part as read, or null for none
+     * @param info          what the provenance records about the data (null: the parts' pattern counts only)
+     * @return the model and how training went
      * @throws IOException only when reading or writing a checkpoint fails
      */
     public Fit fit(DataSet rawTrain, DataSet rawValidation, Provenance.DataInfo info) throws IOException {
@@ -172,6 +210,10 @@ public final class ModelTrainer {
      * Splits off a validation fraction (stratified for classes, seeded): {train, validation};
      * validation is null for a fraction of 0.
      *
+     * @param raw      the data
+     * @param fraction the share held out for validation (0: none)
+     * @param seed     the split's seed
+     * @return {training part, validation part or null}
      * @throws IllegalArgumentException if a part would be empty or the fraction is not below 1
      */
     public static DataSet[] split(DataSet raw, double fraction, long seed) {
@@ -183,7 +225,14 @@ public final class ModelTrainer {
         return parts;
     }
 
-    /** The indices of {@link #split} (to compare with other libraries on the same split). */
+    /**
+     * The indices of {@link #split} (to compare with other libraries on the same split).
+     *
+     * @param raw      the data
+     * @param fraction the share held out for validation, above 0 and below 1
+     * @param seed     the split's seed
+     * @return the training and validation indices
+     */
     public static Splits.Split holdOut(DataSet raw, double fraction, long seed) {
         if (!(fraction > 0) || fraction >= 1) throw new IllegalArgumentException("the validation fraction must be above 0 and below 1: " + fraction);
         return raw.isClassification()

@@ -41,29 +41,29 @@ public final class Prediction {
         return new Prediction(Task.REGRESSION, -1, targetNames, v);
     }
 
-    /** Classification or regression. */
+    /** {@return classification or regression} */
     public Task task() {
         return task;
     }
 
-    /** Whether this is a class prediction. */
+    /** {@return whether this is a class prediction} */
     public boolean isClassification() {
         return task == Task.CLASSIFICATION;
     }
 
-    /** The predicted class's index (argmax, or output ≥ 0.5 for one logistic output); -1 for regression. */
+    /** {@return the predicted class's index} Argmax, or output ≥ 0.5 for one logistic output; -1 for regression. */
     public int classIndex() {
         return classIndex;
     }
 
-    /** The predicted class's name; null for regression. */
+    /** {@return the predicted class's name; null for regression} */
     public String label() {
         return classIndex < 0 ? null : names.get(classIndex);
     }
 
     /**
-     * Every class's probability, in the model's class order (softmax outputs; for one logistic
-     * output {@code 1 − o} and {@code o}); empty for regression.
+     * {@return every class's probability, in the model's class order} Softmax outputs; for one
+     * logistic output {@code 1 − o} and {@code o}; empty for regression.
      */
     public Map<String, Double> probabilities() {
         if (!isClassification()) return Map.of();
@@ -80,6 +80,8 @@ public final class Prediction {
     /**
      * The probability of one class.
      *
+     * @param className one of the model's classes
+     * @return its probability
      * @throws IllegalArgumentException if the model has no such class (or this is a regression)
      */
     public double probability(String className) {
@@ -88,7 +90,7 @@ public final class Prediction {
         return p;
     }
 
-    /** Regression: the predicted values in the data's units; classification: the network's raw outputs. A copy. */
+    /** {@return the predicted values in the data's units (regression), or the network's raw outputs (classification)} A copy. */
     public double[] values() {
         return values.clone();
     }
@@ -96,6 +98,7 @@ public final class Prediction {
     /**
      * The single regression value.
      *
+     * @return the value in the data's units
      * @throws IllegalStateException for classification or several targets
      */
     public double value() {
@@ -106,7 +109,10 @@ public final class Prediction {
         return values[0];
     }
 
-    /** Regression: target name → value, in target order (names y1, y2, ... when the model has none); empty for classification. */
+    /**
+     * {@return target name → value, in target order (regression)} Names y1, y2, ... when the model
+     * has none; empty for classification.
+     */
     public Map<String, Double> named() {
         if (isClassification()) return Map.of();
         Map<String, Double> m = new LinkedHashMap<>();

@@ -56,7 +56,14 @@ public record Provenance(Settings settings, Outcome outcome, DataInfo data, Envi
      * @param sha256   SHA-256 of the file's bytes as lower-case hex, or null
      */
     public record DataInfo(String file, long patterns, String sha256) {
-        /** A file's name and fingerprint (its bytes are read once). */
+        /**
+         * A file's name and fingerprint (its bytes are read once).
+         *
+         * @param file     the training data file
+         * @param patterns its number of patterns
+         * @return the file's name (without directories), the count and the SHA-256 of its bytes
+         * @throws IOException if the file cannot be read
+         */
         public static DataInfo of(Path file, long patterns) throws IOException {
             return new DataInfo(Sources.name(file), patterns, Provenance.sha256(file));
         }
@@ -72,20 +79,25 @@ public record Provenance(Settings settings, Outcome outcome, DataInfo data, Envi
      * @param created when the model was made (ISO-8601 instant)
      */
     public record Environment(String library, String java, String os, String kernels, String created) {
-        /** This process's environment, now. */
+        /** {@return this process's environment, now} */
         public static Environment current() {
             return new Environment("backprop4j " + libraryVersion(), Runtime.version().toString(),
                     System.getProperty("os.name") + " " + System.getProperty("os.arch"), KernelProvider.get().name(), Instant.now().toString());
         }
     }
 
-    /** A copy with another environment. */
+    /**
+     * A copy with another environment.
+     *
+     * @param e the environment
+     * @return this provenance with {@code e} as its environment
+     */
     public Provenance withEnvironment(Environment e) {
         return new Provenance(settings, outcome, data, e);
     }
 
     /**
-     * This library's version (e.g. {@code 0.1.0-SNAPSHOT}) from the build-filled
+     * {@return this library's version (e.g. {@code 0.1.0-SNAPSHOT})} From the build-filled
      * {@code version.properties}; "dev" when the classes were compiled without Maven's filtering.
      */
     public static String libraryVersion() {

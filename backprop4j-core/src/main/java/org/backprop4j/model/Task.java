@@ -7,7 +7,7 @@ public enum Task {
     /** Numbers: the outputs are the targets, in the training data's units. */
     REGRESSION;
 
-    /** The lower-case name used in model files ({@code classification}, {@code regression}). */
+    /** {@return the lower-case name used in model files ({@code classification}, {@code regression})} */
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -15,6 +15,8 @@ public enum Task {
     /**
      * The task of a model-file name.
      *
+     * @param id {@code classification} or {@code regression}
+     * @return the task
      * @throws IllegalArgumentException for any other text
      */
     public static Task parse(String id) {

@@ -36,12 +36,22 @@ public final class Defaults {
     /** Seed of weights, shuffling and splits. */
     public static final long SEED = 42;
 
-    /** Output activation: softmax for classes (with cross-entropy, delta o − d), identity for regression. */
+    /**
+     * Output activation: softmax for classes (with cross-entropy, delta o − d), identity for regression.
+     *
+     * @param classification whether the task is classification
+     * @return the output activation
+     */
     public static Activation outputActivation(boolean classification) {
         return classification ? Activation.SOFTMAX : Activation.IDENTITY;
     }
 
-    /** Loss: cross-entropy for classes, mean squared error for regression. */
+    /**
+     * Loss: cross-entropy for classes, mean squared error for regression.
+     *
+     * @param classification whether the task is classification
+     * @return the loss
+     */
     public static Loss loss(boolean classification) {
         return classification ? Loss.CROSS_ENTROPY : Loss.MSE;
     }
@@ -50,23 +60,41 @@ public final class Defaults {
      * Patterns per update for an update rule: 0 (full batch) for the methods designed for it —
      * L-BFGS, SCG and LM (which need it), and Rprop and Quickprop (whose step rules assume the true
      * gradient; Riedmiller &amp; Braun 1993, Fahlman 1988) — else {@link #BATCH}.
+     *
+     * @param optimizerSpec an {@code Optimizers.parse} spec
+     * @return the batch size (0: full batch)
      */
     public static int batch(String optimizerSpec) {
         return fullBatch(optimizerSpec) ? 0 : BATCH;
     }
 
-    /** Whether an update rule trains on the full batch by default (see {@link #batch(String)}). */
+    /**
+     * Whether an update rule trains on the full batch by default (see {@link #batch(String)}).
+     *
+     * @param optimizerSpec an {@code Optimizers.parse} spec
+     * @return whether its default batch is the full batch
+     */
     public static boolean fullBatch(String optimizerSpec) {
         String name = optimizerSpec.split(":")[0].trim().toLowerCase(Locale.ROOT);
         return Optimizers.isFullBatch(optimizerSpec) || name.contains("rprop") || name.equals("quickprop");
     }
 
-    /** Every setting as chosen for this (raw) data set: {@code Settings.defaults().resolve(raw)}. */
+    /**
+     * Every setting as chosen for this (raw) data set: {@code Settings.defaults().resolve(raw)}.
+     *
+     * @param raw the training data (only its task matters)
+     * @return the resolved settings
+     */
     public static Settings forData(DataSet raw) {
         return Settings.defaults().resolve(raw);
     }
 
-    /** Every setting as chosen for data with this schema (only its task matters). */
+    /**
+     * Every setting as chosen for data with this schema.
+     *
+     * @param schema the data's schema (only its task matters)
+     * @return the resolved settings
+     */
     public static Settings forSchema(Schema schema) {
         return Settings.defaults().resolve(schema.isClassification());
     }

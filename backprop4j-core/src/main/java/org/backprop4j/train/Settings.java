@@ -41,7 +41,27 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
                        String schedule, Double clipNorm, String earlyStopping, Pipeline.Scaling scaling,
                        Long seed, Double validation) {
 
-    /** Checks every given component (unset ones stay null). */
+    /**
+     * Checks every given component (unset ones stay null).
+     *
+     * @param hidden        hidden layer sizes, input side first
+     * @param activations   activations of the hidden layers: one for all, or one per hidden layer
+     * @param output        activation of the output layer
+     * @param loss          the loss E
+     * @param init          weight initialisation spec
+     * @param optimizer     update rule spec
+     * @param epochs        maximum number of epochs
+     * @param batch         patterns per update
+     * @param lambda        L2 decay λ
+     * @param targetError   target training error ε
+     * @param schedule      learning-rate schedule spec
+     * @param clipNorm      gradient clipping norm
+     * @param earlyStopping early stopping spec
+     * @param scaling       input scaling
+     * @param seed          seed
+     * @param validation    validation fraction
+     * @throws IllegalArgumentException naming the component, for a value out of range or a spec that does not parse
+     */
     public Settings {
         if (hidden != null) {
             hidden = List.copyOf(hidden);
@@ -72,7 +92,27 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         }
     }
 
-    /** The settings with one activation for every hidden layer (null: unset). */
+    /**
+     * The settings with one activation for every hidden layer.
+     *
+     * @param hidden        hidden layer sizes, input side first
+     * @param activation    activation of every hidden layer (null: unset)
+     * @param output        activation of the output layer
+     * @param loss          the loss E
+     * @param init          weight initialisation spec
+     * @param optimizer     update rule spec
+     * @param epochs        maximum number of epochs
+     * @param batch         patterns per update
+     * @param lambda        L2 decay λ
+     * @param targetError   target training error ε
+     * @param schedule      learning-rate schedule spec
+     * @param clipNorm      gradient clipping norm
+     * @param earlyStopping early stopping spec
+     * @param scaling       input scaling
+     * @param seed          seed
+     * @param validation    validation fraction
+     * @throws IllegalArgumentException naming the component, for a value out of range or a spec that does not parse
+     */
     public Settings(List<Integer> hidden, Activation activation, Activation output, Loss loss, String init,
                     String optimizer, Integer epochs, Integer batch, Double lambda, Double targetError,
                     String schedule, Double clipNorm, String earlyStopping, Pipeline.Scaling scaling,
@@ -89,9 +129,9 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
     }
 
     /**
-     * The activation of every hidden layer when they all have the same one (the shorthand form), null
-     * when unset.
+     * The activation of every hidden layer when they all have the same one (the shorthand form).
      *
+     * @return the activation, or null when unset
      * @throws IllegalStateException if the hidden layers have different activations (see {@link #activations()})
      */
     public Activation activation() {
@@ -102,14 +142,16 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         return activations.get(0);
     }
 
-    /** Whether the hidden layers have different activations (the list form, one per hidden layer). */
+    /** {@return whether the hidden layers have different activations (the list form, one per hidden layer)} */
     public boolean perLayerActivations() {
         return activations != null && activations.size() > 1;
     }
 
     /**
-     * The activation of hidden layer {@code i} (0-based, input side first).
+     * The activation of hidden layer {@code i}.
      *
+     * @param i the hidden layer, from 0, input side first
+     * @return its activation
      * @throws IllegalStateException if the activations are unset
      */
     public Activation hiddenActivation(int i) {
@@ -118,7 +160,12 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         return activations.size() == 1 ? activations.get(0) : activations.get(i);
     }
 
-    /** Activation names joined by commas, as {@code --activation} takes them (e.g. {@code tanh,relu}). */
+    /**
+     * Activation names joined by commas, as {@code --activation} takes them.
+     *
+     * @param fs the activations
+     * @return e.g. {@code tanh,relu}
+     */
     public static String ids(List<Activation> fs) {
         StringBuilder sb = new StringBuilder();
         for (Activation f : fs) sb.append(sb.isEmpty() ? "" : ",").append(f.id());
@@ -129,6 +176,8 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      * Hidden activations as {@code --activation} takes them: one name for all hidden layers, or
      * names separated by commas, one per hidden layer (e.g. {@code tanh,relu}).
      *
+     * @param spec the names
+     * @return the activations, in order
      * @throws IllegalArgumentException naming the unknown activation
      */
     public static List<Activation> parseActivations(String spec) {
@@ -137,17 +186,17 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         return fs;
     }
 
-    /** Nothing set: every setting is chosen from the data by {@link Defaults}. */
+    /** {@return settings with nothing set} Every setting is chosen from the data by {@link Defaults}. */
     public static Settings defaults() {
         return new Builder().build();
     }
 
-    /** A builder with nothing set. */
+    /** {@return a builder with nothing set} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from these settings. */
+    /** {@return a builder starting from these settings} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.hidden = hidden;
@@ -169,12 +218,23 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         return b;
     }
 
-    /** Every unset component filled from {@link Defaults} for this raw data set's task. */
+    /**
+     * Every unset component filled from {@link Defaults} for this raw data set's task.
+     *
+     * @param raw the training data (only its task matters)
+     * @return resolved settings ({@link #isResolved()})
+     */
     public Settings resolve(DataSet raw) {
         return resolve(raw.isClassification());
     }
 
-    /** Every unset component filled from {@link Defaults} for a classification or regression task. */
+    /**
+     * Every unset component filled from {@link Defaults} for a classification or regression task.
+     *
+     * @param classification whether the task is classification
+     * @return resolved settings ({@link #isResolved()})
+     * @throws IllegalArgumentException for logistic outputs on a class target without a loss (ce would be wrong for them)
+     */
     public Settings resolve(boolean classification) {
         if (classification && output == Activation.LOGISTIC && loss == null) {
             // ce assumes softmax's one class per pattern (seed 003, eqs. 35–37); logistic outputs are independent Bernoullis (eq. 28)
@@ -199,7 +259,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
                 seed != null ? seed : Defaults.SEED, validation != null ? validation : 0.0);
     }
 
-    /** Whether every component that has a default is set (as after {@link #resolve}). */
+    /** {@return whether every component that has a default is set (as after {@link #resolve})} */
     public boolean isResolved() {
         return hidden != null && activations != null && output != null && loss != null && init != null && optimizer != null
                 && epochs != null && batch != null && lambda != null && targetError != null && clipNorm != null
@@ -215,6 +275,10 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      * The preprocessing for a task: inputs scaled as {@link #scaling()}, one-hot columns left as
      * they are, regression targets standardized (outputs are mapped back when predicting) unless
      * scaling is NONE.
+     *
+     * @param classification whether the task is classification
+     * @return the options to fit the pipeline with
+     * @throws IllegalStateException if the settings are not resolved
      */
     public Pipeline.Options pipelineOptions(boolean classification) {
         requireResolved();
@@ -222,7 +286,13 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         return new Pipeline.Options(scaling, false, t);
     }
 
-    /** A new network for preprocessed data, initialised by {@link #init()} with {@link #seed()}. */
+    /**
+     * A new network for preprocessed data, initialised by {@link #init()} with {@link #seed()}.
+     *
+     * @param train the preprocessed training data (its input and output counts size the network)
+     * @return the network
+     * @throws IllegalStateException if the settings are not resolved
+     */
     public Network network(DataSet train) {
         requireResolved();
         Network.Builder b = Network.builder(train.inputs());
@@ -235,6 +305,10 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      * The trainer's configuration for a training part of {@code trainSize} patterns: a batch of
      * 0 or of at least the training size means full batch, 1 means online.
      *
+     * @param trainSize      patterns in the training part
+     * @param haveValidation whether there is a validation part
+     * @return the configuration
+     * @throws IllegalStateException if the settings are not resolved
      * @throws IllegalArgumentException if early stopping is asked for without validation data
      */
     public TrainingConfig config(int trainSize, boolean haveValidation) {
@@ -258,6 +332,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      *
      * @param raw      the raw training data
      * @param howToSet the name by which the user sets a component (e.g. {@code n -> "--" + n} on the command line)
+     * @return the lines, the task first
      */
     public List<String> explain(DataSet raw, UnaryOperator<String> howToSet) {
         Settings r = resolve(raw);
@@ -277,7 +352,12 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         return lines;
     }
 
-    /** {@link #explain(DataSet, UnaryOperator)} naming the builder's methods. */
+    /**
+     * {@link #explain(DataSet, UnaryOperator)} naming the builder's methods.
+     *
+     * @param raw the raw training data
+     * @return the lines, the task first
+     */
     public List<String> explain(DataSet raw) {
         return explain(raw, n -> "Settings.Builder." + n + "(...)");
     }
@@ -289,7 +369,12 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         return sb.toString();
     }
 
-    /** The name of a scaling as written in model files and on the command line. */
+    /**
+     * The name of a scaling as written in model files and on the command line.
+     *
+     * @param s the scaling
+     * @return {@code standardize}, {@code minmax}, {@code minmax-pm1} or {@code none}
+     */
     public static String scalingId(Pipeline.Scaling s) {
         return switch (s) {
             case STANDARDIZE -> "standardize";
@@ -299,7 +384,13 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         };
     }
 
-    /** A scaling by name: standardize (zscore), minmax (minmax01), minmax-pm1, none. */
+    /**
+     * A scaling by name: standardize (zscore), minmax (minmax01), minmax-pm1, none.
+     *
+     * @param s the name (any case)
+     * @return the scaling
+     * @throws IllegalArgumentException for another name
+     */
     public static Pipeline.Scaling parseScaling(String s) {
         return switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "standardize", "zscore", "z-score" -> Pipeline.Scaling.STANDARDIZE;
@@ -324,49 +415,160 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
 
         private Builder() {}
 
-        /** Hidden layer sizes, input side first; none (or a single 0) for no hidden layer. */
+        /**
+         * Sets the hidden layer sizes.
+         *
+         * @param sizes input side first; none (or a single 0) for no hidden layer
+         * @return this builder
+         */
         public Builder hidden(int... sizes) {
             List<Integer> h = new ArrayList<>();
             if (!(sizes.length == 1 && sizes[0] == 0)) for (int s : sizes) h.add(s);
             this.hidden = h;
             return this;
         }
-        /** One activation for every hidden layer. */
+        /**
+         * Sets one activation for every hidden layer.
+         *
+         * @param f the activation (null: unset)
+         * @return this builder
+         */
         public Builder activation(Activation f) { this.activations = f == null ? null : List.of(f); return this; }
-        /** One activation per hidden layer, input side first (a single one: for every hidden layer). */
+
+        /**
+         * Sets one activation per hidden layer.
+         *
+         * @param fs input side first (a single one: for every hidden layer)
+         * @return this builder
+         */
         public Builder activations(List<Activation> fs) { this.activations = fs; return this; }
-        /** One activation per hidden layer, input side first (a single one: for every hidden layer). */
+
+        /**
+         * Sets one activation per hidden layer.
+         *
+         * @param fs input side first (a single one: for every hidden layer)
+         * @return this builder
+         */
         public Builder activations(Activation... fs) { this.activations = List.of(fs); return this; }
-        /** Activation of the output layer. */
+
+        /**
+         * Sets the activation of the output layer.
+         *
+         * @param f the activation
+         * @return this builder
+         */
         public Builder output(Activation f) { this.output = f; return this; }
-        /** The loss. */
+
+        /**
+         * Sets the loss.
+         *
+         * @param l the loss E
+         * @return this builder
+         */
         public Builder loss(Loss l) { this.loss = l; return this; }
-        /** Weight initialisation, an {@link Init#parse} spec. */
+
+        /**
+         * Sets the weight initialisation.
+         *
+         * @param spec an {@link Init#parse} spec
+         * @return this builder
+         */
         public Builder init(String spec) { this.init = spec; return this; }
-        /** Update rule, an {@link Optimizers#parse} spec. */
+
+        /**
+         * Sets the update rule.
+         *
+         * @param spec an {@link Optimizers#parse} spec
+         * @return this builder
+         */
         public Builder optimizer(String spec) { this.optimizer = spec; return this; }
-        /** Maximum number of epochs. */
+
+        /**
+         * Sets the maximum number of epochs.
+         *
+         * @param n the epochs (at least 0)
+         * @return this builder
+         */
         public Builder epochs(int n) { this.epochs = n; return this; }
-        /** Patterns per update: 1 = online, 0 = full batch. */
+
+        /**
+         * Sets the patterns per update.
+         *
+         * @param n 1 = online, 0 = full batch, otherwise mini-batches of this size
+         * @return this builder
+         */
         public Builder batch(int n) { this.batch = n; return this; }
-        /** L2 decay λ. */
+
+        /**
+         * Sets the L2 decay.
+         *
+         * @param l λ in λ/2‖W‖² (at least 0)
+         * @return this builder
+         */
         public Builder lambda(double l) { this.lambda = l; return this; }
-        /** Stop when the training error falls below ε. */
+
+        /**
+         * Stop when the training error falls below ε.
+         *
+         * @param eps ε (0 = never)
+         * @return this builder
+         */
         public Builder targetError(double eps) { this.targetError = eps; return this; }
-        /** Learning-rate schedule, a {@link Schedule#parse} spec. */
+
+        /**
+         * Sets the learning-rate schedule.
+         *
+         * @param spec a {@link Schedule#parse} spec, or null for none
+         * @return this builder
+         */
         public Builder schedule(String spec) { this.schedule = spec; return this; }
-        /** Clip the gradient to this Euclidean norm (0 = off). */
+
+        /**
+         * Clip the gradient to a Euclidean norm.
+         *
+         * @param c the norm (0 = off)
+         * @return this builder
+         */
         public Builder clipNorm(double c) { this.clipNorm = c; return this; }
-        /** Early stopping on the validation part, an {@link EarlyStopping#parse} spec. */
+
+        /**
+         * Sets early stopping on the validation part.
+         *
+         * @param spec an {@link EarlyStopping#parse} spec, or null for none
+         * @return this builder
+         */
         public Builder earlyStopping(String spec) { this.earlyStopping = spec; return this; }
-        /** Input scaling. */
+
+        /**
+         * Sets the input scaling.
+         *
+         * @param s the scaling fitted on the training part
+         * @return this builder
+         */
         public Builder scaling(Pipeline.Scaling s) { this.scaling = s; return this; }
-        /** Seed of the weights, the shuffling and the validation split. */
+
+        /**
+         * Sets the seed of the weights, the shuffling and the validation split.
+         *
+         * @param s the seed
+         * @return this builder
+         */
         public Builder seed(long s) { this.seed = s; return this; }
-        /** Fraction held out for validation (0 = none). */
+
+        /**
+         * Sets the fraction held out for validation.
+         *
+         * @param fraction in [0, 1) (0 = none)
+         * @return this builder
+         */
         public Builder validation(double fraction) { this.validation = fraction; return this; }
 
-        /** The settings (checked). */
+        /**
+         * Builds the settings.
+         *
+         * @return the settings (checked)
+         * @throws IllegalArgumentException naming the component, for a value out of range or a spec that does not parse
+         */
         public Settings build() {
             return new Settings(hidden, activations, output, loss, init, optimizer, epochs, batch, lambda, targetError,
                     schedule, clipNorm, earlyStopping, scaling, seed, validation);

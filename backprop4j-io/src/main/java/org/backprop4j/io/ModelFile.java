@@ -117,13 +117,24 @@ public final class ModelFile {
 
     // ---- writing ----------------------------------------------------------------------------
 
-    /** Writes the model atomically (temporary file, then rename). */
+    /**
+     * Writes the model atomically (temporary file, then rename): a crash leaves the old file or the new one.
+     *
+     * @param model the model
+     * @param file  where to write
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Model model, Path file) throws IOException {
         byte[] bytes = toBytes(model);
         AtomicFiles.write(file, out -> out.write(bytes));
     }
 
-    /** The model file's bytes (UTF-8 JSON), e.g. to send or broadcast; {@link #parse} reads them back. */
+    /**
+     * The model file's bytes, e.g. to send or broadcast; {@link #parse} reads them back.
+     *
+     * @param model the model
+     * @return the file's content, UTF-8 JSON
+     */
     public static byte[] toBytes(Model model) {
         try {
             return MAPPER.writeValueAsBytes(toJson(model));
@@ -135,6 +146,9 @@ public final class ModelFile {
     /**
      * The JSON document of a model. Without an environment in its provenance, this process's
      * ({@link Provenance.Environment#current()}) is written.
+     *
+     * @param model the model
+     * @return the document, as {@link #write} writes it
      */
     public static ObjectNode toJson(Model model) {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -179,7 +193,12 @@ public final class ModelFile {
 
     // ---- checksums --------------------------------------------------------------------------
 
-    /** SHA-256 over the parameters' IEEE-754 bits, big-endian, as lower-case hex. */
+    /**
+     * SHA-256 over the parameters' IEEE-754 bits, big-endian.
+     *
+     * @param p the parameters ({@code Network.params()})
+     * @return the digest as lower-case hex
+     */
     public static String weightsChecksum(float[] p) {
         MessageDigest md = sha256();
         ByteBuffer buf = ByteBuffer.allocate(4096);
@@ -199,6 +218,9 @@ public final class ModelFile {
      * predictions: task, layer sizes and activations, loss, every weight's bits, the preprocessing
      * (its plain form, keys sorted, numbers by their bits) and the input, class and target names.
      * It depends on the values only, not on how the JSON spells them.
+     *
+     * @param model the model
+     * @return the digest as lower-case hex
      */
     public static String contentChecksum(Model model) {
         MessageDigest md = sha256();
@@ -302,6 +324,8 @@ public final class ModelFile {
     /**
      * Reads and validates a model file.
      *
+     * @param file the model file
+     * @return the model
      * @throws NoSuchFileException if there is no such file
      * @throws DataFormatException naming the file, for anything wrong in it
      */
@@ -324,6 +348,11 @@ public final class ModelFile {
     /**
      * Reads and validates a model from the bytes of a model file ({@code name} is used in
      * messages); the same checks as {@link #read(Path)}.
+     *
+     * @param json the file's bytes
+     * @param name the name messages give the source
+     * @return the model
+     * @throws DataFormatException naming {@code name}, for anything wrong in it
      */
     public static Model parse(byte[] json, String name) throws DataFormatException {
         if (json.length > MAX_FILE_BYTES) throw new DataFormatException(name, 0, 0, "more bytes than a model file may have (" + MAX_FILE_BYTES + ")");
@@ -338,7 +367,14 @@ public final class ModelFile {
         }
     }
 
-    /** Validates a parsed document and builds the model (the same checks as {@link #parse}). */
+    /**
+     * Validates a parsed document and builds the model (the same checks as {@link #parse}).
+     *
+     * @param root the document ({@link #toJson}'s form)
+     * @param name the name messages give the source
+     * @return the model
+     * @throws DataFormatException naming {@code name}, for anything wrong in it
+     */
     public static Model fromJson(JsonNode root, String name) throws DataFormatException {
         byte[] bytes;
         try {
@@ -768,7 +804,7 @@ public final class ModelFile {
 
     // ---- misc -------------------------------------------------------------------------------
 
-    /** This library's version (e.g. {@code 0.1.0-SNAPSHOT}), as {@link Provenance#libraryVersion()}. */
+    /** {@return this library's version (e.g. {@code 0.1.0-SNAPSHOT}), as {@link Provenance#libraryVersion()}} */
     public static String libraryVersion() {
         return Provenance.libraryVersion();
     }
