@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.backprop4j.Activation;
 import org.backprop4j.Loss;
 import org.backprop4j.data.JacobsExample;
 import org.backprop4j.model.Model;
@@ -120,14 +121,27 @@ class StudioExportTest extends org.backprop4j.studio.BrowserTest {
         int epochs = Integer.parseInt(b.text("epoch"));
         exportAndReproduce("spirals, 2-6-4-2, adam, mini-batch, L2, paused at epoch " + epochs);
         assertTrue(b.text("exportCommand").contains("--epochs " + epochs), b.text("exportCommand"));
-        assertTrue(b.text("exportCommand").contains("--activation tanh"), b.text("exportCommand"));
-        // train has one activation for all hidden layers: a run with two says so instead of exporting another network
+        assertTrue(b.text("exportCommand").contains("--activation tanh "), b.text("exportCommand"));
+    }
+
+    @Test
+    void theExportedCommandOfHiddenLayersWithDifferentActivationsTrainsTheSameNetwork() throws Exception {
         b.click("tab-playground");
-        b.set("act2", "relu");
-        b.waitForConfig("c.activations.join() === 'tanh,relu'");
-        b.click("tab-share");
-        b.click("exportBtn");
-        b.waitFor("the message", 10, () -> b.text("message").contains("one activation for all hidden layers"));
+        b.set("dataset", "circles", "patterns", "100", "outputs", "per-class", "addLayer", "click", "units1", "5", "act1", "tanh",
+                "units2", "4", "act2", "relu", "optimizer", "adam", "opt-lr", "0.01", "mode", "mini", "batch", "16", "seed", "5", "speed", "1000");
+        b.waitForConfig("c.seed === 5 && c.batch === 16 && c.hidden.join() === '5,4' && c.activations.join() === 'tanh,relu'"
+                + " && c.optimizer === 'adam' && c.outputs === 'per-class' && c.dataset === 'circles' && c.patterns === 100 && c.speed === 1000");
+        b.click("play");
+        b.waitFor("some epochs", 30, () -> Integer.parseInt(b.text("epoch")) >= 20);
+        b.click("play");   // now "pause"
+        b.waitFor("the pause", 10, () -> b.text("state").equals("paused"));
+        int epochs = Integer.parseInt(b.text("epoch"));
+        exportAndReproduce("circles, 2-5(tanh)-4(relu)-2, adam, mini-batch, paused at epoch " + epochs);
+        String command = b.text("exportCommand");
+        assertTrue(command.contains("--hidden 5,4 --activation tanh,relu "), command);
+        Model page = ModelFile.parse(fetch("exportModel").getBytes(StandardCharsets.UTF_8), "studio-model.json");
+        assertEquals("2-5(tanh)-4(relu)-2(softmax)", page.network().describe());
+        assertEquals(List.of(Activation.TANH, Activation.RELU), page.provenance().settings().activations());
     }
 
     @Test

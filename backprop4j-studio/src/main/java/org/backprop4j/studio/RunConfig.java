@@ -275,19 +275,24 @@ record RunConfig(String dataset, int patterns, double noise, long dataSeed, doub
         return "studio-" + dataset + ".csv";
     }
 
-    /** Whether every hidden layer has the same activation: {@code backprop4j train} has one {@code --activation} for all. */
-    boolean oneHiddenActivation() {
-        for (String f : activations) if (!f.equals(activations[0])) return false;
-        return true;
+    /** The hidden layers' activations as {@code --activation} takes them: one name when they agree, else one per hidden layer. */
+    String activationArgument() {
+        return org.backprop4j.train.Settings.ids(hiddenActivations());
     }
 
-    /** The library's settings of this run for {@code epochs} epochs (model files record them); null if the hidden activations differ. */
+    /** The library's hidden activations, one per hidden layer (one for all when they agree: the same settings). */
+    private List<Activation> hiddenActivations() {
+        List<Activation> fs = new ArrayList<>();
+        for (int i = 0; i < hidden.length; i++) fs.add(hiddenActivation(i));
+        return org.backprop4j.train.Settings.builder().hidden(hidden).activations(fs).build().activations();
+    }
+
+    /** The library's settings of this run for {@code epochs} epochs (model files record them). */
     org.backprop4j.train.Settings settings(int epochs) {
-        if (!oneHiddenActivation()) return null;
         org.backprop4j.train.Settings.Builder b = org.backprop4j.train.Settings.builder().hidden(hidden)
                 .output(Activation.parse(outputActivation)).loss(lossFunction()).init(init).optimizer(optimizerSpec()).epochs(epochs)
                 .batch(batch).lambda(lambda).scaling(pipelineOptions(perClass).inputs()).seed(seed).validation(validation);
-        if (hidden.length > 0) b.activation(hiddenActivation(0));
+        if (hidden.length > 0) b.activations(hiddenActivations());
         return b.build();
     }
 
@@ -303,12 +308,8 @@ record RunConfig(String dataset, int patterns, double noise, long dataSeed, doub
             StringBuilder h = new StringBuilder();
             for (int i = 0; i < hidden.length; i++) h.append(i > 0 ? "," : "").append(hidden[i]);
             a.add(h.toString());
-            if (!oneHiddenActivation()) {
-                throw new IllegalArgumentException("backprop4j train has one activation for all hidden layers, and this run has "
-                        + String.join(", ", activations) + ": give every hidden layer the same one to export the command");
-            }
             a.add("--activation");
-            a.add(activations[0]);
+            a.add(activationArgument());
         }
         a.addAll(List.of("--output", outputActivation, "--loss", loss, "--init", init, "--optimizer", optimizerSpec(),
                 "--batch", Integer.toString(batch), "--epochs", Integer.toString(epochs)));

@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import org.backprop4j.Activation;
 import org.backprop4j.Loss;
 import org.backprop4j.Network;
 import org.backprop4j.data.DataFormatException;
@@ -432,7 +433,15 @@ public final class Studio implements AutoCloseable {
         o.set("inputNames", JSON.valueToTree(m.inputNames()));
         if (m.isClassification()) o.set("classNames", JSON.valueToTree(m.classNames()));
         Provenance pv = m.provenance();
-        if (pv.settings() != null) o.set("training", JSON.valueToTree(pv.settings()));
+        if (pv.settings() != null) {
+            org.backprop4j.train.Settings st = pv.settings();
+            ObjectNode training = JSON.valueToTree(st);
+            // the names the model file and the command line use (tanh, softmax, ce), not the enum constants'
+            if (st.activations() != null) training.set("activations", JSON.valueToTree(st.activations().stream().map(Activation::id).toList()));
+            if (st.output() != null) training.put("output", st.output().id());
+            if (st.loss() != null) training.put("loss", st.loss().id());
+            o.set("training", training);
+        }
         if (pv.outcome() != null) o.set("outcome", JSON.valueToTree(pv.outcome()));
         if (pv.data() != null) o.set("data", JSON.valueToTree(pv.data()));
         if (net.inputs() == 2) {
