@@ -35,8 +35,9 @@ import org.backprop4j.onnx.proto.OnnxProto.TensorProto;
  * <p>The layers are found as a chain: {@code Gemm} (alpha = beta = 1, transA = 0, transB 0 or 1) or
  * {@code MatMul} followed by {@code Add} of a bias, each with its weights as initializers, then an
  * optional {@code Relu}, {@code Tanh}, {@code Sigmoid}, {@code LeakyRelu} (alpha 0.01, backprop4j's
- * slope) or {@code Softmax} (last axis, output layer only), each layer reading the previous one's
- * output. A file written by {@link OnnxExporter} restores the whole model from its
+ * slope), {@code Softplus}, {@code Elu} (alpha 1), {@code Sin}, GELU's tanh form as the exporter writes it,
+ * or {@code Softmax} (last axis, output layer only), each layer reading the previous one's output;
+ * each layer has its own activation. A file written by {@link OnnxExporter} restores the whole model from its
  * {@code backprop4j.model} metadata with the graph's weights, checked against the model file's
  * checksums (weights edited in the graph are refused as a damaged file). Any
  * other ONNX MLP must consist of that chain alone, reading a graph input; its model gets no
@@ -116,9 +117,14 @@ public final class OnnxImporter {
                 x = layer(layer);
                 NodeProto next = only(x);
                 Activation f = next == null ? null : activation(next);
+                String geluOut = f == null ? gelu(x) : null;
                 if (f != null) {
                     used.add(next);
                     x = next.getOutput(0);
+                    next = only(x);
+                } else if (geluOut != null) {
+                    f = Activation.GELU;
+                    x = geluOut;
                     next = only(x);
                 } else {
                     f = Activation.IDENTITY;
@@ -199,8 +205,74 @@ public final class OnnxImporter {
                     yield Activation.SOFTMAX;
                 }
                 case "Identity" -> Activation.IDENTITY;
+                case "Softplus" -> Activation.SOFTPLUS;
+                case "Sin" -> Activation.SIN;
+                case "Elu" -> {
+                    float a = floatAttr(n, "alpha", 1f);
+                    if (a != 1f) throw err(node(n) + ": alpha " + a + " (backprop4j's ELU has alpha 1)");
+                    yield Activation.ELU;
+                }
                 default -> null;
             };
+        }
+
+        /**
+         * GELU's tanh form as {@link OnnxExporter} writes it from opset-17 operators,
+         * ½x·(1 + tanh(√(2/π)(x + 0.044715x³))) (Hendrycks &amp; Gimpel 2016, §2): x·x, ·x, ·0.044715, x +,
+         * ·√(2/π), Tanh, + 1, times x·0.5. Returns the output tensor and marks the nodes used, or null
+         * (nothing marked) if the nodes reading {@code x} are not exactly that.
+         */
+        String gelu(String x) {
+            List<NodeProto> readers = consumers.getOrDefault(x, List.of());
+            NodeProto square = null, half = null;
+            for (NodeProto n : readers) {
+                if (!n.getDomain().isEmpty()) return null;
+                if (op(n, "Mul") && x.equals(n.getInput(0)) && x.equals(n.getInput(1))) square = n;
+                else if (op(n, "Mul") && scalar(other(n, x)) == 0.5f) half = n;
+            }
+            if (square == null || half == null) return null;
+            NodeProto cube = only(square.getOutput(0));
+            if (!op(cube, "Mul") || !x.equals(other(cube, square.getOutput(0)))) return null;
+            NodeProto ax3 = only(cube.getOutput(0));
+            if (!op(ax3, "Mul") || scalar(other(ax3, cube.getOutput(0))) != 0.044715f) return null;
+            NodeProto inner = only(ax3.getOutput(0));
+            if (!op(inner, "Add") || !x.equals(other(inner, ax3.getOutput(0)))) return null;
+            NodeProto scaled = only(inner.getOutput(0));
+            if (!op(scaled, "Mul") || scalar(other(scaled, inner.getOutput(0))) != (float) Math.sqrt(2 / Math.PI)) return null;
+            NodeProto tanh = only(scaled.getOutput(0));
+            if (!op(tanh, "Tanh")) return null;
+            NodeProto onePlus = only(tanh.getOutput(0));
+            if (!op(onePlus, "Add") || scalar(other(onePlus, tanh.getOutput(0))) != 1f) return null;
+            NodeProto out = only(onePlus.getOutput(0));
+            if (!op(out, "Mul") || !half.getOutput(0).equals(other(out, onePlus.getOutput(0))) || !out.equals(only(half.getOutput(0)))) return null;
+            // x feeds exactly these four nodes (x·x reads it twice): nothing else may read the layer's net input
+            if (readers.size() != 5 || !new HashSet<>(readers).equals(Set.of(square, cube, inner, half))) return null;
+            used.addAll(List.of(square, cube, ax3, inner, scaled, tanh, onePlus, half, out));
+            return out.getOutput(0);
+        }
+
+        static boolean op(NodeProto n, String type) {
+            return n != null && n.getDomain().isEmpty() && n.getOpType().equals(type) && n.getInputCount() == (type.equals("Tanh") ? 1 : 2);
+        }
+
+        /** The input of a two-input node that is not {@code t}, or null if {@code t} is not one of its inputs. */
+        static String other(NodeProto n, String t) {
+            if (n.getInputCount() != 2) return null;
+            if (t.equals(n.getInput(0))) return n.getInput(1);
+            if (t.equals(n.getInput(1))) return n.getInput(0);
+            return null;
+        }
+
+        /** The value of a one-element float initializer, or NaN (which equals nothing) if the tensor is not one. */
+        float scalar(String tensor) {
+            TensorProto t = tensor == null ? null : init.get(tensor);
+            if (t == null) return Float.NaN;
+            try {
+                float[] f = floats(t);
+                return f.length == 1 ? f[0] : Float.NaN;
+            } catch (DataFormatException e) {
+                return Float.NaN;
+            }
         }
 
         Imported toModel(Map<String, String> meta) throws DataFormatException {
@@ -218,7 +290,7 @@ public final class OnnxImporter {
                 throw err("the first layer reads '" + start + "', which is not a graph input (preprocessing operators are not imported)");
             }
             for (NodeProto n : g.getNodeList()) {
-                if (!used.contains(n)) throw err("unsupported " + node(n) + " outside the layer chain (supported: Gemm, MatMul+Add, Relu, Tanh, Sigmoid, LeakyRelu, Softmax)");
+                if (!used.contains(n)) throw err("unsupported " + node(n) + " outside the layer chain (supported: Gemm, MatMul+Add, Relu, Tanh, Sigmoid, LeakyRelu, Softmax, Softplus, Elu, Sin, GELU's tanh form)");
             }
             Activation out = net.outputActivation();
             Loss loss = out == Activation.SOFTMAX ? Loss.CROSS_ENTROPY : out == Activation.LOGISTIC ? Loss.BINARY_CROSS_ENTROPY : Loss.MSE;

@@ -40,7 +40,8 @@ class OnnxImportTest {
         OnnxFixtures.Raw rawBinary = OnnxFixtures.raw(binary, 120, true, 14);
         DataSet dsBinary = OnnxFixtures.trainingSet(rawBinary, 15);
         List<Model> models = new java.util.ArrayList<>();
-        for (Activation h : new Activation[] {Activation.IDENTITY, Activation.LOGISTIC, Activation.TANH, Activation.RELU, Activation.LEAKY_RELU}) {
+        for (Activation h : new Activation[] {Activation.IDENTITY, Activation.LOGISTIC, Activation.TANH, Activation.RELU, Activation.LEAKY_RELU,
+                Activation.SOFTPLUS, Activation.ELU, Activation.GELU, Activation.SIN}) {
             models.add(OnnxFixtures.model(raw, ds, Pipeline.Options.standardize(), h, Activation.SOFTMAX, 3, Loss.CROSS_ENTROPY, 13));
         }
         // one logistic output unit for two classes, with its schema (nominal inputs)
@@ -126,6 +127,63 @@ class OnnxImportTest {
         for (int p = 0; p < n; p++) {
             for (int j = 0; j < k; j++) assertEquals(want[p][j], got[p * k + j], 1e-5, "record " + p);   // float32 summation order
         }
+    }
+
+    /** GELU's tanh form from opset-17 operators, node for node as the exporter writes it, with the constant of x³ given. */
+    private static String gelu(GraphBuilder g, String x, float cubic, String o) {
+        String x3 = g.node("Mul", List.of(g.node("Mul", List.of(x, x), o + "/x2"), x), o + "/x3");
+        String inner = g.node("Add", List.of(x, g.node("Mul", List.of(x3, g.floats(o + "/a", new float[] {cubic}, 1)), o + "/ax3")), o + "/inner");
+        String t = g.node("Tanh", List.of(g.node("Mul", List.of(inner, g.floats(o + "/c", new float[] {(float) Math.sqrt(2 / Math.PI)}, 1)),
+                o + "/scaled")), o + "/tanh");
+        String half = g.node("Mul", List.of(x, g.floats(o + "/half", new float[] {0.5f}, 1)), o + "/halfx");
+        return g.node("Mul", List.of(half, g.node("Add", List.of(t, g.floats(o + "/one", new float[] {1f}, 1)), o + "/onePlus")), o);
+    }
+
+    /** A chain of four layers, each with its own activation: GELU (tanh form, x³ constant given), Softplus, Elu, Sin. */
+    private static byte[] foreignChain(Rng r, int[] s, float cubic) {
+        GraphBuilder g = new GraphBuilder();
+        g.input("x", TensorProto.DataType.FLOAT_VALUE, s[0], "");
+        String x = "x";
+        for (int l = 1; l < s.length; l++) {
+            String net = g.node("Gemm", List.of(x, g.floats("w" + l, random(r, s[l] * s[l - 1]), s[l], s[l - 1]), g.floats("b" + l, random(r, s[l]), s[l])),
+                    "net" + l, attr("transB", 1L));
+            x = switch (l) {
+                case 1 -> gelu(g, net, cubic, "o1");
+                case 2 -> g.node("Softplus", List.of(net), "o2");
+                case 3 -> g.node("Elu", List.of(net), "o3", attr("alpha", 1f));
+                default -> g.node("Sin", List.of(net), "o4");
+            };
+        }
+        g.output(x, TensorProto.DataType.FLOAT_VALUE, s[s.length - 1], "");
+        return ModelProto.newBuilder().setIrVersion(8).addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(17)).setGraph(g.g).build().toByteArray();
+    }
+
+    /**
+     * Each layer keeps its own activation, the ones beyond PyTorch's usual set too: GELU's tanh form
+     * (as the exporter writes it), Softplus, Elu and Sin import, and backprop4j then predicts what ONNX
+     * Runtime does; a GELU-like subgraph with another constant is not taken for GELU.
+     */
+    @Test
+    void aForeignChainWithADifferentActivationPerLayerImports() throws Exception {
+        Rng r = new Rng(37);
+        int[] s = {5, 7, 6, 4, 3};
+        byte[] bytes = foreignChain(r, s, 0.044715f);
+        Model m = OnnxImporter.parse(bytes, "chain.onnx").model();
+        assertEquals("5-7(gelu)-6(softplus)-4(elu)-3(sin)", m.network().describe());
+        assertEquals(Loss.MSE, m.loss());
+        int n = 40;
+        float[] x = random(r, n * s[0]);
+        Map<String, Object> ort = OnnxFixtures.run(bytes, Map.of("x", ai.onnxruntime.OnnxTensor.createTensor(OnnxFixtures.ENV,
+                java.nio.FloatBuffer.wrap(x), new long[] {n, s[0]})));
+        float[][] want = (float[][]) ort.get("o4");
+        float[] got = m.outputs(x, n);
+        assertEquals(n, want.length);
+        for (int p = 0; p < n; p++) {
+            assertEquals(s[4], want[p].length);
+            for (int j = 0; j < s[4]; j++) assertEquals(want[p][j], got[p * s[4] + j], 1e-5, "record " + p);   // float32 summation order, tanh/exp/sin implementations
+        }
+        String msg = assertThrows(DataFormatException.class, () -> OnnxImporter.parse(foreignChain(new Rng(37), s, 0.05f), "near.onnx")).getMessage();
+        assertTrue(msg.startsWith("near.onnx: unsupported node 'o1/x2_Mul' (Mul) outside the layer chain"), msg);
     }
 
     /** Weights changed in an exported graph no longer match the model's checksum: refused as damaged. */
