@@ -40,7 +40,7 @@ import org.backprop4j.data.DataSet;
  * version, length and checksum before parsing, and every count against the bytes that remain
  * before allocating, so a damaged or hostile file gives a {@link DataFormatException}.
  *
- * @param run            description of the settings that must match on resume ({@link Trainer#runDescription})
+ * @param run            description of the settings that must match on resume (the trainer's own settings and {@link Trainer#runSettings})
  * @param sizes          layer sizes n_0..n_L
  * @param dataSize       patterns in the training set
  * @param dataInputs     inputs per pattern
