@@ -133,9 +133,40 @@ public final class Backprop {
         if (m < 1) throw new IllegalArgumentException("a batch needs at least one pattern");
         float scale = (float) loss.scale(m);
         double sumE = m <= CHUNK ? pass(x, d, row, m, scale, gradientStep.into(grad, false), false, false)
-                : groupGradient(x, d, row, m, grad, scale);
+                : groupGradient(x, d, null, row, m, grad, scale);
         if (lambda != 0) addDecay(grad, (float) lambda, decayBiases);
         return sumE;
+    }
+
+    /**
+     * {@link #gradient(float[], float[], int, int, float[], double, boolean)} over patterns
+     * {@code first .. first+m−1} of any {@link org.backprop4j.data.Examples}: a data set's own
+     * arrays are used as they are; other examples (a memory-mapped cache) are copied a chunk at a
+     * time into buffers of this engine (at most {@link #CHUNK} rows, one set per group of a large
+     * batch), so a full batch of any size needs no array of its size. The chunks, groups and the
+     * order of every sum are those of the array path, so the result is the same bits.
+     */
+    public double gradient(org.backprop4j.data.Examples src, int first, int m, float[] grad, double lambda, boolean decayBiases) {
+        if (src instanceof org.backprop4j.data.DataSet ds) return gradient(ds.x(), ds.d(), first, m, grad, lambda, decayBiases);
+        if (m < 1) throw new IllegalArgumentException("a batch needs at least one pattern");
+        float scale = (float) loss.scale(m);
+        double sumE;
+        if (m <= CHUNK) {
+            sourceBuffers(m);
+            src.copyPatterns(first, m, srcX, srcD);
+            sumE = pass(srcX, srcD, 0, m, scale, gradientStep.into(grad, false), false, false);
+        } else {
+            sumE = groupGradient(null, null, src, first, m, grad, scale);
+        }
+        if (lambda != 0) addDecay(grad, (float) lambda, decayBiases);
+        return sumE;
+    }
+
+    private float[] srcX = new float[0], srcD = new float[0];   // patterns copied from Examples
+
+    private void sourceBuffers(int rows) {
+        if (srcX.length < rows * n[0]) srcX = new float[rows * n[0]];
+        if (srcD.length < rows * n[layers]) srcD = new float[rows * n[layers]];
     }
 
     /** At most this many groups per large batch (see {@link #groups}). */
@@ -170,7 +201,7 @@ public final class Backprop {
      * sum depend only on m and the network, never on the thread count, so the result is the same
      * bits on 1, 2 or more threads.
      */
-    private double groupGradient(float[] x, float[] d, int row, int m, float[] grad, float scale) {
+    private double groupGradient(float[] x, float[] d, org.backprop4j.data.Examples src, int row, int m, float[] grad, float scale) {
         int chunk = groupChunk;
         int chunks = (m + chunk - 1) / chunk;
         int groups = groups(m, chunk, grad.length);
@@ -192,7 +223,14 @@ public final class Backprop {
             float[] gg = groupGrad[g];
             double sum = 0;
             for (int start = r0; start < r1; start += chunk) {
-                sum += e.pass(x, d, row + start, Math.min(chunk, r1 - start), scale, e.gradientStep.into(gg, start > r0), false, false);
+                int len = Math.min(chunk, r1 - start);
+                if (src == null) {
+                    sum += e.pass(x, d, row + start, len, scale, e.gradientStep.into(gg, start > r0), false, false);
+                } else {   // the chunk copied into the group engine's own buffers (its thread's alone)
+                    e.sourceBuffers(len);
+                    src.copyPatterns(row + start, len, e.srcX, e.srcD);
+                    sum += e.pass(e.srcX, e.srcD, 0, len, scale, e.gradientStep.into(gg, start > r0), false, false);
+                }
             }
             groupE[g] = sum;
         };

@@ -5,8 +5,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.backprop4j.data.DataCache;
 import org.backprop4j.data.DataFiles;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Examples;
 import org.backprop4j.data.IdxReader;
 import org.backprop4j.data.MissingValues;
 import org.backprop4j.data.ReadNotice;
@@ -101,6 +103,20 @@ final class DataOptions {
     DataSet read(Path file) throws IOException {
         try {
             return readWhole(file);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(file);
+        }
+    }
+
+    /**
+     * Reads the training data, on the heap or from a memory-mapped cache as {@code c} says
+     * ({@link DataCache#read}); IDX files (--labels) are always read onto the heap.
+     */
+    Examples read(Path file, DataCache.Options c) throws IOException {
+        try {
+            if (labels != null && c.mode() == DataCache.Mode.ALWAYS) throw new IllegalArgumentException("--mapped reads CSV and ARFF files, not IDX images (--labels)");
+            if (labels != null || c.mode() == DataCache.Mode.NEVER) return readWhole(file);
+            return DataCache.read(file, toReadOptions(), c);
         } catch (OutOfMemoryError e) {
             throw outOfMemory(file);
         }

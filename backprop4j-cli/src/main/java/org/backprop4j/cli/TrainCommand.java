@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.backprop4j.data.DataCache;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Examples;
+import org.backprop4j.data.MappedExamples;
+import org.backprop4j.data.Sources;
 import org.backprop4j.io.ModelFile;
 import org.backprop4j.model.ModelTrainer;
 import org.backprop4j.model.Provenance;
@@ -80,6 +84,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "Plain progress lines even on a terminal (no live bar).")
     boolean plain;
 
+    @Option(names = "--mapped", negatable = true,
+            description = "Train from a memory-mapped binary cache of the parsed data (CSV, ARFF) instead of the heap: --mapped always, "
+                    + "--no-mapped never; default: when the data would take more than 2/5 of the heap, or a valid cache exists. "
+                    + "The cache is reused while the file is unchanged.")
+    Boolean mapped;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Where the memory-mapped cache goes (default: next to the data, or $XDG_CACHE_HOME/backprop4j when that directory is read-only).")
+    Path cacheDir;
+
     @Mixin
     DataOptions dataOptions = new DataOptions();
 
@@ -103,15 +117,22 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointEvery > 0) files.output("--checkpoint", ckpt);
         else if (resume) files.input("--checkpoint", ckpt);
         files.check();
-        DataSet raw = dataOptions.read(data);
+        if (cacheDir != null && Boolean.FALSE.equals(mapped)) throw new IllegalArgumentException("--cache-dir is for the memory-mapped cache, which --no-mapped turns off");
         Settings settings = modelOptions.settings(validation);
+        Examples raw = dataOptions.read(data, new DataCache.Options(mapped == null ? DataCache.Mode.AUTO : mapped ? DataCache.Mode.ALWAYS : DataCache.Mode.NEVER,
+                cacheDir, DataCache.defaultThreshold()));
+        if (raw instanceof MappedExamples m && org.backprop4j.train.Optimizers.isFullBatch(settings.resolve(raw).optimizer())) {
+            throw new Main.UserError("--optimizer " + settings.resolve(raw).optimizer() + " needs the training data on the heap, and these "
+                    + ((m.dataBytes() + (1 << 19)) >> 20) + " MB are in a memory-mapped cache: use a first-order optimizer (e.g. --optimizer adam or rprop), "
+                    + "or give Java more heap with BACKPROP4J_JAVA_OPTS=-Xmx<size> (data up to 2/5 of the heap stay on it)");
+        }
         if (talk) {
             dataOptions.printNotices(out);   // first line: the task and why
             out.println("backprop4j train " + data.getFileName() + " (kernels: " + KernelProvider.get().name() + ")");
             for (String line : settings.explain(raw, n -> "--" + n)) out.println("  " + line);
         }
         Settings resolved = settings.resolve(raw);
-        DataSet[] parts = ModelTrainer.split(raw, validation, resolved.seed());
+        Examples[] parts = ModelTrainer.split(raw, validation, resolved.seed());
         if (talk && parts[1] != null) {
             out.printf(Locale.ROOT, "  validation: %d of %d patterns held out%n", parts[1].size(), raw.size());
         }
@@ -140,7 +161,10 @@ final class TrainCommand implements Callable<Integer> {
             ModelTrainer trainer = new ModelTrainer(settings).listener(display).listener(divergence).listener(signal)
                     .checkpointEvery(checkpointEvery, ckpt).resume(resume).restartOnDivergence(restarts)
                     .consumeTrainingData(true);   // parts[0] is preprocessed in place: one copy of the data
-            fit = trainer.fit(parts[0], parts[1], Provenance.DataInfo.of(data, raw.size()));
+            // a mapped set's source was hashed when its cache was verified or made: not read a third time
+            Provenance.DataInfo info = raw instanceof MappedExamples m ? new Provenance.DataInfo(Sources.name(data), raw.size(), m.sourceSha256())
+                    : Provenance.DataInfo.of(data, raw.size());
+            fit = trainer.fit(parts[0], parts[1], info);
             signal.trainingEnded();
             display.finish(fit.result(), fit.seconds());
             writeOutputs(fit, raw, parts, started, restarted[0], out, talk);
@@ -149,7 +173,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Model, curves and report, committed together: all of them or none (issue 24.2). */
-    private void writeOutputs(ModelTrainer.Fit fit, DataSet raw, DataSet[] parts, Instant started, int restartedNow, PrintWriter out,
+    private void writeOutputs(ModelTrainer.Fit fit, Examples raw, Examples[] parts, Instant started, int restartedNow, PrintWriter out,
                               boolean talk) throws IOException {
         if (fit.diverged()) {
             // keep whatever model file the user had: a diverged run is not a model
@@ -213,7 +237,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The HTML report's contents: configuration, curves, metrics and (for classes) the validation confusion matrix. */
-    private ReportData report(ModelTrainer.Fit fit, DataSet raw, DataSet[] parts, Instant started) {
+    private ReportData report(ModelTrainer.Fit fit, Examples raw, Examples[] parts, Instant started) {
         ReportData.Builder b = ReportData.builder().title("backprop4j: " + data.getFileName())
                 .dataSet(data.getFileName().toString(), parts[0].size(), parts[1] == null ? 0 : parts[1].size(), 0)
                 .network(fit.model().network()).configuration(ModelOptions.describe(fit))
@@ -226,17 +250,36 @@ final class TrainCommand implements Callable<Integer> {
             if (raw.isClassification()) b.metric("validation accuracy", fit.validation().accuracy());
         }
         if (raw.isClassification()) {
-            // parts[0] was preprocessed in place (consumeTrainingData): the network alone gives its outputs
-            DataSet eval = parts[1] != null ? parts[1] : parts[0];
-            float[] o = parts[1] != null ? fit.model().outputs(eval)
-                    : new org.backprop4j.Predictor(fit.model().network(), fit.model().loss()).predict(eval.x(), eval.size());
-            ConfusionMatrix cm = Metrics.confusion(eval, o);
-            int[][] counts = new int[cm.classes()][cm.classes()];
-            for (int a = 0; a < cm.classes(); a++) for (int q = 0; q < cm.classes(); q++) counts[a][q] = (int) cm.count(a, q);
-            b.confusion(counts, cm.classNames());
+            int[][] counts;
+            if (parts[0] instanceof DataSet) {
+                // parts[0] was preprocessed in place (consumeTrainingData): the network alone gives its outputs
+                DataSet eval = (DataSet) (parts[1] != null ? parts[1] : parts[0]);
+                float[] o = parts[1] != null ? fit.model().outputs(eval)
+                        : new org.backprop4j.Predictor(fit.model().network(), fit.model().loss()).predict(eval.x(), eval.size());
+                ConfusionMatrix cm = Metrics.confusion(eval, o);
+                counts = new int[cm.classes()][cm.classes()];
+                for (int a = 0; a < cm.classes(); a++) for (int q = 0; q < cm.classes(); q++) counts[a][q] = (int) cm.count(a, q);
+            } else {
+                counts = confusion(fit, fit.model().pipeline().apply(parts[1] != null ? parts[1] : parts[0]));
+            }
+            b.confusion(counts, raw.classNames());
             b.config("confusion matrix of", parts[1] != null ? "the validation set" : "the training set");
         }
         return b.build();
+    }
+
+    /** Counts [actual][predicted] over preprocessed examples, streamed (a memory-mapped set is not copied whole). */
+    private static int[][] confusion(ModelTrainer.Fit fit, Examples eval) {
+        int k = eval.outputs(), classes = Math.max(2, k);
+        int[][] counts = new int[classes][classes];
+        org.backprop4j.Predictor predictor = new org.backprop4j.Predictor(fit.model().network(), fit.model().loss());
+        eval.forEachChunk((x, d, rows) -> {
+            float[] o = predictor.predict(x, rows);
+            for (int r = 0; r < rows; r++) {
+                counts[Examples.labelOf(d, r * k, k)][org.backprop4j.Predictor.predictedClass(o, r * k, k)]++;
+            }
+        });
+        return counts;
     }
 
     private static String baseName(Path model) {

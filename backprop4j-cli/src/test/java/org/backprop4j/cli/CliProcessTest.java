@@ -177,7 +177,8 @@ class CliProcessTest {
             }
         }
         List<String> cmd = java("-Xmx16m");
-        cmd.addAll(List.of("train", big.toString(), "-o", dir.resolve("m.json").toString(), "--epochs", "1", "--quiet"));
+        // --no-mapped: these data would otherwise train from a memory-mapped cache (CliMappedTest)
+        cmd.addAll(List.of("train", big.toString(), "-o", dir.resolve("m.json").toString(), "--epochs", "1", "--quiet", "--no-mapped"));
         Path err = dir.resolve("err");
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
         try {

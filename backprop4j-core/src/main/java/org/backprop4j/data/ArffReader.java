@@ -28,7 +28,7 @@ public final class ArffReader {
     }
 
     public static DataSet read(Path file, ReadOptions o) throws IOException {
-        return parse(file, o, false);
+        return (DataSet) parse(file, o, false, false);
     }
 
     /**
@@ -36,10 +36,15 @@ public final class ArffReader {
      * attribute is skipped (it may be {@code ?}). Returns rows × encodedInputs().
      */
     public static float[] readInputs(Path file, ReadOptions o) throws IOException {
-        return parse(file, o, true).x();
+        return ((DataSet) parse(file, o, true, false)).x();
     }
 
-    private static DataSet parse(Path file, ReadOptions o, boolean inputsOnly) throws IOException {
+    /** {@link #read}, the data possibly written to the options' cache file instead of the heap ({@link DataCache}). */
+    static Examples readExamples(Path file, ReadOptions o) throws IOException {
+        return parse(file, o, false, true);
+    }
+
+    private static Examples parse(Path file, ReadOptions o, boolean inputsOnly, boolean examples) throws IOException {
         String src = Sources.name(file);
         List<String> names = new ArrayList<>();
         List<Attribute> attrs = new ArrayList<>();
@@ -86,7 +91,7 @@ public final class ArffReader {
             if (!relation) throw new DataFormatException(src, 0, 0, "no @relation line (empty file or not ARFF)");
             if (!data) throw new DataFormatException(src, 0, 0, "no @data section");
             if (enc.rows() == 0) throw new DataFormatException(src, dataLine, 0, "no data rows after @data");
-            return enc.finish();
+            return examples ? enc.finishExamples() : enc.finish();
         } finally {
             if (enc != null) enc.close();
         }

@@ -114,11 +114,14 @@ final class Cells implements AutoCloseable {
 
     /** Receives the rows in order, a chunk at a time: {@code rows} rows of {@code width} floats from offset 0. */
     interface ChunkConsumer {
-        void accept(float[] chunk, int firstRow, int rows) throws DataFormatException;
+        void accept(float[] chunk, int firstRow, int rows) throws IOException;
     }
 
-    /** Every stored row in order (the spilled chunks are read back into one reused array). */
-    void forEach(ChunkConsumer f) throws DataFormatException {
+    /**
+     * Every stored row in order (the spilled chunks are read back into one reused array); may be
+     * called again until {@link #close()}.
+     */
+    void forEach(ChunkConsumer f) throws IOException {
         int row = 0;
         if (spill != null) {
             float[] buf = new float[rowsPerChunk * w];
@@ -137,6 +140,8 @@ final class Cells implements AutoCloseable {
                     f.accept(buf, row, rowsPerChunk);
                     row += rowsPerChunk;
                 }
+            } catch (DataFormatException e) {
+                throw e;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -36,13 +36,22 @@ public final class CsvReader {
     }
 
     public static DataSet read(Path file, ReadOptions o) throws IOException {
+        return (DataSet) parse(file, o, false);
+    }
+
+    /** {@link #read}, the data possibly written to the options' cache file instead of the heap ({@link DataCache}). */
+    static Examples readExamples(Path file, ReadOptions o) throws IOException {
+        return parse(file, o, true);
+    }
+
+    private static Examples parse(Path file, ReadOptions o, boolean examples) throws IOException {
         try (Rows in = new Rows(file, o);
              Encoder enc = new Encoder(in.src, in.headerLine, in.names, in.namesFromFile, null, in.o.missingMarkers, in.o, in.sklearnClasses)) {
             enc.decimalComma(in.delim != ',');
             String[] f;
             while ((f = in.next()) != null) enc.add(f, in.line());
             in.checkCount(enc.rows(), enc.lastLine());
-            return enc.finish();
+            return examples ? enc.finishExamples() : enc.finish();
         }
     }
 
@@ -267,29 +276,7 @@ public final class CsvReader {
     }
 
     private static ReadOptions copy(ReadOptions o) {
-        ReadOptions c = new ReadOptions();
-        c.delimiter = o.delimiter;
-        c.header = o.header;
-        c.sklearnHeader = o.sklearnHeader;
-        c.targetNames.addAll(o.targetNames);
-        c.targetIndices.addAll(o.targetIndices);
-        c.features = o.features;
-        c.maxCategories = o.maxCategories;
-        c.classTarget = o.classTarget;
-        c.categoricalNames.addAll(o.categoricalNames);
-        c.categoricalIndices.addAll(o.categoricalIndices);
-        c.ignoreNames.addAll(o.ignoreNames);
-        c.ignoreIndices.addAll(o.ignoreIndices);
-        c.missingMarkers = o.missingMarkers;
-        c.missing = o.missing;
-        c.schema = o.schema;
-        c.charset = o.charset;
-        c.notices = o.notices;
-        c.commandLine = o.commandLine;
-        c.spillBytes = o.spillBytes;
-        c.spillDir = o.spillDir;
-        c.chunkFloats = o.chunkFloats;
-        return c;
+        return o.copy();
     }
 
     static boolean isSklearnHeader(List<String[]> fields) {

@@ -11,7 +11,7 @@ import java.util.Objects;
  * one logistic output) and {@link #classNames()} names the classes.
  * Immutable by convention: the arrays are shared, not copied; do not modify them.
  */
-public final class DataSet {
+public final class DataSet implements Examples {
     private final float[] x;
     private final float[] d;
     private final int size;
@@ -74,17 +74,24 @@ public final class DataSet {
         return new DataSet(x, d, inputs, k, classNames, null);
     }
 
+    @Override
     public int size() { return size; }
+    @Override
     public int inputs() { return inputs; }
+    @Override
     public int outputs() { return outputs; }
     /** Row-major m×inputs; shared, do not modify. */
     public float[] x() { return x; }
     /** Row-major m×outputs; shared, do not modify. */
     public float[] d() { return d; }
+    @Override
     public List<String> classNames() { return classNames; }
+    @Override
     public List<String> inputNames() { return inputNames; }
+    @Override
     public boolean isClassification() { return classNames != null; }
     /** The raw attributes behind the columns (from a reader), or null if unknown. */
+    @Override
     public Schema schema() { return schema; }
 
     /** The same data with a schema attached (checked against the column counts). */
@@ -99,11 +106,33 @@ public final class DataSet {
     }
 
     /** The class index of pattern p: argmax of its one-hot row, or the 0/1 value of a single column. */
+    @Override
     public int label(int p) {
-        if (outputs == 1) return d[p] >= 0.5f ? 1 : 0;
-        int best = 0;
-        for (int j = 1; j < outputs; j++) if (d[p * outputs + j] > d[p * outputs + best]) best = j;
-        return best;
+        return Examples.labelOf(d, p * outputs, outputs);
+    }
+
+    @Override
+    public void copyPattern(int p, float[] tx, int xOff, float[] td, int dOff) {
+        System.arraycopy(x, p * inputs, tx, xOff, inputs);
+        System.arraycopy(d, p * outputs, td, dOff, outputs);
+    }
+
+    @Override
+    public void copyPatterns(int first, int m, float[] tx, float[] td) {
+        System.arraycopy(x, first * inputs, tx, 0, m * inputs);
+        System.arraycopy(d, first * outputs, td, 0, m * outputs);
+    }
+
+    /** {@link #subset}: a copy. */
+    @Override
+    public DataSet select(int[] idx) {
+        return subset(idx);
+    }
+
+    /** One chunk: this set's own arrays. */
+    @Override
+    public void forEachChunk(ChunkConsumer c) {
+        c.accept(x, d, size);
     }
 
     /** The patterns at the given indices, in that order (copies). */

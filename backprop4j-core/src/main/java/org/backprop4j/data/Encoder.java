@@ -216,7 +216,10 @@ final class Encoder implements AutoCloseable {
     /** Adds one row; {@code f} has one field per column of the file. */
     void add(String[] f, long line) throws IOException {
         int w = cols.length;
-        if ((long) (rows + 1) * nIn > Integer.MAX_VALUE - 8) throw new DataFormatException(src, line, 0, "too much data for one array (" + rows + " rows × " + nIn + " inputs)");
+        if (o.cacheTarget == null ? (long) (rows + 1) * nIn > Integer.MAX_VALUE - 8 : rows >= Integer.MAX_VALUE - 8) {
+            throw new DataFormatException(src, line, 0, o.cacheTarget == null ? "too much data for one array (" + rows + " rows × " + nIn + " inputs)"
+                    : "more than " + (Integer.MAX_VALUE - 8) + " rows");
+        }
         float[] buf = cells.begin();
         int off = cells.offset();
         for (int i = 0; i < w; i++) {
@@ -405,6 +408,41 @@ final class Encoder implements AutoCloseable {
 
     /** The data set of all rows added. */
     DataSet finish() throws DataFormatException {
+        Schema schema = prepare();
+        if (inputsOnly) {   // targets absent: a placeholder column of zeros, never exposed
+            float[] x = encode(schema.encodedInputs(), 0, false)[0];
+            return new DataSet(x, new float[rows], schema.encodedInputs(), 1, null, schema.encodedInputNames());
+        }
+        int nx = schema.encodedInputs(), nd = schema.encodedOutputs();
+        float[][] xd = encode(nx, nd, schema.isClassification());
+        return new DataSet(xd[0], xd[1], nx, nd, schema.classNames(), schema.encodedInputNames(), schema);
+    }
+
+    /**
+     * The data of all rows added: on the heap ({@link #finish()}), or, when the options carry a
+     * {@link DataCache.Target} that wants data of this size, written to its cache file a chunk of
+     * rows at a time and returned mapped from there (no full-size array is made).
+     */
+    Examples finishExamples() throws IOException {
+        DataCache.Target t = o.cacheTarget;
+        if (t == null || inputsOnly) return finish();
+        Schema schema = prepare();
+        int nx = schema.encodedInputs(), nd = schema.encodedOutputs();
+        boolean cls = schema.isClassification();
+        checkExpansion(nx);
+        if (!t.wants(rows, nx, nd)) {
+            float[][] xd = encode(nx, nd, cls);
+            return new DataSet(xd[0], xd[1], nx, nd, schema.classNames(), schema.encodedInputNames(), schema);
+        }
+        try {
+            return t.write(rows, nx, nd, schema, sink -> encodeChunks(nx, nd, cls, sink));
+        } finally {
+            close();
+        }
+    }
+
+    /** Every column's type decided and its values sorted; the schema of the data (the given one, or one made now). */
+    private Schema prepare() throws DataFormatException {
         if (rows == 0) throw new DataFormatException(src, headerLine, 0, "no data rows" + (headerLine > 0 ? " after the header" : "") + " (empty file)");
         for (Col c : cols) if (c.kind == Kind.INFER) resolve(c);
         for (Col c : cols) {
@@ -445,10 +483,7 @@ final class Encoder implements AutoCloseable {
         }
         Schema schema = given;
         if (given == null && !inputsOnly) o.notices.accept(new ReadNotice(ReadNotice.Kind.TASK, src, taskReason()));
-        if (inputsOnly) {   // targets absent: a placeholder column of zeros, never exposed
-            float[] x = encode(schema.encodedInputs(), 0, false)[0];
-            return new DataSet(x, new float[rows], schema.encodedInputs(), 1, null, schema.encodedInputNames());
-        }
+        if (inputsOnly) return schema;
         if (schema == null) {
             List<Attribute> ins = new ArrayList<>(), outs = new ArrayList<>();
             for (int i = 0; i < cols.length; i++) (i < nIn ? ins : outs).add(cols[i].attr);
@@ -458,9 +493,7 @@ final class Encoder implements AutoCloseable {
                 throw new DataFormatException(src, headerLine, 0, e.getMessage());
             }
         }
-        int nx = schema.encodedInputs(), nd = schema.encodedOutputs();
-        float[][] xd = encode(nx, nd, schema.isClassification());
-        return new DataSet(xd[0], xd[1], nx, nd, schema.classNames(), schema.encodedInputNames(), schema);
+        return schema;
     }
 
     /** Beyond this many floats, a one-hot expansion of more than {@link #MAX_EXPANSION}× is refused. */
@@ -473,49 +506,107 @@ final class Encoder implements AutoCloseable {
      */
     private float[][] encode(int nx, int nd, boolean cls) throws DataFormatException {
         if ((long) rows * nx > Integer.MAX_VALUE - 8) throw new DataFormatException(src, 0, 0, "too much data for one array: " + rows + " rows × " + nx + " inputs");
-        if ((long) rows * nx > EXPANSION_FLOOR && nx > (long) MAX_EXPANSION * nIn) {
-            // a few nominal attributes declared with huge value lists would blow a small file up to gigabytes
-            throw new DataFormatException(src, headerLine, 0, "one-hot encoding would expand " + nIn + " input attributes to " + nx + " columns ("
-                    + rows + " rows, " + ((long) rows * nx * 4 >> 20) + " MB): too many nominal values");
-        }
+        checkExpansion(nx);
         float[] x = new float[rows * nx];
         float[] d = new float[rows * nd];
         int w = cols.length;
-        int[] width = new int[nIn];
-        boolean[] nominal = new boolean[nIn];
-        for (int i = 0; i < nIn; i++) {
-            width[i] = cols[i].attr.width();
-            nominal[i] = cols[i].attr.isNominal();
+        int[] width = widths();
+        boolean[] nominal = nominals();
+        try {
+            cells.forEach((buf, first, n) -> {
+                for (int q = 0; q < n; q++) encodeRow(buf, q * w, x, (first + q) * nx, d, (first + q) * nd, nd, cls, width, nominal);
+            });
+        } catch (DataFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        cells.forEach((buf, first, n) -> {
-            for (int q = 0; q < n; q++) {
-                int r = first + q, in = q * w, off = r * nx;
-                for (int i = 0; i < nIn; i++) {
-                    float v = buf[in + i];
-                    if (!nominal[i]) {
-                        x[off] = v;
-                    } else if (Float.isNaN(v)) {
-                        Arrays.fill(x, off, off + width[i], Float.NaN);
-                    } else {
-                        Col c = cols[i];
-                        int id = (int) v;
-                        x[off + (c.remap != null ? c.remap[id] : id)] = 1f;
-                    }
-                    off += width[i];
-                }
-                if (nd == 0) continue;
-                if (cls) {
-                    Col c = cols[nIn];
-                    float v = buf[in + nIn];
-                    int id = c.numbersInCells ? c.numberIds.get(v) : (int) v;
-                    d[r * nd + (c.remap != null ? c.remap[id] : id)] = 1f;
-                } else {
-                    for (int k = 0; k < nd; k++) d[r * nd + k] = buf[in + nIn + k];
-                }
-            }
-        });
         close();
         return new float[][] {x, d};
+    }
+
+    /** A few nominal attributes declared with huge value lists would blow a small file up to gigabytes. */
+    private void checkExpansion(int nx) throws DataFormatException {
+        if ((long) rows * nx > EXPANSION_FLOOR && nx > (long) MAX_EXPANSION * nIn) {
+            throw new DataFormatException(src, headerLine, 0, "one-hot encoding would expand " + nIn + " input attributes to " + nx + " columns ("
+                    + rows + " rows, " + ((long) rows * nx * 4 >> 20) + " MB): too many nominal values");
+        }
+    }
+
+    /** The encoded width of each input attribute (1, or its one-hot width). */
+    private int[] widths() {
+        int[] width = new int[nIn];
+        for (int i = 0; i < nIn; i++) width[i] = cols[i].attr.width();
+        return width;
+    }
+
+    /** Whether each input attribute is nominal (one-hot). */
+    private boolean[] nominals() {
+        boolean[] nominal = new boolean[nIn];
+        for (int i = 0; i < nIn; i++) nominal[i] = cols[i].attr.isNominal();
+        return nominal;
+    }
+
+    /** Receives encoded rows, a block at a time: {@code n} rows of x and d from offset 0. */
+    interface EncodedRows {
+        void accept(float[] x, float[] d, int n) throws IOException;
+    }
+
+    /** Where {@link #encodeChunks} sends its blocks ({@link DataCache.Target#write}). */
+    interface EncodedSource {
+        void writeTo(EncodedRows sink) throws IOException;
+    }
+
+    /**
+     * The encoded rows in order, in blocks of at most about 4 MB of x (two reused arrays): the same
+     * values {@link #encode} puts into its full-size arrays ({@link #encodeRow} either way). May be
+     * called again (a second attempt elsewhere) until the cells are closed.
+     */
+    private void encodeChunks(int nx, int nd, boolean cls, EncodedRows sink) throws IOException {
+        int w = cols.length;
+        int[] width = widths();
+        boolean[] nominal = nominals();
+        int block = Math.max(1, Cells.CHUNK_FLOATS / Math.max(nx, nd));
+        float[] x = new float[block * nx], d = new float[block * nd];
+        cells.forEach((buf, first, n) -> {
+            for (int q0 = 0; q0 < n; q0 += block) {
+                int b = Math.min(block, n - q0);
+                Arrays.fill(x, 0, b * nx, 0f);   // one-hot blocks and class rows set only their ones
+                Arrays.fill(d, 0, b * nd, 0f);
+                for (int q = 0; q < b; q++) encodeRow(buf, (q0 + q) * w, x, q * nx, d, q * nd, nd, cls, width, nominal);
+                sink.accept(x, d, b);
+            }
+        });
+    }
+
+    /**
+     * One stored row ({@code buf} from {@code in}) encoded: inputs to {@code x[off ..]} (numbers as
+     * they are, a nominal value as its one-hot block, a missing one as NaNs), targets to
+     * {@code d[dOff ..]} (a class as its one-hot row). x and d must hold zeros there.
+     */
+    private void encodeRow(float[] buf, int in, float[] x, int off, float[] d, int dOff, int nd, boolean cls, int[] width, boolean[] nominal) {
+        for (int i = 0; i < nIn; i++) {
+            float v = buf[in + i];
+            if (!nominal[i]) {
+                x[off] = v;
+            } else if (Float.isNaN(v)) {
+                Arrays.fill(x, off, off + width[i], Float.NaN);
+            } else {
+                Col c = cols[i];
+                int id = (int) v;
+                x[off + (c.remap != null ? c.remap[id] : id)] = 1f;
+            }
+            off += width[i];
+        }
+        if (nd == 0) return;
+        if (cls) {
+            Col c = cols[nIn];
+            float v = buf[in + nIn];
+            int id = c.numbersInCells ? c.numberIds.get(v) : (int) v;
+            d[dOff + (c.remap != null ? c.remap[id] : id)] = 1f;
+        } else {
+            for (int k = 0; k < nd; k++) d[dOff + k] = buf[in + nIn + k];
+        }
     }
 
     /** Releases the stored cells (and their temporary file, if any). */

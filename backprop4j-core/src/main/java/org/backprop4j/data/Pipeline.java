@@ -92,35 +92,77 @@ public final class Pipeline {
     }
 
     /**
-     * Fits the pipeline on training data.
+     * Fits the pipeline on training data, in streaming passes over the patterns in order (at most
+     * three: means and value counts for imputation; sums, minima and maxima; squared deviations for
+     * z-scoring), each column's sums added pattern after pattern, so that a {@link DataSet} and a
+     * {@link MappedExamples} of the same values give the same bits and neither is materialised.
      *
      * @throws IllegalArgumentException if a column has no value at all in the training data
      */
-    public static Pipeline fit(DataSet train, Options o) {
+    public static Pipeline fit(Examples train, Options o) {
         int n = train.inputs(), m = train.size();
         if (m == 0) throw new IllegalArgumentException("cannot fit a pipeline on an empty data set");
         Schema schema = train.schema();
         boolean[] oneHot = new boolean[n];
         double[] fill = new double[n];
-        float[] x = train.x();
+        // pass 1: the mean of each numeric column over its present values, the value counts of each nominal block
+        boolean[] numeric = new boolean[n];
+        int[] nominalOff, nominalWidth;
         if (schema != null) {
             int[] off = schema.offsets();
+            List<Integer> no = new ArrayList<>(), nw = new ArrayList<>();
             for (int a = 0; a < schema.inputs().size(); a++) {
                 Attribute at = schema.inputs().get(a);
+                if (at.isNominal()) {
+                    no.add(off[a]);
+                    nw.add(at.width());
+                } else {
+                    numeric[off[a]] = true;
+                }
+            }
+            nominalOff = no.stream().mapToInt(Integer::intValue).toArray();
+            nominalWidth = nw.stream().mapToInt(Integer::intValue).toArray();
+        } else {
+            java.util.Arrays.fill(numeric, true);
+            nominalOff = new int[0];
+            nominalWidth = new int[0];
+        }
+        double[] sum = new double[n];
+        long[] count = new long[n];
+        long[][] counts = new long[nominalOff.length][];
+        for (int b = 0; b < counts.length; b++) counts[b] = new long[nominalWidth[b]];
+        train.forEachChunk((x, d, rows) -> {
+            for (int p = 0; p < rows; p++) {
+                int base = p * n;
+                for (int j = 0; j < n; j++) {
+                    if (!numeric[j]) continue;
+                    float v = x[base + j];
+                    if (!Float.isNaN(v)) {
+                        sum[j] += v;
+                        count[j]++;
+                    }
+                }
+                for (int b = 0; b < counts.length; b++) {
+                    int at = base + nominalOff[b];
+                    if (Float.isNaN(x[at])) continue;
+                    long[] c = counts[b];
+                    for (int v = 0; v < c.length; v++) if (x[at + v] == 1f) c[v]++;
+                }
+            }
+        });
+        if (schema != null) {
+            int[] off = schema.offsets();
+            for (int a = 0, b = 0; a < schema.inputs().size(); a++) {
+                Attribute at = schema.inputs().get(a);
                 if (!at.isNominal()) {
-                    fill[off[a]] = mean(x, m, n, off[a], at.name());
+                    fill[off[a]] = mean(sum[off[a]], count[off[a]], at.name());
                     continue;
                 }
+                long[] c = counts[b++];
                 int w = at.width();
-                long[] counts = new long[w];
-                for (int p = 0; p < m; p++) {
-                    int base = p * n + off[a];
-                    if (Float.isNaN(x[base])) continue;
-                    for (int v = 0; v < w; v++) if (x[base + v] == 1f) counts[v]++;
-                }
                 int mode = 0;
-                for (int v = 1; v < w; v++) if (counts[v] > counts[mode]) mode = v;
-                if (counts[mode] == 0 && o.nominalMissing() == NominalMissing.MODE) {
+                for (int v = 1; v < w; v++) if (c[v] > c[mode]) mode = v;
+                if (c[mode] == 0 && o.nominalMissing() == NominalMissing.MODE) {
                     throw new IllegalArgumentException("nominal attribute '" + at.name() + "' has no value in the training data");
                 }
                 for (int v = 0; v < w; v++) {
@@ -129,24 +171,87 @@ public final class Pipeline {
                 }
             }
         } else {
-            for (int j = 0; j < n; j++) fill[j] = mean(x, m, n, j, train.inputNames().get(j));
-        }
-        double[] center = new double[n], scale = new double[n];
-        for (int j = 0; j < n; j++) {
-            Scaling s = oneHot[j] && !o.scaleOneHot() ? Scaling.NONE : o.inputs();
-            double[] cs = stats(x, m, n, j, fill[j], s);
-            center[j] = cs[0];
-            scale[j] = cs[1];
+            for (int j = 0; j < n; j++) fill[j] = mean(sum[j], count[j], train.inputNames().get(j));
         }
         int k = train.outputs();
-        double[] tc = new double[k], ts = new double[k];
-        Scaling tsMode = train.isClassification() ? Scaling.NONE : o.targets();
-        for (int j = 0; j < k; j++) {
-            double[] cs = stats(train.d(), m, k, j, 0, tsMode);
-            tc[j] = cs[0];
-            ts[j] = cs[1];
+        Scaling[] inScaling = new Scaling[n];
+        for (int j = 0; j < n; j++) inScaling[j] = oneHot[j] && !o.scaleOneHot() ? Scaling.NONE : o.inputs();
+        Scaling[] outScaling = new Scaling[k];
+        java.util.Arrays.fill(outScaling, train.isClassification() ? Scaling.NONE : o.targets());
+        double[][] in = stats(train, false, n, fill, inScaling, m);
+        double[][] out = stats(train, true, k, new double[k], outScaling, m);
+        return new Pipeline(n, k, o, schema, fill, in[0], in[1], out[0], out[1]);
+    }
+
+    /**
+     * Per column of the inputs (or targets), {center, scale} for its scaling, a NaN read as its
+     * fill value: a pass for sums, minima and maxima, and for z-scoring a second pass for the squared
+     * deviations from the mean. Columns left unscaled get {0, 1}.
+     */
+    private static double[][] stats(Examples train, boolean targets, int n, double[] nanFill, Scaling[] s, int m) {
+        double[] center = new double[n], scale = new double[n];
+        java.util.Arrays.fill(scale, 1);
+        boolean any = false, z = false;
+        for (Scaling c : s) {
+            any |= c != Scaling.NONE;
+            z |= c == Scaling.STANDARDIZE;
         }
-        return new Pipeline(n, k, o, schema, fill, center, scale, tc, ts);
+        if (!any) return new double[][] {center, scale};
+        double[] sum = new double[n], min = new double[n], max = new double[n];
+        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        train.forEachChunk((x, d, rows) -> {
+            float[] a = targets ? d : x;
+            for (int p = 0; p < rows; p++) {
+                for (int j = 0; j < n; j++) {
+                    if (s[j] == Scaling.NONE) continue;
+                    double v = a[p * n + j];
+                    if (Double.isNaN(v)) v = nanFill[j];
+                    sum[j] += v;
+                    min[j] = Math.min(min[j], v);
+                    max[j] = Math.max(max[j], v);
+                }
+            }
+        });
+        double[] mu = new double[n], ss = new double[n];
+        for (int j = 0; j < n; j++) mu[j] = sum[j] / m;
+        if (z) {
+            train.forEachChunk((x, d, rows) -> {
+                float[] a = targets ? d : x;
+                for (int p = 0; p < rows; p++) {
+                    for (int j = 0; j < n; j++) {
+                        if (s[j] != Scaling.STANDARDIZE) continue;
+                        double v = a[p * n + j];
+                        if (Double.isNaN(v)) v = nanFill[j];
+                        ss[j] += (v - mu[j]) * (v - mu[j]);
+                    }
+                }
+            });
+        }
+        for (int j = 0; j < n; j++) {
+            double c, sc;
+            switch (s[j]) {
+                case NONE -> {
+                    continue;
+                }
+                case STANDARDIZE -> {
+                    c = mu[j];
+                    sc = Math.sqrt(ss[j] / m);   // population standard deviation, as sklearn's StandardScaler
+                }
+                case MINMAX_01 -> {
+                    c = min[j];
+                    sc = max[j] - min[j];
+                }
+                default -> {   // MINMAX_PM1
+                    c = (max[j] + min[j]) / 2;
+                    sc = (max[j] - min[j]) / 2;
+                }
+            }
+            if (!(sc > 1e-12 * Math.max(1, Math.abs(c)))) sc = 1;   // constant column: leave it centred, do not divide by ~0
+            center[j] = c;
+            scale[j] = sc;
+        }
+        return new double[][] {center, scale};
     }
 
     /**
@@ -161,54 +266,9 @@ public final class Pipeline {
         return new Pipeline(inputs, outputs, Options.none(), null, new double[inputs], new double[inputs], one, new double[outputs], tOne);
     }
 
-    private static double mean(float[] x, int m, int n, int j, String name) {
-        double sum = 0;
-        long count = 0;
-        for (int p = 0; p < m; p++) {
-            float v = x[p * n + j];
-            if (!Float.isNaN(v)) {
-                sum += v;
-                count++;
-            }
-        }
+    private static double mean(double sum, long count, String name) {
         if (count == 0) throw new IllegalArgumentException("input '" + name + "' has no value in the training data (all missing)");
         return sum / count;
-    }
-
-    /** {center, scale} of column j (NaN read as {@code nanFill}) for the given scaling. */
-    private static double[] stats(float[] x, int m, int n, int j, double nanFill, Scaling s) {
-        if (s == Scaling.NONE) return new double[] {0, 1};
-        double sum = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-        for (int p = 0; p < m; p++) {
-            double v = x[p * n + j];
-            if (Double.isNaN(v)) v = nanFill;
-            sum += v;
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-        }
-        double c, sc;
-        switch (s) {
-            case STANDARDIZE -> {
-                double mu = sum / m, ss = 0;
-                for (int p = 0; p < m; p++) {
-                    double v = x[p * n + j];
-                    if (Double.isNaN(v)) v = nanFill;
-                    ss += (v - mu) * (v - mu);
-                }
-                c = mu;
-                sc = Math.sqrt(ss / m);   // population standard deviation, as sklearn's StandardScaler
-            }
-            case MINMAX_01 -> {
-                c = min;
-                sc = max - min;
-            }
-            default -> {   // MINMAX_PM1
-                c = (max + min) / 2;
-                sc = (max - min) / 2;
-            }
-        }
-        if (!(sc > 1e-12 * Math.max(1, Math.abs(c)))) sc = 1;   // constant column: leave it centred, do not divide by ~0
-        return new double[] {c, sc};
     }
 
     public int inputs() { return inputs; }
@@ -267,6 +327,41 @@ public final class Pipeline {
         return ds;
     }
 
+    /**
+     * {@link #apply(DataSet)} for any examples: a {@link DataSet} is copied and transformed; a
+     * {@link MappedExamples} is not touched: the returned view transforms each pattern as it is
+     * copied out ({@link #applyToPattern}), with the same arithmetic, so both give the same values.
+     */
+    public Examples apply(Examples e) {
+        return switch (e) {
+            case DataSet ds -> apply(ds);
+            case MappedExamples me -> {
+                check(me);
+                yield me.transformed(this);
+            }
+        };
+    }
+
+    /** {@link #applyInPlace(DataSet)} for a {@link DataSet}, else {@link #apply(Examples)}. */
+    public Examples applyInPlace(Examples e) {
+        return e instanceof DataSet ds ? applyInPlace(ds) : apply(e);
+    }
+
+    /**
+     * One pattern, in place: inputs {@code x[xOff ..]} imputed and scaled, and for a regression
+     * set the targets {@code d[dOff ..]} scaled, exactly as {@link #applyInPlace(DataSet)} does.
+     */
+    void applyToPattern(float[] x, int xOff, float[] d, int dOff, boolean classification) {
+        for (int j = 0; j < inputs; j++) {
+            double v = x[xOff + j];
+            if (Double.isNaN(v)) v = fill[j];
+            x[xOff + j] = (float) ((v - center[j]) / scale[j]);
+        }
+        if (!classification) {
+            for (int j = 0; j < outputs; j++) d[dOff + j] = (float) ((d[dOff + j] - tCenter[j]) / tScale[j]);
+        }
+    }
+
     /** Imputes and scales a row-major block of input rows (a copy; the argument is not changed). */
     public float[] transformInputs(float[] x) {
         if (x.length % inputs != 0) throw new IllegalArgumentException("input length " + x.length + " is not a multiple of the " + inputs + " inputs the pipeline was fitted on");
@@ -291,7 +386,7 @@ public final class Pipeline {
         return o;
     }
 
-    private void check(DataSet ds) {
+    private void check(Examples ds) {
         if (ds.inputs() != inputs || ds.outputs() != outputs) {
             throw new IllegalArgumentException("the data set has " + ds.inputs() + " inputs and " + ds.outputs() + " outputs; the pipeline was fitted on "
                     + inputs + " and " + outputs);

@@ -12,7 +12,9 @@ public record ReadNotice(Kind kind, String source, String message) {
         /** Columns dropped (e.g. Excel's empty trailing columns). */
         COLUMNS,
         /** The text encoding, when it is not UTF-8. */
-        ENCODING
+        ENCODING,
+        /** A memory-mapped cache of the parsed data made, reused, rebuilt or moved ({@link DataCache}). */
+        CACHE
     }
 
     @Override

@@ -36,6 +36,7 @@ public final class ReadOptions {
     long spillBytes = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
     java.nio.file.Path spillDir;  // null = java.io.tmpdir
     int chunkFloats = Cells.CHUNK_FLOATS;   // tests: small chunks
+    DataCache.Target cacheTarget;           // set by DataCache: the encoded data may go to a cache file instead of the heap
 
     public static ReadOptions defaults() {
         return new ReadOptions();
@@ -192,5 +193,54 @@ public final class ReadOptions {
     public ReadOptions spillDirectory(java.nio.file.Path dir) {
         this.spillDir = dir;
         return this;
+    }
+
+    /** A copy of every setting (the sets and lists copied, the schema and notice sink shared). */
+    ReadOptions copy() {
+        ReadOptions c = new ReadOptions();
+        c.delimiter = delimiter;
+        c.header = header;
+        c.sklearnHeader = sklearnHeader;
+        c.targetNames.addAll(targetNames);
+        c.targetIndices.addAll(targetIndices);
+        c.features = features;
+        c.maxCategories = maxCategories;
+        c.classTarget = classTarget;
+        c.categoricalNames.addAll(categoricalNames);
+        c.categoricalIndices.addAll(categoricalIndices);
+        c.ignoreNames.addAll(ignoreNames);
+        c.ignoreIndices.addAll(ignoreIndices);
+        c.missingMarkers = missingMarkers;
+        c.missing = missing;
+        c.schema = schema;
+        c.charset = charset;
+        c.notices = notices;
+        c.commandLine = commandLine;
+        c.spillBytes = spillBytes;
+        c.spillDir = spillDir;
+        c.chunkFloats = chunkFloats;
+        c.cacheTarget = cacheTarget;
+        return c;
+    }
+
+    /**
+     * Every setting that changes what a reader makes of a file (values, columns, task, the
+     * notices' wording), in a fixed form: a cache of the parsed data is only used by a read with
+     * the same settings ({@link DataCache}).
+     */
+    String cacheKey() {
+        StringBuilder b = new StringBuilder();
+        b.append("delimiter=").append(delimiter == null ? "auto" : Integer.toString(delimiter));
+        b.append(";header=").append(header).append(";sklearn=").append(sklearnHeader);
+        b.append(";target=").append(targetNames).append(targetIndices);
+        b.append(";classTarget=").append(classTarget);
+        b.append(";categorical=").append(categoricalNames).append(categoricalIndices);
+        b.append(";ignore=").append(ignoreNames).append(ignoreIndices);
+        b.append(";missingMarkers=").append(new java.util.TreeSet<>(missingMarkers)).append(";missing=").append(missing);
+        b.append(";schema=").append(schema == null ? "none" : schema.toMap());
+        b.append(";features=").append(features).append(";maxCategories=").append(maxCategories);
+        b.append(";charset=").append(charset == null ? "auto" : charset.name());
+        b.append(";commandLine=").append(commandLine);
+        return b.toString();
     }
 }

@@ -19,6 +19,11 @@ public final class Splits {
         public DataSet[] of(DataSet ds) {
             return new DataSet[] {ds.subset(train), ds.subset(test)};
         }
+
+        /** The two parts of any examples ({@link Examples#select}: copies of a data set, views of a mapped one). */
+        public Examples[] of(Examples ds) {
+            return new Examples[] {ds.select(train), ds.select(test)};
+        }
     }
 
     /** Hold-out: a random {@code round(n·testFraction)} patterns for the test part (at least 1, at most n−1). */
@@ -90,10 +95,14 @@ public final class Splits {
     }
 
     /** The class index of every pattern of a classification set. */
-    public static int[] labels(DataSet ds) {
+    public static int[] labels(Examples ds) {
         if (!ds.isClassification()) throw new IllegalArgumentException("stratification needs a classification data set");
         int[] y = new int[ds.size()];
-        for (int p = 0; p < y.length; p++) y[p] = ds.label(p);
+        int k = ds.outputs();
+        int[] at = new int[1];
+        ds.forEachChunk((x, d, rows) -> {
+            for (int r = 0; r < rows; r++) y[at[0]++] = Examples.labelOf(d, r * k, k);
+        });
         return y;
     }
 

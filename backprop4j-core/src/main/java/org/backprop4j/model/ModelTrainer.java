@@ -12,6 +12,7 @@ import org.backprop4j.Loss;
 import org.backprop4j.Network;
 import org.backprop4j.data.DataFiles;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Examples;
 import org.backprop4j.data.Pipeline;
 import org.backprop4j.data.ReadOptions;
 import org.backprop4j.data.Splits;
@@ -122,12 +123,12 @@ public final class ModelTrainer {
      * @param train          loss and accuracy on the training part (preprocessed)
      * @param validation     loss and accuracy on the validation part
      * @param seconds        training time
-     * @param trainPart      the raw training part
+     * @param trainPart      the raw training part (a memory-mapped one: a view of the raw data)
      * @param validationPart the raw validation part, or null
      * @param optimizer      the update rule as the run left it (e.g. Bayesian regularisation's γ and λ)
      */
     public record Fit(Model model, Settings settings, TrainingResult result, Evaluation train, Evaluation validation,
-                      double seconds, DataSet trainPart, DataSet validationPart, org.backprop4j.train.Optimizer optimizer) {
+                      double seconds, Examples trainPart, Examples validationPart, org.backprop4j.train.Optimizer optimizer) {
         /** {@return whether training diverged} The model's weights are then not usable. */
         public boolean diverged() {
             return result.diverged();
@@ -157,14 +158,17 @@ public final class ModelTrainer {
      * @return the model and how training went
      * @throws IOException only when reading or writing a checkpoint fails
      */
-    public Fit fit(DataSet raw, Provenance.DataInfo info) throws IOException {
+    public Fit fit(Examples raw, Provenance.DataInfo info) throws IOException {
         Settings s = settings.resolve(raw);
-        DataSet[] parts = split(raw, s.validation(), s.seed());
+        Examples[] parts = split(raw, s.validation(), s.seed());
         return fit(parts[0], parts[1], info == null ? new Provenance.DataInfo(null, raw.size(), null) : info);
     }
 
     /**
-     * Trains on a given training part, watching a given validation part (or none).
+     * Trains on a given training part, watching a given validation part (or none). Either may be a
+     * {@link org.backprop4j.data.MappedExamples} (data larger than the heap): the preprocessing is
+     * then fitted in streaming passes and applied to each pattern as the trainer copies it out, and
+     * the result is the same bits as for the same data on the heap.
      *
      * @param rawTrain      the training part as read, not preprocessed
      * @param rawValidation the validation part as read, or null for none
@@ -172,11 +176,11 @@ public final class ModelTrainer {
      * @return the model and how training went
      * @throws IOException only when reading or writing a checkpoint fails
      */
-    public Fit fit(DataSet rawTrain, DataSet rawValidation, Provenance.DataInfo info) throws IOException {
+    public Fit fit(Examples rawTrain, Examples rawValidation, Provenance.DataInfo info) throws IOException {
         Settings s = settings.resolve(rawTrain);
         Pipeline pipeline = Pipeline.fit(rawTrain, s.pipelineOptions(rawTrain.isClassification()));
-        DataSet train = consume ? pipeline.applyInPlace(rawTrain) : pipeline.apply(rawTrain);
-        DataSet val = rawValidation == null ? null : pipeline.apply(rawValidation);
+        Examples train = consume ? pipeline.applyInPlace(rawTrain) : pipeline.apply(rawTrain);
+        Examples val = rawValidation == null ? null : pipeline.apply(rawValidation);
         Network net = s.network(train);
         Loss loss = s.loss();
         TrainingConfig cfg = s.config(train.size(), val != null);
@@ -217,8 +221,23 @@ public final class ModelTrainer {
      * @throws IllegalArgumentException if a part would be empty or the fraction is not below 1
      */
     public static DataSet[] split(DataSet raw, double fraction, long seed) {
-        if (!(fraction > 0)) return new DataSet[] {raw, null};
-        DataSet[] parts = holdOut(raw, fraction, seed).of(raw);
+        Examples[] parts = split((Examples) raw, fraction, seed);
+        return new DataSet[] {(DataSet) parts[0], (DataSet) parts[1]};
+    }
+
+    /**
+     * {@link #split(DataSet, double, long)} of any examples: a data set is copied into two, a
+     * memory-mapped set gives two views of its file.
+     *
+     * @param raw      the data
+     * @param fraction the share held out for validation (0: none)
+     * @param seed     the split's seed
+     * @return {training part, validation part or null}
+     * @throws IllegalArgumentException if a part would be empty or the fraction is not below 1
+     */
+    public static Examples[] split(Examples raw, double fraction, long seed) {
+        if (!(fraction > 0)) return new Examples[] {raw, null};
+        Examples[] parts = holdOut(raw, fraction, seed).of(raw);
         if (parts[1].size() == 0 || parts[0].size() == 0) {
             throw new IllegalArgumentException("validation fraction " + fraction + " leaves an empty part of " + raw.size() + " patterns");
         }
@@ -233,7 +252,7 @@ public final class ModelTrainer {
      * @param seed     the split's seed
      * @return the training and validation indices
      */
-    public static Splits.Split holdOut(DataSet raw, double fraction, long seed) {
+    public static Splits.Split holdOut(Examples raw, double fraction, long seed) {
         if (!(fraction > 0) || fraction >= 1) throw new IllegalArgumentException("the validation fraction must be above 0 and below 1: " + fraction);
         return raw.isClassification()
                 ? Splits.stratifiedHoldOut(Splits.labels(raw), fraction, seed)

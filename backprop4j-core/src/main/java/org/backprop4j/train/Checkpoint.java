@@ -16,7 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
 import org.backprop4j.data.DataFormatException;
-import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Examples;
 
 /**
  * Everything a {@link Trainer} needs to continue a run bit-identically after the end of an epoch:
@@ -45,7 +45,7 @@ import org.backprop4j.data.DataSet;
  * @param dataSize       patterns in the training set
  * @param dataInputs     inputs per pattern
  * @param dataOutputs    targets per pattern
- * @param dataFingerprint CRC-32 of the training set's inputs and targets ({@link #fingerprint(DataSet)})
+ * @param dataFingerprint CRC-32 of the training set's inputs and targets ({@link #fingerprint(Examples)})
  * @param epoch          epochs completed
  * @param updates        weight updates made so far
  * @param rngState       state of the shuffling generator
@@ -77,19 +77,26 @@ public record Checkpoint(String run, int[] sizes, int dataSize, int dataInputs, 
     private static final int MAX_LAYERS = 1 << 16;
     private static final int MAX_UNITS = 1 << 24;
 
-    /** A CRC-32 of the set's shape, inputs and targets (float bits), identifying the training data. */
-    public static long fingerprint(DataSet ds) {
+    /**
+     * A CRC-32 of the set's shape, inputs and targets (float bits, all inputs then all targets),
+     * identifying the training data; streamed, so a memory-mapped set gives what its in-heap copy gives.
+     */
+    public static long fingerprint(Examples ds) {
         CRC32 crc = new CRC32();
         ByteBuffer b = ByteBuffer.allocate(1 << 14);
         b.putInt(ds.size()).putInt(ds.inputs()).putInt(ds.outputs());
-        for (float[] a : new float[][] {ds.x(), ds.d()}) {
-            for (float v : a) {
-                if (b.remaining() < 4) {
-                    crc.update(b.array(), 0, b.position());
-                    b.clear();
+        for (boolean targets : new boolean[] {false, true}) {
+            int w = targets ? ds.outputs() : ds.inputs();
+            ds.forEachChunk((x, d, rows) -> {
+                float[] a = targets ? d : x;
+                for (int i = 0, n = rows * w; i < n; i++) {
+                    if (b.remaining() < 4) {
+                        crc.update(b.array(), 0, b.position());
+                        b.clear();
+                    }
+                    b.putInt(Float.floatToRawIntBits(a[i]));
                 }
-                b.putInt(Float.floatToRawIntBits(v));
-            }
+            });
         }
         crc.update(b.array(), 0, b.position());
         return crc.getValue();

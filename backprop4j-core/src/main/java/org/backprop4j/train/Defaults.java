@@ -5,12 +5,13 @@ import java.util.Locale;
 import org.backprop4j.Activation;
 import org.backprop4j.Loss;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Examples;
 import org.backprop4j.data.Pipeline;
 import org.backprop4j.data.Schema;
 
 /**
  * The one place where backprop4j's defaults live: the library's {@link TrainingConfig#builder()},
- * {@link Settings#resolve(DataSet)} (and so {@code Model.train}) and the command line all take
+ * {@link Settings#resolve(Examples)} (and so {@code Model.train}) and the command line all take
  * them from here, so changing a default is a one-line change in this class. Choices that depend
  * on the data depend only on its task (classification or regression).
  */

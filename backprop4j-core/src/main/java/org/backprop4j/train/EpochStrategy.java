@@ -5,6 +5,7 @@ import org.backprop4j.Loss;
 import org.backprop4j.Network;
 import org.backprop4j.Rng;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Examples;
 import org.backprop4j.kernel.Kernels;
 
 /**
@@ -32,15 +33,18 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
      * The strategy for a run: full-batch methods iterate on the whole objective; plain or classical
      * momentum SGD (no Nesterov, clipping or schedule: the rule is exactly {@link Sgd}'s) is fused
      * into the backward pass ({@link Sgd#fusedStep}), online without decay a whole epoch per call;
-     * every other rule gets a gradient per batch and makes its own step.
+     * every other rule gets a gradient per batch and makes its own step. Examples not on the heap
+     * (a memory-mapped cache) always go through {@link Batches}, which copies each batch out of them
+     * (online SGD as batches of one: the same bits, {@link Backprop#descendOnline}); full-batch
+     * methods need a {@link DataSet} (the trainer refuses others before this).
      */
     static EpochStrategy choose(Network net, Loss loss, TrainingConfig config, Kernels kernels, Optimizer opt,
-                                Backprop engine, DataSet train, int[] order) {
-        if (opt instanceof FullBatchOptimizer fbo) return new FullBatch(net, loss, config, kernels, fbo, train);
+                                Backprop engine, Examples train, int[] order) {
+        if (opt instanceof FullBatchOptimizer fbo) return new FullBatch(net, loss, config, kernels, fbo, (DataSet) train);
         int batch = config.effectiveBatch(train.size());
         boolean reorder = config.shuffle() && config.mode() != TrainingConfig.Mode.FULL_BATCH;
         Sgd sgd = opt instanceof Sgd sg && !sg.nesterov() && !opt.usesError() && batch <= Backprop.CHUNK ? sg : null;
-        if (sgd != null && batch == 1 && config.lambda() == 0) return new Online(engine, train, reorder ? order : null, sgd);
+        if (sgd != null && batch == 1 && config.lambda() == 0 && train instanceof DataSet ds) return new Online(engine, ds, reorder ? order : null, sgd);
         return new Batches(net, loss, config, kernels, opt, sgd, engine, train, reorder ? order : null, batch);
     }
 
@@ -106,7 +110,11 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
      * Mini-batches (or the whole set as one batch, in order): per batch a gradient and the rule's
      * step, or with SGD the step fused into the backward pass. Shuffled batches are copied into
      * contiguous buffers; when the kernels split the first layer's product across threads, the next
-     * batch is copied by idle workers while this one trains (two buffers).
+     * batch is copied by idle workers while this one trains (two buffers). Batches in order are
+     * read in place from a {@link DataSet}; from other examples the fused SGD step's batch (at most
+     * {@link Backprop#CHUNK} patterns) is copied, and a gradient is computed by
+     * {@link Backprop#gradient(Examples, int, int, float[], double, boolean)}, which copies chunk by
+     * chunk: no buffer of a full batch's size.
      */
     static final class Batches extends EpochStrategy {
         private final Network net;
@@ -117,15 +125,16 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
         private final Backprop engine;
         private final Backprop.WeightStep fused;   // null: gradient, then opt.step
         private final Sgd sgd;
-        private final DataSet train;
-        private final int[] order;                 // null: batches in the data's order, no copies
+        private final Examples train;
+        private final DataSet heap;                // train if on the heap, else null
+        private final int[] order;                 // null: batches in the data's order (copied only from examples not on the heap)
         private final int batch;
         private final BatchCopy[] copies;
         private final boolean background;
         private final float[] grad;
 
         Batches(Network net, Loss loss, TrainingConfig config, Kernels kernels, Optimizer opt, Sgd sgd,
-                Backprop engine, DataSet train, int[] order, int batch) {
+                Backprop engine, Examples train, int[] order, int batch) {
             this.net = net;
             this.loss = loss;
             this.config = config;
@@ -134,13 +143,14 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
             this.sgd = sgd;
             this.engine = engine;
             this.train = train;
+            this.heap = train instanceof DataSet ds ? ds : null;
             this.order = order;
             this.batch = batch;
             this.fused = sgd == null ? null : sgd.fusedStep((float) config.lambda(), config.decayBiases());
             int[] sizes = net.sizes();
             this.background = order != null && kernels.splits(2L * batch * sizes[0] * sizes[1]);
-            this.copies = order == null ? null : background
-                    ? new BatchCopy[] {new BatchCopy(train, order, batch), new BatchCopy(train, order, batch)}
+            this.copies = order == null ? (heap == null && fused != null ? new BatchCopy[] {new BatchCopy(train, null, batch)} : null)
+                    : background ? new BatchCopy[] {new BatchCopy(train, order, batch), new BatchCopy(train, order, batch)}
                     : new BatchCopy[] {new BatchCopy(train, order, batch)};
             this.grad = new float[net.paramCount()];
         }
@@ -168,8 +178,14 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
                         if (copied) kernels.finishBackground();
                     }
                     if (copied) cur ^= 1;
+                } else if (heap != null) {
+                    batchE = step(heap.x(), heap.d(), start, m, w);
+                } else if (fused != null) {
+                    BatchCopy bc = copies[0];
+                    train.copyPatterns(start, m, bc.x, bc.d);
+                    batchE = step(bc.x, bc.d, 0, m, w);
                 } else {
-                    batchE = step(train.x(), train.d(), start, m, w);
+                    batchE = engine.gradient(train, start, m, grad, config.lambda(), config.decayBiases());
                 }
                 // divergence, checked per step at the cost of one comparison: the batch error is a
                 // sum over every output, so a NaN/Inf output or weight feeding one makes it non-finite
@@ -205,14 +221,16 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
      */
     static final class BatchCopy implements java.util.function.IntConsumer {
         final float[] x, d;
-        private final float[] srcX, srcD;
+        private final Examples src;
+        private final float[] srcX, srcD;   // a DataSet's arrays (copied directly), or null
         private final int[] order;
         private final int in, out;
         private int start;
 
-        BatchCopy(DataSet train, int[] order, int batch) {
-            this.srcX = train.x();
-            this.srcD = train.d();
+        BatchCopy(Examples train, int[] order, int batch) {
+            this.src = train;
+            this.srcX = train instanceof DataSet ds ? ds.x() : null;
+            this.srcD = train instanceof DataSet ds ? ds.d() : null;
             this.order = order;
             this.in = train.inputs();
             this.out = train.outputs();
@@ -235,6 +253,10 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
         @Override
         public void accept(int r) {
             int p = order[start + r];
+            if (srcX == null) {
+                src.copyPattern(p, x, r * in, d, r * out);
+                return;
+            }
             System.arraycopy(srcX, p * in, x, r * in, in);
             System.arraycopy(srcD, p * out, d, r * out, out);
         }

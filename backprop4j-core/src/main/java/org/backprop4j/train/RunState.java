@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.backprop4j.Network;
 import org.backprop4j.Rng;
-import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Examples;
 
 /**
  * Where a run is: what a {@link Checkpoint} saves after an epoch and a resumed run restores, so that
@@ -42,7 +42,7 @@ final class RunState {
     }
 
     /** This state as a checkpoint of a run with these settings and training data. */
-    Checkpoint save(RunSettings settings, Network net, DataSet train, long fingerprint, float[] w, long updates,
+    Checkpoint save(RunSettings settings, Network net, Examples train, long fingerprint, float[] w, long updates,
                     Optimizer opt, DivergenceGuard guard) {
         boolean r = guard.canRestart;
         return new Checkpoint(settings.encode(), net.sizes(), train.size(), train.inputs(), train.outputs(), fingerprint,
@@ -57,7 +57,7 @@ final class RunState {
      * Why checkpoint c cannot continue this run, or null: settings, network, data and the shapes
      * of the saved states must fit ({@code optimizerFits} checks an optimizer state).
      */
-    String mismatch(Checkpoint c, RunSettings settings, Network net, DataSet train, long fingerprint, boolean canRestart,
+    String mismatch(Checkpoint c, RunSettings settings, Network net, Examples train, long fingerprint, boolean canRestart,
                     java.util.function.BiFunction<double[], String, String> optimizerFits) {
         String why = settings.differences(c.run());
         if (why != null) return why;

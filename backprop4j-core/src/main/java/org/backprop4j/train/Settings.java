@@ -8,12 +8,12 @@ import org.backprop4j.Activation;
 import org.backprop4j.Init;
 import org.backprop4j.Loss;
 import org.backprop4j.Network;
-import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Examples;
 import org.backprop4j.data.Pipeline;
 
 /**
  * What to train: the network's shape, the preprocessing, the update rule and when to stop. A
- * component left null is "unset": {@link #resolve(DataSet)} fills it from {@link Defaults}, chosen
+ * component left null is "unset": {@link #resolve(Examples)} fills it from {@link Defaults}, chosen
  * from the data's task. Immutable; build with {@link #builder()}. Specs given as text
  * (optimizer, init, schedule, early stopping) are checked when the settings are built.
  *
@@ -224,7 +224,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      * @param raw the training data (only its task matters)
      * @return resolved settings ({@link #isResolved()})
      */
-    public Settings resolve(DataSet raw) {
+    public Settings resolve(Examples raw) {
         return resolve(raw.isClassification());
     }
 
@@ -293,7 +293,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      * @return the network
      * @throws IllegalStateException if the settings are not resolved
      */
-    public Network network(DataSet train) {
+    public Network network(Examples train) {
         requireResolved();
         Network.Builder b = Network.builder(train.inputs());
         for (int i = 0; i < hidden.size(); i++) b.layer(hidden.get(i), hiddenActivation(i));
@@ -334,7 +334,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      * @param howToSet the name by which the user sets a component (e.g. {@code n -> "--" + n} on the command line)
      * @return the lines, the task first
      */
-    public List<String> explain(DataSet raw, UnaryOperator<String> howToSet) {
+    public List<String> explain(Examples raw, UnaryOperator<String> howToSet) {
         Settings r = resolve(raw);
         List<String> lines = new ArrayList<>();
         String task = raw.isClassification() ? "classification into " + raw.outputs() + " classes " + raw.classNames()
@@ -353,12 +353,12 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
     }
 
     /**
-     * {@link #explain(DataSet, UnaryOperator)} naming the builder's methods.
+     * {@link #explain(Examples, UnaryOperator)} naming the builder's methods.
      *
      * @param raw the raw training data
      * @return the lines, the task first
      */
-    public List<String> explain(DataSet raw) {
+    public List<String> explain(Examples raw) {
         return explain(raw, n -> "Settings.Builder." + n + "(...)");
     }
 

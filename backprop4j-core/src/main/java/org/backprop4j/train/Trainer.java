@@ -12,6 +12,7 @@ import org.backprop4j.Loss;
 import org.backprop4j.Network;
 import org.backprop4j.Rng;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Examples;
 import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.kernel.Kernels;
 
@@ -95,7 +96,7 @@ public final class Trainer {
     public TrainingConfig config() { return config; }
 
     /** Trains on {@code train}. */
-    public TrainingResult fit(DataSet train) {
+    public TrainingResult fit(Examples train) {
         return fit(train, null);
     }
 
@@ -112,7 +113,7 @@ public final class Trainer {
      *
      * @return the seconds spent
      */
-    public double warmUp(DataSet train, long maxMillis) {
+    public double warmUp(Examples train, long maxMillis) {
         check(train);
         long t0 = System.nanoTime();
         int size = train.size();
@@ -122,7 +123,9 @@ public final class Trainer {
         int rows = config.mode() == TrainingConfig.Mode.FULL_BATCH ? Math.min(size, 2 * org.backprop4j.Backprop.CHUNK)
                 : Math.min(size, Math.max(64, Math.min(1024, 8 * batch)));
         int in = train.inputs(), out = train.outputs();
-        DataSet sample = new DataSet(java.util.Arrays.copyOf(train.x(), rows * in), java.util.Arrays.copyOf(train.d(), rows * out), in, out);
+        float[] sx = new float[rows * in], sd = new float[rows * out];
+        train.copyPatterns(0, rows, sx, sd);
+        DataSet sample = new DataSet(sx, sd, in, out);
         TrainingConfig c = config;
         TrainingConfig once = new TrainingConfig(c.mode(), c.batchSize(), 3, 0, c.optimizer(), c.lambda(), c.decayBiases(),
                 c.shuffle(), c.seed(), false, c.schedule(), c.clipNorm(), null);
@@ -173,7 +176,7 @@ public final class Trainer {
     /**
      * Writes a {@link Checkpoint} to {@code file} (atomically) after every {@code epochs}-th completed
      * epoch, and after the epoch in which {@link #stop} was called; 0 turns checkpoints off. A run
-     * continues from the file with {@link #resume(Path, DataSet, DataSet)}.
+     * continues from the file with {@link #resume(Path, Examples, Examples)}.
      */
     public Trainer checkpointEvery(int epochs, Path file) {
         if (epochs < 0) throw new IllegalArgumentException("checkpoint interval must be ≥ 0 epochs: " + epochs);
@@ -199,12 +202,12 @@ public final class Trainer {
     }
 
     /** Trains on {@code train}, reporting the error on {@code validation} (may be null) each epoch. */
-    public TrainingResult fit(DataSet train, DataSet validation) {
+    public TrainingResult fit(Examples train, Examples validation) {
         return run(train, validation, null, null);
     }
 
     /** Continues the run saved in {@code checkpoint} (written by {@link #checkpointEvery}) on the same data. */
-    public TrainingResult resume(Path checkpoint, DataSet train) throws IOException {
+    public TrainingResult resume(Path checkpoint, Examples train) throws IOException {
         return resume(checkpoint, train, null);
     }
 
@@ -215,19 +218,19 @@ public final class Trainer {
      * history includes the epochs before the checkpoint. A damaged file gives a
      * {@link org.backprop4j.data.DataFormatException}.
      */
-    public TrainingResult resume(Path checkpoint, DataSet train, DataSet validation) throws IOException {
+    public TrainingResult resume(Path checkpoint, Examples train, Examples validation) throws IOException {
         Checkpoint c = Checkpoint.read(checkpoint);
         String name = checkpoint.getFileName() == null ? checkpoint.toString() : checkpoint.getFileName().toString();
         return run(train, validation, c, name);
     }
 
-    /** Continues from an in-memory checkpoint (see {@link #resume(Path, DataSet, DataSet)}). */
-    public TrainingResult resume(Checkpoint checkpoint, DataSet train, DataSet validation) {
+    /** Continues from an in-memory checkpoint (see {@link #resume(Path, Examples, Examples)}). */
+    public TrainingResult resume(Checkpoint checkpoint, Examples train, Examples validation) {
         return run(train, validation, checkpoint, "checkpoint");
     }
 
     /** The settings a checkpoint of this run must match (see {@link RunSettings}). */
-    RunSettings settings(Optimizer fresh, DataSet validation) {
+    RunSettings settings(Optimizer fresh, Examples validation) {
         TrainingConfig c = config;
         return new RunSettings(net.describe(), loss.id(), fresh.describe(), c.mode(), c.batchSize(), c.lambda(), c.decayBiases(),
                 c.shuffle(), c.seed(), c.evaluateEachEpoch(), c.earlyStopping(), maxRestarts, extraSettings,
@@ -241,7 +244,7 @@ public final class Trainer {
      * patterns and updates is chosen once ({@link EpochStrategy}); a divergence is caught at the end
      * of the epoch it happens in ({@link DivergenceGuard}); a checkpoint saves the {@link RunState}.
      */
-    private TrainingResult run(DataSet train, DataSet validation, Checkpoint from, String fromName) {
+    private TrainingResult run(Examples train, Examples validation, Checkpoint from, String fromName) {
         Optimizer opt = start(train, validation);
         lastOptimizer = opt;
         float[] w = net.params();
@@ -302,7 +305,7 @@ public final class Trainer {
     }
 
     /** Checks the data and settings of a run and makes its optimizer. */
-    private Optimizer start(DataSet train, DataSet validation) {
+    private Optimizer start(Examples train, Examples validation) {
         check(train);
         if (validation != null) check(validation);
         if (config.earlyStopping() != null && validation == null) {
@@ -312,7 +315,13 @@ public final class Trainer {
         lastLrFactor = 1;
         lastRestarts = 0;
         lastCheckpointEpoch = 0;
-        return makeOptimizer();
+        Optimizer opt = makeOptimizer();
+        if (opt instanceof FullBatchOptimizer && !(train instanceof DataSet)) {
+            // they evaluate the whole objective (L-M and Newton-CG its curvature too) several times an epoch on the data's arrays
+            throw new IllegalArgumentException(opt.describe() + " needs the training data on the heap; data in a memory-mapped cache "
+                    + "trains with a first-order rule (adam, sgd, rmsprop, rprop, ...), in mini-batches or full batch");
+        }
+        return opt;
     }
 
     /** What {@link #learningRateFactor}, {@link #divergenceRestarts} and {@link #lastCheckpointEpoch} report. */
@@ -346,7 +355,7 @@ public final class Trainer {
     }
 
     /** Checks that a checkpoint belongs to this run and restores the state, the optimizer's and the monitor's. */
-    private void restore(Checkpoint c, String name, RunState s, RunSettings settings, long fingerprint, DataSet train,
+    private void restore(Checkpoint c, String name, RunState s, RunSettings settings, long fingerprint, Examples train,
                          Optimizer opt, boolean canRestart) {
         String why = s.mismatch(c, settings, net, train, fingerprint, canRestart, this::unusableState);
         if (why == null) {
@@ -390,18 +399,35 @@ public final class Trainer {
 
     /** Index of the first NaN or infinite value, or −1. */
     static int firstNonFinite(float[] a) {
-        for (int i = 0; i < a.length; i++) {
+        return firstNonFinite(a, a.length);
+    }
+
+    /** Index of the first NaN or infinite value among the first n, or −1. */
+    static int firstNonFinite(float[] a, int n) {
+        for (int i = 0; i < n; i++) {
             if (!Float.isFinite(a[i])) return i;
         }
         return -1;
     }
 
-    /** Where the data holds a NaN or infinity (scanned only after a divergence), or null. */
-    private static String nonFiniteData(DataSet ds) {
-        int i = firstNonFinite(ds.x());
-        if (i >= 0) return "input " + (i % ds.inputs() + 1) + " of pattern " + (i / ds.inputs() + 1) + " is " + ds.x()[i];
-        i = firstNonFinite(ds.d());
-        if (i >= 0) return "target " + (i % ds.outputs() + 1) + " of pattern " + (i / ds.outputs() + 1) + " is " + ds.d()[i];
+    /** Where the data holds a NaN or infinity (scanned only after a divergence, all inputs first), or null. */
+    private static String nonFiniteData(Examples ds) {
+        String[] found = new String[1];
+        for (boolean targets : new boolean[] {false, true}) {
+            int w = targets ? ds.outputs() : ds.inputs();
+            long[] seen = new long[1];   // values before this chunk
+            ds.forEachChunk((x, d, rows) -> {
+                if (found[0] != null) return;
+                float[] a = targets ? d : x;
+                int i = firstNonFinite(a, rows * w);
+                if (i >= 0) {
+                    long at = seen[0] + i;
+                    found[0] = (targets ? "target " : "input ") + (at % w + 1) + " of pattern " + (at / w + 1) + " is " + a[i];
+                }
+                seen[0] += (long) rows * w;
+            });
+            if (found[0] != null) return found[0];
+        }
         return null;
     }
 
@@ -411,7 +437,7 @@ public final class Trainer {
         return i < 0 ? null : "weight " + i + " became " + w[i];
     }
 
-    private void check(DataSet ds) {
+    private void check(Examples ds) {
         if (ds.inputs() != net.inputs()) {
             throw new IllegalArgumentException("data has " + ds.inputs() + " inputs, the network " + net.inputs());
         }
