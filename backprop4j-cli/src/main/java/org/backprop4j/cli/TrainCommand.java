@@ -119,8 +119,8 @@ final class TrainCommand implements Callable<Integer> {
         files.check();
         if (cacheDir != null && Boolean.FALSE.equals(mapped)) throw new IllegalArgumentException("--cache-dir is for the memory-mapped cache, which --no-mapped turns off");
         Settings settings = modelOptions.settings(validation);
-        Examples raw = dataOptions.read(data, new DataCache.Options(mapped == null ? DataCache.Mode.AUTO : mapped ? DataCache.Mode.ALWAYS : DataCache.Mode.NEVER,
-                cacheDir, DataCache.defaultThreshold()));
+        Examples raw = dataOptions.read(data, DataCache.Options.auto().directory(cacheDir)
+                .mode(mapped == null ? DataCache.Mode.AUTO : mapped ? DataCache.Mode.ALWAYS : DataCache.Mode.NEVER));
         if (raw instanceof MappedExamples m && org.backprop4j.train.Optimizers.isFullBatch(settings.resolve(raw).optimizer())) {
             throw new Main.UserError("--optimizer " + settings.resolve(raw).optimizer() + " needs the training data on the heap, and these "
                     + ((m.dataBytes() + (1 << 19)) >> 20) + " MB are in a memory-mapped cache: use a first-order optimizer (e.g. --optimizer adam or rprop), "

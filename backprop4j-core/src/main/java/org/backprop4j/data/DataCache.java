@@ -86,17 +86,26 @@ public final class DataCache {
     /**
      * @param mode           when to use a cache
      * @param directory      where the cache goes; null: next to the data, else {@link #defaultDirectory()}
-     * @param thresholdBytes AUTO: data (4 bytes a value, inputs and targets) larger than this goes to a cache
+     * @param thresholdBytes AUTO: data (4 bytes a value, inputs and targets) larger than this goes to a
+     *                       cache; {@link #HEAP_SHARE}: {@link #defaultThreshold()} at the time of the decision
      */
     public record Options(Mode mode, Path directory, long thresholdBytes) {
+        /** The threshold meaning 2/5 of the maximum heap, taken when the decision is made (the JVM may resize it). */
+        public static final long HEAP_SHARE = -1;
+
         public Options {
             Objects.requireNonNull(mode);
-            if (thresholdBytes < 0) throw new IllegalArgumentException("threshold must be ≥ 0: " + thresholdBytes);
+            if (thresholdBytes < 0 && thresholdBytes != HEAP_SHARE) throw new IllegalArgumentException("threshold must be ≥ 0: " + thresholdBytes);
         }
 
-        /** AUTO with {@link #defaultThreshold()}, the cache next to the data. */
+        /** AUTO with 2/5 of the heap as the threshold, the cache next to the data. */
         public static Options auto() {
-            return new Options(Mode.AUTO, null, defaultThreshold());
+            return new Options(Mode.AUTO, null, HEAP_SHARE);
+        }
+
+        /** The threshold in bytes now. */
+        public long threshold() {
+            return thresholdBytes == HEAP_SHARE ? defaultThreshold() : thresholdBytes;
         }
 
         public Options mode(Mode m) {
@@ -408,6 +417,7 @@ public final class DataCache {
         private final Stat before;
         private final List<ReadNotice> told;
         private final ReadOptions o;
+        private long threshold, heap;   // as they were when wants() decided
 
         Target(Path real, String src, String key, String id, Options c, Stat before, List<ReadNotice> told, ReadOptions o) {
             this.real = real;
@@ -421,7 +431,10 @@ public final class DataCache {
         }
 
         boolean wants(long rows, int nx, int nd) {
-            return c.mode() == Mode.ALWAYS || rows * (nx + nd) * 4 > c.thresholdBytes();
+            if (c.mode() == Mode.ALWAYS) return true;
+            threshold = c.threshold();
+            heap = Runtime.getRuntime().maxMemory();
+            return rows * (nx + nd) * 4 > threshold;
         }
 
         /** Writes the cache (next to the data, else the default directory, or the given one) and maps it. */
@@ -452,8 +465,8 @@ public final class DataCache {
             long bytes = h.payloadBytes();
             notice(o, src, c.mode() == Mode.ALWAYS
                     ? "training from a memory-mapped cache at " + cache + " (" + mb(bytes) + " MB of data; " + o.hint("--mapped", "DataCache.Mode.ALWAYS") + ")"
-                    : "data of " + mb(bytes) + " MB larger than " + mb(c.thresholdBytes()) + " MB"
-                            + (c.thresholdBytes() == defaultThreshold() ? " (2/5 of the " + mb(Runtime.getRuntime().maxMemory()) + " MB heap)" : "")
+                    : "data of " + mb(bytes) + " MB larger than " + mb(threshold) + " MB"
+                            + (c.thresholdBytes() == Options.HEAP_SHARE ? " (2/5 of the " + mb(heap) + " MB heap)" : "")
                             + ": training from a memory-mapped cache at " + cache);
             return new MappedExamples(store(seg, h, cache), null, null);
         }
