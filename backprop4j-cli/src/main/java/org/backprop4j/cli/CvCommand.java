@@ -48,12 +48,12 @@ final class CvCommand implements Callable<Integer> {
         DataSet raw = dataOptions.read(data);
         foldOptions.threadCount();   // a bad --threads is refused before any work
         int folds = foldOptions.folds;
-        // the kernels are chosen (and announced on standard error) before any bar is drawn
-        String kernels = KernelProvider.get().name();
+        // the kernels are chosen (and, with --verbose, announced on standard error) before any bar is drawn
+        KernelProvider.get();
         if (!json) {
             dataOptions.printNotices(out);   // first line: the task and why
-            out.printf(Locale.ROOT, "%d-fold cross-validation of %s on %s (%d patterns, kernels: %s); each fold scored on its held-out test part%n", folds,
-                    modelOptions.optimizerSpec(), data.getFileName(), raw.size(), kernels);
+            out.printf(Locale.ROOT, "%d-fold cross-validation of %s on %s (%d patterns); each fold scored on its held-out test part%n", folds,
+                    modelOptions.optimizerSpec(), data.getFileName(), raw.size());
         }
         long t0 = System.nanoTime();
         // a live bar per fold on a terminal, plain lines otherwise (none with --json or --quiet)

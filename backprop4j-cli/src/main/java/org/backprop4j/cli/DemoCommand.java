@@ -13,7 +13,6 @@ import org.backprop4j.data.BuiltinData;
 import org.backprop4j.data.DataSet;
 import org.backprop4j.data.JacobsExample;
 import org.backprop4j.history.ThresholdUnit;
-import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.reference.Explainer;
 import org.backprop4j.reference.ReferenceNetwork;
 import org.backprop4j.train.Sgd;
@@ -39,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.println("backprop4j demo (kernels: " + KernelProvider.get().name() + ")");
+        out.println("backprop4j demo");
         out.println();
         out.println("== 0. Before backpropagation (seed 000): one unit, Rosenblatt's perceptron rule and the delta rule");
         history(out);

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "backprop4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Multi-layer perceptrons trained by backpropagation (the generalized delta rule).",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, CvCommand.class, SearchCommand.class, DemoCommand.class, ExplainCommand.class,
-                GradcheckCommand.class, org.backprop4j.studio.StudioCommand.class, ExportCommand.class, ImportCommand.class, ServeCommand.class,
+                GradcheckCommand.class, org.backprop4j.studio.StudioCommand.class, ExportCommand.class, ImportCommand.class, ServeCommand.class, CacheTrainingCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -21,6 +21,13 @@ public final class Main implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces on errors.")
     boolean debug;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Also say which compute kernels run (implementation, vector shape, threads).")
+    boolean verbose;
+
+    /** Held so that the level set on it is not lost when an unreferenced logger is collected. */
+    private static final java.util.logging.Logger KERNEL_LOG = java.util.logging.Logger.getLogger("org.backprop4j.kernel");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,6 +61,9 @@ public final class Main implements Runnable {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%n");
         }
+        // the kernel choice is chatter on a normal run: shown with --verbose; a fallback's warning always
+        KERNEL_LOG.setLevel(args != null && java.util.Arrays.asList(args).contains("--verbose")
+                ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);

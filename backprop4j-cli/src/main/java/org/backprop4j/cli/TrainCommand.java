@@ -19,7 +19,6 @@ import org.backprop4j.io.ModelFile;
 import org.backprop4j.model.ModelTrainer;
 import org.backprop4j.model.Provenance;
 import org.backprop4j.train.Settings;
-import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.cli.progress.ProgressDisplay;
 import org.backprop4j.cli.progress.ProgressFactory;
 import org.backprop4j.cli.progress.ProgressMode;
@@ -75,6 +74,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "On divergence (NaN/Inf), restart from the best weights with the learning rate halved, up to N times (default: stop).")
     int restarts;
 
+    @Option(names = "--test", paramLabel = "DATA",
+            description = "After training, score the model on this labelled file (read and encoded like the training data; never used for training).")
+    Path test;
+
+    @Option(names = "--test-labels", paramLabel = "IDX", description = "IDX labels file of --test when it is an IDX images file.")
+    Path testLabels;
+
     @Option(names = "--quiet", description = "Print nothing but errors.")
     boolean quiet;
 
@@ -110,6 +116,7 @@ final class TrainCommand implements Callable<Integer> {
         Path ckpt = checkpoint != null ? checkpoint : this.out.resolveSibling(this.out.getFileName() + ".ckpt");
         // before any work: every output writable, none the same file as an input or another output
         Outputs files = new Outputs().input("the training data", data).input("--labels", dataOptions.labels)
+                .input("--test", test).input("--test-labels", testLabels)
                 .output("-o", this.out).output("--report", report);
         if (curves != null) {
             for (Path c : LearningCurves.files(curves, baseName(this.out), List.of(LearningCurves.Kind.values()))) files.output("--curves", c);
@@ -121,6 +128,7 @@ final class TrainCommand implements Callable<Integer> {
         Settings settings = modelOptions.settings(validation);
         Examples raw = dataOptions.read(data, DataCache.Options.auto().directory(cacheDir)
                 .mode(mapped == null ? DataCache.Mode.AUTO : mapped ? DataCache.Mode.ALWAYS : DataCache.Mode.NEVER));
+        DataSet testSet = readTest(raw);   // before training: a bad test file costs no training time
         if (raw instanceof MappedExamples m && org.backprop4j.train.Optimizers.isFullBatch(settings.resolve(raw).optimizer())) {
             throw new Main.UserError("--optimizer " + settings.resolve(raw).optimizer() + " needs the training data on the heap, and these "
                     + ((m.dataBytes() + (1 << 19)) >> 20) + " MB are in a memory-mapped cache: use a first-order optimizer (e.g. --optimizer adam or rprop), "
@@ -128,7 +136,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (talk) {
             dataOptions.printNotices(out);   // first line: the task and why
-            out.println("backprop4j train " + data.getFileName() + " (kernels: " + KernelProvider.get().name() + ")");
+            out.println("backprop4j train " + data.getFileName());
             for (String line : settings.explain(raw, n -> "--" + n)) out.println("  " + line);
         }
         Settings resolved = settings.resolve(raw);
@@ -167,14 +175,14 @@ final class TrainCommand implements Callable<Integer> {
             fit = trainer.fit(parts[0], parts[1], info);
             signal.trainingEnded();
             display.finish(fit.result(), fit.seconds());
-            writeOutputs(fit, raw, parts, started, restarted[0], out, talk);
+            writeOutputs(fit, raw, parts, testSet, started, restarted[0], out, talk);
         }
         return 0;
     }
 
     /** Model, curves and report, committed together: all of them or none (issue 24.2). */
-    private void writeOutputs(ModelTrainer.Fit fit, Examples raw, Examples[] parts, Instant started, int restartedNow, PrintWriter out,
-                              boolean talk) throws IOException {
+    private void writeOutputs(ModelTrainer.Fit fit, Examples raw, Examples[] parts, DataSet testSet, Instant started, int restartedNow,
+                              PrintWriter out, boolean talk) throws IOException {
         if (fit.diverged()) {
             // keep whatever model file the user had: a diverged run is not a model
             throw new Diverged(fit.result().stopReason() + " (model not written)");
@@ -200,6 +208,17 @@ final class TrainCommand implements Callable<Integer> {
             training.put("validationFraction", validation);
             training.put("validationLoss", fit.validation().loss());
             if (raw.isClassification()) training.put("validationAccuracy", fit.validation().accuracy());
+        }
+        if (testSet != null) {
+            // the stored preprocessing encodes the raw test records, as predict and evaluate do
+            float[] o = fit.model().outputs(testSet);
+            training.put("testPatterns", testSet.size());
+            if (raw.isClassification()) {
+                training.put("testAccuracy", Metrics.confusion(testSet, o).accuracy());
+            } else {
+                training.put("testMse", Metrics.mse(testSet.d(), o, testSet.outputs()));
+                training.put("testR2", Metrics.r2(testSet.d(), o, testSet.outputs()));
+            }
         }
         try (AtomicFiles.Transaction t = new AtomicFiles.Transaction()) {
             byte[] modelBytes = ModelFile.toBytes(fit.model());
@@ -231,6 +250,12 @@ final class TrainCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "  training:   loss %.5f%s%n", fit.train().loss(), accuracy(fit.train().accuracy()));
             if (parts[1] != null) out.printf(Locale.ROOT, "  validation: loss %.5f%s%n", fit.validation().loss(), accuracy(fit.validation().accuracy()));
+            if (testSet != null) {
+                out.printf(Locale.ROOT, "  test:       %s (%d patterns of %s)%n", raw.isClassification()
+                        ? String.format(Locale.ROOT, "accuracy %.2f%%", 100 * (double) training.get("testAccuracy"))
+                        : String.format(Locale.ROOT, "MSE %.6g, R² %.4f", (double) training.get("testMse"), (double) training.get("testR2")),
+                        testSet.size(), test.getFileName());
+            }
             out.println("model written to " + this.out);
             if (report != null) out.println("report written to " + report);
         }
@@ -280,6 +305,29 @@ final class TrainCommand implements Callable<Integer> {
             }
         });
         return counts;
+    }
+
+    /** The --test file, read and encoded as the training data was (its schema), checked against it; null without --test. */
+    private DataSet readTest(Examples raw) throws IOException {
+        if (test == null) {
+            if (testLabels != null) throw new Main.UserError("--test-labels " + testLabels + " needs --test IMAGES (the IDX images file it labels)");
+            return null;
+        }
+        DataSet t;
+        if (dataOptions.labels != null || testLabels != null) {
+            if (testLabels == null || dataOptions.labels == null) {
+                throw new Main.UserError("--test " + test + ": IDX images need their labels file on both sides: --labels for the training "
+                        + "images and --test-labels for the test images");
+            }
+            t = org.backprop4j.data.IdxReader.read(test, testLabels);
+        } else {
+            t = dataOptions.read(test, raw.schema());
+        }
+        if (t.inputs() != raw.inputs() || t.outputs() != raw.outputs()) {
+            throw new Main.UserError("--test " + test + " has " + t.inputs() + " inputs and " + t.outputs() + " outputs after encoding; the training data "
+                    + data.getFileName() + " has " + raw.inputs() + " and " + raw.outputs() + ": give a file with the training data's columns");
+        }
+        return t;
     }
 
     private static String baseName(Path model) {

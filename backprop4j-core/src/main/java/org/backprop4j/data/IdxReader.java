@@ -56,7 +56,8 @@ public final class IdxReader {
     public static DataSet read(Path images, Path labels, List<String> classNames, int limit) throws IOException {
         if (limit < 1) throw new IllegalArgumentException("limit must be positive: " + limit);
         if (classNames.size() < 2) throw new IllegalArgumentException("need at least two class names");
-        Idx img = readFile(images, 3, limit);
+        float[][] pixels = new float[1][];
+        Idx img = readFile(images, 3, limit, pixels);
         Idx lab = readFile(labels, 1, limit);
         String li = Sources.name(labels);
         if (img.dims[0] != lab.dims[0]) {
@@ -65,9 +66,12 @@ public final class IdxReader {
         int m = (int) Math.min(img.count(), limit);
         int n = img.itemSize();
         int k = classNames.size();
-        float[] x = new float[m * n];
-        byte[] px = img.data;
-        for (int i = 0; i < x.length; i++) x[i] = (px[i] & 0xFF) / 255f;   // pixel intensity 0..255 -> [0, 1]
+        float[] x = pixels[0];
+        if (x == null) {
+            x = new float[m * n];
+            byte[] px = img.data;
+            for (int i = 0; i < x.length; i++) x[i] = (px[i] & 0xFF) / 255f;   // pixel intensity 0..255 -> [0, 1]
+        }
         float[] d = new float[m * k];
         for (int p = 0; p < m; p++) {
             int y = lab.data[p] & 0xFF;
@@ -87,6 +91,14 @@ public final class IdxReader {
 
     /** Reads one IDX file of unsigned bytes with {@code expectDims} dimensions (null = any). */
     public static Idx readFile(Path file, Integer expectDims, int limit) throws IOException {
+        return readFile(file, expectDims, limit, null);
+    }
+
+    /**
+     * As {@link #readFile(Path, Integer, int)}; with {@code pixels} non-null, the data may instead be
+     * returned scaled to [0, 1] in {@code pixels[0]} (then {@link Idx#data} is null).
+     */
+    private static Idx readFile(Path file, Integer expectDims, int limit, float[][] pixels) throws IOException {
         String src = Sources.name(file);
         boolean gz = Sources.isGzip(file);
         long fileSize = Files.size(file);
@@ -126,6 +138,16 @@ public final class IdxReader {
             }
             long item = total / dims[0];
             long want = dims[0] > limit ? item * limit : total;
+            // pixels go straight into the training array when the size is known to be true (an
+            // uncompressed file's length was checked above; gzip's trailer, RFC 1952 ISIZE, states
+            // the decompressed length): one array instead of bytes, their doubling copies and floats
+            if (pixels != null && (!gz || gzipSize(file) == ((header + total) & 0xFFFFFFFFL))) {
+                pixels[0] = readScaled(in, (int) want, src, pos);
+                if (want == total && in.read() != -1) {
+                    throw new DataFormatException(src, 0, 0, "trailing bytes after the " + total + " data bytes the header announces (byte offset " + pos[0] + ")");
+                }
+                return new Idx(dims, null);
+            }
             byte[] data = readGrowing(in, want, src, pos);
             if (want == total && in.read() != -1) {
                 throw new DataFormatException(src, 0, 0, "trailing bytes after the " + total + " data bytes the header announces (byte offset " + pos[0] + ")");
@@ -168,6 +190,44 @@ public final class IdxReader {
         }
         pos[0] += have;
         return buf;
+    }
+
+    /** Reads {@code n} bytes as pixel intensities 0..255 scaled to [0, 1], through a small buffer. */
+    private static float[] readScaled(InputStream in, int n, String src, long[] pos) throws IOException {
+        float[] x = new float[n];
+        byte[] buf = new byte[1 << 16];
+        int have = 0;
+        while (have < n) {
+            int r;
+            try {
+                r = in.read(buf, 0, Math.min(buf.length, n - have));
+            } catch (IOException e) {
+                throw withOffset(e, src, pos[0] + have);
+            }
+            if (r < 0) {
+                IOException failed = Sources.failure(in);
+                if (failed != null) throw withOffset(failed, src, pos[0] + have);
+                throw new DataFormatException(src, 0, 0, "truncated: the header announces " + n + " data bytes, the file ends after " + have
+                        + " (byte offset " + (pos[0] + have) + ")");
+            }
+            for (int i = 0; i < r; i++) x[have + i] = (buf[i] & 0xFF) / 255f;   // pixel intensity 0..255 -> [0, 1]
+            have += r;
+        }
+        pos[0] += have;
+        return x;
+    }
+
+    /** A gzip file's ISIZE trailer (RFC 1952: the uncompressed length mod 2^32), or -1 if unreadable. */
+    private static long gzipSize(Path file) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            long size = ch.size();
+            if (size < 18) return -1;
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining()) if (ch.read(b, size - 4 + b.position()) < 0) return -1;
+            return b.getInt(0) & 0xFFFFFFFFL;
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private static DataFormatException withOffset(IOException e, String src, long offset) {

@@ -154,6 +154,56 @@ public final class Trainer {
         return (System.nanoTime() - t0) / 1e9;
     }
 
+    /**
+     * Starts compiling the training step in the background while the caller does something else
+     * that leaves a core idle (reading the data): {@link #warmUp} on {@code rows} synthetic patterns
+     * of this network's shape (seeded, never the user's data), on a daemon thread, until
+     * {@link Primer#close} or {@code maxMillis}. Like {@link #warmUp} it touches neither the network
+     * nor the seed, so a run after it gives the same weights; close it before training starts, so
+     * that the two never compete for the kernels.
+     */
+    public Primer primeInBackground(int rows, long maxMillis) {
+        int in = net.size(0), out = net.size(net.layers());
+        Rng r = new Rng(0x9E3779B97F4A7C15L);
+        float[] x = new float[rows * in], d = new float[rows * out];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+        for (int p = 0; p < rows; p++) d[p * out + r.nextInt(out)] = 1f;
+        DataSet sample = new DataSet(x, d, in, out);
+        Primer primer = new Primer();
+        Thread t = Thread.ofPlatform().daemon().name("backprop4j-jit-primer").unstarted(() -> {
+            long t0 = System.nanoTime();
+            TrainingConfig c = config;
+            TrainingConfig once = new TrainingConfig(c.mode(), c.batchSize(), 1, 0, c.optimizer(), c.lambda(), c.decayBiases(),
+                    c.shuffle(), c.seed(), false, c.schedule(), c.clipNorm(), null);
+            Trainer scratch = new Trainer(net.copy(), loss, once, kernels);
+            while (!primer.stop && System.nanoTime() - t0 < maxMillis * 1_000_000L) {
+                scratch.fit(sample);
+                // and the batch forward pass that scores data after training (online training never runs it)
+                Evaluation.of(new Backprop(scratch.net, loss, kernels), sample);
+                if (firstNonFinite(scratch.net.params()) >= 0) scratch = new Trainer(net.copy(), loss, once, kernels);
+            }
+        });
+        primer.thread = t;
+        t.start();
+        return primer;
+    }
+
+    /** A background warm-up started by {@link #primeInBackground}; closing it stops it and waits for it. */
+    public static final class Primer implements AutoCloseable {
+        private volatile boolean stop;
+        private Thread thread;
+
+        @Override
+        public void close() {
+            stop = true;
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** How long the JIT must have compiled nothing for {@link #warmUp} to stop. */
     static final long WARM_QUIET_MS = 300;
 

@@ -117,6 +117,30 @@ class IdxReaderTest {
     }
 
     @Test
+    void everyPixelIsTheSameWhicheverWayTheFileIsRead() throws IOException {
+        // plain (length checked), single-member gzip (ISIZE trusted: pixels go straight to floats) and
+        // two-member gzip (ISIZE of the last member only: the byte path), full and limited
+        byte[] px = new byte[50 * 40 * 25];
+        for (int i = 0; i < px.length; i++) px[i] = (byte) (i * 131 % 256);
+        byte[] file = idx(new int[] {50, 40, 25}, px);
+        byte[] labels = new byte[50];
+        Path lab = write("lab", idx(new int[] {50}, labels));
+        ByteArrayOutputStream two = new ByteArrayOutputStream();
+        two.write(BadInputTest.gzip(Arrays.copyOf(file, 1000)));
+        two.write(BadInputTest.gzip(Arrays.copyOfRange(file, 1000, file.length)));
+        Path[] ways = {write("plain", file), write("one.gz", BadInputTest.gzip(file)), write("two.gz", two.toByteArray())};
+        for (int limit : new int[] {Integer.MAX_VALUE, 7}) {
+            int m = Math.min(50, limit);
+            float[] want = new float[m * 1000];
+            for (int i = 0; i < want.length; i++) want[i] = (px[i] & 0xFF) / 255f;
+            for (Path way : ways) {
+                DataSet ds = IdxReader.read(way, lab, IdxReader.DIGITS, limit);
+                assertArrayEquals(want, ds.x(), way + " limit " + limit);   // every value and the length
+            }
+        }
+    }
+
+    @Test
     void truncatedAndCorruptGzip() throws IOException {
         byte[] big = new byte[50_000];
         for (int i = 0; i < big.length; i++) big[i] = (byte) (i * 31 % 251);
