@@ -170,7 +170,7 @@ public enum Activation {
 
     /**
      * In place: {@code g[i] *= f'(net_i)} with f' from the outputs o (element-wise; not softmax).
-     * This is the "· f'(net)" factor of the delta rule (seed 004: δ_j = (Σ_k δ_k w_kj)·f'_j(net_j)).
+     * This is the "· f'(net)" factor of the delta rule (lecture note 004: δ_j = (Σ_k δ_k w_kj)·f'_j(net_j)).
      */
     public void multiplyDerivative(float[] g, float[] o, int off, int len) {
         switch (this) {

@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Trains on built-in data and shows the results: Jacobs' example, XOR, MONK-1. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Backpropagation at work on built-in data: the perceptron and delta rules before it, seed 003's worked example, XOR, and MONK-1.")
+        description = "Backpropagation at work on built-in data: the perceptron and delta rules before it, lecture note 003's worked example, XOR, and MONK-1.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights and shuffling (default: ${DEFAULT-VALUE}).")
@@ -40,15 +40,15 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println("backprop4j demo");
         out.println();
-        out.println("== 0. Before backpropagation (seed 000): one unit, Rosenblatt's perceptron rule and the delta rule");
+        out.println("== 0. Before backpropagation (lecture note 000): one unit, Rosenblatt's perceptron rule and the delta rule");
         history(out);
         out.println();
 
-        out.println("== 1. Jacobs' worked example (seed 003): 2-2-2 network, input (1, 2), targets (1, 0)");
+        out.println("== 1. Jacobs' worked example (lecture note 003): 2-2-2 network, input (1, 2), targets (1, 0)");
         out.print(Explainer.explain(new ReferenceNetwork(JacobsExample.network(), Loss.SSE), JacobsExample.X, JacobsExample.D));
         out.println();
 
-        out.println("== 2. XOR (seed 000): a hidden layer is needed");
+        out.println("== 2. XOR (lecture note 000): a hidden layer is needed");
         DataSet xor = BuiltinData.xor();
         Network hidden = Network.builder(2).layer(2, Activation.LOGISTIC).layer(1, Activation.LOGISTIC).build(Init.uniform(0.3), seed);
         TrainingResult r = new Trainer(hidden, Loss.SSE, xorConfig()).fit(xor);

@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Prints a pattern's forward values, deltas and gradients from the reference engine. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = {"Print one pattern's forward values, deltas and gradients in the seeds' notation (reference engine).",
-                "  explain --jacobs            seed 003's worked 2-2-2 example, both readings with Jacobs' equation numbers",
+                "  explain --jacobs            lecture note 003's worked 2-2-2 example, both readings with Jacobs' equation numbers",
                 "  explain --jacobs --hessian  ... and its full 12×12 Hessian with eigenvalues",
                 "  explain MODEL DATA --row N  pattern N of a labelled data file, through a trained model"})
 final class ExplainCommand implements Callable<Integer> {
@@ -54,7 +54,7 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (jacobs) {
-            out.println("Jacobs' example (seed 003): logistic hidden units, linear outputs, E_p = ½Σ(d − o)²");
+            out.println("Jacobs' example (lecture note 003): logistic hidden units, linear outputs, E_p = ½Σ(d − o)²");
             out.println("(Jacobs differentiates log L = −E, so his eqs. 16–25 are the negatives of ∂E/∂w below.)");
             ReferenceNetwork ref = new ReferenceNetwork(JacobsExample.network(), Loss.SSE);
             out.print(Explainer.explain(ref, JacobsExample.X, JacobsExample.D));

@@ -31,7 +31,7 @@ public final class Explainer {
             }
         }
         sb.append(fmt("  targets d = %s, error E_p = %s (%s)%n", vec(d), num(p.error), net.loss().id()));
-        sb.append("\nBackward pass (seed 004: δ_t = −∂E_p/∂net_t)\n");
+        sb.append("\nBackward pass (lecture note 004: δ_t = −∂E_p/∂net_t)\n");
         for (int l = L; l >= 1; l--) {
             for (int t = 0; t < net.size(l); t++) {
                 String how = l == L
@@ -65,7 +65,7 @@ public final class Explainer {
             throw new IllegalArgumentException("Jacobs' equation numbers are for his 2-2-2 network");
         }
         ReferenceNetwork.Pattern p = net.backward(x, d);
-        StringBuilder sb = new StringBuilder("\nBoth readings (seed 004: ∂E_p/∂w = −δ_t·o_u; seed 003: ∂log L/∂w = δ_t·o_u, log L = −E_p)\n");
+        StringBuilder sb = new StringBuilder("\nBoth readings (lecture note 004: ∂E_p/∂w = −δ_t·o_u; lecture note 003: ∂log L/∂w = δ_t·o_u, log L = −E_p)\n");
         sb.append(fmt("  %-6s %-12s %-12s %s%n", "weight", "∂E_p/∂w", "∂log L/∂w", "Jacobs"));
         String[] outEq = {"eq. 16", "eq. 17", "eq. 18", "eq. 19"}, inEq = {"eq. 22", "eq. 23", "eq. 24", "eq. 25"};
         for (int l = 2; l >= 1; l--) {

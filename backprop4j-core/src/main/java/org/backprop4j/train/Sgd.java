@@ -1,7 +1,7 @@
 package org.backprop4j.train;
 
 /**
- * Gradient descent, the "standard back-prop" update rule of seed 004, with optional momentum:
+ * Gradient descent, the "standard back-prop" update rule of lecture note 004, with optional momentum:
  * <pre>
  *   plain:     Δw(t) = −η·∂E/∂w,                 w ← w + Δw(t)
  *   classical: Δw(t) = −η·∂E/∂w + α·Δw(t−1)       (Rumelhart, Hinton &amp; Williams 1986, eq. 16)

@@ -93,7 +93,7 @@ final class StepThrough {
                 line(out, "delta:" + L + ":" + k, "δ" + s + " = (d" + s + " − o" + s + ")·f'(net" + s + ")",
                         "(" + num(d[k]) + " − " + num(p.o[L][k]) + ")" + fp + "   [" + why + "]", p.delta[L][k]);
             } else if (fL == Activation.SOFTMAX) {
-                line(out, "delta:" + L + ":" + k, "δ" + s + " = Σ_k (−∂E_p/∂o_k)·o_k(δ_ik − o" + s + ")   (softmax, seed 003 eq. 40)", null, p.delta[L][k]);
+                line(out, "delta:" + L + ":" + k, "δ" + s + " = Σ_k (−∂E_p/∂o_k)·o_k(δ_ik − o" + s + ")   (softmax, lecture note 003 eq. 40)", null, p.delta[L][k]);
             } else {
                 double g = -loss.unitErrorDerivative(p.o[L][k], d[k]);
                 double fp = fL.derivativeFromOutput(p.o[L][k]);

@@ -332,7 +332,7 @@ public final class Studio implements AutoCloseable {
         if (source.equals("jacobs")) {
             ReferenceNetwork net = new ReferenceNetwork(JacobsExample.network(), Loss.SSE);
             return StepThrough.explain(net, JacobsExample.X, JacobsExample.D, eta,
-                    "Jacobs' worked example (seed 003): 2-2-2, logistic hidden units, linear outputs, E_p = ½Σ(d − o)², x = (1, 2), d = (1, 0)");
+                    "Jacobs' worked example (lecture note 003): 2-2-2, logistic hidden units, linear outputs, E_p = ½Σ(d − o)², x = (1, 2), d = (1, 0)");
         }
         if (!source.equals("run")) throw new IllegalArgumentException("source: expected jacobs or run, not '" + source + "'");
         Run r = runs.get("main");
