@@ -128,6 +128,16 @@ final class ModelOptions {
      * @param validation the fraction held out for validation (0 = none)
      */
     Settings settings(double validation) {
+        return settings(validation, name -> true);
+    }
+
+    /**
+     * The settings given on the command line only: options with a default value count only when
+     * {@code given} says the user typed them (a warm start takes the rest from the model).
+     *
+     * @param validation the fraction held out for validation, or null to leave it unset
+     */
+    Settings settings(Double validation, java.util.function.Predicate<String> given) {
         if (hidden != null) for (int v : hidden) if (v < 1 && !(hidden.length == 1 && v == 0)) throw new IllegalArgumentException("--hidden sizes must be positive: " + v);
         if (batch != null && batch < 0) throw new IllegalArgumentException("--batch must be ≥ 0: " + batch);
         Settings.Builder b = Settings.builder();
@@ -142,11 +152,16 @@ final class ModelOptions {
         if (schedule != null) b.schedule(schedule);
         if (earlyStopping != null) b.earlyStopping(earlyStopping);
         try {
-            b.scaling(Settings.parseScaling(scaling));
+            if (given.test("--scaling")) b.scaling(Settings.parseScaling(scaling));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage());
         }
-        return b.lambda(lambda).targetError(targetError).clipNorm(clip).seed(seed).validation(validation).build();
+        if (given.test("--lambda")) b.lambda(lambda);
+        if (given.test("--target-error")) b.targetError(targetError);
+        if (given.test("--clip")) b.clipNorm(clip);
+        if (given.test("--seed")) b.seed(seed);
+        if (validation != null) b.validation(validation);
+        return b.build();
     }
 
     /**

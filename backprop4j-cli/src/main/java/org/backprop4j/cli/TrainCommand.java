@@ -70,6 +70,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the checkpoint file if it exists (same data and settings); the result is bit-identical to an uninterrupted run.")
     boolean resume;
 
+    @Option(names = "--warm-start", paramLabel = "MODEL",
+            description = "Train this model further (its network, preprocessing and update-rule state): the data are read with its schema,"
+                    + " settings not given are the model's, --epochs counts further epochs. The rule's state continues when its settings"
+                    + " are the model's (one line says whether it did). -o may name the same file.")
+    Path warmStart;
+
     @Option(names = "--restarts", paramLabel = "N", defaultValue = "0",
             description = "On divergence (NaN/Inf), restart from the best weights with the learning rate halved, up to N times (default: stop).")
     int restarts;
@@ -121,10 +127,14 @@ final class TrainCommand implements Callable<Integer> {
         if (curves != null) {
             for (Path c : LearningCurves.files(curves, baseName(this.out), List.of(LearningCurves.Kind.values()))) files.output("--curves", c);
         }
+        if (warmStart != null && (checkpointEvery > 0 || resume)) {
+            throw new IllegalArgumentException("--warm-start continues a saved model and writes no checkpoints: drop --checkpoint-every and --resume");
+        }
         if (checkpointEvery > 0) files.output("--checkpoint", ckpt);
         else if (resume) files.input("--checkpoint", ckpt);
         files.check();
         if (cacheDir != null && Boolean.FALSE.equals(mapped)) throw new IllegalArgumentException("--cache-dir is for the memory-mapped cache, which --no-mapped turns off");
+        if (warmStart != null) return warm(out, talk);
         Settings settings = modelOptions.settings(validation);
         Examples raw = dataOptions.read(data, DataCache.Options.auto().directory(cacheDir)
                 .mode(mapped == null ? DataCache.Mode.AUTO : mapped ? DataCache.Mode.ALWAYS : DataCache.Mode.NEVER));
@@ -178,6 +188,83 @@ final class TrainCommand implements Callable<Integer> {
             writeOutputs(fit, raw, parts, testSet, started, restarted[0], out, talk);
         }
         return 0;
+    }
+
+    /** {@code --warm-start}: the model read, the data read with its schema, trained further (ModelTrainer.continueTraining). */
+    private int warm(PrintWriter out, boolean talk) throws IOException {
+        org.backprop4j.model.Model model = ModelFile.read(warmStart);
+        DataSet raw = dataOptions.read(data, model.schema());
+        DataSet testSet = readTest(raw);   // before training: a bad test file costs no training time
+        picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        Settings settings = modelOptions.settings(given.hasMatchedOption("--validation") ? validation : null, given::hasMatchedOption);
+        int more = settings.epochs() != null ? settings.epochs()
+                : model.provenance().settings() != null && model.provenance().settings().epochs() != null
+                ? model.provenance().settings().epochs() : org.backprop4j.train.Defaults.EPOCHS;
+        if (talk) {
+            dataOptions.printNotices(out);
+            out.println("backprop4j train " + data.getFileName());
+            out.println("  warm start from " + warmStart.getFileName() + ": its network " + model.network().describe()
+                    + " and preprocessing; settings not given are the model's; " + more + " more epochs");
+        }
+        ProgressFactory progress = ProgressFactory.create(ProgressMode.fromFlags(quiet, json, plain), out);
+        Instant started = Instant.now();
+        PrintWriter err = spec.commandLine().getErr();
+        ModelTrainer.Fit fit;
+        try (ProgressDisplay display = progress.start("train", more)) {
+            // the continued run numbers its epochs on from the model's; the display counts this run's
+            Relative relative = new Relative(display);
+            ModelTrainer trainer = new ModelTrainer(settings).listener(relative).restartOnDivergence(restarts).consumeTrainingData(true)
+                    .listener(new TrainingListener() {
+                        @Override
+                        public void onEpoch(EpochStats s, Trainer t) {}
+
+                        @Override
+                        public void onDivergence(String message, boolean restarting, Trainer t) {
+                            if (restarting && !quiet) err.println("backprop4j: warning: " + message);
+                        }
+                    });
+            fit = trainer.continueTraining(model, raw, Provenance.DataInfo.of(data, raw.size()));
+            display.finish(relative.shift(fit.result()), fit.seconds());
+            if (talk) out.println("  " + fit.warmStart());
+            warmStartLine = fit.warmStart();
+            writeOutputs(fit, raw, new Examples[] {fit.trainPart(), fit.validationPart()}, testSet, started, 0, out, talk);
+        }
+        return 0;
+    }
+
+    /** The warm start's line, for the JSON summary (null for a run from the start). */
+    private String warmStartLine;
+
+    /** Passes epochs on to a display numbered from 1 for this run (a warm start's epochs go on from the model's). */
+    private static final class Relative implements TrainingListener {
+        private final ProgressDisplay inner;
+        private int offset = -1;
+
+        Relative(ProgressDisplay inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void onEpoch(EpochStats s, Trainer t) {
+            if (offset < 0) offset = s.epoch() - 1;
+            inner.onEpoch(shift(s), t);
+        }
+
+        @Override
+        public void onDivergence(String message, boolean restarting, Trainer t) {
+            inner.onDivergence(message, restarting, t);
+        }
+
+        EpochStats shift(EpochStats s) {
+            int o = Math.max(offset, 0);
+            return new EpochStats(s.epoch() - o, s.loss(), s.accuracy(), s.validationLoss(), s.validationAccuracy(), s.updates(), s.millis());
+        }
+
+        org.backprop4j.train.TrainingResult shift(org.backprop4j.train.TrainingResult r) {
+            int o = Math.max(offset, 0);
+            return new org.backprop4j.train.TrainingResult(r.history().stream().map(this::shift).toList(), r.stopReason(),
+                    r.bestEpoch() > 0 ? r.bestEpoch() - o : 0);
+        }
     }
 
     /** Model, curves and report, committed together: all of them or none (issue 24.2). */
@@ -234,6 +321,7 @@ final class TrainCommand implements Callable<Integer> {
             t.commit();
         }
 
+        if (warmStartLine != null) training.put("warmStart", warmStartLine);
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>(training);
             summary.put("model", this.out.toString());

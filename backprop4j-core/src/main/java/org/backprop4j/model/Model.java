@@ -17,11 +17,13 @@ import org.backprop4j.Network;
 import org.backprop4j.Predictor;
 import org.backprop4j.data.Attribute;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.data.Examples;
 import org.backprop4j.data.Numbers;
 import org.backprop4j.data.Pipeline;
 import org.backprop4j.data.ReadOptions;
 import org.backprop4j.data.Schema;
 import org.backprop4j.train.Settings;
+import org.backprop4j.train.TrainingState;
 
 /**
  * A trained model: the network and its loss, the preprocessing fitted on the training data, what
@@ -51,6 +53,7 @@ public final class Model {
     private final Task task;
     private final List<String> classNames, targetNames, inputNames, fieldNames;
     private final Provenance provenance;
+    private final TrainingState trainingState;
     private volatile Predictor predictor;   // made on first use: reading a model does not choose kernels
 
     private Model(Builder b) {
@@ -61,6 +64,7 @@ public final class Model {
         this.task = classNames.isEmpty() ? Task.REGRESSION : Task.CLASSIFICATION;
         this.targetNames = b.targetNames == null ? List.of() : List.copyOf(b.targetNames);
         this.provenance = b.provenance == null ? Provenance.NONE : b.provenance;
+        this.trainingState = b.trainingState;
         int n0 = net.inputs(), nL = net.outputs();
         if (pipeline.inputs() != n0 || pipeline.outputs() != nL) {
             throw new IllegalArgumentException("the preprocessing is for " + pipeline.inputs() + " inputs and " + pipeline.outputs()
@@ -107,7 +111,7 @@ public final class Model {
     /** {@return a builder starting from this model's parts} To change, e.g., its provenance. */
     public Builder toBuilder() {
         return new Builder(net, loss).pipeline(pipeline).classNames(task == Task.CLASSIFICATION ? classNames : null)
-                .targetNames(targetNames).inputNames(inputNames).provenance(provenance);
+                .targetNames(targetNames).inputNames(inputNames).provenance(provenance).trainingState(trainingState);
     }
 
     // ---- training, files -------------------------------------------------------------------
@@ -252,6 +256,44 @@ public final class Model {
      */
     public Model withProvenance(Provenance p) {
         return toBuilder().provenance(p).build();
+    }
+
+    /**
+     * Where the update rule stood when training ended, so that training the model again continues
+     * it ({@link #continueTraining}, {@link ModelTrainer#continueTraining}); null when the model was
+     * not trained here, or was saved without it. Nothing in it changes a prediction.
+     *
+     * @return the state, or null
+     */
+    public TrainingState trainingState() {
+        return trainingState;
+    }
+
+    /**
+     * A copy without the update rule's state (a smaller file; training it again starts the rule fresh).
+     *
+     * @return the copy
+     */
+    public Model withoutTrainingState() {
+        return toBuilder().trainingState(null).build();
+    }
+
+    /**
+     * Trains this model for {@code epochs} more epochs on raw data with its recorded settings,
+     * continuing its update rule (a warm start: {@link ModelTrainer#continueTraining}); the data
+     * must have the model's schema (read with {@code ReadOptions.schema(model.schema())}).
+     *
+     * @param raw    the data, as read (not preprocessed)
+     * @param epochs how many more epochs
+     * @return the model trained further
+     * @throws IllegalStateException if training diverged
+     */
+    public Model continueTraining(Examples raw, int epochs) {
+        try {
+            return ModelTrainer.requireConverged(new ModelTrainer(Settings.builder().epochs(epochs).build()).continueTraining(this, raw, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);   // not reached: no checkpoint is read or written
+        }
     }
 
     /** {@return the number of encoded inputs: the network's input count} */
@@ -497,6 +539,7 @@ public final class Model {
         private Pipeline pipeline;
         private List<String> classNames, targetNames, inputNames;
         private Provenance provenance;
+        private TrainingState trainingState;
 
         private Builder(Network network, Loss loss) {
             this.network = Objects.requireNonNull(network, "network");
@@ -542,6 +585,13 @@ public final class Model {
          * @return this builder
          */
         public Builder provenance(Provenance p) { this.provenance = p; return this; }
+        /**
+         * Sets the update rule's state at the end of training.
+         *
+         * @param s the state (null: none)
+         * @return this builder
+         */
+        public Builder trainingState(TrainingState s) { this.trainingState = s; return this; }
 
         /**
          * Builds the model (the network is copied).

@@ -126,9 +126,12 @@ public final class ModelTrainer {
      * @param trainPart      the raw training part (a memory-mapped one: a view of the raw data)
      * @param validationPart the raw validation part, or null
      * @param optimizer      the update rule as the run left it (e.g. Bayesian regularisation's γ and λ)
+     * @param warmStart      for {@link #continueTraining}, the one line saying whether the update rule's state
+     *                       continued or why it started fresh; null for {@code fit}
      */
     public record Fit(Model model, Settings settings, TrainingResult result, Evaluation train, Evaluation validation,
-                      double seconds, Examples trainPart, Examples validationPart, org.backprop4j.train.Optimizer optimizer) {
+                      double seconds, Examples trainPart, Examples validationPart, org.backprop4j.train.Optimizer optimizer,
+                      String warmStart) {
         /** {@return whether training diverged} The model's weights are then not usable. */
         public boolean diverged() {
             return result.diverged();
@@ -195,7 +198,104 @@ public final class ModelTrainer {
                 ? trainer.resume(checkpoint, train, val)
                 : trainer.fit(train, val);
         double secs = (System.nanoTime() - t0) / 1e9;
-        Backprop engine = new Backprop(net, loss);
+        Model.Builder b = Model.builder(net, loss).pipeline(pipeline).classNames(rawTrain.classNames())
+                .targetNames(rawTrain.schema() == null ? List.of() : rawTrain.schema().targets().stream().map(a -> a.name()).toList())
+                .inputNames(rawTrain.inputNames());
+        return finish(b, loss, s, trainer, cfg, r, secs, train, val, rawTrain, rawValidation, info);
+    }
+
+    /**
+     * Trains a model further on raw data: a warm start (scikit-learn's {@code warm_start}, and its
+     * {@code partial_fit} when the data are new). The model's network is the start and its
+     * preprocessing is applied to the data as it is, not fitted again, so the data must have the
+     * model's schema (read it with {@code ReadOptions.schema(model.schema())}). The settings given
+     * to this trainer override the model's recorded ones ({@link Provenance#settings()}); their
+     * epochs are further epochs. The update rule's state ({@link Model#trainingState()}) continues
+     * when this run's rule settings are the ones it was made with, else the rule starts fresh from
+     * the model's weights; {@link Fit#warmStart()} says which in one line
+     * ({@link Trainer#continueFrom}). Two runs of 50 epochs on the same data give the weights of
+     * one of 100, bit for bit. The network's shape, activations and loss and the preprocessing are
+     * the model's: settings that give other ones are refused, as are checkpoints.
+     *
+     * @param model the model to train further
+     * @param raw   the data, as read with the model's schema (not preprocessed)
+     * @param info  what the provenance records about the data (null: its pattern count only)
+     * @return the model trained further, with how training went and the warm start's line
+     * @throws IOException not thrown (no checkpoint is read or written); declared as {@code fit}'s
+     * @throws IllegalArgumentException for settings or data that do not fit the model
+     */
+    public Fit continueTraining(Model model, Examples raw, Provenance.DataInfo info) throws IOException {
+        if (checkpointEvery > 0 || resume) {
+            throw new IllegalArgumentException("a warm start does not write or resume checkpoints (they resume a run from its start)");
+        }
+        Network net = model.network();
+        Settings s = keepsTheModel(settings, model).resolve(raw);
+        if (raw.inputs() != model.inputs() || raw.outputs() != model.outputs()) {
+            throw new IllegalArgumentException("the data have " + raw.inputs() + " inputs and " + raw.outputs() + " targets after encoding, the model "
+                    + model.inputs() + " and " + model.outputs() + ": read them with the model's schema");
+        }
+        if (model.isClassification() && !raw.classNames().equals(model.classNames())) {
+            throw new IllegalArgumentException("the data's classes " + raw.classNames() + " are not the model's " + model.classNames()
+                    + ": read them with the model's schema");
+        }
+        Examples[] parts = split(raw, s.validation(), s.seed());
+        Pipeline pipeline = model.pipeline();
+        Examples train = consume ? pipeline.applyInPlace(parts[0]) : pipeline.apply(parts[0]);
+        Examples val = parts[1] == null ? null : pipeline.apply(parts[1]);
+        Loss loss = model.loss();
+        TrainingConfig cfg = s.config(train.size(), val != null);
+        Trainer trainer = new Trainer(net, loss, cfg);
+        for (TrainingListener l : listeners) trainer.addListener(l);
+        trainer.restartOnDivergence(restarts);
+        long t0 = System.nanoTime();
+        TrainingResult r = trainer.continueFrom(model.trainingState(), train, val);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Model.Builder b = Model.builder(net, loss).pipeline(pipeline).classNames(model.isClassification() ? model.classNames() : null)
+                .targetNames(model.targetNames()).inputNames(model.inputNames());
+        return finish(b, loss, s, trainer, cfg, r, secs, train, val, parts[0], parts[1], info);
+    }
+
+    /**
+     * The settings of a warm start: the given ones over the model's recorded ones over what the
+     * model's network says; refused when they give the network another shape, activation or loss,
+     * or the data another scaling, than the model's.
+     */
+    private static Settings keepsTheModel(Settings given, Model model) {
+        Network net = model.network();
+        int[] sizes = net.sizes();
+        int[] hidden = java.util.Arrays.copyOfRange(sizes, 1, sizes.length - 1);
+        Settings.Builder own = Settings.builder().hidden(hidden.length == 0 ? new int[] {0} : hidden).output(net.outputActivation()).loss(model.loss());
+        if (hidden.length > 0) {
+            List<org.backprop4j.Activation> fs = new ArrayList<>();
+            for (int l = 1; l < net.layers(); l++) fs.add(net.activation(l));
+            own.activations(fs);
+        }
+        Settings ofModel = own.build(), recorded = model.provenance().settings();
+        List<String> diff = new ArrayList<>();
+        if (given.hidden() != null && !given.hidden().equals(ofModel.hidden())) diff.add("hidden layers " + ofModel.hidden() + " in the model, " + given.hidden() + " given");
+        if (given.activations() != null && hidden.length > 0 && !given.activations().equals(ofModel.activations())) {
+            diff.add("activation " + Settings.ids(ofModel.activations()) + " in the model, " + Settings.ids(given.activations()) + " given");
+        }
+        if (given.output() != null && given.output() != ofModel.output()) diff.add("output " + ofModel.output().id() + " in the model, " + given.output().id() + " given");
+        if (given.loss() != null && given.loss() != ofModel.loss()) diff.add("loss " + ofModel.loss().id() + " in the model, " + given.loss().id() + " given");
+        if (given.scaling() != null && recorded != null && recorded.scaling() != null && given.scaling() != recorded.scaling()) {
+            diff.add("scaling " + Settings.scalingId(recorded.scaling()) + " in the model, " + Settings.scalingId(given.scaling()) + " given");
+        }
+        if (!diff.isEmpty()) {
+            throw new IllegalArgumentException("a warm start keeps the model's network and preprocessing: " + String.join("; ", diff));
+        }
+        // another update rule brings its own presentation, schedule and clipping (their defaults, unless given)
+        if (recorded != null && given.optimizer() != null && !given.optimizer().equals(recorded.optimizer())) {
+            recorded = recorded.toBuilder().unset("batch", "schedule", "clipNorm").build();
+        }
+        // the architecture from the network itself (a recorded one that disagrees cannot win), then the recorded rest
+        return ofModel.over(given.over(recorded));
+    }
+
+    /** Evaluation, provenance and the model with its training state: the end of fit and continueTraining. */
+    private Fit finish(Model.Builder b, Loss loss, Settings s, Trainer trainer, TrainingConfig cfg, TrainingResult r, double secs, Examples train,
+                       Examples val, Examples rawTrain, Examples rawValidation, Provenance.DataInfo info) {
+        Backprop engine = new Backprop(trainer.network(), loss);
         Evaluation te = Evaluation.of(engine, train);
         Evaluation ve = val == null ? new Evaluation(Double.NaN, Double.NaN) : Evaluation.of(engine, val);
         double factor = trainer.learningRateFactor();
@@ -203,11 +303,9 @@ public final class ModelTrainer {
                 cfg.optimizer().get().learningRate() * factor, secs, te.loss(), te.accuracy(), ve.loss(), ve.accuracy());
         Provenance.DataInfo data = info != null ? info
                 : new Provenance.DataInfo(null, rawTrain.size() + (rawValidation == null ? 0 : rawValidation.size()), null);
-        Model model = Model.builder(net, loss).pipeline(pipeline).classNames(rawTrain.classNames())
-                .targetNames(rawTrain.schema() == null ? List.of() : rawTrain.schema().targets().stream().map(a -> a.name()).toList())
-                .inputNames(rawTrain.inputNames())
-                .provenance(new Provenance(s, outcome, data, Provenance.Environment.current())).build();
-        return new Fit(model, s, r, te, ve, secs, rawTrain, rawValidation, trainer.lastOptimizer());
+        Model model = b.provenance(new Provenance(s, outcome, data, Provenance.Environment.current()))
+                .trainingState(trainer.trainingState()).build();
+        return new Fit(model, s, r, te, ve, secs, rawTrain, rawValidation, trainer.lastOptimizer(), trainer.warmStartNotice());
     }
 
     /**

@@ -53,6 +53,12 @@ final class DivergenceGuard {
         }
     }
 
+    /** A warm start's factor from the run it continues ({@link TrainingState#lrFactor()}). */
+    void carry(double factor, Optimizer opt) {
+        lrFactor = factor;
+        if (lrFactor != 1 && !scheduled) opt.setLearningRate(baseLr * lrFactor);
+    }
+
     /** Before an epoch's updates: the optimizer's epoch start, with a schedule's rate scaled by the restarts' factor. */
     void startEpoch(Optimizer opt, int epoch) {
         opt.startEpoch(epoch);

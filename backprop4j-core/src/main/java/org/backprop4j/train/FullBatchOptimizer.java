@@ -18,6 +18,15 @@ public interface FullBatchOptimizer extends Optimizer {
     /** Why the method cannot make further progress (e.g. gradient below tolerance), or null. */
     String stopReason();
 
+    /**
+     * The error function is another one from the next {@link #iterate} on (a warm start on other
+     * data): forget what was kept of the old one (its value, gradient, search direction), keep
+     * what carries over. Returns what was dropped, for the user, or null when nothing was.
+     */
+    default String objectiveChanged() {
+        return null;
+    }
+
     /** Objective evaluations so far (each is one forward and backward pass over the data). */
     long evaluations();
 

@@ -71,6 +71,14 @@ public final class Lbfgs implements FullBatchOptimizer {
         have = false;
     }
 
+    /** The memory's gradient differences and the kept gradient are the old error function's: start afresh at the point. */
+    @Override
+    public String objectiveChanged() {
+        if (!have) return null;
+        have = false;
+        return "L-BFGS's memory (gradients of the old data's error) starts afresh";
+    }
+
     @Override
     public double iterate(Objective f, float[] w) {
         if (n != w.length) init(w.length);

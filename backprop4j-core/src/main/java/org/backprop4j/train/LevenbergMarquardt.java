@@ -77,8 +77,7 @@ public final class LevenbergMarquardt implements FullBatchOptimizer {
             w = new float[n]; wt = new float[n];
             r = new double[rows]; rt = new double[rows]; jac = new double[rows * n];
             h = new double[n * n]; chol = new double[n * n]; grad = new double[n]; step = new double[n];
-            have = false;
-            mu = mu0;
+            have = false;   // μ stays: fresh it is μ0 (constructor, reset), imported it is the state's
         }
         stop = null;
         if (!have || !Arrays.equals(wOut, w)) System.arraycopy(wOut, 0, w, 0, n);

@@ -1,8 +1,5 @@
 package org.backprop4j.train;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * The settings a checkpoint must match to be resumed: architecture, loss, update rule (as made
  * fresh), presentation, decay, shuffling seed, early stopping, divergence restarts, settings made
@@ -27,14 +24,6 @@ record RunSettings(String network, String loss, String optimizer, TrainingConfig
 
     /** Which settings of a checkpoint's {@link #encode() encoded} form differ from these, or null if none. */
     String differences(String theirs) {
-        String ours = encode();
-        if (theirs.equals(ours)) return null;
-        String[] a = theirs.split(";"), b = ours.split(";");
-        if (a.length != b.length) return "its settings are " + theirs + ", this run's are " + ours;
-        List<String> diff = new ArrayList<>();
-        for (int i = 0; i < a.length; i++) {
-            if (!a[i].equals(b[i])) diff.add(a[i] + " in the checkpoint, " + b[i] + " in this run");
-        }
-        return "its settings differ: " + String.join("; ", diff);
+        return TrainingState.differences(theirs, encode(), "the checkpoint");
     }
 }

@@ -63,6 +63,14 @@ public final class ScaledConjugateGradient implements FullBatchOptimizer {
     /** The current scale λ_k (for tests). */
     public double lambda() { return lambda; }
 
+    /** The conjugate direction and the kept gradient are the old error function's: restart at step 1 (Møller 1993, §4). */
+    @Override
+    public String objectiveChanged() {
+        if (!have) return null;
+        have = false;
+        return "SCG's search direction (of the old data's error) restarts along the gradient";
+    }
+
     @Override
     public double iterate(Objective f, float[] wOut) {
         if (n != wOut.length) {

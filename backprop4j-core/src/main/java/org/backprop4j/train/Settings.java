@@ -219,6 +219,23 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
     }
 
     /**
+     * These settings over {@code base}: every component unset here is taken from base.
+     *
+     * @param base the settings to take unset components from (null: none)
+     * @return the combined settings
+     */
+    public Settings over(Settings base) {
+        if (base == null) return this;
+        return new Settings(hidden != null ? hidden : base.hidden, activations != null ? activations : base.activations,
+                output != null ? output : base.output, loss != null ? loss : base.loss, init != null ? init : base.init,
+                optimizer != null ? optimizer : base.optimizer, epochs != null ? epochs : base.epochs, batch != null ? batch : base.batch,
+                lambda != null ? lambda : base.lambda, targetError != null ? targetError : base.targetError,
+                schedule != null ? schedule : base.schedule, clipNorm != null ? clipNorm : base.clipNorm,
+                earlyStopping != null ? earlyStopping : base.earlyStopping, scaling != null ? scaling : base.scaling,
+                seed != null ? seed : base.seed, validation != null ? validation : base.validation);
+    }
+
+    /**
      * Every unset component filled from {@link Defaults} for this raw data set's task.
      *
      * @param raw the training data (only its task matters)
@@ -562,6 +579,25 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
          * @return this builder
          */
         public Builder validation(double fraction) { this.validation = fraction; return this; }
+
+        /**
+         * Makes components unset again.
+         *
+         * @param names "batch", "schedule", "clipNorm" or "earlyStopping"
+         * @return this builder
+         */
+        public Builder unset(String... names) {
+            for (String n : names) {
+                switch (n) {
+                    case "batch" -> batch = null;
+                    case "schedule" -> schedule = null;
+                    case "clipNorm" -> clipNorm = null;
+                    case "earlyStopping" -> earlyStopping = null;
+                    default -> throw new IllegalArgumentException("cannot unset '" + n + "' (batch, schedule, clipNorm, earlyStopping)");
+                }
+            }
+            return this;
+        }
 
         /**
          * Builds the settings.

@@ -93,6 +93,19 @@ public final class Trainer {
     /** The update rule of the last run (for what it learned, e.g. Bayesian regularisation's γ and λ), or null before one. */
     public Optimizer lastOptimizer() { return lastOptimizer; }
     private Optimizer lastOptimizer;
+    private volatile TrainingState lastState;
+    private volatile String lastWarmStart;
+
+    /**
+     * Where the update rule stood at the end of the last run, for a model to keep so that training
+     * can continue it ({@link #continueFrom}); null before a run and after one that diverged. With
+     * restore-best early stopping the network holds an earlier epoch's weights but this is the last
+     * epoch's state.
+     */
+    public TrainingState trainingState() { return lastState; }
+
+    /** The one line the last {@link #continueFrom} had to say (state continued, or why the rule started fresh); null after {@link #fit}. */
+    public String warmStartNotice() { return lastWarmStart; }
     public TrainingConfig config() { return config; }
 
     /** Trains on {@code train}. */
@@ -253,7 +266,26 @@ public final class Trainer {
 
     /** Trains on {@code train}, reporting the error on {@code validation} (may be null) each epoch. */
     public TrainingResult fit(Examples train, Examples validation) {
-        return run(train, validation, null, null);
+        return run(train, validation, null, null, false, null);
+    }
+
+    /**
+     * Trains the network as it is for {@link TrainingConfig#maxEpochs()} more epochs, continuing the
+     * update rule from {@code state} (a warm start; {@link TrainingState}): when the state was made
+     * with this run's rule settings ({@link TrainingState#rule}), the rule's state, the epoch count
+     * (learning-rate schedules go on from it) and, for the same seed, the shuffling stream continue,
+     * so that 50 epochs and 50 more give the weights of 100, bit for bit. The data may be other
+     * data (scikit-learn's {@code partial_fit}): the state goes on, and a full-batch rule forgets
+     * what it kept of the old error function ({@link FullBatchOptimizer#objectiveChanged}). With
+     * other settings, or no state (null), the rule starts fresh from the network's weights.
+     * {@link #warmStartNotice()} says which happened, in one line. Epochs are numbered on from the
+     * state's. Checkpoints are for runs from the start: with {@link #checkpointEvery} set this refuses.
+     */
+    public TrainingResult continueFrom(TrainingState state, Examples train, Examples validation) {
+        if (checkpointEvery > 0) {
+            throw new IllegalStateException("a warm start cannot write checkpoints (a checkpoint resumes a run from its start): drop the checkpoint interval");
+        }
+        return run(train, validation, null, null, true, state);
     }
 
     /** Continues the run saved in {@code checkpoint} (written by {@link #checkpointEvery}) on the same data. */
@@ -271,12 +303,24 @@ public final class Trainer {
     public TrainingResult resume(Path checkpoint, Examples train, Examples validation) throws IOException {
         Checkpoint c = Checkpoint.read(checkpoint);
         String name = checkpoint.getFileName() == null ? checkpoint.toString() : checkpoint.getFileName().toString();
-        return run(train, validation, c, name);
+        return run(train, validation, c, name, false, null);
     }
 
     /** Continues from an in-memory checkpoint (see {@link #resume(Path, Examples, Examples)}). */
     public TrainingResult resume(Checkpoint checkpoint, Examples train, Examples validation) {
-        return run(train, validation, checkpoint, "checkpoint");
+        return run(train, validation, checkpoint, "checkpoint", false, null);
+    }
+
+    /**
+     * The settings a {@link TrainingState} depends on: what the rule's state means (network, loss,
+     * the rule as made fresh with its schedule and clipping, presentation and batch size, decay).
+     * Not the epochs, the data, the seed, early stopping or the validation set.
+     */
+    String rule(Optimizer fresh) {
+        TrainingConfig c = config;
+        return "net=" + net.describe() + ";loss=" + loss.id() + ";optimizer=" + fresh.describe() + ";mode=" + c.mode()
+                + (c.mode() == TrainingConfig.Mode.MINI_BATCH ? ";batch=" + c.batchSize() : "")
+                + ";lambda=" + c.lambda() + ";decayBiases=" + c.decayBiases();
     }
 
     /** The settings a checkpoint of this run must match (see {@link RunSettings}). */
@@ -294,23 +338,30 @@ public final class Trainer {
      * patterns and updates is chosen once ({@link EpochStrategy}); a divergence is caught at the end
      * of the epoch it happens in ({@link DivergenceGuard}); a checkpoint saves the {@link RunState}.
      */
-    private TrainingResult run(Examples train, Examples validation, Checkpoint from, String fromName) {
+    private TrainingResult run(Examples train, Examples validation, Checkpoint from, String fromName, boolean warm, TrainingState state) {
         Optimizer opt = start(train, validation);
         lastOptimizer = opt;
+        lastState = null;
+        lastWarmStart = null;
+        String rule = rule(opt);
         float[] w = net.params();
         Backprop engine = new Backprop(net, loss, kernels);
         RunState s = new RunState(config, train.size(), w.length);
         DivergenceGuard guard = new DivergenceGuard(maxRestarts, opt, config.schedule() != null);
         boolean saves = checkpointEvery > 0 || from != null;
         RunSettings settings = saves ? settings(opt, validation) : null;
-        long fingerprint = saves ? Checkpoint.fingerprint(train) : 0;
+        long fingerprint = Checkpoint.fingerprint(train);
         if (from != null) restore(from, fromName, s, settings, fingerprint, train, opt, guard.canRestart);
+        if (warm) lastWarmStart = warmStart(state, rule, s, opt, train, fingerprint);
+        boolean continued = warm && lastWarmStart.startsWith(CONTINUING);
         guard.start(w, s.epoch, opt, from);
+        if (continued) guard.carry(state.lrFactor(), opt);
         recordGuard(guard, from == null ? 0 : s.epoch);
         EpochStrategy epochs = EpochStrategy.choose(net, loss, config, kernels, opt, engine, train, s.order);
-        epochs.updates = from == null ? 0 : from.updates();
-        String reason = "max epochs (" + config.maxEpochs() + ")";
-        while (s.epoch < config.maxEpochs()) {
+        epochs.updates = from != null ? from.updates() : continued ? state.updates() : 0;
+        int end = warm ? s.epoch + config.maxEpochs() : config.maxEpochs();
+        String reason = "max epochs (" + (warm && s.epoch > 0 ? config.maxEpochs() + " more, " + end + " in all" : config.maxEpochs()) + ")";
+        while (s.epoch < end) {
             long t0 = System.nanoTime();
             guard.startEpoch(opt, s.epoch);
             String bad = epochs.epoch(s.rng);             // present every pattern once, updating the weights
@@ -337,7 +388,7 @@ public final class Trainer {
             if (requested) stop = stopRequest;
             s.epoch++;                                    // the epoch is complete and good
             guard.epochDone(s.epoch, e, w, opt);
-            if (checkpointEvery > 0 && (requested || (stop == null && s.epoch % checkpointEvery == 0 && s.epoch < config.maxEpochs()))) {
+            if (checkpointEvery > 0 && (requested || (stop == null && s.epoch % checkpointEvery == 0 && s.epoch < end))) {
                 write(s.save(settings, net, train, fingerprint, w, epochs.updates, opt, guard));
                 lastCheckpointEpoch = s.epoch;
             }
@@ -346,12 +397,67 @@ public final class Trainer {
                 break;
             }
         }
+        if (!reason.startsWith("diverged")) {
+            lastState = new TrainingState(rule, config.seed(), s.epoch, epochs.updates, s.rng.state(), guard.lrFactor, opt.exportState(),
+                    train.size(), fingerprint);
+        }
         int bestEpoch = s.monitor == null ? 0 : s.monitor.bestEpoch();
         if (s.best != null && bestEpoch > 0) {
             System.arraycopy(s.best, 0, w, 0, w.length);
             reason += "; restored the weights of epoch " + bestEpoch;
         }
         return new TrainingResult(List.copyOf(s.history), reason, bestEpoch);
+    }
+
+    private static final String CONTINUING = "warm start: continuing ";
+
+    /**
+     * Takes over a warm start's state when it fits this run (same {@link #rule}, an optimizer state
+     * this rule accepts) and returns the one line saying what happened.
+     */
+    private String warmStart(TrainingState state, String rule, RunState s, Optimizer opt, Examples train, long fingerprint) {
+        String fresh = opt.describe() + " starts fresh from the model's weights";
+        if (state == null) return "warm start: the model holds no update-rule state (saved without it): " + fresh;
+        String why = TrainingState.differences(state.rule(), rule, "the model");
+        if (why == null) why = unusableState(state.optimizerState(), "its update-rule state");
+        if (why == null) {
+            try {
+                opt.importState(state.optimizerState());
+            } catch (IllegalArgumentException e) {
+                why = e.getMessage();
+            }
+        }
+        if (why != null) return "warm start: the model's update-rule state does not fit this run (" + why + "): " + fresh;
+        s.epoch = state.epochs();
+        String line = CONTINUING + opt.describe() + "'s state from epoch " + state.epochs();
+        // the shuffling stream goes on unless another seed was asked for; the order it left, when it permutes this many patterns
+        if (state.seed() == config.seed()) {
+            if (s.reorder && state.dataSize() == train.size() && !replayShuffles(state.seed(), state.rngState(), s.order, 2L * state.epochs() + 16)) {
+                line += " (the shuffled order could not be rebuilt: it starts from the data's order)";
+            }
+            s.rng.setState(state.rngState());
+        }
+        if (state.dataSize() == train.size() && state.dataFingerprint() == fingerprint) return line;
+        line += " on other data (" + train.size() + " patterns)";
+        String dropped = opt instanceof FullBatchOptimizer f ? f.objectiveChanged() : null;
+        return dropped == null ? line : line + "; " + dropped;
+    }
+
+    /**
+     * The pattern order a run left: the generator serves only the shuffles ({@link EpochStrategy}),
+     * one per epoch (and one per retried epoch), so shuffling the identity with a generator from
+     * the seed until it reaches {@code target} gives the order back. False (and the identity) if
+     * it does not within {@code maxShuffles}.
+     */
+    static boolean replayShuffles(long seed, long target, int[] order, long maxShuffles) {
+        Rng r = new Rng(seed);
+        for (long k = 0; ; k++) {
+            if (r.state() == target) return true;
+            if (k == maxShuffles) break;
+            r.shuffle(order);
+        }
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        return false;
     }
 
     /** Checks the data and settings of a run and makes its optimizer. */

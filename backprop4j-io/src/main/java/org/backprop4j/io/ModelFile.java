@@ -43,6 +43,7 @@ import org.backprop4j.model.ModelStore;
 import org.backprop4j.model.Provenance;
 import org.backprop4j.model.Task;
 import org.backprop4j.train.Settings;
+import org.backprop4j.train.TrainingState;
 import org.backprop4j.util.AtomicFiles;
 
 /**
@@ -54,14 +55,19 @@ import org.backprop4j.util.AtomicFiles;
  *   "loss": "ce", "inputNames": [...], "classNames": [...], "targetNames": [...],
  *   "preprocessing": {...},
  *   "provenance": { "settings": {...}, "outcome": {...}, "data": {...}, "environment": {...} },
- *   "checksum": { "algorithm": "SHA-256", "weights": "hex", "content": "hex" } }
+ *   "trainingState": { "rule": "...", "seed": 42, "epochs": 50, ..., "optimizer": [...] },
+ *   "checksum": { "algorithm": "SHA-256", "weights": "hex", "content": "hex", "trainingState": "hex" } }
  * </pre>
  *
  * <p>{@code content} is a SHA-256 over a canonical binary form of everything that affects a
  * prediction — task, architecture, activations, loss, weights, the preprocessing with its schema,
  * and the class, target and input names — so any edit to them is refused on reading; the
- * provenance is informational and not covered. Format-1 files (whose checksum covers only the
- * weights) are still read, their weights checksum verified.
+ * provenance is informational and not covered. The update rule's state ({@link TrainingState},
+ * for a warm start) changes no prediction and is outside {@code content}, under a digest of its
+ * own ({@code checksum.trainingState}): a damaged state is refused rather than continued from.
+ * A file is written in the lowest format that holds it: 2, or 3 with a training state (format 2
+ * has none; older readers then say the file is newer). Format-1 files (whose checksum covers only
+ * the weights) are still read, their weights checksum verified.
  *
  * <p>Weights are written as the shortest decimal that reads back to the same float32, so a model
  * saved and loaded predicts bit-identically. Writing goes to a temporary file in the same
@@ -73,8 +79,10 @@ import org.backprop4j.util.AtomicFiles;
  * {@link DataFormatException} naming the file (and, for malformed JSON, the line and column).
  */
 public final class ModelFile {
-    /** The format this version writes; files with a larger version are refused. */
-    public static final int FORMAT_VERSION = 2;
+    /** The newest format this version writes (3: with a training state; 2 without); files with a larger version are refused. */
+    public static final int FORMAT_VERSION = 3;
+    /** The format of a file without a training state. */
+    static final int FORMAT_WITHOUT_STATE = 2;
     static final String FORMAT = "backprop4j-model";
     /** Upper bound on parameters accepted from a file (2^28 floats = 1 GiB). */
     static final long MAX_PARAMS = 1L << 28;
@@ -154,7 +162,8 @@ public final class ModelFile {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
         root.put("format", FORMAT);
-        root.put("formatVersion", FORMAT_VERSION);
+        TrainingState state = model.trainingState();
+        root.put("formatVersion", state == null ? FORMAT_WITHOUT_STATE : FORMAT_VERSION);
         root.put("task", model.task().id());
         Network net = model.network();
         ObjectNode n = root.putObject("network");
@@ -180,11 +189,32 @@ public final class ModelFile {
         Provenance p = model.provenance();
         if (p.environment() == null) p = p.withEnvironment(Provenance.Environment.current());
         root.set("provenance", ProvenanceJson.write(p));
+        if (state != null) root.set("trainingState", stateJson(state));
         ObjectNode c = root.putObject("checksum");
         c.put("algorithm", "SHA-256");
         c.put("weights", weightsChecksum(net.params()));
         c.put("content", contentChecksum(model));
+        if (state != null) c.put("trainingState", stateChecksum(state));
         return root;
+    }
+
+    /** The training state's section: the counts before the arrays they bound; non-finite state values as strings. */
+    private static ObjectNode stateJson(TrainingState s) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("rule", s.rule());
+        o.put("seed", s.seed());
+        o.put("epochs", s.epochs());
+        o.put("updates", s.updates());
+        o.put("rng", s.rngState());
+        o.put("learningRateFactor", s.lrFactor());
+        o.put("dataPatterns", s.dataSize());
+        o.put("dataFingerprint", s.dataFingerprint());
+        ArrayNode opt = o.putArray("optimizer");
+        for (double v : s.optimizerState()) {
+            if (Double.isFinite(v)) opt.add(v);
+            else opt.add(Double.toString(v));   // "NaN", "Infinity", "-Infinity": JSON has no such numbers
+        }
+        return o;
     }
 
     private static void strings(ArrayNode a, List<String> values) {
@@ -240,6 +270,34 @@ public final class ModelFile {
             canonical(out, model.inputNames());
             canonical(out, model.classNames());
             canonical(out, model.targetNames());
+        } catch (IOException e) {
+            throw new IllegalStateException("a digest does not fail", e);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /**
+     * SHA-256 over a canonical binary form of a training state (every value by its bits): the
+     * state's own checksum, outside {@link #contentChecksum} (it changes no prediction).
+     *
+     * @param s the state
+     * @return the digest as lower-case hex
+     */
+    public static String stateChecksum(TrainingState s) {
+        MessageDigest md = sha256();
+        try (DataOutputStream out = new DataOutputStream(new DigestSink(md))) {
+            text(out, "backprop4j-training-state/1");
+            text(out, s.rule());
+            out.writeLong(s.seed());
+            out.writeInt(s.epochs());
+            out.writeLong(s.updates());
+            out.writeLong(s.rngState());
+            out.writeLong(Double.doubleToLongBits(s.lrFactor()));
+            out.writeInt(s.dataSize());
+            out.writeLong(s.dataFingerprint());
+            double[] opt = s.optimizerState();
+            out.writeInt(opt.length);
+            for (double v : opt) out.writeLong(Double.doubleToLongBits(v));
         } catch (IOException e) {
             throw new IllegalStateException("a digest does not fail", e);
         }
@@ -413,6 +471,7 @@ public final class ModelFile {
         NetworkData net;
         List<String> inputNames, classNames, targetNames;
         Map<String, Object> preprocessing, provenance, training, data, checksum;
+        StateData state;
 
         Doc(JsonParser p, String name) {
             this.p = p;
@@ -454,6 +513,7 @@ public final class ModelFile {
                     case "training" -> training = section("training", MAX_SECTION_VALUES);
                     case "data" -> data = section("data", MAX_SECTION_VALUES);
                     case "checksum" -> checksum = section("checksum", 64);
+                    case "trainingState" -> state = trainingState();
                     default -> throw format == null
                             ? err("not a backprop4j model file (no \"format\": \"" + FORMAT + "\" before the field \"" + Numbers.clip(f) + "\")")
                             : errHere("unknown field \"" + Numbers.clip(f) + "\" (backprop4j does not write it; the file was modified or is not a model file)");
@@ -558,6 +618,92 @@ public final class ModelFile {
                 }
                 default -> throw err("\"" + field + "\": unexpected " + p.currentToken());
             }
+        }
+
+        // -- the training state, streamed into primitive arrays -------------------------------
+
+        StateData trainingState() throws IOException {
+            if (p.currentToken() != JsonToken.START_OBJECT) throw err("\"trainingState\" must be an object");
+            StateData s = new StateData();
+            Set<String> seen = new HashSet<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                if (!seen.add(f)) throw errHere("trainingState: field \"" + Numbers.clip(f) + "\" appears twice (the file was modified): restore it");
+                p.nextToken();
+                String where = "trainingState." + f;
+                switch (f) {
+                    case "rule" -> s.rule = string(where);
+                    case "seed" -> s.seed = whole(where);
+                    case "epochs" -> s.epochs = whole(where);
+                    case "updates" -> s.updates = whole(where);
+                    case "rng" -> s.rng = whole(where);
+                    case "learningRateFactor" -> s.lrFactor = real(where);
+                    case "dataPatterns" -> s.patterns = whole(where);
+                    case "dataFingerprint" -> s.fingerprint = whole(where);
+                    case "optimizer" -> {
+                        if (p.currentToken() != JsonToken.START_ARRAY) throw err(where + " must be an array of numbers");
+                        s.optimizer = new DoubleBuf();
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            if (s.optimizer.size >= MAX_PARAMS) throw err(where + " has more than " + MAX_PARAMS + " values; refusing to allocate");
+                            s.optimizer.add(stateValue(where + "[" + s.optimizer.size + "]"));
+                        }
+                    }
+                    default -> throw errHere("trainingState: unknown field \"" + Numbers.clip(f) + "\" (backprop4j does not write it; the file was modified)");
+                }
+            }
+            return s;
+        }
+
+        long whole(String where) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                throw err(where + " must be a whole number (the file was modified): restore it");
+            }
+            return p.getLongValue();
+        }
+
+        double real(String where) throws IOException {
+            JsonToken t = p.currentToken();
+            if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) throw err(where + " must be a number (the file was modified): restore it");
+            return p.getDoubleValue();
+        }
+
+        /** A number, or the string of a non-finite one ("NaN", "Infinity", "-Infinity"). */
+        double stateValue(String where) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_STRING) {
+                String t = string(where);
+                return switch (t) {
+                    case "NaN" -> Double.NaN;
+                    case "Infinity" -> Double.POSITIVE_INFINITY;
+                    case "-Infinity" -> Double.NEGATIVE_INFINITY;
+                    default -> throw err(where + " must be a number, \"NaN\" or \"±Infinity\", found \"" + Numbers.clip(t) + "\"");
+                };
+            }
+            return real(where);
+        }
+
+        /** The training state as read, checked against its own checksum (format 3). */
+        TrainingState buildState(int[] sizes) throws DataFormatException {
+            if (state == null) return null;
+            if (version < 3) throw err("format " + version + " has no \"trainingState\" (the file was modified): restore it");
+            StateData s = state;
+            if (s.rule == null || s.seed == null || s.epochs == null || s.updates == null || s.rng == null || s.lrFactor == null
+                    || s.patterns == null || s.fingerprint == null || s.optimizer == null) {
+                throw err("\"trainingState\" is incomplete (the file was modified): restore it, or remove the section and its checksum "
+                        + "(training the model again then starts the update rule afresh)");
+            }
+            if (s.epochs > Integer.MAX_VALUE || s.patterns > Integer.MAX_VALUE) throw err("trainingState: epochs and dataPatterns must be below 2^31");
+            TrainingState t;
+            try {
+                t = new TrainingState(s.rule, s.seed, (int) (long) s.epochs, s.updates, s.rng, s.lrFactor, java.util.Arrays.copyOf(s.optimizer.data, s.optimizer.size), (int) (long) s.patterns, s.fingerprint);
+            } catch (IllegalArgumentException e) {
+                throw err("trainingState: " + e.getMessage() + " (the file was modified): restore it");
+            }
+            Object expected = checksum == null ? null : checksum.get("trainingState");
+            if (!(expected instanceof String hex) || !stateChecksum(t).equalsIgnoreCase(hex)) {
+                throw err("the update rule's state does not match its checksum (the file was modified or damaged): restore it, or remove "
+                        + "\"trainingState\" and its checksum (training the model again then starts the update rule afresh)");
+            }
+            return t;
         }
 
         // -- the network, streamed into float arrays ----------------------------------------
@@ -759,10 +905,14 @@ public final class ModelFile {
             }
             Provenance prov = version >= 2 ? ProvenanceJson.read(provenance, this::err)
                     : ProvenanceJson.readFormat1(training, data, provenance, network, lossFn);
+            TrainingState ts = buildState(sizes);
+            if (ts == null && checksum.get("trainingState") != null) {
+                throw err("the checksum names a \"trainingState\" the file does not hold (the file was modified): restore it");
+            }
             Model model;
             try {
                 model = Model.builder(network, lossFn).pipeline(pipeline).classNames(classNames).targetNames(targetNames)
-                        .inputNames(in.isEmpty() ? null : in).provenance(prov).build();
+                        .inputNames(in.isEmpty() ? null : in).provenance(prov).trainingState(ts).build();
             } catch (IllegalArgumentException e) {
                 throw err(e.getMessage());
             }
@@ -788,6 +938,25 @@ public final class ModelFile {
 
         long declaredParams(int below) {
             return below > 0 && units > 0 ? (long) units * below + units : 0;
+        }
+    }
+
+    /** The training state's fields as streamed in (null: absent). */
+    private static final class StateData {
+        String rule;
+        Long seed, epochs, updates, rng, patterns, fingerprint;
+        Double lrFactor;
+        DoubleBuf optimizer;
+    }
+
+    /** A growing double array, bounded by {@link #MAX_PARAMS}. */
+    private static final class DoubleBuf {
+        double[] data = new double[16];
+        int size;
+
+        void add(double v) {
+            if (size == data.length) data = Arrays.copyOf(data, (int) Math.min(MAX_PARAMS, 2L * data.length));
+            data[size++] = v;
         }
     }
 

@@ -134,8 +134,10 @@ class ModelFileTest {
 
     @Test
     void rejectsNewerFormatVersionsClearly() throws Exception {
-        String msg = bad(good().replace("\"formatVersion\" : " + ModelFile.FORMAT_VERSION, "\"formatVersion\" : 99")).getMessage();
-        assertTrue(msg.contains("newer backprop4j") && msg.contains("99"), msg);
+        String g = good();
+        assertTrue(g.contains("\"formatVersion\" : " + ModelFile.FORMAT_WITHOUT_STATE), "a model without training state");
+        String msg = bad(g.replace("\"formatVersion\" : " + ModelFile.FORMAT_WITHOUT_STATE, "\"formatVersion\" : 99")).getMessage();
+        assertTrue(msg.contains("newer backprop4j") && msg.contains("99") && msg.contains("reads up to " + ModelFile.FORMAT_VERSION), msg);
     }
 
     @Test
