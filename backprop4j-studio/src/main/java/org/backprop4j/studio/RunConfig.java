@@ -39,7 +39,8 @@ record RunConfig(String dataset, int patterns, double noise, long dataSeed, doub
     /** Hidden layers and units the editor allows (a bigger net would not be watchable). */
     static final int MAX_HIDDEN_LAYERS = 6, MAX_UNITS = 32;
     static final int MAX_EPOCHS = 1_000_000;
-    static final List<String> HIDDEN_ACTIVATIONS = List.of("tanh", "logistic", "relu", "leaky_relu", "identity");
+    /** Every activation of the library a hidden layer can have (all but softmax, which is output-only); a test checks none is missing. */
+    static final List<String> HIDDEN_ACTIVATIONS = List.of("tanh", "logistic", "relu", "leaky_relu", "identity", "softplus", "elu", "gelu", "sin");
     static final List<String> SCALINGS = List.of("standardize", "minmax", "minmax-pm1", "none");
     static final List<String> INITS = List.of("auto", "xavier", "he", "fan-in", "nguyen-widrow", "uniform:0.5", "uniform:1");
     static final List<String> LOSSES = List.of("sse", "mse", "bce", "ce");

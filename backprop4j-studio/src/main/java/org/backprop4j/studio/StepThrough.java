@@ -96,7 +96,8 @@ final class StepThrough {
                 line(out, "delta:" + L + ":" + k, "δ" + s + " = Σ_k (−∂E_p/∂o_k)·o_k(δ_ik − o" + s + ")   (softmax, lecture note 003 eq. 40)", null, p.delta[L][k]);
             } else {
                 double g = -loss.unitErrorDerivative(p.o[L][k], d[k]);
-                double fp = fL.derivativeFromOutput(p.o[L][k]);
+                // f'(net) from net and o: GELU's and sin's cannot be written from o alone (Activation.needsNet)
+                double fp = fL.derivative(p.net[L][k], p.o[L][k]);
                 line(out, "delta:" + L + ":" + k, "δ" + s + " = (−∂E_p/∂o" + s + ")·f'(net" + s + ")" + derivativeNote(fL),
                         "(" + num(g) + ")·(" + num(fp) + ")", p.delta[L][k]);
             }
@@ -111,7 +112,7 @@ final class StepThrough {
                 for (int k = 0; k < net.size(l + 1); k++) {
                     sum.append(k > 0 ? " + " : "").append(num(p.delta[l + 1][k])).append("·").append(num(net.weight(l + 1, k, j)));
                 }
-                double fp = net.activation(l).derivativeFromOutput(p.o[l][j]);
+                double fp = net.activation(l).derivative(p.net[l][j], p.o[l][j]);
                 sum.append(")·").append(num(fp));
                 line(hid, "delta:" + l + ":" + j, layerName(l, L) + " unit " + (j + 1) + ": δ" + s + " = (Σ_k δ_k·w_k" + (j + 1) + ")·f'(net" + s + ")"
                         + derivativeNote(net.activation(l)), sum.toString(), p.delta[l][j]);

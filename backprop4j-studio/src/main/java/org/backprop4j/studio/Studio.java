@@ -176,6 +176,7 @@ public final class Studio implements AutoCloseable {
                 Map<String, String> q = query(ex.getRequestURI());
                 switch (route) {
                     case "meta" -> json(ex, meta());
+                    case "compare" -> json(ex, compare());
                     case "events" -> events(ex);
                     case "export" -> json(ex, export(run(q.get("run"))));
                     case "export/data.csv" -> download(ex, "text/csv", run(q.get("run")).config.csvName(), run(q.get("run")).data.csv());
@@ -221,7 +222,8 @@ public final class Studio implements AutoCloseable {
         return m;
     }
 
-    private Run run(String id) {
+    /** The run {@code id} (main, a or b); a one-line error when there is none. */
+    Run run(String id) {
         if (id == null || !RUN_IDS.contains(id)) throw new IllegalArgumentException("run: expected one of " + new TreeSet<>(RUN_IDS) + ", not '" + id + "'");
         Run r = runs.get(id);
         if (r == null) throw new IllegalArgumentException("run '" + id + "' has not been set up yet");
@@ -271,7 +273,9 @@ public final class Studio implements AutoCloseable {
             csvs.put(id, csv.asText());
         }
         RunConfig cfg = RunConfig.parse(body.get("config"));
-        Run r = new Run(id, generations.incrementAndGet(), cfg, csvs.get(id));
+        // the compare runs are "on the playground's data": sent no CSV of their own, they train on the playground's
+        String userCsv = csvs.containsKey(id) ? csvs.get(id) : csvs.get("main");
+        Run r = new Run(id, generations.incrementAndGet(), cfg, userCsv);
         Run old = runs.put(id, r);
         if (old != null) old.close();
         return describe(r);
@@ -303,6 +307,61 @@ public final class Studio implements AutoCloseable {
             a.addArray().add(raw.x()[2 * p]).add(raw.x()[2 * p + 1]).add(label);
         }
         return a;
+    }
+
+    /**
+     * What compare's two runs share before their first epoch: the same data (every input and target of
+     * both parts, after scaling) and, layer by layer, the same initial weights and biases (every value
+     * compared, bit for bit). The initialisation draws every weight from one stream seeded with the run's
+     * seed, layer after layer in parameter order ({@link org.backprop4j.Init}), so with the same seed layer
+     * l starts alike in both runs when all layers up to l have the same sizes (the stream is at the same
+     * place) and layer l the same range (auto: He for relu and leaky_relu, Xavier for the rest; a uniform
+     * or fan-in range depends on sizes only); the others start apart. The page shows the message.
+     */
+    ObjectNode compare() {
+        Run a = run("a"), b = run("b");
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        boolean sameData = sameData(a.data.train(), b.data.train()) && sameData(a.data.validation(), b.data.validation());
+        o.put("sameData", sameData);
+        Network na = a.initial, nb = b.initial;
+        ArrayNode alike = o.putArray("layersAlike");
+        int firstDifferent = 0;
+        StringBuilder same = new StringBuilder();
+        int layers = Math.max(na.layers(), nb.layers());
+        for (int l = 1; l <= layers; l++) {
+            boolean eq = l <= na.layers() && l <= nb.layers() && na.size(l - 1) == nb.size(l - 1) && na.size(l) == nb.size(l)
+                    && sameLayer(na, nb, l);
+            alike.add(eq);
+            if (eq) same.append(same.isEmpty() ? "" : ", ").append(l);
+            else if (firstDifferent == 0) firstDifferent = l;
+        }
+        boolean identical = firstDifferent == 0 && java.util.Arrays.equals(na.sizes(), nb.sizes());
+        o.put("sameInitialWeights", identical);
+        String data = sameData ? "same data" : "different data (not the same data set, seed or scaling)";
+        String weights;
+        if (identical) {
+            weights = "the same initial weights: all " + na.paramCount() + " weights and biases";
+        } else if (same.isEmpty()) {
+            weights = "different networks (" + na.describe() + " and " + nb.describe() + "): no layer starts with the same weights";
+        } else {
+            weights = "different networks (" + na.describe() + " and " + nb.describe() + "): layer" + (same.indexOf(",") >= 0 ? "s " : " ") + same
+                    + " start" + (same.indexOf(",") >= 0 ? "" : "s") + " with the same weights, the rest do not";
+        }
+        o.put("message", data + "; " + weights);
+        return o;
+    }
+
+    private static boolean sameData(DataSet x, DataSet y) {
+        if (x == null || y == null) return x == y;
+        return java.util.Arrays.equals(x.x(), y.x()) && java.util.Arrays.equals(x.d(), y.d());
+    }
+
+    /** Layer l's weights and biases, bit for bit (the two networks' layer l has the same shape). */
+    private static boolean sameLayer(Network a, Network b, int l) {
+        int n = a.size(l) * a.size(l - 1), m = a.size(l);
+        float[] pa = a.params(), pb = b.params();
+        return java.util.Arrays.equals(pa, a.weightOffset(l), a.weightOffset(l) + n, pb, b.weightOffset(l), b.weightOffset(l) + n)
+                && java.util.Arrays.equals(pa, a.biasOffset(l), a.biasOffset(l) + m, pb, b.biasOffset(l), b.biasOffset(l) + m);
     }
 
     private ObjectNode control(JsonNode body) {

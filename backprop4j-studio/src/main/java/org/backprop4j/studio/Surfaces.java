@@ -157,11 +157,11 @@ final class Surfaces {
         return (o[off + 1] - o[off] + 1) / 2;
     }
 
-    /** A unit's output in [0, 1]: logistic as is, tanh (o+1)/2, unbounded ones relative to their largest |o| on the grid. */
+    /** A unit's output in [0, 1]: logistic as is, tanh and sin (o+1)/2, unbounded ones relative to their largest |o| on the grid. */
     static double unitValue(Activation a, double o, double scale) {
         return switch (a) {
             case LOGISTIC, SOFTMAX -> o;
-            case TANH -> (o + 1) / 2;
+            case TANH, SIN -> (o + 1) / 2;
             default -> scale == 0 ? 0.5 : (o / scale + 1) / 2;
         };
     }

@@ -118,10 +118,8 @@ class PlaygroundTest extends BrowserTest {
         b.type("maxEpochs", "2500");
         b.select("speed", "0");
         b.waitForConfig("c.maxEpochs === 2500 && c.speed === 0");
-        b.click("tab-compare");
-        b.select("cmpPreset", "hidden");
-        b.click("cmpSetup");
-        b.waitFor("both runs", 10, () -> Boolean.TRUE.equals(b.js("return !!(studioState.runs.a && studioState.runs.b && studioState.runs.a.frame && studioState.runs.b.frame)")));
+        // (waits for new runs: another test may have left compare's runs of its own)
+        compareSetUp("hidden");
         assertEquals(List.of(2L, 2L, 1L), b.js("return studioState.runs.a.desc.sizes"));
         assertEquals(List.of(2L, 1L), b.js("return studioState.runs.b.desc.sizes"));
         b.click("cmpPlay");
@@ -132,7 +130,108 @@ class PlaygroundTest extends BrowserTest {
         assertEquals(2500L, b.js("return studioState.runs.a.history.l.length"));
         assertEquals(2500L, b.js("return studioState.runs.b.history.l.length"));
         assertTrue(b.text("cmpStatusA").contains("100.0%"), b.text("cmpStatusA"));
+        // 2-2-1 and 2-1 share no layer's shape: the page says their initial weights differ (CompareTest checks the rule)
+        assertEquals("same data; different networks (2-2(tanh)-1(logistic) and 2-1(logistic)): no layer starts with the same weights",
+                b.text("cmpInitial"));
         b.screenshot("compare-xor-hidden-layer");
+    }
+
+    /** Sets up compare's two runs with a preset and waits for both runs' first frames. */
+    void compareSetUp(String preset) {
+        b.click("tab-compare");
+        b.select("cmpPreset", preset);
+        long ga = ((Number) b.js("return studioState.runs.a ? studioState.runs.a.gen : -1")).longValue();
+        long gb = ((Number) b.js("return studioState.runs.b ? studioState.runs.b.gen : -1")).longValue();
+        b.click("cmpSetup");
+        b.waitFor("both runs of " + preset, 10, () -> Boolean.TRUE.equals(b.js("const a = studioState.runs.a, b = studioState.runs.b;"
+                + " return !!(a && b && a.gen > arguments[0] && b.gen > arguments[1] && a.frame && b.frame) && document.getElementById('cmpInitial').textContent !== ''",
+                ga, gb)));
+    }
+
+    @Test
+    void compareStartsBothRunsOfAPresetFromTheSameWeights() throws Exception {
+        for (String preset : List.of("gd-rprop", "online-batch")) {
+            compareSetUp(preset);
+            assertEquals(0L, b.js("return studioState.runs.a.frame.epoch"));
+            assertEquals(0L, b.js("return studioState.runs.b.frame.epoch"));
+            // the weights the page draws before the first epoch, every one
+            @SuppressWarnings("unchecked")
+            List<Number> a = (List<Number>) b.js("return studioState.runs.a.frame.params"), c = (List<Number>) b.js("return studioState.runs.b.frame.params");
+            assertEquals(9, a.size(), preset + ": 2-2-1 has 9 weights and biases");
+            assertEquals(a.size(), c.size());
+            for (int i = 0; i < a.size(); i++) assertEquals(a.get(i).doubleValue(), c.get(i).doubleValue(), 0.0, preset + ": parameter " + i);
+            assertEquals("same data; the same initial weights: all 9 weights and biases", b.text("cmpInitial"), preset);
+            assertEquals(b.js("return JSON.stringify(studioState.runs.a.desc.train)"), b.js("return JSON.stringify(studioState.runs.b.desc.train)"));
+        }
+    }
+
+    @Test
+    void theNetworkEditorOffersEveryActivationOfTheLibraryAndTrainsWithOne() throws Exception {
+        b.click("addLayer");
+        b.waitForConfig("c.hidden.length === 2");
+        for (String select : List.of("act1", "act2")) {
+            assertEquals(ActivationsTest.libraryHiddenActivations().stream().sorted().toList(),
+                    ((List<?>) b.js("return [...document.getElementById(arguments[0]).options].map(o => o.value)", select)).stream()
+                            .map(Object::toString).sorted().toList(), select);
+        }
+        b.set("act1", "gelu", "act2", "sin");
+        b.waitForConfig("c.activations.join() === 'gelu,sin'");
+        assertEquals(List.of("gelu", "sin", "logistic"), b.js("return studioState.runs.main.desc.activations"));
+        b.click("step");
+        b.waitFor("epoch 1", 10, () -> epoch() == 1);
+        assertTrue(b.text("trainLoss").matches("[0-9.e+-]+"), b.text("trainLoss"));
+    }
+
+    @Test
+    void aUsersCsvUploadedInThePageTrainsAndComparesOnTheSameData() throws Exception {
+        String text = UserCsvTest.clusters(20, 4);
+        Path dir = Files.createTempDirectory("bp4j-studio-test");
+        Path f = dir.resolve("clusters.csv");
+        Files.writeString(f, text);
+        try {
+            b.select("dataset", "csv");
+            assertTrue(b.el("csvFile").isDisplayed(), "the file field shows for the csv data set");
+            b.el("csvFile").sendKeys(f.toString());
+            b.waitForConfig("c.dataset === 'csv'");
+            b.set("validation", "0", "speed", "0", "maxEpochs", "300");
+            b.waitForConfig("c.dataset === 'csv' && c.validation === 0 && c.speed === 0 && c.maxEpochs === 300");
+            // every row of the file is a training point of the page (blue 0, red 1: sorted)
+            @SuppressWarnings("unchecked")
+            List<List<Number>> points = (List<List<Number>>) b.js("return studioState.runs.main.desc.train");
+            String[] rows = text.split("\n");
+            assertEquals(rows.length - 1, points.size());
+            for (int p = 0; p < points.size(); p++) {
+                String[] v = rows[p + 1].split(",");
+                assertEquals(Float.parseFloat(v[0]), points.get(p).get(0).floatValue(), 0f, "row " + (p + 1));
+                assertEquals(Float.parseFloat(v[1]), points.get(p).get(1).floatValue(), 0f, "row " + (p + 1));
+                assertEquals(v[2].equals("red") ? 1 : 0, points.get(p).get(2).intValue(), "row " + (p + 1));
+            }
+            b.click("play");
+            b.waitFor("the end of the run", 60, () -> b.text("state").equals("finished"));
+            assertEquals("300", b.text("epoch"));
+            assertEquals("100.0%", b.text("trainAcc"), "two separated clusters");
+            b.screenshot("playground-csv");
+            compareSetUp("gd-rprop");
+            assertEquals(b.js("return JSON.stringify(studioState.runs.main.desc.train)"), b.js("return JSON.stringify(studioState.runs.a.desc.train)"));
+            assertEquals(b.js("return JSON.stringify(studioState.runs.main.desc.train)"), b.js("return JSON.stringify(studioState.runs.b.desc.train)"));
+            assertTrue(b.text("cmpInitial").startsWith("same data; the same initial weights"), b.text("cmpInitial"));
+        } finally {
+            Files.delete(f);
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void thePageLoadsNothingFromAnotherOrigin() {
+        b.click("tab-step");
+        b.click("stepLoad");
+        b.click("tab-playground");
+        String origin = b.studio.uri().toString().replaceAll("/$", "");
+        @SuppressWarnings("unchecked")
+        List<String> loaded = (List<String>) b.js("return [location.href, ...performance.getEntriesByType('resource').map(e => e.name),"
+                + " ...[...document.querySelectorAll('[src],[href]')].map(e => e.src || e.href)].filter(u => u && !u.startsWith('blob:') && !u.startsWith('data:'))");
+        assertTrue(loaded.size() >= 4, "the page, its script, its style sheet and API calls: " + loaded);
+        for (String u : loaded) assertTrue(u.startsWith(origin + "/"), "offline: " + u + " is not from " + origin);
     }
 
     @Test

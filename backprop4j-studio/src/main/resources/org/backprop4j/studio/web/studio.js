@@ -537,8 +537,9 @@ function cmpConfig(id) {
   base.batch = asNumberOrText($('cmpBatch' + X).value);
   const h = $('cmpHidden' + X).value.trim();
   base.hidden = h === '' ? [] : h.split(/[ ,]+/).map(asNumberOrText);
-  const act = base.activations[0] || 'tanh';
-  base.activations = base.hidden.map(() => act);
+  // the playground's activation per layer when the layer count agrees, else its first one for every layer
+  const acts = base.activations;
+  base.activations = base.hidden.map((_, i) => (acts.length === base.hidden.length ? acts[i] : acts[0]) || 'tanh');
   base.lambda = $('cmpLambda' + X).value.trim() || '0';
   return base;
 }
@@ -553,11 +554,15 @@ function cmpPreset(p) {
 }
 
 async function cmpSetup() {
+  $('cmpInitial').textContent = '';
   for (const id of ['a', 'b']) {
     const d = await guarded(() => api('POST', 'run', { run: id, config: cmpConfig(id) }));
     if (!d) return false;
     adoptRun(d);
   }
+  // what the two runs share before their first epoch: the data, and which layers start with the same weights
+  const c = await guarded(() => api('GET', 'compare'));
+  if (c) { $('cmpInitial').textContent = c.message; state.compare = c; }
   return true;
 }
 
