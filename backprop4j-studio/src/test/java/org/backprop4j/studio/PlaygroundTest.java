@@ -114,6 +114,34 @@ class PlaygroundTest extends BrowserTest {
     }
 
     @Test
+    void aBadValueInTheStepThroughAndCompareViewsGetsAVisibleMessageAndThePageKeepsWorking() {
+        b.click("tab-step");
+        b.select("stepSource", "run");
+        b.type("stepPattern", "5");
+        b.click("stepLoad");
+        b.waitFor("the message", 5, () -> b.el("message").isDisplayed() && b.text("message").startsWith("pattern: a whole number from 1 to 4"));
+        b.type("stepPattern", "2");
+        b.type("stepEta", "-1");
+        b.click("stepLoad");
+        b.waitFor("the message", 5, () -> b.el("message").isDisplayed() && b.text("message").startsWith("η: the learning rate must be"));
+        b.type("stepEta", "0.1");
+        b.click("stepLoad");
+        b.waitFor("pattern 2 and no message", 5, () -> !b.el("message").isDisplayed() && b.text("stepTitle").startsWith("pattern 2 of the playground's training set"));
+
+        b.click("tab-compare");
+        b.select("cmpPreset", "gd-rprop");
+        b.type("cmpLrA", "fast");
+        b.click("cmpSetup");
+        b.waitFor("the message", 5, () -> b.el("message").isDisplayed() && b.text("message").contains("'fast' is not a number"));
+        b.type("cmpLrA", "0.5");
+        b.type("cmpHiddenB", "2,0");
+        b.click("cmpSetup");
+        b.waitFor("the message", 5, () -> b.el("message").isDisplayed() && b.text("message").startsWith("hidden layer 2: units must be"));
+        compareSetUp("online-batch");
+        assertTrue(!b.el("message").isDisplayed(), b.text("message"));
+    }
+
+    @Test
     void compareShowsTwoRunsOnTheSameDataWithOneLossChart() throws Exception {
         b.type("maxEpochs", "2500");
         b.select("speed", "0");

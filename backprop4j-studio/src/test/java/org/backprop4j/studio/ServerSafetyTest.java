@@ -33,7 +33,7 @@ class ServerSafetyTest {
         if (studio != null) studio.close();
     }
 
-    record Response(int status, String body) {}
+    record Response(int status, String head, String body) {}
 
     /** A raw HTTP/1.1 request (java.net.http will not send a foreign Host header). */
     static Response send(String method, String path, Map<String, String> headers, String body) throws IOException {
@@ -54,7 +54,7 @@ class ServerSafetyTest {
             String r = all.toString(StandardCharsets.UTF_8);
             int status = Integer.parseInt(r.substring(9, 12));
             int bodyAt = r.indexOf("\r\n\r\n");
-            return new Response(status, r.substring(bodyAt + 4));
+            return new Response(status, r.substring(0, bodyAt), r.substring(bodyAt + 4));
         }
     }
 
@@ -73,6 +73,11 @@ class ServerSafetyTest {
         Response r = send("GET", "/", Map.of(), null);
         assertEquals(200, r.status());
         assertTrue(r.body().contains("backprop4j studio"));
+        // offline and unframeable: the page may load, connect to and embed nothing but this server (no CDN)
+        List<String> csp = r.head().lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("content-security-policy:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).trim()).toList();   // header names are case-insensitive (the JDK server writes "Content-security-policy")
+        assertEquals(List.of("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; "
+                + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"), csp, r.head());
         assertEquals(200, send("GET", "/", Map.of("Host", "localhost:" + studio.port()), null).status());
     }
 
@@ -141,13 +146,29 @@ class ServerSafetyTest {
                 new String[] {"/api/stepthrough", "{\"source\":\"jacobs\",\"eta\":-1}", "η"},
                 new String[] {"/api/stepthrough", "{\"source\":\"run\",\"pattern\":100000}", "pattern"},
                 new String[] {"/api/inspect", "{\"name\":\"m.json\",\"text\":\"{}\"}", "m.json"},
-                new String[] {"/api/run", "{\"run\":\"b\",\"config\":{\"dataset\":\"csv\"},\"csv\":\"a,b\\n1,2\\n\"}", "csv"})) {
+                new String[] {"/api/run", "{\"run\":\"b\",\"config\":{\"dataset\":\"csv\"},\"csv\":\"a,b\\n1,2\\n\"}", "csv"},
+                new String[] {"/api/run", "{\"run\":\"b\",\"config\":{\"dataset\":\"csv\"},\"csv\":5}", "csv"},
+                new String[] {"/api/run", "{\"run\":\"b\",\"config\":{\"dataset\":\"csv\"},\"csv\":\"x,y,c\\n1,2,a\\n3,4,b\\n5,6,c\\n\"}", "two values"},
+                new String[] {"/api/run", "{\"run\":\"b\",\"config\":[1]}", "settings"},
+                new String[] {"/api/run", "", "no body"},
+                new String[] {"/api/control", "{\"run\":\"main\",\"action\":\"step\",\"epochs\":\"x\"}", "epochs"},
+                new String[] {"/api/stepthrough", "{\"source\":\"movie\"}", "source"},
+                new String[] {"/api/stepthrough", "{\"source\":\"jacobs\",\"eta\":\"fast\"}", "η"},
+                new String[] {"/api/stepthrough", "{\"source\":\"run\",\"pattern\":\"one\"}", "pattern"},
+                new String[] {"/api/inspect", "{\"name\":\"m.json\"}", "text"})) {
             post("/api/run", "{\"run\":\"main\",\"config\":{}}");
             Response r = post(c[0], c[1]);
             assertEquals(400, r.status(), c[1] + " → " + r.body());
             String msg = Studio.JSON.readTree(r.body()).get("error").asText();
             assertTrue(msg.contains(c[2]), c[1] + ": " + msg);
-            assertFalse(msg.contains("\tat "), msg);
+            assertFalse(msg.contains("\n") || msg.contains("\tat ") || msg.contains("Exception"), c[1] + ": one line, no stack trace: " + msg);
+        }
+        // the GET API's parameters: the run to export
+        for (String path : List.of("/api/export", "/api/export?run=zzz", "/api/export/data.csv?run=main%00", "/api/export/model.json?run=")) {
+            Response r = send("GET", path, Map.of(), null);
+            assertEquals(400, r.status(), path + " → " + r.body());
+            String msg = Studio.JSON.readTree(r.body()).get("error").asText();
+            assertTrue(msg.startsWith("run: expected one of [a, b, main], not '"), path + ": " + msg);
         }
         assertEquals(404, send("GET", "/api/nothing", Map.of(), null).status());
         assertEquals(404, send("GET", "/../../etc/passwd", Map.of(), null).status());
