@@ -192,6 +192,26 @@ public final class IdxReader {
         return buf;
     }
 
+    /**
+     * The values per item (the product of all dimensions but the first) an IDX file's header
+     * announces, or -1 if the header cannot be read; reads only the header.
+     */
+    public static int itemSize(Path file) {
+        try (InputStream in = Sources.open(file)) {
+            byte[] magic = in.readNBytes(4);
+            if (magic.length < 4 || magic[0] != 0 || magic[1] != 0 || magic[3] < 2 || magic[3] > 4) return -1;
+            byte[] h = in.readNBytes(4 * magic[3]);
+            if (h.length < 4 * magic[3]) return -1;
+            long size = 1;
+            for (int i = 1; i < magic[3]; i++) {
+                size *= ((h[4 * i] & 0xFFL) << 24) | ((h[4 * i + 1] & 0xFFL) << 16) | ((h[4 * i + 2] & 0xFFL) << 8) | (h[4 * i + 3] & 0xFFL);
+            }
+            return size > 0 && size <= MAX_ELEMENTS ? (int) size : -1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Reads {@code n} bytes as pixel intensities 0..255 scaled to [0, 1], through a small buffer. */
     private static float[] readScaled(InputStream in, int n, String src, long[] pos) throws IOException {
         float[] x = new float[n];

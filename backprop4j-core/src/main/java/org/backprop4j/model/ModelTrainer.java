@@ -168,6 +168,42 @@ public final class ModelTrainer {
     }
 
     /**
+     * Starts compiling the training step these settings will run, on a daemon thread, while the
+     * caller reads the data ({@link Trainer#primeInBackground}): a network of the given shape
+     * trained on synthetic patterns, never the user's data, so the run's weights do not change.
+     * The shape may be a guess (the compiled code does not depend on it). Close the primer before
+     * {@link #fit}.
+     *
+     * @param inputs         the inputs the network will have (or a guess)
+     * @param outputs        the outputs (or a guess)
+     * @param classification whether the task is classification (softmax and cross-entropy by default)
+     * @param maxMillis      the longest the primer runs if it is not closed
+     * @return the running primer
+     */
+    public Trainer.Primer prime(int inputs, int outputs, boolean classification, long maxMillis) {
+        int rows = 256;
+        org.backprop4j.Rng r = new org.backprop4j.Rng(1);
+        float[] x = new float[rows * inputs];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
+        DataSet shape;
+        if (classification) {
+            int[] labels = new int[rows];
+            java.util.List<String> names = new java.util.ArrayList<>();
+            for (int c = 0; c < Math.max(2, outputs); c++) names.add("c" + c);
+            for (int p = 0; p < rows; p++) labels[p] = p % names.size();
+            shape = DataSet.classification(x, inputs, labels, names);
+        } else {
+            float[] d = new float[rows * outputs];
+            for (int i = 0; i < d.length; i++) d[i] = (float) r.nextDouble();
+            shape = new DataSet(x, d, inputs, outputs);
+        }
+        Settings s = settings.resolve(shape);
+        TrainingConfig cfg = s.config(shape.size(), false);
+        int primeRows = cfg.mode() == TrainingConfig.Mode.FULL_BATCH ? rows : Math.min(rows, Math.max(64, 4 * cfg.batchSize()));
+        return new Trainer(s.network(shape), s.loss(), cfg).primeInBackground(primeRows, maxMillis);
+    }
+
+    /**
      * Trains on a given training part, watching a given validation part (or none). Either may be a
      * {@link org.backprop4j.data.MappedExamples} (data larger than the heap): the preprocessing is
      * then fitted in streaming passes and applied to each pattern as the trainer copies it out, and

@@ -24,8 +24,9 @@ public final class StudioCommand implements Callable<Integer> {
             description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only). Anyone who can reach another address can use the studio.")
     String bind = "127.0.0.1";
 
-    @Option(names = "--open", description = "Open the page in the default browser.")
-    boolean open;
+    @Option(names = "--open", negatable = true,
+            description = "Open the page in the default browser (default: when there is a graphical session; --no-open only prints the address).")
+    Boolean open;
 
     @Spec
     CommandSpec spec;
@@ -51,7 +52,7 @@ public final class StudioCommand implements Callable<Integer> {
         }
         out.println("backprop4j studio: " + studio.uri() + "  (Ctrl-C to stop)");
         out.flush();
-        if (open) openBrowser(studio.uri().toString(), out);
+        if (open != null ? open : opensByDefault(System.getenv(), System.getProperty("os.name", ""))) openBrowser(studio.uri().toString(), out);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             studio.close();
@@ -59,6 +60,22 @@ public final class StudioCommand implements Callable<Integer> {
         }));
         done.await();
         return 0;
+    }
+
+    /**
+     * Whether {@code studio} opens the browser when neither --open nor --no-open is given: on a
+     * desktop (macOS, Windows, or Linux/BSD with an X11 or Wayland display), not over SSH or in CI,
+     * where there is no browser to open and the printed address is what the user needs.
+     */
+    static boolean opensByDefault(java.util.Map<String, String> env, String osName) {
+        if (env.containsKey("CI") || env.containsKey("SSH_CONNECTION") || env.containsKey("SSH_TTY")) return false;
+        String os = osName.toLowerCase(java.util.Locale.ROOT);
+        if (os.startsWith("mac") || os.startsWith("windows")) return true;
+        return isSet(env.get("DISPLAY")) || isSet(env.get("WAYLAND_DISPLAY"));
+    }
+
+    private static boolean isSet(String v) {
+        return v != null && !v.isBlank();
     }
 
     private static void openBrowser(String url, PrintWriter out) {
