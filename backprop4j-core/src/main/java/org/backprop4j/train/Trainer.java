@@ -340,10 +340,7 @@ public final class Trainer {
      */
     private TrainingResult run(Examples train, Examples validation, Checkpoint from, String fromName, boolean warm, TrainingState state) {
         Optimizer opt = start(train, validation);
-        lastOptimizer = opt;
-        lastState = null;
-        lastWarmStart = null;
-        String rule = rule(opt);
+        String rule = forget(opt);
         float[] w = net.params();
         Backprop engine = new Backprop(net, loss, kernels);
         RunState s = new RunState(config, train.size(), w.length);
@@ -397,6 +394,20 @@ public final class Trainer {
                 break;
             }
         }
+        return finish(reason, s, rule, epochs, guard, opt, train, fingerprint, w);
+    }
+
+    /** The last run's optimizer, with what the previous run left cleared; returns the rule's name. */
+    private String forget(Optimizer opt) {
+        lastOptimizer = opt;
+        lastState = null;
+        lastWarmStart = null;
+        return rule(opt);
+    }
+
+    /** After the loop: the state a warm start continues from, the best weights restored (early stopping), the result. */
+    private TrainingResult finish(String reason, RunState s, String rule, EpochStrategy epochs, DivergenceGuard guard, Optimizer opt,
+                                  Examples train, long fingerprint, float[] w) {
         if (!reason.startsWith("diverged")) {
             lastState = new TrainingState(rule, config.seed(), s.epoch, epochs.updates, s.rng.state(), guard.lrFactor, opt.exportState(),
                     train.size(), fingerprint);
