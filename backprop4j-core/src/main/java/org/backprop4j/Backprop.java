@@ -339,6 +339,17 @@ public final class Backprop {
      */
     public int descendOnline(float[] x, float[] d, int[] rows, int first, int count, float eta, float momentum,
                              float[] velocity, double[] sums) {
+        return descendOnline(x, d, rows, first, count, eta, momentum, velocity, sums, false);
+    }
+
+    /**
+     * {@link #descendOnline(float[], float[], int[], int, int, float, float, float[], double[])}, with
+     * {@code accumulate}: the errors are added on to {@code sums[0]} in the one accumulator, so that an
+     * epoch presented in several calls sums its error exactly as a single call would (the
+     * trainer's slices, which let a display see the epoch advance).
+     */
+    public int descendOnline(float[] x, float[] d, int[] rows, int first, int count, float eta, float momentum,
+                             float[] velocity, double[] sums, boolean accumulate) {
         if (count < 0 || sums.length < 2) throw new IllegalArgumentException("count " + count + ", sums of length " + sums.length);
         if (velocity != null && velocity.length != net.paramCount()) {
             throw new IllegalArgumentException("velocity has " + velocity.length + " values, the network " + net.paramCount());
@@ -347,7 +358,7 @@ public final class Backprop {
         float[] p = net.params();
         WeightStep step = descentStep(eta, momentum, velocity, 0f, false);
         float scale = (float) loss.scale(1);
-        double sum = 0;
+        double sum = accumulate ? sums[0] : 0;
         boolean ready = false;   // NET¹ of the next pattern computed by the last fused call
         for (int i = 0; i < count; i++) {
             int row = rows == null ? first + i : rows[first + i];

@@ -46,6 +46,11 @@ final class FoldOptions {
     private static CrossValidation.FoldWatch watch(ProgressDisplay d) {
         return new CrossValidation.FoldWatch() {
             @Override
+            public void onStart(Trainer trainer) {
+                d.onStart(trainer);
+            }
+
+            @Override
             public void onEpoch(EpochStats stats, Trainer trainer) {
                 d.onEpoch(stats, trainer);
             }

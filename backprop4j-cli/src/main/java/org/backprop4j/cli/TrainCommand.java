@@ -187,7 +187,10 @@ final class TrainCommand implements Callable<Integer> {
                     : Provenance.DataInfo.of(data, raw.size());
             fit = trainer.fit(parts[0], parts[1], info);
             signal.trainingEnded();
-            display.finish(fit.result(), fit.seconds());
+            // the end of the run is told once: by the display (bar or plain), or with --json by the
+            // summary object, which is the "end" event (but a diverged run writes no summary)
+            if (!json || fit.diverged()) display.finish(fit.result(), fit.seconds());
+            display.close();   // the bar's last frame and newline, before any other line (a live bar redraws over the line above it)
             writeOutputs(fit, raw, parts, testSet, started, restarted[0], out, talk);
         }
         return 0;
@@ -326,11 +329,16 @@ final class TrainCommand implements Callable<Integer> {
 
         if (warmStartLine != null) training.put("warmStart", warmStartLine);
         if (json) {
-            Map<String, Object> summary = new LinkedHashMap<>(training);
+            // the run's "end" event (the fields of the progress display's) with the summary
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("event", "end");
+            summary.put("run", "train");
+            summary.putAll(training);
+            summary.put("millis", fit.seconds() * 1e3);
             summary.put("model", this.out.toString());
             out.println(Json.write(summary));
         } else if (talk) {
-            out.printf(Locale.ROOT, "%s after %d epochs in %.2f s%n", fit.result().stopReason(), fit.result().epochs(), fit.seconds());
+            // epochs, time and stop reason: the display's last line
             if (restartedNow > 0) {
                 out.printf(Locale.ROOT, "  diverged and restarted %d time(s), each with the learning rate halved%s%n", restartedNow,
                         training.containsKey("learningRateUsed") ? " (now " + training.get("learningRateUsed") + ")" : "");

@@ -223,31 +223,65 @@ class CliOutputsTest {
         assertTrue(Files.exists(ck));
     }
 
-    /** Issue 24.7: the progress line and the summary state the same duration (plain and JSON). */
+    /**
+     * Issue 24.7, then 20.4: the end of a run (epochs, duration, stop reason) is stated once, by the
+     * display's last line (plain) or by the one "end" object that is also the summary (JSON), whose
+     * two durations agree; resumed or not.
+     */
     @Test
-    void theTwoReportedDurationsAgree() throws Exception {
+    void theEndOfTheRunIsStatedOnce() throws Exception {
         Path iris = iris();
         Path m = dir.resolve("m.json");
         for (boolean resumed : new boolean[] {false, true}) {
             CliTest.Result r = run("train", iris.toString(), "-o", m.toString(), "--epochs", resumed ? "60" : "30", "--checkpoint-every", "10",
                     "--plain", "--resume");
             assertEquals(0, r.code(), r.err());
-            Matcher a = Pattern.compile("finished after (\\d+) epochs \\(([0-9.]+) s\\)").matcher(r.out());
-            Matcher b = Pattern.compile("after (\\d+) epochs in ([0-9.]+) s\n").matcher(r.out());
-            assertTrue(a.find() && b.find(), r.out());
-            assertEquals(a.group(1), b.group(1));
-            // the same figure printed with 3 significant digits and with 2 decimals
-            assertEquals(Double.parseDouble(a.group(2)), Double.parseDouble(b.group(2)), 0.006 + 0.0005 * Double.parseDouble(b.group(2)), r.out());
+            List<String> ends = r.out().lines().filter(l -> l.matches(".*after \\d+ epochs.*")).toList();
+            assertEquals(List.of("train: finished after " + (resumed ? 60 : 30) + " epochs"), ends.stream().map(l -> l.replaceAll(" \\(.*", "")).toList(), r.out());
+            assertEquals(1, r.out().split("max epochs \\(", -1).length - 1, r.out());
         }
         CliTest.Result j = run("train", iris.toString(), "-o", m.toString(), "--epochs", "20", "--json");
         assertEquals(0, j.code(), j.err());
         List<String> lines = j.out().lines().toList();
         ObjectMapper om = new ObjectMapper();
-        JsonNode end = null;
-        for (String l : lines) if (l.contains("\"end\"")) end = om.readTree(l);
-        JsonNode summary = om.readTree(lines.getLast());
-        assertNotNull(end, j.out());
-        assertEquals(summary.get("seconds").asDouble(), end.get("millis").asDouble() / 1e3, 0.0005 + 1e-12,
-                String.format(Locale.ROOT, "%s vs %s", end, summary));
+        List<JsonNode> ends = new ArrayList<>();
+        for (String l : lines) {
+            JsonNode n = om.readTree(l);
+            assertTrue(n.has("event"), "every object names its event: " + l);
+            if (n.get("event").asText().equals("end")) ends.add(n);
+        }
+        assertEquals(1, ends.size(), j.out());
+        JsonNode end = om.readTree(lines.getLast());
+        assertEquals(ends.getFirst(), end, "the end object is the last");
+        assertEquals(20, end.get("epochs").asInt());
+        assertEquals("max epochs (20)", end.get("stopReason").asText());
+        assertEquals(m.toString(), end.get("model").asText());
+        // "seconds" rounded to the millisecond
+        assertEquals(end.get("seconds").asDouble(), end.get("millis").asDouble() / 1e3, 0.0005 + 1e-12,
+                String.format(Locale.ROOT, "%s", end));
+        // and --quiet prints nothing at all
+        CliTest.Result q = run("train", iris.toString(), "-o", m.toString(), "--epochs", "5", "--quiet");
+        assertEquals(0, q.code(), q.err());
+        assertEquals("", q.out());
+    }
+
+    /** cv: each fold's end once (plain lines, not a terminal), then the table; --json and --quiet: no fold lines. */
+    @Test
+    void cvStatesEachFoldsEndOnce() throws Exception {
+        Path iris = iris();
+        CliTest.Result r = run("cv", iris.toString(), "-k", "3", "--epochs", "5", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        for (int k = 1; k <= 3; k++) {
+            String fold = "fold " + k + "/3: finished after 5 epochs";
+            assertEquals(1, r.out().lines().filter(l -> l.startsWith(fold)).count(), r.out());
+        }
+        assertEquals(3, r.out().lines().filter(l -> l.contains("finished after")).count(), r.out());
+        assertEquals(1, r.out().lines().filter(l -> l.startsWith(" mean ")).count(), r.out());
+        for (String flag : new String[] {"--json", "--quiet"}) {
+            CliTest.Result x = run("cv", iris.toString(), "-k", "3", "--epochs", "5", "--threads", "1", flag);
+            assertEquals(0, x.code(), x.err());
+            assertFalse(x.out().contains("finished after"), x.out());
+            assertFalse(x.out().contains("epoch 1/5"), x.out());
+        }
     }
 }

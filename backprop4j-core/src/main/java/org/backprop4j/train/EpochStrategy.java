@@ -20,6 +20,8 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
     double sumE;
     /** Updates so far (carried from epoch to epoch). */
     long updates;
+    /** Where the running epoch has got, stored after every batch for a display to poll ({@link Trainer#patternsPresented}). */
+    final Progress progress = new Progress();
 
     /** Runs one epoch; returns what diverged in it, or null. */
     abstract String epoch(Rng rng);
@@ -71,6 +73,7 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
             double eNew = fbo.iterate(objective, net.params());
             sumE = (eNew - Backprop.decayPenalty(net, config.lambda(), config.decayBiases())) / loss.scale(size);
             updates++;
+            progress.at(size);
             return Double.isFinite(eNew) ? null : "the training error became " + eNew;
         }
 
@@ -80,8 +83,13 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
         }
     }
 
-    /** Online SGD without decay: a whole epoch in one engine call ({@link Backprop#descendOnline}). */
+    /**
+     * Online SGD without decay: an epoch in a few engine calls ({@link Backprop#descendOnline}) of
+     * {@value #SLICE} patterns each; only the first-layer update of a slice's last pattern is not fused
+     * with the next product.
+     */
     static final class Online extends EpochStrategy {
+        static final int SLICE = 1024;
         private final Backprop engine;
         private final DataSet train;
         private final int[] order;   // null: the data's order
@@ -99,10 +107,22 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
         String epoch(Rng rng) {
             if (order != null) rng.shuffle(order);
             int size = train.size();
-            int ok = sgd.descendOnline(engine, train.x(), train.d(), order, size, sums);
+            // in slices, so that a display sees the epoch advance: each pattern's step is the same
+            // bits in whichever slice it falls (descendOnline = descend per pattern), and the error
+            // is summed on in one accumulator as one call would
+            sums[0] = 0;
+            for (int first = 0; first < size; first += SLICE) {
+                int count = Math.min(SLICE, size - first);
+                int ok = sgd.descendOnline(engine, train.x(), train.d(), order, first, count, sums);
+                updates += ok;
+                if (ok < count) {
+                    sumE = sums[0];
+                    return "the error of the batch at update " + (updates + 1) + " became " + sums[1];
+                }
+                progress.at(first + count);
+            }
             sumE = sums[0];
-            updates += ok;
-            return ok < size ? "the error of the batch at update " + (updates + 1) + " became " + sums[1] : null;
+            return null;
         }
     }
 
@@ -203,6 +223,7 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
                     }
                 }
                 updates++;
+                progress.at(start + m);
             }
             this.sumE = sumE;
             return bad;

@@ -119,6 +119,17 @@ public final class Sgd implements Optimizer {
     }
 
     /**
+     * Patterns {@code rows[first .. first+count)} (null rows: {@code first ..}) of an online epoch
+     * presented in slices: their errors are added on to {@code sums[0]}, as one call over the whole
+     * epoch would sum them ({@link org.backprop4j.Backprop#descendOnline(float[], float[], int[], int, int, float, float, float[], double[], boolean)}).
+     */
+    public int descendOnline(org.backprop4j.Backprop engine, float[] x, float[] d, int[] rows, int first, int count, double[] sums) {
+        if (nesterov) throw new IllegalStateException("Nesterov momentum has no fused step");
+        float[] v = momentum == 0 ? null : velocityFor(engine.network().paramCount());
+        return engine.descendOnline(x, d, rows, first, count, (float) lr, (float) momentum, v, sums, true);
+    }
+
+    /**
      * The velocity Δw(t−1) for a parameter vector of n values, made (zero) if there is none yet or
      * it has another size: for the fused update in the backward pass
      * ({@link org.backprop4j.Backprop#descend(float[], float[], int, int, float, float, float[], float, boolean)}),

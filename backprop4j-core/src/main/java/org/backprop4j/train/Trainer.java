@@ -90,6 +90,34 @@ public final class Trainer {
     public int lastCheckpointEpoch() { return lastCheckpointEpoch; }
 
     public Network network() { return net; }
+
+    /**
+     * Patterns presented so far in the current (or last) run, counted after every batch: epochs before
+     * the running one (those before a resumed checkpoint or a warm start included) times {@link #patternsPerEpoch},
+     * plus the patterns of the running epoch's batches done. For a progress display within an epoch:
+     * any thread may call it at any time (it reads a counter the training loop stores per batch,
+     * without a lock or a fence); 0 before a run. Online SGD counts in slices of a thousand or so
+     * patterns, full-batch methods once per epoch. A divergence restart sets it back to the start of
+     * the repeated epoch.
+     */
+    public long patternsPresented() {
+        Progress p = progress;
+        return p == null ? 0 : p.patterns();
+    }
+
+    /** The training set's size in the current (or last) run, 0 before one. */
+    public int patternsPerEpoch() { return patternsPerEpoch; }
+
+    private volatile Progress progress;
+    private volatile int patternsPerEpoch;
+
+    /** A run starts after {@code epoch} complete epochs of {@code size} patterns: the counter set, the listeners told. */
+    private void started(Progress p, int epoch, int size) {
+        p.epoch(epoch, size);
+        progress = p;
+        patternsPerEpoch = size;
+        for (TrainingListener l : listeners) l.onStart(this);
+    }
     /** The update rule of the last run (for what it learned, e.g. Bayesian regularisation's γ and λ), or null before one. */
     public Optimizer lastOptimizer() { return lastOptimizer; }
     private Optimizer lastOptimizer;
@@ -358,9 +386,11 @@ public final class Trainer {
         epochs.updates = from != null ? from.updates() : continued ? state.updates() : 0;
         int end = warm ? s.epoch + config.maxEpochs() : config.maxEpochs();
         String reason = "max epochs (" + (warm && s.epoch > 0 ? config.maxEpochs() + " more, " + end + " in all" : config.maxEpochs()) + ")";
+        started(epochs.progress, s.epoch, train.size());
         while (s.epoch < end) {
             long t0 = System.nanoTime();
             guard.startEpoch(opt, s.epoch);
+            epochs.progress.epoch(s.epoch, train.size());   // also after a restart, which repeats the epoch
             String bad = epochs.epoch(s.rng);             // present every pattern once, updating the weights
             if (bad == null) bad = nonFiniteWeight(w);    // a NaN can hide behind a unit whose output ignores it
             Evaluation fit = bad == null && config.evaluateEachEpoch() ? Evaluation.of(engine, train) : null;

@@ -7,6 +7,14 @@ public interface TrainingListener {
     void onEpoch(EpochStats stats, Trainer trainer);
 
     /**
+     * Called once as a run starts ({@code fit} or {@code resume}), before its first epoch, on the
+     * training thread. A display that shows progress within an epoch keeps the trainer and polls
+     * {@link Trainer#patternsPresented()} from a thread of its own: the training loop calls no
+     * listener per batch.
+     */
+    default void onStart(Trainer trainer) {}
+
+    /**
      * Called when training diverged (a NaN or infinite error or weight).
      *
      * @param message    what happened and how to avoid it (one line)

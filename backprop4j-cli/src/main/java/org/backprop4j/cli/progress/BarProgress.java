@@ -16,17 +16,19 @@ import org.backprop4j.train.TrainingResult;
  * <pre>
  * train  42/100 │█████████▋             │  42% ETA 0:00:03  loss 0.1235 val 0.1410 acc 96.67% val_acc 93.33%
  * </pre>
- * epoch/max, the estimated time to max epochs, and the last epoch's losses and accuracies; on a
+ * epoch/max, the bar and percentage (advancing within an epoch, per batch), the estimated time to
+ * max epochs ({@link Eta}), and the last epoch's losses and accuracies; on a
  * narrow terminal the statistics get shorter before the bar does. Several bars may be live at once
  * (folds run in parallel): with cursor movement each keeps its own line.
  * At {@link #finish} the bar shows the last epoch and the stop reason, and {@link #close} ends it
  * with a newline.
  */
 final class BarProgress implements ProgressDisplay {
-    /** Redraw period of the bar's background thread. */
+    /** Redraw period of the bar's background thread: 5 frames a second. */
     static final int UPDATE_MILLIS = 200;
     private final ProgressBar bar;
     private final EpochBarRenderer renderer;
+    private final RunProgress run;
     private final Closing consumer;
     private boolean closed;
 
@@ -34,18 +36,20 @@ final class BarProgress implements ProgressDisplay {
      * @param width       columns to render into, or ≤ 0 to ask the terminal (JLine)
      * @param interactive use cursor movement so that concurrent bars keep their own lines
      */
-    BarProgress(PrintStream out, String run, int maxEpochs, int width, boolean interactive) {
+    BarProgress(PrintStream out, String run, int maxEpochs, int width, boolean interactive, java.util.function.LongSupplier nanoTime) {
         boolean unicode = out.charset().equals(StandardCharsets.UTF_8);
+        this.run = new RunProgress(maxEpochs, nanoTime);
         ConsoleProgressBarConsumer consumer = interactive
                 ? (width > 0 ? new InteractiveConsoleProgressBarConsumer(out, width) : new InteractiveConsoleProgressBarConsumer(out))
                 : (width > 0 ? new ConsoleProgressBarConsumer(out, width) : new ConsoleProgressBarConsumer(out));
-        this.renderer = new EpochBarRenderer(unicode);
+        this.renderer = new EpochBarRenderer(unicode, this.run);
         this.consumer = new Closing(consumer);
         this.bar = new ProgressBarBuilder()
                 .setTaskName(run == null || run.isBlank() ? "train" : run)
                 .setInitialMax(Math.max(1, maxEpochs))
                 .setRenderer(renderer)
                 .setUpdateIntervalMillis(UPDATE_MILLIS)
+                .continuousUpdate()   // redraw every period: the bar moves within an epoch, between the library's steps
                 .setConsumer(this.consumer)
                 .build();
     }
@@ -98,8 +102,19 @@ final class BarProgress implements ProgressDisplay {
     }
 
     @Override
+    public void onStart(Trainer trainer) {
+        start(trainer::patternsPresented, trainer.patternsPerEpoch());
+    }
+
+    /** The run started: the bar follows this counter of patterns presented, {@code perEpoch} to an epoch. */
+    void start(java.util.function.LongSupplier presented, int perEpoch) {
+        run.start(presented, perEpoch);
+    }
+
+    @Override
     public synchronized void onEpoch(EpochStats s, Trainer trainer) {
         if (closed) return;
+        run.epochDone(s.epoch());
         renderer.update(s);
         bar.stepTo(s.epoch());
     }

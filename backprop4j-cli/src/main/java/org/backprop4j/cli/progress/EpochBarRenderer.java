@@ -1,6 +1,5 @@
 package org.backprop4j.cli.progress;
 
-import java.time.Duration;
 import me.tongfei.progressbar.ProgressBarRenderer;
 import me.tongfei.progressbar.ProgressState;
 import org.backprop4j.train.EpochStats;
@@ -11,7 +10,9 @@ import org.backprop4j.train.EpochStats;
  * train  42/100 │█████████▋             │  42% ETA 0:00:03  loss 0.1235 val 0.1410 acc 96.67% val_acc 93.33%
  * train 42/100 │████▋      │  42% ETA 0:00:03  loss 0.1235/0.1410 acc 96.7%/93.3%      (narrower)
  * </pre>
- * After {@link BarProgress#finish} the ETA becomes the elapsed time and the stop reason follows.
+ * The bar and the percentage advance within an epoch (the patterns presented, polled from the
+ * trainer); epoch/max counts the epochs done. After {@link BarProgress#finish} the ETA becomes the
+ * elapsed time and the stop reason follows, the statistics shrinking for it if need be.
  */
 final class EpochBarRenderer implements ProgressBarRenderer {
     /** Narrowest and widest bar (between the brackets). */
@@ -19,14 +20,16 @@ final class EpochBarRenderer implements ProgressBarRenderer {
     private static final String FRACTIONS = " ▏▎▍▌▋▊▉";
 
     private final boolean unicode;
+    private final RunProgress run;
     private volatile EpochStats stats;
     private volatile String stopReason;
     private int lastBar = -1; // only the progress bar's render thread touches it
 
     private volatile java.time.Duration duration;
 
-    EpochBarRenderer(boolean unicode) {
+    EpochBarRenderer(boolean unicode, RunProgress run) {
         this.unicode = unicode;
+        this.run = run;
     }
 
     void update(EpochStats s) {
@@ -43,44 +46,60 @@ final class EpochBarRenderer implements ProgressBarRenderer {
     @Override
     public String render(ProgressState state, int maxLength) {
         int[] bar = {lastBar};
-        String l = line(state.getTaskName(), state.getCurrent(), state.getMax(),
-                stopReason != null && duration != null ? duration : state.getTotalElapsed(), stats, stopReason,
-                maxLength, unicode, bar);
+        String reason = stopReason;
+        long current = state.getCurrent(), max = state.getMax();
+        String l;
+        if (reason != null) {
+            // the end: the epochs that ran, of the maximum
+            l = line(state.getTaskName(), current, max, max <= 0 ? 1 : (double) current / max,
+                    " in " + Fmt.hms((duration != null ? duration : state.getTotalElapsed()).toMillis()), stats, reason, maxLength, unicode, bar);
+        } else {
+            // while training: the patterns presented (the trainer's counter, per batch), and the ETA from the measured speed
+            double frac = run.fraction(), left = run.millisLeft();
+            l = line(state.getTaskName(), current, max, frac, eta(left), stats, null, maxLength, unicode, bar);
+        }
         lastBar = bar[0];
         return l;
     }
 
-    static String line(String name, long current, long max, Duration elapsed, EpochStats s, String stopReason, int width,
+    /** " ETA H:MM:SS", or " ETA ?" while not known. */
+    static String eta(double millisLeft) {
+        return " ETA " + (Double.isNaN(millisLeft) ? "?" : Fmt.hms(millisLeft));
+    }
+
+    static String line(String name, long current, long max, double frac, String time, EpochStats s, String stopReason, int width,
                        boolean unicode) {
-        return line(name, current, max, elapsed, s, stopReason, width, unicode, new int[] {-1});
+        return line(name, current, max, frac, time, s, stopReason, width, unicode, new int[] {-1});
     }
 
     /**
      * The bar line.
      *
-     * @param elapsed    time since the run started
+     * @param current    epochs done
+     * @param frac       the fraction of the run done, in [0, 1] (within an epoch too)
+     * @param time       " ETA …" while training, " in …" at the end
      * @param s          the last epoch's statistics, null before the first
-     * @param stopReason null while training
+     * @param stopReason null while training; at the end it is shown even if the statistics must shrink for it
      * @param width      columns available
      * @param lastBar      in: the bar width of the previous frame (-1 for none), out: this frame's. The bar
      *                     keeps its width while the statistics' text grows or shrinks by up to 3 columns,
      *                     so that it does not jitter as digits come and go.
      */
-    static String line(String name, long current, long max, Duration elapsed, EpochStats s, String stopReason, int width,
+    static String line(String name, long current, long max, double frac, String time, EpochStats s, String stopReason, int width,
                        boolean unicode, int[] lastBar) {
         int digits = Long.toString(max).length();
         String head = name + " " + String.format(java.util.Locale.ROOT, "%" + digits + "d", current) + "/" + max + " ";
-        double frac = max <= 0 ? 1 : Math.min(1, (double) current / max);
+        frac = Math.max(0, Math.min(1, frac));
         String pct = String.format(java.util.Locale.ROOT, "%3d%%", (int) Math.floor(100 * frac));
-        String time = stopReason != null ? " in " + Fmt.hms(elapsed.toMillis())
-                : " ETA " + (current <= 0 ? "?" : Fmt.hms(Fmt.etaMillis(elapsed.toMillis(), (int) current, (int) max)));
         String tail = pct + time;
         String reason = stopReason == null ? "" : "  (" + stopReason + ")";
-        String[] details = s == null ? new String[] {""} : new String[] {
-            "  " + full(s) + reason, "  " + full(s), "  " + compact(s), "  loss " + Fmt.shortLoss(s.loss()), ""};
-        for (String d : details) {
+        // the richest detail that leaves the bar MIN_BAR cells; the last (nothing, or the stop reason) always goes
+        String[] details = s == null ? new String[] {reason} : new String[] {
+            "  " + full(s) + reason, "  " + compact(s) + reason, "  loss " + Fmt.shortLoss(s.loss()) + reason, reason};
+        for (int i = 0; i < details.length; i++) {
+            String d = details[i];
             int bar = width - head.length() - tail.length() - d.length() - 3; // 2 brackets and a space
-            if (bar >= MIN_BAR || d.isEmpty()) {
+            if (bar >= MIN_BAR || i == details.length - 1) {
                 bar = Math.min(MAX_BAR, bar);
                 int prev = lastBar[0];
                 if (prev >= MIN_BAR && prev <= bar && bar - prev <= 3) bar = prev;
@@ -90,7 +109,7 @@ final class EpochBarRenderer implements ProgressBarRenderer {
                 return line.length() <= width ? line : line.substring(0, Math.max(0, width));
             }
         }
-        throw new AssertionError("unreachable: the empty detail always fits");
+        throw new AssertionError("unreachable: the last detail is always taken");
     }
 
     static String full(EpochStats s) {

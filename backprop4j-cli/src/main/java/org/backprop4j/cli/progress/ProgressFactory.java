@@ -49,14 +49,14 @@ public final class ProgressFactory {
     public static ProgressFactory create(ProgressMode mode, PrintStream out) {
         if (mode == null || out == null) throw new IllegalArgumentException("mode and stream are required");
         return new ProgressFactory(mode.resolve(), out, new PrintWriter(out, true, out.charset()), new Object(),
-                DEFAULT_MIN_INTERVAL_MILLIS, -1, true, System::nanoTime);
+                DEFAULT_MIN_INTERVAL_MILLIS, -1, true, SYSTEM_CLOCK);
     }
 
     /** A factory writing to a {@link PrintWriter} (e.g. picocli's {@code spec.commandLine().getErr()}). */
     public static ProgressFactory create(ProgressMode mode, PrintWriter out) {
         if (mode == null || out == null) throw new IllegalArgumentException("mode and writer are required");
         PrintStream ps = new PrintStream(new WriterOutputStream(out), true, StandardCharsets.UTF_8);
-        return new ProgressFactory(mode.resolve(), ps, out, new Object(), DEFAULT_MIN_INTERVAL_MILLIS, -1, true, System::nanoTime);
+        return new ProgressFactory(mode.resolve(), ps, out, new Object(), DEFAULT_MIN_INTERVAL_MILLIS, -1, true, SYSTEM_CLOCK);
     }
 
     /** The resolved mode (never {@link ProgressMode#AUTO}). */
@@ -79,10 +79,21 @@ public final class ProgressFactory {
         return new ProgressFactory(mode, stream, writer, lock, minIntervalMillis, columns, false, nanoTime);
     }
 
-    /** The clock of the {@link ProgressMode#PLAIN} throttle (tests). */
+    /**
+     * The clock of the throttle and the ETA (tests). With a clock of its own, the plain display does
+     * not poll the trainer's counter by itself: the test calls {@link PlainProgress#poll}.
+     */
     ProgressFactory withClock(LongSupplier nanoTime) {
         return new ProgressFactory(mode, stream, writer, lock, minIntervalMillis, width, interactive, nanoTime);
     }
+
+    private boolean polls() {
+        return nanoTime == SYSTEM_CLOCK;
+    }
+
+
+
+    private static final LongSupplier SYSTEM_CLOCK = System::nanoTime;
 
     /**
      * Starts the display of one run.
@@ -94,9 +105,9 @@ public final class ProgressFactory {
         if (maxEpochs < 0) throw new IllegalArgumentException("maxEpochs must be ≥ 0: " + maxEpochs);
         return switch (mode) {
             case QUIET -> QuietProgress.INSTANCE;
-            case PLAIN -> new PlainProgress(writer, lock, run, maxEpochs, nanoTime, minIntervalMillis);
+            case PLAIN -> new PlainProgress(writer, lock, run, maxEpochs, nanoTime, minIntervalMillis, polls());
             case JSON -> new JsonProgress(writer, lock, run, maxEpochs);
-            case BAR -> new BarProgress(stream, run, maxEpochs, width, interactive);
+            case BAR -> new BarProgress(stream, run, maxEpochs, width, interactive, nanoTime);
             case AUTO -> throw new AssertionError("AUTO is resolved in create");
         };
     }

@@ -65,14 +65,144 @@ class ProgressDisplayTest {
             feed(d, clock, FOUR, 1500, 1900, 2600, 3000);
             d.finish(new TrainingResult(FOUR, "early stopping (patience 2)"));
         }
-        // ETA = wall time / epochs × epochs left: 1.5 s × 4 = 6 s, 2.6 s / 3 × 2 = 1.73 s → 2 s,
-        // 3.0 s / 4 × 1 = 0.75 s → 1 s; the last line sums the epochs' own times: 4 × 1.5 s = 6 s
+        // ETA (Eta): none after epoch 1 (the first steps, not counted); at epoch 3 the speed since
+        // epoch 2 (1.9 s): 20 % in 0.7 s, 40 % left → 1.4 s; at epoch 4 since epoch 3: 20 % in 0.4 s,
+        // 20 % left → 0.4 s; the last line sums the epochs' own times: 4 × 1.5 s = 6 s
         assertEquals("""
-                epoch 1/5  loss 0.693147  val_loss 0.700000  acc 50.00%  val_acc 48.00%  ETA 0:00:06
-                epoch 3/5  loss 0.250000  val_loss 0.300000  acc 90.00%  val_acc 85.00%  ETA 0:00:02
-                epoch 4/5  loss 0.125000  val_loss 0.200000  acc 96.00%  val_acc 90.00%  ETA 0:00:01
+                epoch 1/5  loss 0.693147  val_loss 0.700000  acc 50.00%  val_acc 48.00%
+                epoch 3/5  loss 0.250000  val_loss 0.300000  acc 90.00%  val_acc 85.00%  ETA 0:00:01
+                epoch 4/5  loss 0.125000  val_loss 0.200000  acc 96.00%  val_acc 90.00%  ETA 0:00:00
                 finished after 4 epochs (6.00 s): early stopping (patience 2)
                 """, sw.toString().replace(System.lineSeparator(), "\n"));
+    }
+
+    /**
+     * A long epoch gets lines within it: the trainer's counter (here a fake one) polled, a line at
+     * most once per interval and only when the counter moved; none at an epoch's boundary.
+     */
+    @Test
+    void plainPrintsLinesWithinALongEpoch() {
+        StringWriter sw = new StringWriter();
+        AtomicLong clock = new AtomicLong(), patterns = new AtomicLong();
+        ProgressFactory f = ProgressFactory.create(ProgressMode.PLAIN, new PrintWriter(sw)).withClock(clock::get);
+        try (ProgressDisplay d = f.start("fold 1/3", 2)) {
+            PlainProgress p = (PlainProgress) d;
+            p.start(patterns::get, 60_000);
+            long[][] polls = {{500, 0}, {1_200, 12_000}, {1_400, 13_000}, {2_400, 13_000}, {3_600, 13_000}, {4_600, 30_000}, {5_000, 60_000}};
+            for (long[] at : polls) {
+                clock.set(at[0] * MS);
+                patterns.set(at[1]);
+                if (at[1] == 60_000) d.onEpoch(new EpochStats(1, 0.5, Double.NaN, Double.NaN, Double.NaN, 1875, 5000), null);
+                p.poll();
+            }
+            clock.set(6_500 * MS);
+            patterns.set(75_000);
+            p.poll();
+        }
+        // (time: patterns presented of 2 × 60,000) 0.5 s: nothing presented, and under the 1 s
+        // interval; 1.2 s: printed, the first steps just ended (no ETA yet); 1.4 s: too soon;
+        // 2.4 s: printed, at the speed since 1.2 s (1,000 in 1.2 s: 107,000 left take 128.4 s);
+        // 3.6 s: the counter has not moved since the last line; 4.6 s: the reference is the
+        // observation at 3.6 s (the last that moved before the recent quarter, 0.85 s): 17,000 in
+        // 1 s, 90,000 left → 5.3 s; 5.0 s: an epoch's boundary, told by the epoch line (since 4.6 s,
+        // in the quarter: 30,000 in 0.4 s, 60,000 left → 0.8 s); 6.5 s: 15,000 into epoch 2, since
+        // 5.0 s (no observation was kept in the quarter): 15,000 in 1.5 s, 45,000 left → 4.5 s
+        assertEquals("""
+                fold 1/3: epoch 1/2  pattern 12000/60000
+                fold 1/3: epoch 1/2  pattern 13000/60000  ETA 0:02:08
+                fold 1/3: epoch 1/2  pattern 30000/60000  ETA 0:00:05
+                fold 1/3: epoch 1/2  loss 0.500000  ETA 0:00:01
+                fold 1/3: epoch 2/2  pattern 15000/60000  ETA 0:00:05
+                """, sw.toString().replace(System.lineSeparator(), "\n"));
+    }
+
+    /**
+     * With a real trainer, a multi-batch epoch is seen advancing: the update rule here polls the
+     * display at each step (on the training thread, between batches), with the clock 1 s further
+     * each time, so each poll may print. 100 patterns in batches of 32: the steps see 0, 32, 64, 96
+     * patterns of each epoch (0 is an epoch's start: no line).
+     */
+    @Test
+    void aRealMultiBatchEpochIsSeenWithinTheEpoch() {
+        StringWriter sw = new StringWriter();
+        AtomicLong clock = new AtomicLong();
+        ProgressFactory f = ProgressFactory.create(ProgressMode.PLAIN, new PrintWriter(sw)).withClock(clock::get);
+        PlainProgress[] display = new PlainProgress[1];
+        org.backprop4j.train.Adam adam = new org.backprop4j.train.Adam(0.01);
+        org.backprop4j.train.Optimizer polling = new org.backprop4j.train.Optimizer() {
+            @Override
+            public String describe() {
+                return "adam, polled";
+            }
+
+            @Override
+            public void step(float[] w, float[] grad) {
+                clock.addAndGet(1000 * MS);
+                display[0].poll();
+                adam.step(w, grad);
+            }
+
+            @Override
+            public void reset() {
+                adam.reset();
+            }
+        };
+        float[] x = new float[100 * 2], dd = new float[100];
+        for (int p = 0; p < 100; p++) {
+            x[2 * p] = (p % 10) / 10f;
+            x[2 * p + 1] = (p / 10) / 10f;
+            dd[p] = x[2 * p] > x[2 * p + 1] ? 1 : 0;
+        }
+        Network net = Network.builder(2).layer(3, Activation.TANH).layer(1, Activation.LOGISTIC).build(Init.xavier(), 1);
+        TrainingConfig cfg = TrainingConfig.builder().miniBatch(32).epochs(2).optimizer(() -> polling).seed(1).build();
+        TrainingResult r;
+        try (ProgressDisplay d = f.start("train", 2)) {
+            display[0] = (PlainProgress) d;
+            r = new Trainer(net, Loss.BINARY_CROSS_ENTROPY, cfg).addListener(d).fit(new org.backprop4j.data.DataSet(x, dd, 2, 1));
+            d.finish(r, 8.0);
+        }
+        // the ETAs follow Eta (tested on its own): here only the patterns, epochs and losses are
+        // compared (one output without class names: no accuracy)
+        String text = sw.toString().replace(System.lineSeparator(), "\n").replaceAll("  ETA \\d+:\\d\\d:\\d\\d", "");
+        assertEquals("train: epoch 1/2  pattern 32/100\n"
+                + "train: epoch 1/2  pattern 64/100\n"
+                + "train: epoch 1/2  pattern 96/100\n"
+                + "train: epoch 1/2  loss " + Fmt.loss(r.history().get(0).loss()) + "\n"
+                + "train: epoch 2/2  pattern 32/100\n"
+                + "train: epoch 2/2  pattern 64/100\n"
+                + "train: epoch 2/2  pattern 96/100\n"
+                + "train: epoch 2/2  loss " + Fmt.loss(r.history().get(1).loss()) + "\n"
+                + "train: finished after 2 epochs (8.00 s): max epochs (2)\n", text);
+    }
+
+    /**
+     * The bar moves within an epoch: with 30 of an epoch's 100 patterns presented (of 2 epochs) and
+     * no epoch done, a redraw shows 0/2 epochs and 15 %; at 130, 1/2 and 65 %.
+     */
+    @Test
+    void theBarFollowsTheCounterWithinAnEpoch() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        AtomicLong patterns = new AtomicLong(30);
+        try (ProgressDisplay d = ProgressFactory.create(ProgressMode.BAR, ps).withFixedWidth(100).start("train", 2)) {
+            ((BarProgress) d).start(patterns::get, 100);
+            awaitFrame(bytes, "train 0/2 │", "│  15% ETA ");
+            d.onEpoch(FOUR.get(0), null);
+            patterns.set(130);
+            awaitFrame(bytes, "train 1/2 │", "│  65% ETA ");
+        }
+    }
+
+    /** Waits (at most 10 s: the bar redraws every 200 ms) for a frame with both texts. */
+    private static void awaitFrame(ByteArrayOutputStream bytes, String head, String tail) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000 * MS;
+        while (System.nanoTime() < deadline) {
+            for (String frame : bytes.toString(StandardCharsets.UTF_8).split("\r")) {
+                if (frame.startsWith(head) && frame.contains(tail)) return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no frame with " + head + " … " + tail + " in " + bytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -89,7 +219,7 @@ class ProgressDisplayTest {
             d.finish(new TrainingResult(h, "max epochs (12)"));
         }
         assertEquals("""
-                fold 2/5: epoch  1/12  loss 1.00000  ETA 0:00:00
+                fold 2/5: epoch  1/12  loss 1.00000
                 fold 2/5: epoch 12/12  loss 0.0833333
                 fold 2/5: finished after 12 epochs (3.00 s): max epochs (12)
                 """, sw.toString().replace(System.lineSeparator(), "\n"));
