@@ -230,7 +230,8 @@ final class TrainCommand implements Callable<Integer> {
                         }
                     });
             fit = trainer.continueTraining(model, raw, Provenance.DataInfo.of(data, raw.size()));
-            display.finish(relative.shift(fit.result()), fit.seconds());
+            if (!json || fit.diverged()) display.finish(relative.shift(fit.result()), fit.seconds());
+            display.close();   // before any other line (see call)
             if (talk) out.println("  " + fit.warmStart());
             warmStartLine = fit.warmStart();
             writeOutputs(fit, raw, new Examples[] {fit.trainPart(), fit.validationPart()}, testSet, started, 0, out, talk);
@@ -248,6 +249,12 @@ final class TrainCommand implements Callable<Integer> {
 
         Relative(ProgressDisplay inner) {
             this.inner = inner;
+        }
+
+        @Override
+        public void onStart(Trainer t) {
+            long before = t.patternsPresented();   // the model's epochs: not this run's
+            inner.follow(() -> t.patternsPresented() - before, t.patternsPerEpoch());
         }
 
         @Override

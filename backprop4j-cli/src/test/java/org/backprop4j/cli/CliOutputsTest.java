@@ -259,6 +259,15 @@ class CliOutputsTest {
         // "seconds" rounded to the millisecond
         assertEquals(end.get("seconds").asDouble(), end.get("millis").asDouble() / 1e3, 0.0005 + 1e-12,
                 String.format(Locale.ROOT, "%s", end));
+        // a warm start too: its own epochs, once
+        CliTest.Result w = run("train", iris.toString(), "-o", dir.resolve("w.json").toString(), "--warm-start", m.toString(), "--epochs", "5", "--plain");
+        assertEquals(0, w.code(), w.err());
+        assertEquals(List.of("train: finished after 5 epochs"), w.out().lines().filter(l -> l.matches(".*after \\d+ epochs.*"))
+                .map(l -> l.replaceAll(" \\(.*", "")).toList(), w.out());
+        CliTest.Result wj = run("train", iris.toString(), "-o", dir.resolve("w.json").toString(), "--warm-start", m.toString(), "--epochs", "5", "--json");
+        assertEquals(0, wj.code(), wj.err());
+        assertEquals(1, wj.out().lines().filter(l -> l.startsWith("{\"event\":\"end\"")).count(), wj.out());
+        assertTrue(wj.out().lines().toList().getLast().startsWith("{\"event\":\"end\",\"run\":\"train\""), wj.out());
         // and --quiet prints nothing at all
         CliTest.Result q = run("train", iris.toString(), "-o", m.toString(), "--epochs", "5", "--quiet");
         assertEquals(0, q.code(), q.err());

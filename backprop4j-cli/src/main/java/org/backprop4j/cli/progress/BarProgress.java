@@ -101,13 +101,9 @@ final class BarProgress implements ProgressDisplay {
         return sb.toString();
     }
 
-    @Override
-    public void onStart(Trainer trainer) {
-        start(trainer::patternsPresented, trainer.patternsPerEpoch());
-    }
-
     /** The run started: the bar follows this counter of patterns presented, {@code perEpoch} to an epoch. */
-    void start(java.util.function.LongSupplier presented, int perEpoch) {
+    @Override
+    public void follow(java.util.function.LongSupplier presented, int perEpoch) {
         run.start(presented, perEpoch);
     }
 

@@ -55,13 +55,9 @@ final class PlainProgress implements ProgressDisplay {
         this.lastPrint = nanoTime.getAsLong();
     }
 
-    @Override
-    public void onStart(Trainer trainer) {
-        start(trainer::patternsPresented, trainer.patternsPerEpoch());
-    }
-
     /** The run started: poll this counter of patterns presented, {@code perEpoch} to an epoch. */
-    synchronized void start(LongSupplier presented, int perEpoch) {
+    @Override
+    public synchronized void follow(LongSupplier presented, int perEpoch) {
         run.start(presented, perEpoch);
         if (poll && task == null && !ended) task = Ticker.every(POLL_MILLIS, this::poll);
     }

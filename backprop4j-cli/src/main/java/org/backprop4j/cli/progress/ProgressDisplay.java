@@ -24,6 +24,22 @@ public interface ProgressDisplay extends TrainingListener, AutoCloseable {
         finish(result);
     }
 
+    /**
+     * The run started: a display that shows progress within an epoch follows the trainer's
+     * counter of patterns presented ({@link #follow}).
+     */
+    @Override
+    default void onStart(org.backprop4j.train.Trainer trainer) {
+        follow(trainer::patternsPresented, trainer.patternsPerEpoch());
+    }
+
+    /**
+     * Follow this counter of patterns presented in the run (read from the display's own thread;
+     * {@code perEpoch} patterns to an epoch), e.g. the trainer's less the epochs before this
+     * display's run; displays that show whole epochs only ignore it.
+     */
+    default void follow(java.util.function.LongSupplier presented, int perEpoch) {}
+
     /** Releases the display (ends a progress bar); idempotent, never throws. */
     @Override
     void close();

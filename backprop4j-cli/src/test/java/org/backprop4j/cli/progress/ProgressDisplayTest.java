@@ -87,7 +87,7 @@ class ProgressDisplayTest {
         ProgressFactory f = ProgressFactory.create(ProgressMode.PLAIN, new PrintWriter(sw)).withClock(clock::get);
         try (ProgressDisplay d = f.start("fold 1/3", 2)) {
             PlainProgress p = (PlainProgress) d;
-            p.start(patterns::get, 60_000);
+            p.follow(patterns::get, 60_000);
             long[][] polls = {{500, 0}, {1_200, 12_000}, {1_400, 13_000}, {2_400, 13_000}, {3_600, 13_000}, {4_600, 30_000}, {5_000, 60_000}};
             for (long[] at : polls) {
                 clock.set(at[0] * MS);
@@ -185,7 +185,7 @@ class ProgressDisplayTest {
         PrintStream ps = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         AtomicLong patterns = new AtomicLong(30);
         try (ProgressDisplay d = ProgressFactory.create(ProgressMode.BAR, ps).withFixedWidth(100).start("train", 2)) {
-            ((BarProgress) d).start(patterns::get, 100);
+            d.follow(patterns::get, 100);
             awaitFrame(bytes, "train 0/2 │", "│  15% ETA ");
             d.onEpoch(FOUR.get(0), null);
             patterns.set(130);
