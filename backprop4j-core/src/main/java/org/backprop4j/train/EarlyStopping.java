@@ -71,6 +71,63 @@ public record EarlyStopping(int patience, double minDelta, boolean restoreBest, 
         return new Monitor(this);
     }
 
+    /**
+     * A run's early stopping with its best weights: the {@link Monitor} plus, when the rule restores
+     * the best weights, a copy of the weights of the best validation epoch. The one implementation of
+     * keep-best-weights, shared by the {@link Trainer} and distributed trainers (backprop4j-spark).
+     *
+     * @param params the network's parameter count
+     * @return a tracker for a network of {@code params} parameters
+     */
+    public BestWeights bestWeights(int params) {
+        return new BestWeights(this, params);
+    }
+
+    /** {@link Monitor} plus the weights of the best epoch (Prechelt 1998, section 2.2: train, then take the best point). */
+    public static final class BestWeights {
+        private final Monitor monitor;
+        private final float[] best;   // null when the rule does not restore
+
+        BestWeights(EarlyStopping rule, int params) {
+            this.monitor = rule.monitor();
+            this.best = rule.restoreBest() ? new float[params] : null;
+        }
+
+        /** The monitor (its state goes into checkpoints). */
+        public Monitor monitor() { return monitor; }
+
+        /** The saved weights (checkpoints write and restore them in place), or null when the rule does not restore. */
+        float[] weights() { return best; }
+
+        /**
+         * Records epoch's validation error E_va at weights w (copied when the epoch is the new best).
+         *
+         * @param epoch           the 1-based epoch
+         * @param validationError E_va after the epoch
+         * @param w               the weights after the epoch
+         * @return why to stop now, or null to go on ({@link Monitor#stopReason()})
+         */
+        public String observe(int epoch, double validationError, float[] w) {
+            if (monitor.observe(epoch, validationError) && best != null) System.arraycopy(w, 0, best, 0, w.length);
+            return monitor.stopReason();
+        }
+
+        /**
+         * At the end of a run: puts the best epoch's weights back into w when the rule restores them
+         * and an epoch was observed.
+         *
+         * @param w      the weights, overwritten
+         * @param reason why the run stopped
+         * @return the reason, followed by "; restored the weights of epoch N" when they were restored
+         */
+        public String restore(float[] w, String reason) {
+            int e = monitor.bestEpoch();
+            if (best == null || e == 0) return reason;
+            System.arraycopy(best, 0, w, 0, w.length);
+            return reason + "; restored the weights of epoch " + e;
+        }
+    }
+
     /** Follows the validation error epoch by epoch and says when to stop. */
     public static final class Monitor {
         private final EarlyStopping rule;

@@ -19,16 +19,18 @@ final class RunState {
     final int[] order;                    // the pattern order the shuffles permute
     final boolean reorder;                // whether the run shuffles (else the order is not saved)
     final List<EpochStats> history = new ArrayList<>();
-    final EarlyStopping.Monitor monitor;  // null without early stopping
-    final float[] best;                   // weights of the best validation epoch, if they are restored at the end
+    final EarlyStopping.BestWeights keeper;  // null without early stopping
+    final EarlyStopping.Monitor monitor;     // keeper's monitor, or null
+    final float[] best;                      // keeper's copy of the best validation epoch's weights, if they are restored at the end
 
     RunState(TrainingConfig config, int size, int params) {
         this.rng = new Rng(config.seed());
         this.order = identity(size);
         this.reorder = config.shuffle() && config.mode() != TrainingConfig.Mode.FULL_BATCH;
         EarlyStopping es = config.earlyStopping();
-        this.monitor = es == null ? null : es.monitor();
-        this.best = es != null && es.restoreBest() ? new float[params] : null;
+        this.keeper = es == null ? null : es.bestWeights(params);
+        this.monitor = keeper == null ? null : keeper.monitor();
+        this.best = keeper == null ? null : keeper.weights();
     }
 
     /**

@@ -443,10 +443,7 @@ public final class Trainer {
                     train.size(), fingerprint);
         }
         int bestEpoch = s.monitor == null ? 0 : s.monitor.bestEpoch();
-        if (s.best != null && bestEpoch > 0) {
-            System.arraycopy(s.best, 0, w, 0, w.length);
-            reason += "; restored the weights of epoch " + bestEpoch;
-        }
+        if (s.keeper != null) reason = s.keeper.restore(w, reason);
         return new TrainingResult(List.copyOf(s.history), reason, bestEpoch);
     }
 
@@ -532,8 +529,7 @@ public final class Trainer {
     private String stopReason(RunState s, EpochStats stats, float[] w, EpochStrategy epochs) {
         String stop = null;
         if (s.monitor != null && Double.isFinite(stats.validationLoss())) {
-            if (s.monitor.observe(stats.epoch(), stats.validationLoss()) && s.best != null) System.arraycopy(w, 0, s.best, 0, w.length);
-            stop = s.monitor.stopReason();
+            stop = s.keeper.observe(stats.epoch(), stats.validationLoss(), w);
         }
         double e = stats.loss();
         if (stop == null && config.targetError() > 0 && e < config.targetError()) {

@@ -73,6 +73,37 @@ class TrainerExtensionsTest {
     }
 
     @Test
+    void bestWeightsKeepsTheBestEpochsWeightsAndRestoresThem() {
+        // the keep-best-weights logic the Trainer and backprop4j-spark share
+        EarlyStopping.BestWeights k = EarlyStopping.patience(2).bestWeights(3);
+        double[] curve = {1.0, 0.7, 0.8, 0.75};
+        float[][] ws = {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}, {10, 11, 12}};
+        String[] stops = new String[curve.length];
+        for (int t = 0; t < curve.length; t++) stops[t] = k.observe(t + 1, curve[t], ws[t].clone());
+        assertNull(stops[0]);
+        assertNull(stops[1]);
+        assertNull(stops[2]);
+        assertTrue(stops[3].startsWith("early stopping: no validation improvement for 2 epochs"), stops[3]);
+        assertEquals(2, k.monitor().bestEpoch());
+        float[] w = ws[3].clone();
+        assertEquals("max epochs; restored the weights of epoch 2", k.restore(w, "max epochs"));
+        assertArrayEquals(ws[1], w, 0f);
+
+        // norestore: the monitor still stops, the weights stay as they are
+        EarlyStopping.BestWeights n = new EarlyStopping(1, 0, false, 0).bestWeights(3);
+        assertNull(n.observe(1, 1.0, ws[0]));
+        assertTrue(n.observe(2, 2.0, ws[1]).startsWith("early stopping"));
+        float[] v = ws[1].clone();
+        assertEquals("x", n.restore(v, "x"));
+        assertArrayEquals(ws[1], v, 0f);
+
+        // nothing observed (the run stopped before its first epoch ended): nothing restored
+        float[] u = ws[2].clone();
+        assertEquals("y", EarlyStopping.patience(2).bestWeights(3).restore(u, "y"));
+        assertArrayEquals(ws[2], u, 0f);
+    }
+
+    @Test
     void earlyStoppingSpecsParse() {
         assertEquals(new EarlyStopping(20, 0, true, 5), EarlyStopping.parse("patience:20,gl:5"));
         assertEquals(new EarlyStopping(3, 0.1, false, 0), EarlyStopping.parse("patience:3,delta:0.1,norestore"));
