@@ -21,11 +21,45 @@ import org.backprop4j.train.Settings;
  * @param outcome     how training ended
  * @param data        the training data
  * @param environment library, Java, OS and kernels of the run, and when the model was made
+ * @param distributed how a distributed run (backprop4j-spark) split the work, or null for a run on one machine
  */
-public record Provenance(Settings settings, Outcome outcome, DataInfo data, Environment environment) {
+public record Provenance(Settings settings, Outcome outcome, DataInfo data, Environment environment, Distributed distributed) {
 
     /** Nothing known. */
-    public static final Provenance NONE = new Provenance(null, null, null, null);
+    public static final Provenance NONE = new Provenance(null, null, null, null, null);
+
+    /**
+     * A run on one machine.
+     *
+     * @param settings    the resolved training settings
+     * @param outcome     how training ended
+     * @param data        the training data
+     * @param environment the run's environment
+     */
+    public Provenance(Settings settings, Outcome outcome, DataInfo data, Environment environment) {
+        this(settings, outcome, data, environment, null);
+    }
+
+    /**
+     * How a distributed run split the work (backprop4j-spark).
+     *
+     * @param system          the engine and its version, e.g. "Apache Spark 4.2.0"
+     * @param master          the cluster it ran on, e.g. "local[2]", "spark://host:7077", "yarn"
+     * @param partitions      partitions of the training data
+     * @param executors       the ids of the executors whose tasks computed the training passes, sorted
+     * @param scheme          how the partitions' work was combined (full batch: gradient shares summed in partition
+     *                        order; mini-batch: local steps and parameter averaging every K steps of B rows)
+     * @param passes          Spark jobs of the training loop (gradient passes or averaging rounds)
+     * @param dataFingerprint a fingerprint of the training rows that does not depend on their order or
+     *                        partitioning: the sum modulo 2⁶⁴ of a 64-bit hash of each row's float32 features and
+     *                        target, as 16 hex digits; null when unknown
+     */
+    public record Distributed(String system, String master, int partitions, java.util.List<String> executors, String scheme,
+                              long passes, String dataFingerprint) {
+        public Distributed {
+            executors = executors == null ? java.util.List.of() : java.util.List.copyOf(executors);
+        }
+    }
 
     /**
      * How training went. Figures that do not apply are NaN (validation without a validation part,
@@ -93,7 +127,7 @@ public record Provenance(Settings settings, Outcome outcome, DataInfo data, Envi
      * @return this provenance with {@code e} as its environment
      */
     public Provenance withEnvironment(Environment e) {
-        return new Provenance(settings, outcome, data, e);
+        return new Provenance(settings, outcome, data, e, distributed);
     }
 
     /**

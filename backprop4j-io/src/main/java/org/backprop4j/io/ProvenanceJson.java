@@ -29,13 +29,14 @@ final class ProvenanceJson {
         DataFormatException of(String problem);
     }
 
-    private static final Set<String> SECTIONS = Set.of("settings", "outcome", "data", "environment");
+    private static final Set<String> SECTIONS = Set.of("settings", "outcome", "data", "environment", "distributed");
     private static final Set<String> SETTINGS = Set.of("hidden", "activation", "output", "loss", "init", "optimizer", "epochs", "batch",
             "lambda", "targetError", "schedule", "clipNorm", "earlyStopping", "scaling", "seed", "validation");
     private static final Set<String> OUTCOME = Set.of("epochs", "stopReason", "divergenceRestarts", "learningRateFactor", "learningRateUsed", "seconds", "trainLoss", "trainAccuracy",
             "validationLoss", "validationAccuracy");
     private static final Set<String> DATA = Set.of("file", "patterns", "sha256");
     private static final Set<String> ENVIRONMENT = Set.of("library", "java", "os", "kernels", "created");
+    private static final Set<String> DISTRIBUTED = Set.of("system", "master", "partitions", "executors", "scheme", "passes", "dataFingerprint");
 
     static ObjectNode write(Provenance p) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -68,6 +69,18 @@ final class ProvenanceJson {
             putText(n, "os", e.os());
             putText(n, "kernels", e.kernels());
             putText(n, "created", e.created());
+        }
+        if (p.distributed() != null) {
+            Provenance.Distributed d = p.distributed();
+            ObjectNode n = o.putObject("distributed");
+            putText(n, "system", d.system());
+            putText(n, "master", d.master());
+            n.put("partitions", d.partitions());
+            ArrayNode a = n.putArray("executors");
+            for (String id : d.executors()) a.add(id);
+            putText(n, "scheme", d.scheme());
+            n.put("passes", d.passes());
+            putText(n, "dataFingerprint", d.dataFingerprint());
         }
         return o;
     }
@@ -151,7 +164,15 @@ final class ProvenanceJson {
             Fields g = Fields.of("provenance.environment", e, ENVIRONMENT, err);
             env = new Provenance.Environment(g.text("library"), g.text("java"), g.text("os"), g.text("kernels"), g.text("created"));
         }
-        return new Provenance(settings, outcome, data, env);
+        Provenance.Distributed dist = null;
+        Map<String, Object> x = f.map("distributed");
+        if (x != null) {
+            Fields g = Fields.of("provenance.distributed", x, DISTRIBUTED, err);
+            Long passes = g.whole("passes");
+            dist = new Provenance.Distributed(g.text("system"), g.text("master"), orZero(g.integer("partitions")), g.texts("executors"),
+                    g.text("scheme"), passes == null ? 0 : passes, g.text("dataFingerprint"));
+        }
+        return new Provenance(settings, outcome, data, env, dist);
     }
 
     private static int orZero(Integer v) {
@@ -222,6 +243,18 @@ final class ProvenanceJson {
             for (Object o : l) {
                 if (!(o instanceof Integer i)) throw bad(key, "an array of whole numbers");
                 out.add(i);
+            }
+            return out;
+        }
+
+        List<String> texts(String key) throws DataFormatException {
+            Object v = m.get(key);
+            if (v == null) return null;
+            if (!(v instanceof List<?> l)) throw bad(key, "an array of strings");
+            List<String> out = new ArrayList<>();
+            for (Object o : l) {
+                if (!(o instanceof String t)) throw bad(key, "an array of strings");
+                out.add(t);
             }
             return out;
         }

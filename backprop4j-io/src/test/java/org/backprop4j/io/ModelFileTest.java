@@ -181,6 +181,33 @@ class ModelFileTest {
     void missingFileIsNoSuchFile() {
         assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFile.read(dir.resolve("nope.json")));
     }
+    /** A distributed run's record (backprop4j-spark) is written and read back field by field. */
+    @Test
+    void provenanceKeepsADistributedRunsRecord() throws Exception {
+        Model m = sample();
+        Provenance.Distributed d = new Provenance.Distributed("Apache Spark 4.2.0", "spark://127.0.0.1:7077", 4, List.of("0", "1"),
+                "full batch: gradient shares summed in partition order", 23, "00ff00ff00ff00ff");
+        Provenance p = new Provenance(Settings.builder().hidden(5).epochs(20).build(),
+                new Provenance.Outcome(20, "max epochs (20)", 0, 1, Double.NaN, 3.5, 0.25, 0.9, Double.NaN, Double.NaN),
+                new Provenance.DataInfo(null, 1500, null), null, d);
+        Model withD = Model.builder(m.network(), m.loss()).inputNames(m.inputNames()).classNames(m.classNames())
+                .targetNames(m.targetNames()).pipeline(m.pipeline()).provenance(p).build();
+        Path f = dir.resolve("distributed.json");
+        ModelFile.write(withD, f);
+        Provenance back = ModelFile.read(f).provenance();
+        assertEquals(d, back.distributed());
+        assertEquals(p.settings(), back.settings());
+        assertEquals(p.outcome(), back.outcome());
+        assertEquals(p.data(), back.data());
+        // a single-machine record has none, and reads back without one
+        Path plain = dir.resolve("plain.json");
+        ModelFile.write(sample(), plain);
+        assertEquals(null, ModelFile.read(plain).provenance().distributed());
+        String json = ModelFile.toJson(withD).toPrettyString();
+        String notStrings = bad(json.replace("[ \"0\", \"1\" ]", "[ 0, 1 ]")).getMessage();
+        assertTrue(notStrings.contains("provenance.distributed.executors must be an array of strings"), notStrings);
+    }
+
     /**
      * The provenance keeps one hidden activation per hidden layer: the shorthand (one for all) is a
      * name as before, different ones a list, and both read back to the same settings.

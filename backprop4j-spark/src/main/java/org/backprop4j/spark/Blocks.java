@@ -126,7 +126,9 @@ final class Blocks {
         }
 
         FloatBlock take() {
-            FloatBlock b = new FloatBlock(p, rows == cap ? x : Arrays.copyOf(x, rows * in), rows == cap ? d : Arrays.copyOf(d, rows * out), rows, validation);
+            long fp = 0;
+            for (int r = 0; r < rows; r++) fp += FloatBlock.rowHash(x, r * in, in, d, r * out, out);
+            FloatBlock b = new FloatBlock(p, rows == cap ? x : Arrays.copyOf(x, rows * in), rows == cap ? d : Arrays.copyOf(d, rows * out), rows, validation, fp);
             x = null;
             d = null;
             rows = 0;

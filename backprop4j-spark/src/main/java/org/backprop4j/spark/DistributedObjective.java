@@ -56,7 +56,7 @@ final class DistributedObjective implements Objective {
         FlatMapFunction<Iterator<FloatBlock>, Partial> share = it -> Collections.singletonList(share(s, bw, it)).iterator();
         Partial total;
         try {
-            total = InputException.unwrap(() -> Partial.sum(blocks.mapPartitions(share)));
+            total = InputException.unwrap(() -> Partial.sum(blocks.mapPartitions(share), timings.sumNanos));
         } finally {
             bw.destroy();
         }
@@ -76,6 +76,7 @@ final class DistributedObjective implements Objective {
         }
         double e = scale * total.sumE() + Backprop.decayPenalty(net, lambda, decayBiases);
         timings.add(t1 - t0, t2 - t1, total.computeNanos(), total.fetchNanos(), System.nanoTime() - t2);
+        timings.executors.addAll(total.executors());
         return e;
     }
 
@@ -104,12 +105,20 @@ final class DistributedObjective implements Objective {
             for (int i = 0; i < acc.length; i++) acc[i] += f * g[i];
             rows += b.rows();
         }
-        return new Partial(partition, acc, sumE, rows, System.nanoTime() - t1, t1 - t0);
+        return new Partial(partition, acc, sumE, rows, System.nanoTime() - t1, t1 - t0, new java.util.TreeSet<>(java.util.Set.of(executorId())));
     }
 
-    /** Where the time of the passes went (sums over all passes, nanoseconds). */
+    /** The id of the executor running this task ("driver" in local mode). */
+    static String executorId() {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        return env == null ? "driver" : env.executorId();
+    }
+
+    /** Where the time of the passes went (sums over all passes, nanoseconds), and which executors computed them. */
     static final class Timings implements java.io.Serializable {
         long passes, broadcastNanos, jobNanos, computeNanos, fetchNanos, driverNanos;
+        final java.util.TreeSet<String> executors = new java.util.TreeSet<>();
+        final long[] sumNanos = new long[1];   // the driver's in-order sum of the shares (part of the job's wall time)
 
         void add(long broadcast, long job, long compute, long fetch, long driver) {
             passes++;

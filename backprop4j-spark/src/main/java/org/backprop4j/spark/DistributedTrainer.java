@@ -45,6 +45,7 @@ final class DistributedTrainer {
     private final NetSpec spec;
     private final long trainRows, validationRows;
     private final Config cfg;
+    private EpochListener listener;
 
     DistributedTrainer(JavaSparkContext sc, JavaRDD<FloatBlock> blocks, NetSpec spec, long trainRows, long validationRows, Config cfg) {
         this.sc = sc;
@@ -60,14 +61,18 @@ final class DistributedTrainer {
         return batch == 0 || Optimizers.create(optimizer) instanceof FullBatchOptimizer;
     }
 
+    DistributedTrainer listener(EpochListener l) {
+        this.listener = l;
+        return this;
+    }
+
     /** Trains w in place. */
     FitSummary train(float[] w) {
         long t0 = System.nanoTime();
         Optimizer opt = Optimizers.create(cfg.optimizer());
         boolean full = fullBatch(cfg.optimizer(), cfg.batch());
         DistributedObjective objective = new DistributedObjective(sc, blocks, spec, trainRows, cfg.lambda(), cfg.decayBiases());
-        EarlyStopping.Monitor monitor = validationRows > 0 ? EarlyStopping.patience(cfg.patience()).monitor() : null;
-        float[] best = monitor != null ? w.clone() : null;
+        EarlyStopping.BestWeights keeper = validationRows > 0 ? EarlyStopping.patience(cfg.patience()).bestWeights(w.length) : null;
         float[] grad = new float[w.length];
         double[] state = opt.exportState();
         List<FitSummary.Epoch> history = new ArrayList<>();
@@ -99,36 +104,36 @@ final class DistributedTrainer {
                 vl = v[0];
                 va = v[1];
             }
-            history.add(new FitSummary.Epoch(epoch + 1, e, vl, va, (System.nanoTime() - e0) / 1e9));
+            FitSummary.Epoch done = new FitSummary.Epoch(epoch + 1, e, vl, va, (System.nanoTime() - e0) / 1e9);
+            history.add(done);
+            if (listener != null) listener.epochEnded(done, spec.build(w));
             String stop = null;
-            if (monitor != null) {
-                if (monitor.observe(epoch + 1, vl)) System.arraycopy(w, 0, best, 0, w.length);
-                stop = monitor.stopReason();
-            }
+            if (keeper != null) stop = keeper.observe(epoch + 1, vl, w);
             if (stop == null && full && opt instanceof FullBatchOptimizer fbo && fbo.stopReason() != null) stop = fbo.stopReason();
             if (stop != null) {
                 reason = stop;
                 break;
             }
         }
-        int bestEpoch = monitor == null ? 0 : monitor.bestEpoch();
-        if (best != null && bestEpoch > 0) {
-            System.arraycopy(best, 0, w, 0, w.length);
-            reason += "; restored the weights of epoch " + bestEpoch;
-        }
+        int bestEpoch = keeper == null ? 0 : keeper.monitor().bestEpoch();
+        if (keeper != null) reason = keeper.restore(w, reason);
         DistributedObjective.Timings t = objective.timings;
-        return new FitSummary(List.copyOf(history), reason, bestEpoch, full, t.passes + rounds,
+        double[] fin = evaluate(w);
+        java.util.TreeSet<String> executors = new java.util.TreeSet<>(t.executors);
+        executors.addAll(roundExecutors);
+        return new FitSummary(history, reason, bestEpoch, full, t.passes + rounds,
                 t.broadcastNanos / 1e9, t.jobNanos / 1e9, t.computeNanos / 1e9, t.fetchNanos / 1e9, t.driverNanos / 1e9,
-                (System.nanoTime() - t0) / 1e9);
+                t.sumNanos[0] / 1e9, (System.nanoTime() - t0) / 1e9, fin[0], fin[1], fin[2], fin[3], blocks.getNumPartitions(), List.copyOf(executors));
     }
 
     // ---- mini-batch with parameter averaging ----
 
     private double[] lastState;
     private long rounds;
+    private final java.util.TreeSet<String> roundExecutors = new java.util.TreeSet<>();
 
-    /** One local round's outcome on one partition. */
-    record Local(int partition, float[] w, double[] state, long rows, double sumE) implements Serializable {}
+    /** One local round's outcome on one partition, and the executor that computed it. */
+    record Local(int partition, float[] w, double[] state, long rows, double sumE, String executor) implements Serializable {}
 
     /** One epoch of rounds; returns {mean training error of the epoch's batches (before each step)}. */
     private double[] averagingEpoch(int epoch, float[] w, double[] state) {
@@ -162,7 +167,10 @@ final class DistributedTrainer {
             }
             rounds++;
             long n = 0;
-            for (Local l : parts) n += l.rows();
+            for (Local l : parts) {
+                n += l.rows();
+                if (l.rows() > 0) roundExecutors.add(l.executor());
+            }
             if (n == 0) break;
             double[] avgW = new double[w.length];
             double[] avgS = null;
@@ -198,7 +206,7 @@ final class DistributedTrainer {
         }
         int batch = cfg.batch();
         long steps = (m + batch - 1) / batch;
-        if (first >= steps) return new Local(partition, w0, state, 0, 0);
+        if (first >= steps) return new Local(partition, w0, state, 0, 0, DistributedObjective.executorId());
         int[] blockOf = new int[(int) m], rowOf = new int[(int) m];
         for (int bi = 0, r = 0; bi < train.size(); bi++) {
             for (int j = 0; j < train.get(bi).rows(); j++, r++) {
@@ -233,33 +241,54 @@ final class DistributedTrainer {
             sumE += be;
             used += mb;
         }
-        return new Local(partition, w.clone(), opt.exportState(), used, sumE);
+        return new Local(partition, w.clone(), opt.exportState(), used, sumE, DistributedObjective.executorId());
     }
 
     // ---- validation ----
 
     /** {loss, accuracy} on the validation blocks at w (accuracy NaN for regression). */
     double[] validation(float[] w) {
+        double[] r = sums(w, true, false);
+        return figures(r, 0);
+    }
+
+    /** {train loss, train accuracy, validation loss, validation accuracy} at w: the data error alone (NaN: not applicable). */
+    double[] evaluate(float[] w) {
+        double[] r = sums(w, true, true);
+        double[] t = figures(r, 3), v = validationRows > 0 ? figures(r, 0) : new double[] {Double.NaN, Double.NaN};
+        return new double[] {t[0], t[1], v[0], v[1]};
+    }
+
+    /** loss and accuracy from {Σ E_p, correct, rows} at offset o (the data error alone, as the Trainer watches it). */
+    private double[] figures(double[] r, int o) {
+        return new double[] {spec.loss().scale((int) r[o + 2]) * r[o], spec.outputs() > 1 ? r[o + 1] / r[o + 2] : Double.NaN};
+    }
+
+    /** One pass: {Σ E_p, correct, rows} over the validation blocks, then over the training blocks (zeros for a kind not asked for). */
+    private double[] sums(float[] w, boolean validation, boolean train) {
         Broadcast<float[]> bw = sc.broadcast(w.clone());
         NetSpec s = spec;
         try {
-            double[] r = InputException.unwrap(() -> blocks.mapPartitions((FlatMapFunction<Iterator<FloatBlock>, double[]>) it -> {
+            return InputException.unwrap(() -> blocks.mapPartitions((FlatMapFunction<Iterator<FloatBlock>, double[]>) it -> {
                 Backprop e = TaskEngines.engine(s, bw.value());
-                double sumE = 0, correct = 0, rows = 0;
+                double[] acc = new double[6];
                 while (it.hasNext()) {
                     FloatBlock b = it.next();
-                    if (!b.validation()) continue;
+                    if (b.validation() ? !validation : !train) continue;
+                    int o = b.validation() ? 0 : 3;
                     boolean cls = s.outputs() > 1;
                     DataSet ds = new DataSet(b.x(), b.d(), s.inputs(), s.outputs(), cls ? classNames(s.outputs()) : null, null);
                     Evaluation ev = Evaluation.of(e, ds);
-                    sumE += ev.loss() / s.loss().scale(b.rows());
-                    if (cls) correct += ev.accuracy() * b.rows();
-                    rows += b.rows();
+                    acc[o] += ev.loss() / s.loss().scale(b.rows());
+                    if (cls) acc[o + 1] += ev.accuracy() * b.rows();
+                    acc[o + 2] += b.rows();
                 }
-                return Collections.singletonList(new double[] {sumE, correct, rows}).iterator();
-            }).collect().stream().reduce(new double[3], (a, b) -> new double[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]}));
-            double loss = s.loss().scale((int) r[2]) * r[0];   // the data error alone, as the Trainer watches it
-            return new double[] {loss, s.outputs() > 1 ? r[1] / r[2] : Double.NaN};
+                return Collections.singletonList(acc).iterator();
+            }).collect().stream().reduce(new double[6], (a, b) -> {
+                double[] c = new double[6];
+                for (int i = 0; i < 6; i++) c[i] = a[i] + b[i];
+                return c;
+            }));
         } finally {
             bw.destroy();
         }

@@ -29,7 +29,11 @@ import org.backprop4j.Activation;
 import org.backprop4j.Init;
 import org.backprop4j.Loss;
 import org.backprop4j.Network;
+import org.backprop4j.data.Pipeline;
 import org.backprop4j.model.Model;
+import org.backprop4j.model.Provenance;
+import org.backprop4j.train.Optimizers;
+import org.backprop4j.train.Settings;
 import org.backprop4j.io.ModelFile;
 
 /**
@@ -86,6 +90,17 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
     public MlpEstimator setRegParam(double v) { set(regParam(), v); return this; }
     public MlpEstimator setValidationFraction(double v) { set(validationFraction(), v); return this; }
     public MlpEstimator setSeed(long v) { set(seed(), v); return this; }
+
+    private transient EpochListener epochListener;
+
+    /**
+     * Called on the driver after every epoch of {@link #fit} (null: none). Not a Param: not saved,
+     * not copied.
+     *
+     * @param l the listener
+     * @return this estimator
+     */
+    public MlpEstimator setEpochListener(EpochListener l) { this.epochListener = l; return this; }
 
     @Override
     public MlpEstimator copy(ParamMap extra) {
@@ -153,8 +168,9 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
         Blocks.Layout lay = new Blocks.Layout(fc, lc, inputs, classes, getBlockRows(), getValidationFraction(), getSeed());
         JavaRDD<FloatBlock> blocks = Blocks.build(df, lay);
         try {
-            long[] counts = InputException.unwrap(() -> blocks.map(bl -> new long[] {bl.validation() ? 0 : bl.rows(), bl.validation() ? bl.rows() : 0})
-                    .fold(new long[2], (x, y) -> new long[] {x[0] + y[0], x[1] + y[1]}));
+            // training rows, validation rows, the data's fingerprint (a sum mod 2^64: independent of order and partitioning)
+            long[] counts = InputException.unwrap(() -> blocks.map(bl -> new long[] {bl.validation() ? 0 : bl.rows(), bl.validation() ? bl.rows() : 0, bl.fingerprint()})
+                    .fold(new long[3], (x, y) -> new long[] {x[0] + y[0], x[1] + y[1], x[2] + y[2]}));
             if (counts[0] == 0) throw new IllegalArgumentException("no training rows: the DataFrame is empty" + (counts[1] > 0 ? " after the validation split" : ""));
             if (getValidationFraction() > 0 && counts[1] == 0) {
                 throw new IllegalArgumentException("validationFraction " + getValidationFraction() + " held out no rows of " + counts[0] + ": raise it or set it to 0");
@@ -163,8 +179,9 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
                     getAveragingSteps(), getPatience(), getSeed());
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
             float[] w = net.params();
-            FitSummary r = new DistributedTrainer(sc, blocks, spec, counts[0], counts[1], cfg).train(w);
-            Model.Builder mb = Model.builder(net, loss).targetNames(List.of(lc));
+            FitSummary r = new DistributedTrainer(sc, blocks, spec, counts[0], counts[1], cfg).listener(epochListener).train(w);
+            Model.Builder mb = Model.builder(net, loss).targetNames(List.of(lc))
+                    .provenance(provenance(net, loss, batch, cfg, r, counts, df, sc));
             if (cls) mb.classNames(DistributedTrainer.classNames(classes));
             Model m = mb.build();
             MlpModel model = new MlpModel(uid, m, r);
@@ -174,6 +191,39 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
         } finally {
             blocks.unpersist(false);
         }
+    }
+
+    /**
+     * The training record for the model file: the settings as resolved for this fit, how it ended
+     * (figures at the returned weights), the data (rows, the one input file's name if there is one,
+     * and an order-independent fingerprint of the rows) and how Spark split the work.
+     */
+    private Provenance provenance(Network net, Loss loss, int batch, DistributedTrainer.Config cfg, FitSummary r, long[] counts,
+                                  Dataset<Row> df, JavaSparkContext sc) {
+        List<Activation> hiddenActs = new ArrayList<>();
+        for (int l = 1; l < net.layers(); l++) hiddenActs.add(net.activation(l));
+        Settings settings = Settings.builder().hidden(getHiddenLayers()).activations(hiddenActs).output(net.activation(net.layers()))
+                .loss(loss).init(getInit()).optimizer(cfg.optimizer()).epochs(cfg.epochs()).batch(batch).lambda(cfg.lambda())
+                .targetError(0).clipNorm(0).scaling(Pipeline.Scaling.NONE).seed(cfg.seed()).validation(getValidationFraction())
+                .earlyStopping(getValidationFraction() > 0 ? "patience:" + cfg.patience() : null).build();
+        double lr = Optimizers.create(cfg.optimizer()).learningRate();
+        Provenance.Outcome outcome = new Provenance.Outcome(r.history().size(), r.stopReason(), 0, 1, lr, r.fitSeconds(),
+                r.trainLoss(), r.trainAccuracy(), r.validationLoss(), r.validationAccuracy());
+        String[] files;
+        try {
+            files = df.inputFiles();
+        } catch (RuntimeException e) {
+            files = new String[0];   // a DataFrame without files (built from an RDD, a stream): no name to record
+        }
+        String file = files.length == 1 ? files[0].substring(files[0].lastIndexOf('/') + 1) : null;
+        Provenance.DataInfo data = new Provenance.DataInfo(file, counts[0] + counts[1], null);
+        String scheme = r.fullBatch()
+                ? "full batch: one Spark pass per evaluation of E and its gradient, the partitions' shares summed in partition order, the optimizer stepping on the driver"
+                : "mini-batch parameter averaging: " + cfg.averagingSteps() + " local steps of " + batch
+                  + " rows per partition between averages weighted by the rows each partition used";
+        Provenance.Distributed dist = new Provenance.Distributed("Apache Spark " + sc.version(), sc.master(), r.partitions(), r.executors(),
+                scheme, r.passes(), String.format(Locale.ROOT, "%016x", counts[2]));
+        return new Provenance(settings, outcome, data, Provenance.Environment.current(), dist);
     }
 
     private static boolean isRprop(String opt) {

@@ -9,10 +9,12 @@ import scala.Tuple2;
 
 /**
  * One partition's share of a full-batch pass: Σ_p ∂E_p/∂w over its rows (unscaled, double),
- * Σ_p E_p, the row count and the task's compute and broadcast-fetch times. {@link #sum} adds the
+ * Σ_p E_p, the row count, the task's compute and broadcast-fetch times and the id of the executor
+ * that ran it (a sum: the set of them). {@link #sum} adds the
  * shares in partition order, so the result is the same bits run to run for a fixed partitioning.
  */
-record Partial(int partition, double[] grad, double sumE, long rows, long computeNanos, long fetchNanos) implements Serializable {
+record Partial(int partition, double[] grad, double sumE, long rows, long computeNanos, long fetchNanos,
+               java.util.TreeSet<String> executors) implements Serializable {
 
     /** Partitions above which the shares are first summed in groups on the executors (two-level tree). */
     static int treeAbove = 16;
@@ -22,7 +24,9 @@ record Partial(int partition, double[] grad, double sumE, long rows, long comput
         double[] g = grad.clone();
         double[] h = o.grad;
         for (int i = 0; i < g.length; i++) g[i] += h[i];
-        return new Partial(partition, g, sumE + o.sumE, rows + o.rows, Math.max(computeNanos, o.computeNanos), Math.max(fetchNanos, o.fetchNanos));
+        java.util.TreeSet<String> ex = new java.util.TreeSet<>(executors);
+        ex.addAll(o.executors);
+        return new Partial(partition, g, sumE + o.sumE, rows + o.rows, Math.max(computeNanos, o.computeNanos), Math.max(fetchNanos, o.fetchNanos), ex);
     }
 
     /**
@@ -34,6 +38,11 @@ record Partial(int partition, double[] grad, double sumE, long rows, long comput
      * per partition, like treeAggregate's depth 2), each group in order, then the groups in order.
      */
     static Partial sum(JavaRDD<Partial> shares) {
+        return sum(shares, new long[1]);
+    }
+
+    /** {@link #sum(JavaRDD)}, adding the driver's time for the in-order sum (after the results arrived) to {@code driverSumNanos[0]}. */
+    static Partial sum(JavaRDD<Partial> shares, long[] driverSumNanos) {
         int parts = shares.getNumPartitions();
         List<Partial> list;
         if (parts <= treeAbove) {
@@ -46,7 +55,10 @@ record Partial(int partition, double[] grad, double sumE, long rows, long comput
                     .map(t -> inOrder(t._2()))
                     .collect());
         }
-        return inOrder(list);
+        long t0 = System.nanoTime();
+        Partial total = inOrder(list);
+        driverSumNanos[0] += System.nanoTime() - t0;
+        return total;
     }
 
     private static Partial inOrder(Iterable<Partial> it) {

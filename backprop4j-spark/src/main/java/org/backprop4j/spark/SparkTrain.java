@@ -18,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
  * spark-submit --class org.backprop4j.spark.SparkTrain backprop4j-spark-VERSION-cluster.jar \
  *   --input data.libsvm [--format libsvm] [--task classification] [--hidden 32[,16...]] [--activation tanh, or one per hidden layer: tanh,relu]
  *   [--optimizer lbfgs] [--batch -1] [--max-iter 100] [--test-fraction 0.2] [--seed 42]
+ *   [--partitions N (repartition the training rows)]
  *   [--output model-dir] [--model-file model.json]
  * </pre>
  */
@@ -43,7 +44,10 @@ public final class SparkTrain {
             Dataset<Row> all = spark.read().format(o.getOrDefault("format", "libsvm")).load(o.get("input"));
             double tf = Double.parseDouble(o.getOrDefault("test-fraction", "0.2"));
             Dataset<Row>[] split = all.randomSplit(new double[] {1 - tf, tf}, seed);
-            Dataset<Row> train = split[0].cache(), test = split[1];
+            Dataset<Row> train = split[0], test = split[1];
+            // a small file is one partition: spread it so that every executor gets a share of each pass
+            if (o.containsKey("partitions")) train = train.repartition(Integer.parseInt(o.get("partitions")));
+            train = train.cache();
             String task = o.getOrDefault("task", "classification");
             MlpEstimator est = new MlpEstimator().setTask(task)
                     .setHiddenLayers(java.util.Arrays.stream(o.getOrDefault("hidden", "32").split(",")).mapToInt(Integer::parseInt).toArray())
@@ -59,10 +63,12 @@ public final class SparkTrain {
             if (o.containsKey("output")) m.write().overwrite().save(o.get("output"));
             if (o.containsKey("model-file")) m.exportModelFile(Path.of(o.get("model-file")));
             FitSummary s = m.summary();
-            System.out.printf(java.util.Locale.ROOT, "{\"fit_seconds\": %.3f, \"%s\": %.4f, \"epochs\": %d, \"train_loss\": %.6f, \"partitions\": %d, \"executors\": %d, \"stop_reason\": \"%s\"}%n",
-                    fit, task.equals("regression") ? "test_rmse" : "test_accuracy", metric, s.history().size(),
-                    s.history().isEmpty() ? Double.NaN : s.history().get(s.history().size() - 1).trainLoss(),
-                    train.rdd().getNumPartitions(), spark.sparkContext().getExecutorMemoryStatus().size() - 1, s.stopReason().replace("\"", "'"));
+            // executors: registered with the application; executors_used: those whose tasks computed the training passes
+            System.out.printf(java.util.Locale.ROOT, "{\"fit_seconds\": %.3f, \"%s\": %.4f, \"epochs\": %d, \"train_loss\": %.6f, \"partitions\": %d, "
+                    + "\"executors\": %d, \"executors_used\": [%s], \"passes\": %d, \"stop_reason\": \"%s\"}%n",
+                    fit, task.equals("regression") ? "test_rmse" : "test_accuracy", metric, s.history().size(), s.trainLoss(),
+                    s.partitions(), spark.sparkContext().getExecutorMemoryStatus().size() - 1,
+                    String.join(", ", s.executors().stream().map(e -> "\"" + e + "\"").toList()), s.passes(), s.stopReason().replace("\"", "'"));
         } catch (IllegalArgumentException e) {
             System.err.println("SparkTrain: " + e.getMessage());
             System.exit(2);

@@ -150,6 +150,92 @@ class MlpEstimatorTest {
         assertTrue(accuracy(m.transform(test)) > 0.78);
     }
 
+    /** The exported model file says how it was trained: settings, outcome, data and Spark's split of the work. */
+    @Test
+    void theModelFileCarriesTheTrainingRecord(@TempDir Path dir) throws Exception {
+        MlpModel m = new MlpEstimator().setHiddenLayers(8).setActivations("relu").setOptimizer("adam:lr=0.01").setBatchSize(16)
+                .setAveragingSteps(4).setMaxIter(6).setRegParam(1e-4).setValidationFraction(0.2).setPatience(3).setSeed(9).fit(train);
+        Path file = dir.resolve("m.json");
+        m.exportModelFile(file);
+        org.backprop4j.model.Provenance p = ModelFile.read(file).provenance();
+        FitSummary r = m.summary();
+
+        org.backprop4j.train.Settings s = p.settings();
+        assertEquals(List.of(8), s.hidden());
+        assertEquals(List.of(org.backprop4j.Activation.RELU), s.activations());
+        assertEquals(org.backprop4j.Activation.SOFTMAX, s.output());
+        assertEquals(org.backprop4j.Loss.CROSS_ENTROPY, s.loss());
+        assertEquals("adam:lr=0.01", s.optimizer());
+        assertEquals(6, s.epochs());
+        assertEquals(16, s.batch());
+        assertEquals(1e-4, s.lambda());
+        assertEquals(9L, s.seed());
+        assertEquals(0.2, s.validation());
+        assertEquals("patience:3", s.earlyStopping());
+        assertEquals("auto", s.init());
+        assertTrue(s.isResolved(), "every setting that has a default is recorded");
+
+        org.backprop4j.model.Provenance.Outcome o = p.outcome();
+        assertEquals(r.history().size(), o.epochs());
+        assertEquals(r.stopReason(), o.stopReason());
+        assertEquals(0.01, o.learningRateUsed());
+        assertEquals(r.trainLoss(), o.trainLoss());
+        assertEquals(r.trainAccuracy(), o.trainAccuracy());
+        assertEquals(r.validationLoss(), o.validationLoss());
+        assertEquals(r.validationAccuracy(), o.validationAccuracy());
+        assertTrue(o.trainLoss() > 0 && o.validationLoss() > 0 && o.trainAccuracy() > 0.5 && o.validationAccuracy() > 0.5, o.toString());
+        assertEquals(600, p.data().patterns());
+        assertEquals(null, p.data().file(), "a DataFrame built in memory has no file");
+
+        org.backprop4j.model.Provenance.Distributed d = p.distributed();
+        assertEquals("Apache Spark " + spark.version(), d.system());
+        assertEquals("local[2]", d.master());
+        assertEquals(2, d.partitions());
+        assertEquals(List.of("driver"), d.executors());   // local mode: the driver's JVM runs the tasks
+        assertEquals(r.passes(), d.passes());
+        assertTrue(d.scheme().startsWith("mini-batch parameter averaging: 4 local steps of 16 rows"), d.scheme());
+        assertEquals(r.executors(), d.executors());
+        assertTrue(p.environment() != null && p.environment().library().startsWith("backprop4j "));
+    }
+
+    /** Full batch: the recorded final loss and accuracy are the library's own figures for the returned weights on all rows. */
+    @Test
+    void theRecordedOutcomeIsTheLibrarysEvaluationAndTheFingerprintIgnoresPartitioning() {
+        List<Row> rows = TestData.blobs(240, 3);
+        MlpModel m = new MlpEstimator().setHiddenLayers(5).setMaxIter(8).fit(TestData.frame(spark, rows, 3));
+        org.backprop4j.model.Provenance p = m.libraryModel().provenance();
+        float[] x = new float[rows.size() * 4];
+        int[] y = new int[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            double[] v = ((Vector) rows.get(i).get(0)).toArray();
+            for (int j = 0; j < 4; j++) x[i * 4 + j] = (float) v[j];
+            y[i] = (int) rows.get(i).getDouble(1);
+        }
+        org.backprop4j.data.DataSet ds = org.backprop4j.data.DataSet.classification(x, 4, y, List.of("0", "1", "2"));
+        org.backprop4j.metrics.Evaluation ev = org.backprop4j.metrics.Evaluation.of(
+                new org.backprop4j.Backprop(m.libraryModel().network(), m.libraryModel().loss()), ds);
+        // the same rows in 3 partitions instead of one set: the sums are grouped differently, so equal to float rounding
+        assertEquals(ev.loss(), p.outcome().trainLoss(), 1e-6 * ev.loss());
+        assertEquals(ev.accuracy(), p.outcome().trainAccuracy(), 1.0 / rows.size());
+        assertEquals(Double.NaN, p.outcome().validationLoss());
+        assertEquals(8, p.outcome().epochs());
+        assertEquals("lbfgs", p.settings().optimizer());
+        assertEquals(0, p.settings().batch(), "full batch");
+        assertTrue(p.distributed().scheme().startsWith("full batch"), p.distributed().scheme());
+        assertEquals(3, p.distributed().partitions());
+
+        // the data's fingerprint: the same rows in any partitioning and order give the same one, other rows another
+        String fp = p.distributed().dataFingerprint();
+        assertEquals(16, fp.length());
+        List<Row> reversed = new ArrayList<>(rows);
+        java.util.Collections.reverse(reversed);
+        MlpEstimator one = new MlpEstimator().setHiddenLayers(5).setMaxIter(1);
+        assertEquals(fp, one.fit(TestData.frame(spark, reversed, 1)).libraryModel().provenance().distributed().dataFingerprint());
+        List<Row> changed = new ArrayList<>(rows);
+        changed.set(100, RowFactory.create(Vectors.dense(0, 0, 0, 0.5), 1.0));
+        assertTrue(!fp.equals(one.fit(TestData.frame(spark, changed, 3)).libraryModel().provenance().distributed().dataFingerprint()));
+    }
+
     // ---- bad input: one clear line naming the column ----
 
     static List<Row> withRow(Row extra) {

@@ -75,6 +75,7 @@ public final class SparkModuleBench {
         int hidden = Integer.parseInt(o.getOrDefault("hidden", "128"));
         String activation = o.getOrDefault("activation", "logistic");
         long seed = Long.parseLong(o.getOrDefault("seed", "42"));
+        double target = Double.parseDouble(o.getOrDefault("target-accuracy", "0"));   // > 0: score the test set after every epoch
         String dir = System.getenv().getOrDefault("FMNIST_DIR", "/usr/share/datasets/fashion-mnist");
 
         byte[][] trainIdx = readPair(dir, "train"), testIdx = readPair(dir, "t10k");
@@ -85,8 +86,8 @@ public final class SparkModuleBench {
         r.put("optimizer", optimizer);
         r.put("batch", batch);
         r.put("max_iter", maxIter);
-        if (engine.equals("single")) single(r, trainIdx, testIdx, optimizer, maxIter, hidden, activation, seed);
-        else spark(r, trainIdx, testIdx, optimizer, batch, averaging, maxIter, threads, partitions, hidden, activation, seed);
+        if (engine.equals("single")) single(r, trainIdx, testIdx, optimizer, batch, maxIter, hidden, activation, seed, target);
+        else spark(r, trainIdx, testIdx, optimizer, batch, averaging, maxIter, threads, partitions, hidden, activation, seed, target);
         r.put("peak_rss_mb", peakRssMb());
         r.put("jvm_max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
         r.put("java", System.getProperty("java.runtime.version"));
@@ -95,7 +96,7 @@ public final class SparkModuleBench {
     }
 
     static void spark(Map<String, Object> r, byte[][] trainIdx, byte[][] testIdx, String optimizer, int batch, int averaging, int maxIter,
-                      int threads, int partitions, int hidden, String activation, long seed) {
+                      int threads, int partitions, int hidden, String activation, long seed, double target) {
         long t0 = System.nanoTime();
         SparkSession spark = SparkSession.builder().appName("backprop4j-spark-bench").master("local[" + threads + "]")
                 .config("spark.ui.enabled", "false").getOrCreate();
@@ -109,9 +110,16 @@ public final class SparkModuleBench {
             double load = (System.nanoTime() - t1) / 1e9;
             MlpEstimator est = new MlpEstimator().setHiddenLayers(hidden).setActivations(activation).setOptimizer(optimizer)
                     .setBatchSize(batch).setAveragingSteps(averaging).setMaxIter(maxIter).setSeed(seed);
+            Curve curve = target > 0 ? new Curve(dataSet(testIdx), target) : null;
+            TaskMetricsSum tasks = new TaskMetricsSum();
+            spark.sparkContext().addSparkListener(tasks);
             long t2 = System.nanoTime();
+            if (curve != null) {
+                curve.start = t2;
+                est.setEpochListener((ep, net) -> curve.epoch(ep.epoch(), net));
+            }
             MlpModel m = est.fit(train);
-            double fit = (System.nanoTime() - t2) / 1e9;
+            double fit = (System.nanoTime() - t2) / 1e9 - (curve == null ? 0 : curve.excluded / 1e9);
             long t3 = System.nanoTime();
             double acc = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(m.transform(test));
             double eval = (System.nanoTime() - t3) / 1e9;
@@ -120,7 +128,17 @@ public final class SparkModuleBench {
             r.put("train_seconds", round(fit, 4));
             r.put("test_accuracy", round(acc, 4));
             r.put("final_train_loss", round(s.history().get(s.history().size() - 1).trainLoss(), 6));
+            r.put("final_data_loss", round(s.trainLoss(), 6));
+            r.put("final_train_accuracy", round(s.trainAccuracy(), 4));
             r.put("epochs_run", s.history().size());
+            r.put("executors_used", s.executors().toString());
+            if (curve != null) curve.put(r);
+            try {
+                spark.sparkContext().listenerBus().waitUntilEmpty();   // the last tasks' metrics are delivered
+            } catch (java.util.concurrent.TimeoutException e) {
+                r.put("task_metrics_note", "the listener bus did not drain");
+            }
+            r.put("task_metrics_all_fit_jobs", tasks.summary());
             r.put("full_batch", s.fullBatch());
             r.put("spark_passes", s.passes());
             r.put("prepare_seconds", round(fit - s.fitSeconds(), 3));
@@ -133,6 +151,7 @@ public final class SparkModuleBench {
                 per.put("broadcast_fetch_slowest_task", round(s.fetchSeconds() / p, 5));
                 per.put("driver_scale_and_step", round(s.driverSeconds() / p, 5));
                 per.put("scheduling_serialization_aggregation", round((s.jobSeconds() - s.computeSeconds() - s.fetchSeconds()) / p, 4));
+                per.put("driver_in_order_sum", round(s.aggregationSeconds() / p, 5));
                 r.put("seconds_per_pass", per);
                 r.put("share_serialization_roundtrip_seconds", round(serializationRoundTrip(784 * hidden + hidden + hidden * 10 + 10), 5));
             }
@@ -148,20 +167,99 @@ public final class SparkModuleBench {
         }
     }
 
-    /** The same network trained by the library's Trainer, full batch, this JVM's kernels and threads. */
-    static void single(Map<String, Object> r, byte[][] trainIdx, byte[][] testIdx, String optimizer, int maxIter, int hidden, String activation, long seed) {
+    /** The same network trained by the library's Trainer (full batch, or mini-batches of {@code batch} > 0), this JVM's kernels and threads. */
+    static void single(Map<String, Object> r, byte[][] trainIdx, byte[][] testIdx, String optimizer, int batch, int maxIter, int hidden,
+                       String activation, long seed, double target) {
         DataSet train = dataSet(trainIdx), test = dataSet(testIdx);
         Network net = Network.builder(PIXELS).layer(hidden, Activation.parse(activation)).layer(CLASSES, Activation.SOFTMAX).build(Init.parse("auto"), seed);
-        TrainingConfig cfg = TrainingConfig.builder().fullBatch().optimizer(optimizer).epochs(maxIter).evaluateEachEpoch(false).seed(seed).build();
+        TrainingConfig.Builder cb = TrainingConfig.builder();
+        if (batch > 0) cb.miniBatch(batch);
+        else cb.fullBatch();
+        TrainingConfig cfg = cb.optimizer(optimizer).epochs(maxIter).evaluateEachEpoch(false).seed(seed).build();
+        Trainer trainer = new Trainer(net, Loss.CROSS_ENTROPY, cfg);
+        Curve curve = target > 0 ? new Curve(test, target) : null;
+        if (curve != null) trainer.addListener((st, t) -> curve.epoch(st.epoch(), net));
         long t0 = System.nanoTime();
-        var res = new Trainer(net, Loss.CROSS_ENTROPY, cfg).fit(train);
-        double fit = (System.nanoTime() - t0) / 1e9;
+        if (curve != null) curve.start = t0;
+        var res = trainer.fit(train);
+        double fit = (System.nanoTime() - t0) / 1e9 - (curve == null ? 0 : curve.excluded / 1e9);
+        if (curve != null) curve.put(r);
         r.put("train_samples", train.size());
         r.put("train_seconds", round(fit, 4));
         r.put("test_accuracy", round(Evaluation.of(new Backprop(net, Loss.CROSS_ENTROPY), test).accuracy(), 4));
         r.put("final_train_loss", round(res.last().loss(), 6));
         r.put("epochs_run", res.epochs());
         r.put("threads", org.backprop4j.kernel.KernelProvider.threads());
+    }
+
+    /**
+     * Test accuracy after every epoch, for the time to an accuracy: seconds since the fit started,
+     * the scoring itself left out (it runs on the driver between epochs, when no task runs).
+     */
+    static final class Curve {
+        final DataSet test;
+        final double target;
+        long start, excluded;
+        final List<String> points = new ArrayList<>();
+        double timeToTarget = Double.NaN;
+        int epochToTarget;
+
+        Curve(DataSet test, double target) {
+            this.test = test;
+            this.target = target;
+        }
+
+        void epoch(int epoch, Network net) {
+            long t0 = System.nanoTime();
+            double acc = Evaluation.of(new Backprop(net, Loss.CROSS_ENTROPY), test).accuracy();
+            double at = (t0 - start - excluded) / 1e9;
+            points.add("[" + epoch + ", " + round(at, 3) + ", " + round(acc, 4) + "]");
+            if (acc >= target && epochToTarget == 0) {
+                epochToTarget = epoch;
+                timeToTarget = at;
+            }
+            excluded += System.nanoTime() - t0;
+        }
+
+        void put(Map<String, Object> r) {
+            r.put("target_accuracy", target);
+            r.put("epoch_to_target", epochToTarget);
+            r.put("seconds_to_target", Double.isNaN(timeToTarget) ? null : round(timeToTarget, 3));
+            r.put("curve_epoch_seconds_test_accuracy", "[" + String.join(", ", points) + "]");
+        }
+    }
+
+    /**
+     * Spark's own task metrics summed over the tasks of the fit's jobs (from a listener): executor run
+     * time, result serialization, deserialization of the task (closure and broadcast handles), JVM GC,
+     * result bytes.
+     */
+    static final class TaskMetricsSum extends org.apache.spark.scheduler.SparkListener {
+        long tasks, runMs, resultSerMs, deserMs, gcMs, resultBytes, gettingResultMs;
+
+        @Override
+        public synchronized void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
+            var m = e.taskMetrics();
+            if (m == null) return;
+            tasks++;
+            runMs += m.executorRunTime();
+            resultSerMs += m.resultSerializationTime();
+            deserMs += m.executorDeserializeTime();
+            gcMs += m.jvmGCTime();
+            resultBytes += m.resultSize();
+            if (e.taskInfo().gettingResult()) gettingResultMs += e.taskInfo().finishTime() - e.taskInfo().gettingResultTime();
+        }
+
+        synchronized Map<String, Object> summary() {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("tasks", tasks);
+            o.put("executor_run_ms", runMs);
+            o.put("result_serialization_ms", resultSerMs);
+            o.put("task_deserialization_ms", deserMs);
+            o.put("gc_ms", gcMs);
+            o.put("result_bytes", resultBytes);
+            return o;
+        }
     }
 
     static DataSet dataSet(byte[][] idx) {
