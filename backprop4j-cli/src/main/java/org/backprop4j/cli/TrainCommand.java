@@ -298,9 +298,20 @@ final class TrainCommand implements Callable<Integer> {
             if (!Double.isNaN(outcome.learningRateUsed())) training.put("learningRateUsed", outcome.learningRateUsed());
         }
         training.put("seconds", Math.round(fit.seconds() * 1000) / 1000.0);
-        if (fit.optimizer() instanceof org.backprop4j.train.BayesianRegularization br) {
-            training.put("effectiveParameters", br.gamma());   // MacKay's γ
-            training.put("chosenLambda", br.lambda());
+        Provenance.Bayesian bayesian = outcome.bayesian();
+        if (bayesian != null) {
+            training.put("effectiveParameters", bayesian.effectiveParameters());   // MacKay's γ
+            List<Map<String, Object>> classes = new java.util.ArrayList<>();
+            for (Provenance.WeightClass c : bayesian.classes()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("class", c.name());
+                m.put("parameters", c.parameters());
+                m.put("effectiveParameters", c.effectiveParameters());
+                m.put("lambda", c.lambda());
+                classes.add(m);
+            }
+            training.put("chosenLambdas", classes);
+            if (!Double.isNaN(bayesian.logEvidence())) training.put("logEvidence", bayesian.logEvidence());
         }
         training.put("trainLoss", fit.train().loss());
         if (raw.isClassification()) training.put("trainAccuracy", fit.train().accuracy());
@@ -350,10 +361,7 @@ final class TrainCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "  diverged and restarted %d time(s), each with the learning rate halved%s%n", restartedNow,
                         training.containsKey("learningRateUsed") ? " (now " + training.get("learningRateUsed") + ")" : "");
             }
-            if (fit.optimizer() instanceof org.backprop4j.train.BayesianRegularization br) {
-                out.printf(Locale.ROOT, "  Bayesian regularisation: γ = %.2f effective parameters of %d, chosen λ = %.4g (α = %.4g, β = %.4g)%n",
-                        br.gamma(), br.parameters(), br.lambda(), br.alpha(), br.beta());
-            }
+            if (bayesian != null) out.println("  Bayesian regularisation: " + bayesian.describe());
             out.printf(Locale.ROOT, "  training:   loss %.5f%s%n", fit.train().loss(), accuracy(fit.train().accuracy()));
             if (parts[1] != null) out.printf(Locale.ROOT, "  validation: loss %.5f%s%n", fit.validation().loss(), accuracy(fit.validation().accuracy()));
             if (testSet != null) {
@@ -395,6 +403,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             b.confusion(counts, raw.classNames());
             b.config("confusion matrix of", parts[1] != null ? "the validation set" : "the training set");
+        }
+        Provenance.Bayesian bayesian = fit.model().provenance().outcome().bayesian();
+        if (bayesian != null) {
+            b.config("Bayesian regularisation", bayesian.describe());
         }
         return b.build();
     }

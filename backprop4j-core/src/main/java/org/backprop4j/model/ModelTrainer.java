@@ -335,8 +335,10 @@ public final class ModelTrainer {
         Evaluation te = Evaluation.of(engine, train);
         Evaluation ve = val == null ? new Evaluation(Double.NaN, Double.NaN) : Evaluation.of(engine, val);
         double factor = trainer.learningRateFactor();
+        Provenance.Bayesian bayesian = trainer.lastOptimizer() instanceof org.backprop4j.train.BayesianRegularization br && br.parameters() > 0
+                ? Provenance.Bayesian.of(br) : null;
         Provenance.Outcome outcome = new Provenance.Outcome(r.epochs(), r.stopReason(), trainer.divergenceRestarts(), factor,
-                cfg.optimizer().get().learningRate() * factor, secs, te.loss(), te.accuracy(), ve.loss(), ve.accuracy());
+                cfg.optimizer().get().learningRate() * factor, secs, te.loss(), te.accuracy(), ve.loss(), ve.accuracy(), bayesian);
         Provenance.DataInfo data = info != null ? info
                 : new Provenance.DataInfo(null, rawTrain.size() + (rawValidation == null ? 0 : rawValidation.size()), null);
         Model model = b.provenance(new Provenance(s, outcome, data, Provenance.Environment.current()))

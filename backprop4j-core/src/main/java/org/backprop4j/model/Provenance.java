@@ -77,10 +77,106 @@ public record Provenance(Settings settings, Outcome outcome, DataInfo data, Envi
      * @param trainAccuracy      accuracy on the training part
      * @param validationLoss     loss E on the validation part
      * @param validationAccuracy accuracy on the validation part
+     * @param bayesian           what Bayesian regularisation chose ({@code --optimizer br}), or null for other rules
      */
     public record Outcome(int epochs, String stopReason, int divergenceRestarts, double learningRateFactor, double learningRateUsed,
                           double seconds, double trainLoss,
-                          double trainAccuracy, double validationLoss, double validationAccuracy) {}
+                          double trainAccuracy, double validationLoss, double validationAccuracy, Bayesian bayesian) {
+
+        /**
+         * An outcome without Bayesian regularisation's figures.
+         *
+         * @param epochs             epochs run
+         * @param stopReason         why training ended
+         * @param divergenceRestarts restarts after a divergence
+         * @param learningRateFactor the factor the restarts left on the learning rate
+         * @param learningRateUsed   the learning rate in use at the end
+         * @param seconds            training time
+         * @param trainLoss          loss on the training part
+         * @param trainAccuracy      accuracy on the training part
+         * @param validationLoss     loss on the validation part
+         * @param validationAccuracy accuracy on the validation part
+         */
+        public Outcome(int epochs, String stopReason, int divergenceRestarts, double learningRateFactor, double learningRateUsed,
+                       double seconds, double trainLoss, double trainAccuracy, double validationLoss, double validationAccuracy) {
+            this(epochs, stopReason, divergenceRestarts, learningRateFactor, learningRateUsed, seconds, trainLoss, trainAccuracy,
+                    validationLoss, validationAccuracy, null);
+        }
+    }
+
+    /**
+     * What Bayesian regularisation chose (MacKay 1992; {@link org.backprop4j.train.BayesianRegularization}):
+     * the effective number of parameters and, per class of weights, the prior's precision and the
+     * weight decay it amounts to.
+     *
+     * @param effectiveParameters γ = Σ_c γ_c, the effective number of parameters
+     * @param parameters          P, the number of parameters (γ's upper bound)
+     * @param beta                β, the noise precision
+     * @param logEvidence         ln p(D|α,β) of the kept iterate (Gaussian approximation), NaN if not evaluated
+     * @param keptIteration       the iteration whose weights the model holds
+     * @param classes             one entry per class of weights
+     */
+    public record Bayesian(double effectiveParameters, int parameters, double beta, double logEvidence, long keptIteration,
+                           java.util.List<WeightClass> classes) {
+        /**
+         * Copies the classes.
+         *
+         * @param effectiveParameters γ
+         * @param parameters          P
+         * @param beta                β
+         * @param logEvidence         ln p(D|α,β)
+         * @param keptIteration       the kept iteration
+         * @param classes             the classes of weights
+         */
+        public Bayesian {
+            classes = java.util.List.copyOf(classes);
+        }
+
+        /**
+         * What a run's update rule chose.
+         *
+         * @param br the rule after the run
+         * @return its figures
+         */
+        public static Bayesian of(org.backprop4j.train.BayesianRegularization br) {
+            java.util.List<WeightClass> cs = new java.util.ArrayList<>();
+            double[] g = br.gammas(), a = br.alphas(), l = br.lambdas();
+            int[] k = br.classSizes();
+            for (int c = 0; c < k.length; c++) cs.add(new WeightClass(br.classNames().get(c), k[c], g[c], a[c], l[c]));
+            return new Bayesian(br.gamma(), br.parameters(), br.beta(), br.logEvidence(), br.keptIteration(), cs);
+        }
+
+        /**
+         * One line for people: γ of P, the λ of each class with its γ_c (a class its evidence switched
+         * off, γ_c ≈ 0, is marked "pruned"), and the evidence.
+         *
+         * @return e.g. {@code γ = 9.41 effective parameters of 121; λ = 0.0123 (layer 1 weights: γ 7.1 of 110), ...}
+         */
+        public String describe() {
+            StringBuilder sb = new StringBuilder(String.format(java.util.Locale.ROOT, "γ = %.2f effective parameters of %d; λ = ",
+                    effectiveParameters, parameters));
+            for (int c = 0; c < classes.size(); c++) {
+                WeightClass w = classes.get(c);
+                sb.append(c == 0 ? "" : ", ").append(String.format(java.util.Locale.ROOT, "%.3g (%s: γ %.1f of %d%s)", w.lambda(), w.name(),
+                        w.effectiveParameters(), w.parameters(), w.effectiveParameters() < 0.05 ? ", pruned" : ""));
+            }
+            if (!Double.isNaN(logEvidence)) {
+                sb.append(String.format(java.util.Locale.ROOT, "; ln p(D|α,β) = %.1f at iteration %d", logEvidence, keptIteration));
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * One class of weights sharing a prior precision.
+     *
+     * @param name                what it holds, e.g. "layer 1 weights"
+     * @param parameters          k_c, its number of parameters
+     * @param effectiveParameters γ_c, its effective parameters
+     * @param alpha               α_c, the prior's precision (weights ~ N(0, 1/(2α_c)))
+     * @param lambda              λ_c = s·α_c/β, the L2 decay it amounts to for the network's loss
+     */
+    public record WeightClass(String name, int parameters, double effectiveParameters, double alpha, double lambda) {}
 
     /**
      * The training data.

@@ -31,6 +31,11 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
         return null;
     }
 
+    /** The run's last epoch is done: what the rule does at the end ({@link FullBatchOptimizer#finish}), or null. */
+    String finish() {
+        return null;
+    }
+
     /**
      * The strategy for a run: full-batch methods iterate on the whole objective; plain or classical
      * momentum SGD (no Nesterov, clipping or schedule: the rule is exactly {@link Sgd}'s) is fused
@@ -80,6 +85,11 @@ abstract sealed class EpochStrategy permits EpochStrategy.FullBatch, EpochStrate
         @Override
         String stopReason() {
             return fbo.stopReason();
+        }
+
+        @Override
+        String finish() {
+            return fbo.finish(objective, net.params());
         }
     }
 

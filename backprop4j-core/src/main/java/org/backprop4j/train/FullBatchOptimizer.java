@@ -27,6 +27,15 @@ public interface FullBatchOptimizer extends Optimizer {
         return null;
     }
 
+    /**
+     * The run ends after the last {@link #iterate}: a method that keeps a better point than its last
+     * one (Bayesian regularisation's highest evidence) puts it into {@code w}. Returns what it did, for
+     * the stop reason, or null. The method's own state (for a warm start) stays at the last iterate.
+     */
+    default String finish(Objective f, float[] w) {
+        return null;
+    }
+
     /** Objective evaluations so far (each is one forward and backward pass over the data). */
     long evaluations();
 

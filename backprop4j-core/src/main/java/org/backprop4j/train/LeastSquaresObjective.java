@@ -20,4 +20,9 @@ public interface LeastSquaresObjective extends Objective {
 
     /** Writes r(w) and J(w) (row-major R×n, J[a·n + i] = ∂r_a/∂w_i) and returns E(w). */
     double residualsAndJacobian(float[] w, double[] r, double[] jacobian);
+
+    /** The classes of parameters that share a prior precision in Bayesian regularisation (default: one class). */
+    default WeightClasses weightClasses() {
+        return WeightClasses.single(dimension());
+    }
 }

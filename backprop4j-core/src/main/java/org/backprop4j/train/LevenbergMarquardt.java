@@ -177,23 +177,39 @@ public final class LevenbergMarquardt implements FullBatchOptimizer {
     }
 
     /**
-     * tr((h + damp·I)⁻¹) for the symmetric positive definite matrix given by its lower triangle:
-     * with h + damp·I = L·Lᵀ, the trace is ‖L⁻¹‖²_F (columns of L⁻¹ by forward substitution).
+     * tr((h + damp·I)⁻¹) for the symmetric positive definite matrix given by its lower triangle
+     * ({@link #diagonalOfInverse} summed); NaN if it is not positive definite.
      */
     static double traceOfInverse(double[] h, int n, double damp, double[] L) {
-        if (!cholesky(h, n, damp, L)) return Double.NaN;
+        double[] d = new double[n];
+        diagonalOfInverse(h, n, damp, L, d);
         double sum = 0;
+        for (double v : d) sum += v;
+        return sum;
+    }
+
+    /**
+     * The diagonal of (h + damp·I)⁻¹ into {@code out}, for the symmetric positive definite matrix given
+     * by its lower triangle: with h + damp·I = L·Lᵀ, (A⁻¹)_cc = ‖L⁻¹·e_c‖² (column c of L⁻¹ by forward
+     * substitution). All NaN if the matrix is not positive definite.
+     */
+    static void diagonalOfInverse(double[] h, int n, double damp, double[] L, double[] out) {
+        if (!cholesky(h, n, damp, L)) {
+            java.util.Arrays.fill(out, 0, n, Double.NaN);
+            return;
+        }
         double[] col = new double[n];
         for (int c = 0; c < n; c++) {
             java.util.Arrays.fill(col, 0);
+            double sum = 0;
             for (int i = c; i < n; i++) {               // L·col = e_c
                 double s = i == c ? 1 : 0;
                 for (int k = c; k < i; k++) s -= L[i * n + k] * col[k];
                 col[i] = s / L[i * n + i];
                 sum += col[i] * col[i];
             }
+            out[c] = sum;
         }
-        return sum;
     }
 
     @Override

@@ -125,6 +125,26 @@ public final class NetworkObjective implements LeastSquaresObjective, CurvatureO
         }
     }
 
+    /**
+     * MacKay's classes (1992b: input-to-hidden weights, hidden biases, hidden-to-output weights
+     * and output biases), for any depth: each hidden layer's weights and its biases, and the output
+     * layer's weights and biases together.
+     */
+    @Override
+    public WeightClasses weightClasses() {
+        int[] of = new int[net.paramCount()];
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int l = 1; l <= layers; l++) {
+            int wo = net.weightOffset(l), bo = net.biasOffset(l);
+            boolean out = l == layers;
+            names.add(out ? "layer " + l + " (output) weights and biases" : "layer " + l + " weights");
+            for (int i = wo; i < wo + n[l] * n[l - 1]; i++) of[i] = names.size() - 1;
+            if (!out) names.add("layer " + l + " biases");
+            for (int i = bo; i < bo + n[l]; i++) of[i] = names.size() - 1;
+        }
+        return new WeightClasses(of, names);
+    }
+
     @Override
     public int residualCount() {
         return m * net.outputs();

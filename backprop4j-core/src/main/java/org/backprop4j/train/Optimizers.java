@@ -110,8 +110,20 @@ public final class Optimizers {
             case "br", "trainbr", "bayesian" -> {
                 double mu = a.num("mu", LevenbergMarquardt.MU), dec = a.num("mu_dec", LevenbergMarquardt.MU_DEC),
                         inc = a.num("mu_inc", LevenbergMarquardt.MU_INC), max = a.num("mu_max", LevenbergMarquardt.MU_MAX);
-                a.done(Set.of("mu", "mu_dec", "mu_inc", "mu_max"));
-                yield () -> new BayesianRegularization(mu, dec, inc, max);
+                BayesianRegularization.Prior prior = switch (a.kv().getOrDefault("prior", "classes")) {
+                    case "classes" -> BayesianRegularization.Prior.CLASSES;
+                    case "single" -> BayesianRegularization.Prior.SINGLE;
+                    default -> throw new IllegalArgumentException("optimizer '" + spec + "': prior must be classes (one α per class of weights) "
+                            + "or single (one α for all, as MATLAB trainbr), found '" + a.kv().get("prior") + "'");
+                };
+                boolean keep = switch (a.kv().getOrDefault("keep", "evidence")) {
+                    case "evidence" -> true;
+                    case "last" -> false;
+                    default -> throw new IllegalArgumentException("optimizer '" + spec + "': keep must be evidence (the iterate of highest "
+                            + "evidence) or last (as MATLAB trainbr), found '" + a.kv().get("keep") + "'");
+                };
+                a.done(Set.of("mu", "mu_dec", "mu_inc", "mu_max", "prior", "keep"));
+                yield () -> new BayesianRegularization(mu, dec, inc, max, prior, keep);
             }
             case "newton-cg", "newtoncg", "truncated-newton" -> {
                 double rad = a.num("radius", NewtonCg.RADIUS), max = a.num("radius_max", NewtonCg.RADIUS_MAX),

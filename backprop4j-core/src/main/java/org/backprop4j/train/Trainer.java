@@ -439,6 +439,8 @@ public final class Trainer {
     private TrainingResult finish(String reason, RunState s, String rule, EpochStrategy epochs, DivergenceGuard guard, Optimizer opt,
                                   Examples train, long fingerprint, float[] w) {
         if (!reason.startsWith("diverged")) {
+            String kept = epochs.finish();   // e.g. Bayesian regularisation's iterate of highest evidence
+            if (kept != null) reason += "; " + kept;
             lastState = new TrainingState(rule, config.seed(), s.epoch, epochs.updates, s.rng.state(), guard.lrFactor, opt.exportState(),
                     train.size(), fingerprint);
         }

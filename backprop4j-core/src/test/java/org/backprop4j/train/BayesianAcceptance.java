@@ -31,8 +31,9 @@ public final class BayesianAcceptance {
     static final double[] GRID = {1e-4, 2.78e-4, 7.74e-4, 2.15e-3, 5.99e-3, 1.67e-2, 4.64e-2, 0.129, 0.359, 1.0};
     static final int EPOCHS = Integer.getInteger("br.epochs", 100), FOLDS = 5, HIDDEN = Integer.getInteger("br.hidden", 10);
 
-    /** One data set's comparison: the two test MSEs and what BR chose. */
-    public record Result(String name, double brTestMse, double gridTestMse, double bestLambda, double brLambda, double gamma, int params) {
+    /** One data set's comparison: the two test MSEs and what BR chose (λ and γ per class of weights). */
+    public record Result(String name, double brTestMse, double gridTestMse, double bestLambda, double[] brLambdas, double gamma, int params,
+                         double logEvidence) {
         public double ratio() { return brTestMse / gridTestMse; }
     }
 
@@ -132,17 +133,49 @@ public final class BayesianAcceptance {
         return s / ds.size();
     }
 
-    /** The comparison on one train/test pair (already standardised). */
+    /** The comparison on one train/test pair (already standardised), with BR as the default {@code br}. */
     public static Result compare(String name, DataSet train, DataSet test, int hidden, long seed) {
+        return compare(name, train, test, hidden, seed, "br", gridTestMse(train, test, hidden, seed));
+    }
+
+    /**
+     * BR's side of the comparison: a {@code variant} is an optimizer spec ({@code br}, {@code br:prior=single,keep=last}, ...),
+     * optionally prefixed by {@code ard/} (one class per input's weights: automatic relevance determination, MacKay 1994)
+     * and/or {@code restartsK/} (K initial weights, seeds s, s + 1000, ...; the run of highest evidence kept).
+     */
+    public static Result compare(String name, DataSet train, DataSet test, int hidden, long seed, String variant, double[] grid) {
+        boolean ard = false;
+        int restarts = 1;
+        String spec = variant;
+        while (spec.contains("/")) {
+            String pre = spec.substring(0, spec.indexOf('/'));
+            spec = spec.substring(spec.indexOf('/') + 1);
+            if (pre.equals("ard")) ard = true;
+            else if (pre.startsWith("restarts")) restarts = Integer.parseInt(pre.substring("restarts".length()));
+            else throw new IllegalArgumentException(variant);
+        }
         Network init = network(train.inputs(), hidden, seed);
-        // Bayesian regularisation: one run, λ chosen by the evidence
-        Network brNet = init.copy();
-        TrainingConfig cfg = TrainingConfig.builder().fullBatch().epochs(EPOCHS).optimizer("br").evaluateEachEpoch(false).build();
-        Trainer t = new Trainer(brNet, Loss.MSE, cfg);
-        t.fit(train);
-        BayesianRegularization br = (BayesianRegularization) t.lastOptimizer();
-        double brTest = mse(brNet, test);
-        // the grid: 5-fold CV on the training part for each λ, then a run on the whole training part
+        Network best = null;
+        BayesianRegularization bestBr = null;
+        for (int k = 0; k < restarts; k++) {
+            Network net = k == 0 ? init.copy() : network(train.inputs(), hidden, seed + 1000L * k);
+            BayesianRegularization br = (BayesianRegularization) Optimizers.create(spec);
+            NetworkObjective obj = new NetworkObjective(net, Loss.MSE, train, 0, false);
+            LeastSquaresObjective f = ard ? ard(obj) : obj;
+            float[] w = net.params();
+            for (int e = 0; e < EPOCHS && br.stopReason() == null; e++) br.iterate(f, w);
+            br.finish(f, w);
+            if (best == null || br.logEvidence() > bestBr.logEvidence()) {
+                best = net;
+                bestBr = br;
+            }
+        }
+        return new Result(name, mse(best, test), grid[0], grid[1], bestBr.lambdas(), bestBr.gamma(), init.paramCount(), bestBr.logEvidence());
+    }
+
+    /** The grid side: LM with each λ, 5-fold CV on the training part, the best λ trained on all of it; {test MSE, λ}. */
+    static double[] gridTestMse(DataSet train, DataSet test, int hidden, long seed) {
+        Network init = network(train.inputs(), hidden, seed);
         List<Splits.Split> folds = Splits.kFold(train.size(), FOLDS, seed);
         double best = Double.POSITIVE_INFINITY, bestLambda = Double.NaN;
         for (double lambda : GRID) {
@@ -156,8 +189,35 @@ public final class BayesianAcceptance {
                 bestLambda = lambda;
             }
         }
-        double gridTest = mse(train(init, train, "lm", bestLambda), test);
-        return new Result(name, brTest, gridTest, bestLambda, br.lambda(), br.gamma(), init.paramCount());
+        return new double[] {mse(train(init, train, "lm", bestLambda), test), bestLambda};
+    }
+
+    /** The objective with one weight class per input (its fan-out weights), the hidden biases, and the output layer. */
+    static LeastSquaresObjective ard(NetworkObjective o) {
+        Network net = o.network();
+        int[] n = net.sizes(), of = new int[net.paramCount()];
+        List<String> names = new ArrayList<>();
+        for (int u = 0; u < n[0]; u++) names.add("input " + (u + 1) + " weights");
+        for (int l = 1; l <= net.layers(); l++) {
+            int wo = net.weightOffset(l), bo = net.biasOffset(l);
+            boolean out = l == net.layers();
+            if (l > 1) names.add(out ? "layer " + l + " (output) weights and biases" : "layer " + l + " weights");
+            for (int t = 0; t < n[l]; t++) for (int u = 0; u < n[l - 1]; u++) of[wo + t * n[l - 1] + u] = l == 1 ? u : names.size() - 1;
+            if (!out) names.add("layer " + l + " biases");
+            for (int i = bo; i < bo + n[l]; i++) of[i] = names.size() - 1;
+        }
+        WeightClasses wc = new WeightClasses(of, names);
+        return new LeastSquaresObjective() {
+            public int dimension() { return o.dimension(); }
+            public double valueAndGradient(float[] w, float[] g) { return o.valueAndGradient(w, g); }
+            public double value(float[] w) { return o.value(w); }
+            public int residualCount() { return o.residualCount(); }
+            public double residualScale() { return o.residualScale(); }
+            public double regularization(int i) { return o.regularization(i); }
+            public double residuals(float[] w, double[] r) { return o.residuals(w, r); }
+            public double residualsAndJacobian(float[] w, double[] r, double[] j) { return o.residualsAndJacobian(w, r, j); }
+            public WeightClasses weightClasses() { return wc; }
+        };
     }
 
     /** Held-out split (1/3 test) of a file-based set, standardised. */
@@ -166,18 +226,22 @@ public final class BayesianAcceptance {
         return standardise(parts[0], parts[1]);
     }
 
+    /**
+     * {@code BayesianAcceptance SPLITS DATA,... [VARIANT;...]}: per data set and variant, the mean test MSEs over
+     * the splits and their ratio, then each split's figures. The grid is computed once per split.
+     */
     public static void main(String[] args) throws IOException {
         int splits = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        String[] variants = args.length > 2 ? args[2].split(";") : new String[] {"br"};
         Path dir = SharedData.dir();
         if (dir == null) throw new IllegalArgumentException("shared/data not found");
         DataSet cpu = cpu(dir.resolve("cpu.arff"));
         DataSet diabetes = diabetes(dir.resolve("diabetes_data_raw.csv.gz"), dir.resolve("diabetes_target.csv.gz"));
-        System.out.printf(Locale.ROOT, "%-9s %5s %12s %12s %7s %10s %10s %14s%n", "data", "split", "BR test MSE", "grid-CV MSE",
-                "ratio", "grid λ", "BR λ", "BR γ of P");
         for (String name : args.length > 1 ? args[1].split(",") : new String[] {"sine", "cpu", "diabetes"}) {
-            double sumBr = 0, sumGrid = 0;
+            DataSet[][] tts = new DataSet[splits][];
+            double[][] grids = new double[splits][];
             for (int s = 1; s <= splits; s++) {
-                DataSet[] tt = switch (name) {
+                tts[s - 1] = switch (name) {
                     case "sine" -> {
                         DataSet[] raw = noisySine(s);
                         yield standardise(raw[0], raw[1]);
@@ -185,14 +249,24 @@ public final class BayesianAcceptance {
                     case "cpu" -> split(cpu, s);
                     default -> split(diabetes, s);
                 };
-                Result r = compare(name, tt[0], tt[1], HIDDEN, s);
-                sumBr += r.brTestMse();
-                sumGrid += r.gridTestMse();
-                System.out.printf(Locale.ROOT, "%-9s %5d %12.4f %12.4f %7.3f %10.3g %10.3g %8.1f of %3d%n", name, s, r.brTestMse(),
-                        r.gridTestMse(), r.ratio(), r.bestLambda(), r.brLambda(), r.gamma(), r.params());
+                grids[s - 1] = gridTestMse(tts[s - 1][0], tts[s - 1][1], HIDDEN, s);
             }
-            System.out.printf(Locale.ROOT, "%-9s %5s %12.4f %12.4f %7.3f   (mean over %d splits)%n", name, "mean", sumBr / splits,
-                    sumGrid / splits, sumBr / sumGrid, splits);
+            for (String v : variants) {
+                double sumBr = 0, sumGrid = 0;
+                StringBuilder per = new StringBuilder();
+                for (int s = 1; s <= splits; s++) {
+                    Result r = compare(name, tts[s - 1][0], tts[s - 1][1], HIDDEN, s, v, grids[s - 1]);
+                    sumBr += r.brTestMse();
+                    sumGrid += r.gridTestMse();
+                    StringBuilder l = new StringBuilder();
+                    for (double x : r.brLambdas()) l.append(l.isEmpty() ? "" : "/").append(String.format(Locale.ROOT, "%.2g", x));
+                    per.append(String.format(Locale.ROOT, "%n    split %2d: BR %.4f grid %.4f ratio %.3f  grid λ %.3g  BR λ %s  γ %.1f of %d  ln p(D|α,β) %.1f",
+                            s, r.brTestMse(), r.gridTestMse(), r.ratio(), r.bestLambda(), l, r.gamma(), r.params(), r.logEvidence()));
+                }
+                System.out.printf(Locale.ROOT, "%-8s %-40s BR %.4f grid %.4f ratio %.3f (means over %d splits)%s%n", name, v, sumBr / splits,
+                        sumGrid / splits, sumBr / sumGrid, splits, per);
+                System.out.flush();
+            }
         }
     }
 }

@@ -33,7 +33,9 @@ final class ProvenanceJson {
     private static final Set<String> SETTINGS = Set.of("hidden", "activation", "output", "loss", "init", "optimizer", "epochs", "batch",
             "lambda", "targetError", "schedule", "clipNorm", "earlyStopping", "scaling", "seed", "validation");
     private static final Set<String> OUTCOME = Set.of("epochs", "stopReason", "divergenceRestarts", "learningRateFactor", "learningRateUsed", "seconds", "trainLoss", "trainAccuracy",
-            "validationLoss", "validationAccuracy");
+            "validationLoss", "validationAccuracy", "bayesian");
+    private static final Set<String> BAYESIAN = Set.of("effectiveParameters", "parameters", "beta", "logEvidence", "keptIteration", "classes");
+    private static final Set<String> WEIGHT_CLASS = Set.of("name", "parameters", "effectiveParameters", "alpha", "lambda");
     private static final Set<String> DATA = Set.of("file", "patterns", "sha256");
     private static final Set<String> ENVIRONMENT = Set.of("library", "java", "os", "kernels", "created");
     private static final Set<String> DISTRIBUTED = Set.of("system", "master", "partitions", "executors", "scheme", "passes", "dataFingerprint");
@@ -54,6 +56,24 @@ final class ProvenanceJson {
             putFinite(n, "trainAccuracy", r.trainAccuracy());
             putFinite(n, "validationLoss", r.validationLoss());
             putFinite(n, "validationAccuracy", r.validationAccuracy());
+            if (r.bayesian() != null) {
+                Provenance.Bayesian b = r.bayesian();
+                ObjectNode bn = n.putObject("bayesian");
+                putFinite(bn, "effectiveParameters", b.effectiveParameters());
+                bn.put("parameters", b.parameters());
+                putFinite(bn, "beta", b.beta());
+                putFinite(bn, "logEvidence", b.logEvidence());
+                bn.put("keptIteration", b.keptIteration());
+                ArrayNode cs = bn.putArray("classes");
+                for (Provenance.WeightClass c : b.classes()) {
+                    ObjectNode cn = cs.addObject();
+                    cn.put("name", c.name());
+                    cn.put("parameters", c.parameters());
+                    putFinite(cn, "effectiveParameters", c.effectiveParameters());
+                    putFinite(cn, "alpha", c.alpha());
+                    putFinite(cn, "lambda", c.lambda());
+                }
+            }
         }
         if (p.data() != null) {
             ObjectNode n = o.putObject("data");
@@ -149,7 +169,7 @@ final class ProvenanceJson {
             Fields g = Fields.of("provenance.outcome", o, OUTCOME, err);
             outcome = new Provenance.Outcome(orZero(g.integer("epochs")), g.text("stopReason"), orZero(g.integer("divergenceRestarts")),
                     orNaN(g.real("learningRateFactor")), orNaN(g.real("learningRateUsed")), orNaN(g.real("seconds")), orNaN(g.real("trainLoss")), orNaN(g.real("trainAccuracy")), orNaN(g.real("validationLoss")),
-                    orNaN(g.real("validationAccuracy")));
+                    orNaN(g.real("validationAccuracy")), bayesian(g.map("bayesian"), err));
         }
         Provenance.DataInfo data = null;
         Map<String, Object> d = f.map("data");
@@ -173,6 +193,21 @@ final class ProvenanceJson {
                     g.text("scheme"), passes == null ? 0 : passes, g.text("dataFingerprint"));
         }
         return new Provenance(settings, outcome, data, env, dist);
+    }
+
+    /** outcome.bayesian: what Bayesian regularisation chose (null when absent). */
+    private static Provenance.Bayesian bayesian(Map<String, Object> m, Errors err) throws DataFormatException {
+        if (m == null) return null;
+        Fields g = Fields.of("provenance.outcome.bayesian", m, BAYESIAN, err);
+        List<Provenance.WeightClass> classes = new ArrayList<>();
+        for (Map<String, Object> c : g.maps("classes")) {
+            Fields h = Fields.of("provenance.outcome.bayesian.classes[" + classes.size() + "]", c, WEIGHT_CLASS, err);
+            classes.add(new Provenance.WeightClass(h.text("name"), orZero(h.integer("parameters")), orNaN(h.real("effectiveParameters")),
+                    orNaN(h.real("alpha")), orNaN(h.real("lambda"))));
+        }
+        Long kept = g.whole("keptIteration");
+        return new Provenance.Bayesian(orNaN(g.real("effectiveParameters")), orZero(g.integer("parameters")), orNaN(g.real("beta")),
+                orNaN(g.real("logEvidence")), kept == null ? 0 : kept, classes);
     }
 
     private static int orZero(Integer v) {
@@ -205,6 +240,19 @@ final class ProvenanceJson {
             if (v == null) return null;
             if (!(v instanceof Map)) throw bad(key, "an object");
             return (Map<String, Object>) v;
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> maps(String key) throws DataFormatException {
+            Object v = m.get(key);
+            if (v == null) return List.of();
+            if (!(v instanceof List<?> l)) throw bad(key, "an array of objects");
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Object o : l) {
+                if (!(o instanceof Map)) throw bad(key, "an array of objects");
+                out.add((Map<String, Object>) o);
+            }
+            return out;
         }
 
         String text(String key) throws DataFormatException {

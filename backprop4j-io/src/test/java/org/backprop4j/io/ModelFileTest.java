@@ -132,6 +132,19 @@ class ModelFileTest {
         assertTrue(bad("{\"format\":\"something\"}").getMessage().contains("not a backprop4j model file"));
     }
 
+    /** Issue 22.3: what Bayesian regularisation chose is typed provenance and reads back exactly (a NaN evidence left out). */
+    @Test
+    void bayesianRegularisationsChoiceReadsBack() throws Exception {
+        List<Provenance.WeightClass> classes = List.of(new Provenance.WeightClass("layer 1 weights", 15, 6.25, 0.125, 0.0003),
+                new Provenance.WeightClass("layer 1 biases", 5, 1.0e-9, 1e10, 2.5e7), new Provenance.WeightClass("layer 2 (output) weights and biases", 6, 2.5, 0.5, 0.002));
+        for (double ev : new double[] {-344.25, Double.NaN}) {
+            Provenance.Bayesian b = new Provenance.Bayesian(9.75, 26, 3.5, ev, 17, classes);
+            Provenance.Outcome o = new Provenance.Outcome(100, "max epochs (100)", 0, 1, Double.NaN, 1.5, 0.25, Double.NaN, Double.NaN, Double.NaN, b);
+            Model m = sample().withProvenance(new Provenance(null, o, null, null));
+            assertEquals(o, ModelFile.parse(ModelFile.toBytes(m), "m.json").provenance().outcome());
+        }
+    }
+
     @Test
     void rejectsNewerFormatVersionsClearly() throws Exception {
         String g = good();
