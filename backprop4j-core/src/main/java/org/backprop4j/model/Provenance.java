@@ -56,6 +56,17 @@ public record Provenance(Settings settings, Outcome outcome, DataInfo data, Envi
      */
     public record Distributed(String system, String master, int partitions, java.util.List<String> executors, String scheme,
                               long passes, String dataFingerprint) {
+        /**
+         * Copies the executors (null: none).
+         *
+         * @param system          the distributed system
+         * @param master          where its master ran
+         * @param partitions      how many partitions the rows were in
+         * @param executors       the executors that took part
+         * @param scheme          how the partitions' work was combined
+         * @param passes          Spark jobs of the training loop
+         * @param dataFingerprint the rows' order-free fingerprint, or null
+         */
         public Distributed {
             executors = executors == null ? java.util.List.of() : java.util.List.copyOf(executors);
         }
