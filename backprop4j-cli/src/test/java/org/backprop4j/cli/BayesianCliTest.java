@@ -23,10 +23,11 @@ class BayesianCliTest {
     @Test
     void brReportsGammaAndLambdaPerClassAndStoresThemInTheProvenance() throws Exception {
         Path model = dir.resolve("cpu.json");
+        Path report = dir.resolve("cpu.html");
         CliTest.Result r = CliTest.run("train", TestData.path("cpu.arff").toString(), "--optimizer", "br", "--hidden", "4",
-                "--epochs", "30", "-o", model.toString());
+                "--epochs", "30", "-o", model.toString(), "--report", report.toString());
         assertEquals(0, r.code(), r.err());
-        // the model file's typed provenance holds what BR chose; the summary line says the same
+        // the model file's typed provenance holds what BR chose; the summary line and the report say the same
         Provenance.Bayesian b = ModelFile.read(model).provenance().outcome().bayesian();
         assertEquals(33, b.parameters());
         assertEquals(List.of("layer 1 weights", "layer 1 biases", "layer 2 (output) weights and biases"),
@@ -41,6 +42,7 @@ class BayesianCliTest {
         }
         assertEquals(sum, b.effectiveParameters(), 1e-9 * sum, "γ = Σ γ_c");
         assertTrue(r.out().contains("\n  Bayesian regularisation: " + b.describe() + "\n"), r.out());
+        assertTrue(java.nio.file.Files.readString(report).contains(b.describe()), "the HTML report's configuration");
         assertTrue(b.describe().startsWith(String.format(Locale.ROOT, "γ = %.2f effective parameters of 33; λ = %.3g (layer 1 weights: γ ",
                 b.effectiveParameters(), b.classes().get(0).lambda())), b.describe());
         // the same run (same seed) with --json: the summary carries the same figures
