@@ -22,7 +22,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** k-fold cross-validation of one training configuration. */
 @Command(name = "cv", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Estimate how well a configuration generalises: k-fold cross-validation (stratified for classes), folds in parallel.")
+        description = "Estimate how well a configuration generalises: k-fold cross-validation (stratified for classes), folds in parallel.",
+        footer = {"%nExamples:",
+                "  backprop4j cv wine_data.csv -k 5 --hidden 8",
+                "  backprop4j cv iris.csv -k 10 --optimizer irprop- --json"})
 final class CvCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DATA", description = "Data file to cross-validate on.")
     Path data;
@@ -30,7 +33,7 @@ final class CvCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     FoldOptions foldOptions = new FoldOptions();
 
-    @Option(names = "--json", description = "Print the result as one JSON object.")
+    @Option(names = "--json", description = "Print the result as one JSON object instead of text, for scripts.")
     boolean json;
 
     @Mixin
@@ -50,14 +53,14 @@ final class CvCommand implements Callable<Integer> {
         int folds = foldOptions.folds;
         // the kernels are chosen (and, with --verbose, announced on standard error) before any bar is drawn
         KernelProvider.get();
-        if (!json) {
+        if (!json && !foldOptions.quiet) {
             dataOptions.printNotices(out);   // first line: the task and why
-            out.printf(Locale.ROOT, "%d-fold cross-validation of %s on %s (%d patterns); each fold scored on its held-out test part%n", folds,
-                    modelOptions.optimizerSpec(), data.getFileName(), raw.size());
+            out.printf(Locale.ROOT, "%d-fold cross-validation of %s on %s (%s); each fold scored on its held-out test part%n", folds,
+                    modelOptions.optimizerSpec(), data.getFileName(), Words.count(raw.size(), "pattern"));
         }
         long t0 = System.nanoTime();
         // a live bar per fold on a terminal, plain lines otherwise (none with --json or --quiet)
-        ProgressFactory progress = ProgressFactory.create(json || foldOptions.quiet ? ProgressMode.QUIET : ProgressMode.AUTO, out);
+        ProgressFactory progress = ProgressFactory.create(json ? ProgressMode.QUIET : ProgressMode.fromFlags(foldOptions.quiet, false, foldOptions.plain), out);
         CrossValidation.Result s = foldOptions.crossValidation(modelOptions.settings(0), progress, null).run(raw);
         double secs = (System.nanoTime() - t0) / 1e9;
         boolean cls = raw.isClassification();

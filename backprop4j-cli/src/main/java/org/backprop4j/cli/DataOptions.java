@@ -18,6 +18,11 @@ import picocli.CommandLine.Option;
 
 /** How to read a data file (CSV, ARFF, LIBSVM, MONK; chosen by the file name). */
 final class DataOptions {
+    /** What a model decides (the task, the one-hot columns): not options of commands that read data with its schema. */
+    static final String[] NOT_FOR_A_MODEL = {"--classes", "--regression", "--categorical"};
+    /** ... and for prediction data, the target column, which is not read. */
+    static final String[] NOT_FOR_INPUTS = {"--classes", "--regression", "--categorical", "--target"};
+
     @Option(names = "--target", paramLabel = "COLUMN",
             description = "Target column(s) by name or 0-based index (negative counts from the end); default: the last column.")
     String[] target;

@@ -26,10 +26,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Trains on built-in data and shows the results: Jacobs' example, XOR, MONK-1. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Backpropagation at work on built-in data: the perceptron and delta rules before it, lecture note 003's worked example, XOR, and MONK-1.")
+        description = "Backpropagation at work on built-in data: the perceptron and delta rules before it, lecture note 003's worked example, XOR, and MONK-1.",
+        footer = {"%nExamples:",
+                "  backprop4j demo",
+                "  backprop4j demo --seed 7"})
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for weights and shuffling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = Flags.SEED)
     long seed;
 
     @Spec

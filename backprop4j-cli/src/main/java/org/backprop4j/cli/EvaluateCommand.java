@@ -20,15 +20,18 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Scores a model on a labelled data file. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Score a model on labelled data: accuracy, confusion matrix and per-class precision/recall/F1, or MSE, MEE and R².")
+        description = "Score a model on labelled data: accuracy, confusion matrix and per-class precision/recall/F1, or MSE, MEE and R².",
+        footer = {"%nExamples:",
+                "  backprop4j evaluate iris.json iris-test.csv",
+                "  backprop4j evaluate cpu.json cpu-test.arff --json"})
 final class EvaluateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model file (train -o, search -o, import -o).")
     Path modelFile;
 
-    @Parameters(index = "1", paramLabel = "DATA")
+    @Parameters(index = "1", paramLabel = "DATA", description = "Labelled data to score the model on (CSV, ARFF, LIBSVM, MONK, IDX with --labels), read with the model's schema.")
     Path data;
 
-    @Option(names = "--json", description = "Print the metrics as one JSON object.")
+    @Option(names = "--json", description = "Print the metrics as one JSON object instead of text, for scripts.")
     boolean json;
 
     @Mixin
@@ -98,7 +101,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 m.put("perClass", perClass);
                 out.println(Json.write(m));
             } else {
-                out.printf(Locale.ROOT, "%s on %s: %d patterns, accuracy %.2f%%%n", modelFile.getFileName(), data.getFileName(), raw.size(), 100 * cm.accuracy());
+                out.printf(Locale.ROOT, "%s on %s: %s, accuracy %.2f%%%n", modelFile.getFileName(), data.getFileName(), Words.count(raw.size(), "pattern"), 100 * cm.accuracy());
                 out.println();
                 out.print(cm.format());
                 out.println();
@@ -117,8 +120,8 @@ final class EvaluateCommand implements Callable<Integer> {
             if (json) {
                 out.println(Json.write(m));
             } else {
-                out.printf(Locale.ROOT, "%s on %s: %d patterns%n  MSE %.6g%n  MEE %.6g (mean Euclidean error)%n  R²  %.4f%n",
-                        modelFile.getFileName(), data.getFileName(), raw.size(), m.get("mse"), m.get("mee"), m.get("r2"));
+                out.printf(Locale.ROOT, "%s on %s: %s%n  MSE %.6g%n  MEE %.6g (mean Euclidean error)%n  R²  %.4f%n",
+                        modelFile.getFileName(), data.getFileName(), Words.count(raw.size(), "pattern"), m.get("mse"), m.get("mee"), m.get("r2"));
                 double[] actual = new double[raw.size()], predicted = new double[raw.size()];
                 for (int p = 0; p < raw.size(); p++) {
                     actual[p] = raw.d()[p * n];

@@ -19,13 +19,16 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Prints a pattern's forward values, deltas and gradients from the reference engine. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Print one pattern's forward values, deltas and gradients in the seeds' notation (reference engine).",
+        description = {"Print one pattern's forward values, deltas and gradients in the lecture notes' notation (reference engine).",
                 "  explain --jacobs            lecture note 003's worked 2-2-2 example, both readings with Jacobs' equation numbers",
                 "  explain --jacobs --hessian  ... and its full 12×12 Hessian with eigenvalues",
-                "  explain MODEL DATA --row N  pattern N of a labelled data file, through a trained model"})
+                "  explain MODEL DATA --row N  pattern N of a labelled data file, through a trained model"},
+        footer = {"%nExamples:",
+                "  backprop4j explain --jacobs --hessian",
+                "  backprop4j explain iris.json iris.csv --row 3"})
 final class ExplainCommand implements Callable<Integer> {
 
-    @Option(names = "--jacobs", description = "Seed 003's worked 2-2-2 example (Jacobs 2008).")
+    @Option(names = "--jacobs", description = "Lecture note 003's worked 2-2-2 example (Jacobs 2008).")
     boolean jacobs;
 
     @Option(names = "--hessian", description = "Also print the full Hessian of the pattern's error and its eigenvalues (networks of at most "
@@ -35,10 +38,10 @@ final class ExplainCommand implements Callable<Integer> {
     /** P² entries, each a P-term product: beyond this the matrix is unreadable anyway. */
     static final int MAX_HESSIAN = 200;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "A model file (train -o), with DATA; not with --jacobs.")
     Path model;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "DATA")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DATA", description = "Labelled data read with the model's schema: pattern --row goes through the model.")
     Path data;
 
     @Option(names = "--row", defaultValue = "1", paramLabel = "N", description = "1-based pattern number (default: ${DEFAULT-VALUE}).")

@@ -18,12 +18,15 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Writes a model as ONNX (docs/ONNX.md). */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Export a model to another format.",
-                "  export MODEL --onnx OUT.onnx   the network and its preprocessing as standard ONNX operators (docs/ONNX.md)"})
+                "  export MODEL -o OUT.onnx   the network and its preprocessing as standard ONNX operators (docs/ONNX.md)"},
+        footer = {"%nExamples:",
+                "  backprop4j export iris.json -o iris.onnx"})
 final class ExportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model file to export (train -o, search -o, import -o).")
     Path modelFile;
 
-    @Option(names = "--onnx", required = true, paramLabel = "OUT.onnx", description = "Write an ONNX model (atomically).")
+    @Option(names = {"-o", "--out", "--onnx"}, required = true, paramLabel = "OUT.onnx",
+            description = "The file this command writes, here an ONNX model (atomically); --onnx is its earlier name.")
     Path onnx;
 
     @Spec

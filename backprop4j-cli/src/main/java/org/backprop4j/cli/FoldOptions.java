@@ -11,10 +11,10 @@ import picocli.CommandLine.Option;
 
 /** k-fold cross-validation settings shared by {@code cv} and {@code search}: the command-line form of {@link CrossValidation}. */
 final class FoldOptions {
-    @Option(names = {"-k", "--folds"}, defaultValue = "" + CrossValidation.DEFAULT_FOLDS, description = "Number of folds (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-k", "--folds"}, paramLabel = "K", defaultValue = "" + CrossValidation.DEFAULT_FOLDS, description = "Number of folds (default: ${DEFAULT-VALUE}).")
     int folds;
 
-    @Option(names = "--threads", description = "Folds trained at once (default: the available processors). The results do not depend on it.")
+    @Option(names = "--threads", paramLabel = "N", description = "Folds trained at once (default: the available processors). The results do not depend on it.")
     Integer threads;
 
     @Option(names = "--validation", paramLabel = "F", defaultValue = "" + CrossValidation.DEFAULT_INNER_VALIDATION,
@@ -22,8 +22,11 @@ final class FoldOptions {
                     + "(default: ${DEFAULT-VALUE}; the fold's test part is never used for it).")
     double validation;
 
-    @Option(names = "--quiet", description = "No progress display while the folds train.")
+    @Option(names = "--quiet", description = Flags.QUIET)
     boolean quiet;
+
+    @Option(names = "--plain", description = Flags.PLAIN)
+    boolean plain;
 
     int threadCount() {
         if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be at least 1: " + threads);

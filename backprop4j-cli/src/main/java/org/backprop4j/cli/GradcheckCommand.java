@@ -24,27 +24,37 @@ import picocli.CommandLine.Model.CommandSpec;
  * gradient against central differences of E, and the fast engine's against the reference.
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true,
-        description = "Compare backpropagated gradients with finite differences on a random network.")
+        description = "Compare backpropagated gradients with finite differences on a random network.",
+        footer = {"%nExamples:",
+                "  backprop4j gradcheck",
+                "  backprop4j gradcheck --layers 4,8,3 --activation relu --loss ce",
+                "  backprop4j gradcheck --hidden 5,4 --activation tanh,relu \\",
+                "    --output logistic --loss bce --second"})
 final class GradcheckCommand implements Callable<Integer> {
 
-    @Option(names = "--layers", defaultValue = "4,3,2", split = ",", description = "Sizes: inputs, hidden..., outputs (default: 4,3,2).")
+    @Option(names = "--layers", paramLabel = "SIZES", defaultValue = "4,3,2", split = ",",
+            description = "Layer sizes: inputs, hidden..., outputs (default: ${DEFAULT-VALUE}).")
     int[] sizes;
 
-    // --hidden is this command's older name for it (here it never meant layer sizes: those are --layers)
-    @Option(names = {"--activation", "--hidden"}, paramLabel = "F[,F...]", defaultValue = "tanh",
+    // as in train: the hidden layers' sizes (this command once took an activation under this name)
+    @Option(names = "--hidden", split = ",", paramLabel = "UNITS", converter = ModelOptions.HiddenSize.class,
+            description = "Hidden layer sizes as in train, e.g. 8 or 32,16 (0 = no hidden layer): replaces those of --layers.")
+    int[] hiddenSizes;
+
+    @Option(names = "--activation", paramLabel = "F[,F...]", defaultValue = "tanh",
             description = "Hidden activation, one for all hidden layers or one per hidden layer, e.g. tanh,relu (default: ${DEFAULT-VALUE}).")
     String hidden;
 
-    @Option(names = "--output", defaultValue = "softmax", description = "Output activation (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--output", paramLabel = "F", defaultValue = "softmax", description = "Output activation (default: ${DEFAULT-VALUE}).")
     String output;
 
-    @Option(names = "--loss", defaultValue = "ce", description = "Loss: sse, mse, bce, ce, mae, huber (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--loss", paramLabel = "LOSS", defaultValue = "ce", description = "Loss: sse, mse, bce, ce, mae, huber (default: ${DEFAULT-VALUE}).")
     String loss;
 
-    @Option(names = "--patterns", defaultValue = "5", description = "Batch size m (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patterns", paramLabel = "M", defaultValue = "5", description = "Patterns in the batch the gradient is taken over (default: ${DEFAULT-VALUE}).")
     int m;
 
-    @Option(names = "--seed", defaultValue = "1")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = Flags.SEED)
     long seed;
 
     @Option(names = "--second", description = "Also check second derivatives: Hessian-vector products (R-operator) "
@@ -58,6 +68,7 @@ final class GradcheckCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (sizes.length < 2) throw new Main.UserError("--layers needs at least an input and an output size");
+        if (hiddenSizes != null) sizes = withHidden(sizes, hiddenSizes);
         Loss l = Loss.parse(loss);
         List<Activation> acts = hiddenActivations();
         Network.Builder b = Network.builder(sizes[0]);
@@ -110,6 +121,17 @@ final class GradcheckCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "fast engine (float32) vs reference (double):          max relative error %.2e %s%n", worstFast, worstFast < 1e-3 ? "OK" : "FAIL");
         if (second) ok &= secondDerivatives(out, net, l, x, d, xf, df, rng);
         return ok ? 0 : 1;
+    }
+
+    /** --layers with its hidden sizes replaced by --hidden's (0 alone: none). */
+    static int[] withHidden(int[] layers, int[] hidden) {
+        boolean none = hidden.length == 1 && hidden[0] == 0;
+        for (int h : hidden) if (h < 1 && !none) throw new Main.UserError("--hidden sizes must be positive: " + h);
+        int[] r = new int[2 + (none ? 0 : hidden.length)];
+        r[0] = layers[0];
+        if (!none) System.arraycopy(hidden, 0, r, 1, hidden.length);
+        r[r.length - 1] = layers[layers.length - 1];
+        return r;
     }
 
     /** --activation's list: one for all hidden layers of --layers, or one per hidden layer. */

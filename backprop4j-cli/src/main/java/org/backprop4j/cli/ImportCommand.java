@@ -14,12 +14,14 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Reads an ONNX MLP into a model file (docs/ONNX.md). */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Import an ONNX multi-layer perceptron (Gemm or MatMul+Add layers; Relu, Tanh, Sigmoid, LeakyRelu, Softmax) as a model file,",
-                "to predict, evaluate or serve here, or to fine-tune through the library (Trainer on the model's network)."})
+                "to predict, evaluate or serve here, or to fine-tune through the library (Trainer on the model's network)."},
+        footer = {"%nExamples:",
+                "  backprop4j import model.onnx -o model.json"})
 final class ImportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IN.onnx")
+    @Parameters(index = "0", paramLabel = "IN.onnx", description = "The ONNX model to read.")
     Path in;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "MODEL", description = "The model file to write (atomically).")
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "MODEL", description = "The file this command writes, here the model (JSON, atomically).")
     Path out;
 
     @Spec

@@ -64,9 +64,20 @@ public final class Main implements Runnable {
         // the kernel choice is chatter on a normal run: shown with --verbose; a fallback's warning always
         KERNEL_LOG.setLevel(args != null && java.util.Arrays.asList(args).contains("--verbose")
                 ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
+        // a bad argument is bad input like any other: one line naming it, exit 2 (not the usage screen)
+        cl.setParameterExceptionHandler((ex, given) -> {
+            if (java.util.Arrays.asList(given).contains("--debug")) ex.printStackTrace(err);
+            String command = ex.getCommandLine().getCommandSpec().qualifiedName(" ");
+            String hint = "";
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                hint = "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+            }
+            err.println("backprop4j: " + ex.getMessage().strip().replace('\n', ' ') + hint + " (" + command + " --help lists the options)");
+            return EXIT_BAD_INPUT;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean debug = parseResult.originalArgs().contains("--debug");
             if (debug) ex.printStackTrace(err);
@@ -106,6 +117,21 @@ public final class Main implements Runnable {
             err.println("backprop4j: " + outOfMemory(oom));
             return EXIT_BAD_INPUT;
         }
+    }
+
+    /**
+     * The command line with every command, as {@link #run} parses it: each command lists only the
+     * options that apply to it. The data-reading options are one mixin ({@link DataOptions}); the
+     * commands that read data with a model's schema drop those the model decides (the task, the
+     * one-hot columns) and {@code predict} also the target column, which it does not read.
+     */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (String c : new String[] {"evaluate", "explain", "predict"}) {
+            CommandLine.Model.CommandSpec spec = cl.getSubcommands().get(c).getCommandSpec();
+            for (String o : c.equals("predict") ? DataOptions.NOT_FOR_INPUTS : DataOptions.NOT_FOR_A_MODEL) spec.remove(spec.findOption(o));
+        }
+        return cl;
     }
 
     /** One line for an OutOfMemoryError: what ran out and the option that gives more. */

@@ -18,8 +18,24 @@ import picocli.CommandLine.Option;
  * data by the library, and {@link Settings#explain} says what was chosen.
  */
 final class ModelOptions {
-    @Option(names = "--hidden", split = ",", paramLabel = "UNITS", description = "Hidden layer sizes, e.g. 32,16 (default: " + Defaults.HIDDEN_UNITS + "; 0 = no hidden layer).")
+    @Option(names = "--hidden", split = ",", paramLabel = "UNITS", converter = HiddenSize.class, description = HIDDEN)
     int[] hidden;
+
+    /** --hidden everywhere (train, cv, search, gradcheck): the hidden layers' sizes. */
+    static final String HIDDEN = "Hidden layer sizes, e.g. 32,16 (default: " + Defaults.HIDDEN_UNITS + "; 0 = no hidden layer).";
+
+    /** A size of --hidden; a word there is taken for the activation it usually is, and the right option named. */
+    static final class HiddenSize implements picocli.CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String v) {
+            try {
+                return Integer.valueOf(v.trim());
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.TypeConversionException("--hidden gives the hidden layers' sizes (e.g. --hidden 8 or --hidden 32,16), not '"
+                        + v + "'" + (v.matches("[A-Za-z_]+") ? ": the hidden activation is --activation " + v : ""));
+            }
+        }
+    }
 
     @Option(names = "--activation", paramLabel = "F[,F...]", description = "Hidden activation, one for all hidden layers or one per hidden layer "
             + "(e.g. tanh,relu with --hidden 8,4): tanh (default), logistic, relu, leaky_relu, identity, softplus, elu, gelu, sin.")
@@ -64,7 +80,7 @@ final class ModelOptions {
             description = "Input scaling fitted on the training data: standardize (default), minmax, minmax-pm1, none.")
     String scaling;
 
-    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "" + Defaults.SEED, description = "Seed for weights, shuffling and splits (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "" + Defaults.SEED, description = Flags.SEED)
     long seed;
 
     /** A copy, for search candidates. */
@@ -143,7 +159,7 @@ final class ModelOptions {
         Settings.Builder b = Settings.builder();
         if (hidden != null) b.hidden(hidden);
         if (activation != null) b.activations(activations(activation, hidden));
-        if (output != null) b.output(Activation.parse(output));
+        if (output != null) b.output(outputActivation(output));
         if (loss != null) b.loss(Loss.parse(loss));
         if (init != null) b.init(init);
         if (optimizer != null) b.optimizer(optimizer);
@@ -186,6 +202,22 @@ final class ModelOptions {
                     + ": give one per hidden layer (--hidden with " + fs.size() + " sizes), or one activation for all");
         }
         return fs;
+    }
+
+    /**
+     * --output's activation. --output is easily typed for -o/--out: a value that looks like a file
+     * gets the two options told apart.
+     */
+    static Activation outputActivation(String v) {
+        try {
+            return Activation.parse(v);
+        } catch (IllegalArgumentException e) {
+            if (v.contains(".") || v.contains("/")) {
+                throw new IllegalArgumentException("--output is the output layer's activation (softmax, logistic, identity, ...), not '" + v
+                        + "': the file to write is -o/--out");
+            }
+            throw e;
+        }
     }
 
     private static String join(int[] v) {

@@ -19,15 +19,18 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Writes a model's predictions for a data file as CSV. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Predict with a model: CSV with the predicted class and the class probabilities (or the regression outputs).")
+        description = "Predict with a model: CSV with the predicted class and the class probabilities (or the regression outputs).",
+        footer = {"%nExamples:",
+                "  backprop4j predict iris.json new.csv -o predictions.csv",
+                "  backprop4j predict iris.json new.csv --ignore id"})
 final class PredictCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model file (train -o, search -o, import -o).")
     Path modelFile;
 
-    @Parameters(index = "1", paramLabel = "DATA")
+    @Parameters(index = "1", paramLabel = "DATA", description = "Records to predict (CSV or ARFF with or without the target column; LIBSVM, MONK, IDX with --labels), read with the model's schema.")
     Path data;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "CSV", description = "Write to this file (atomically) instead of standard output.")
+    @Option(names = {"-o", "--out"}, paramLabel = "CSV", description = "The file this command writes, here the predictions (CSV, atomically); default: standard output.")
     Path out;
 
     @Mixin
@@ -109,10 +112,21 @@ final class PredictCommand implements Callable<Integer> {
             if (classes != null) sb.append(csv(classes.get(Evaluation.predictedClass(o, p * n, n))));
             for (int k = 0; k < n; k++) {
                 if (classes != null || k > 0) sb.append(',');
-                sb.append(o[p * n + k]);
+                sb.append(number(o[p * n + k]));
             }
             w.write(sb.append('\n').toString());
         }
+    }
+
+    /**
+     * An output in one format whatever its size: the float's shortest round-trip digits
+     * ({@link Float#toString}) written out without an exponent, so that 0.000012 is not 1.2E-5 in
+     * the next row ("NaN" and "Infinity" as Java writes them). Reading it back gives the same float.
+     */
+    static String number(float v) {
+        if (!Float.isFinite(v)) return Float.toString(v);
+        String s = new java.math.BigDecimal(Float.toString(v)).toPlainString();
+        return s.indexOf('.') < 0 ? s + ".0" : s;
     }
 
     /** Quotes a CSV field when needed. */

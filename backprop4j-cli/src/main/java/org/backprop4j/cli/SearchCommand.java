@@ -33,7 +33,8 @@ import picocli.CommandLine.Model.OptionSpec;
 @Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Model selection: try combinations of settings, score each by k-fold cross-validation (on each fold's held-out part), "
                 + "print a ranked table and the train command that reproduces the best; with -o, refit the best on all the data and save it."},
-        footer = {"%nExample:", SearchCommand.EXAMPLE})
+        footer = {"%nExamples:", SearchCommand.EXAMPLE,
+                "  backprop4j search wine_data.csv --param 'hidden=8|16' --random 2 --nested 3"})
 final class SearchCommand implements Callable<Integer> {
     /** The --help example: quoted so that it pastes into bash ('|' is a pipe there), lines short enough not to be wrapped. */
     static final String EXAMPLE = "  backprop4j search iris.csv --param 'hidden=4|8|16' -o best.json \\%n"
@@ -43,7 +44,7 @@ final class SearchCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = {"-o", "--out"}, paramLabel = "MODEL",
-            description = "Refit the best configuration on all the data and write the model file (JSON), as train -o would.")
+            description = "The file this command writes, here the model: the best configuration refitted on all the data (JSON), as train -o would write it.")
     Path out;
 
     @Option(names = "--param", required = true, paramLabel = "NAME=V1|V2|...",
@@ -61,7 +62,7 @@ final class SearchCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     FoldOptions foldOptions = new FoldOptions();
 
-    @Option(names = "--json", description = "Print the ranked table as JSON lines.")
+    @Option(names = "--json", description = "Print the ranked table as JSON lines instead of text, for scripts.")
     boolean json;
 
     @Mixin
@@ -95,7 +96,7 @@ final class SearchCommand implements Callable<Integer> {
         record Row(Map<String, String> settings, ModelOptions options, CrossValidation.Result score) {}
         List<Row> rows = new ArrayList<>();
         // live bars per fold on a terminal only: elsewhere the "tried i/n" lines are the progress
-        ProgressMode mode = json || foldOptions.quiet ? ProgressMode.QUIET
+        ProgressMode mode = json || foldOptions.quiet || foldOptions.plain ? ProgressMode.QUIET
                 : ProgressMode.AUTO.resolve() == ProgressMode.BAR ? ProgressMode.BAR : ProgressMode.QUIET;
         ProgressFactory progress = ProgressFactory.create(mode, out);
         KernelProvider.get();   // chosen (and announced on standard error) before any bar is drawn
@@ -109,7 +110,7 @@ final class SearchCommand implements Callable<Integer> {
             }
             String name = (rows.size() + 1) + "/" + candidates.size();
             rows.add(new Row(settings, o, foldOptions.crossValidation(o.settings(0), progress, name).run(raw)));
-            if (!json) out.printf(Locale.ROOT, "  tried %d/%d: %s%n", rows.size(), candidates.size(), settings);
+            if (!json && !foldOptions.quiet) out.printf(Locale.ROOT, "  tried %d/%d: %s%n", rows.size(), candidates.size(), settings);
         }
         boolean cls = raw.isClassification();
         Comparator<Row> order = Comparator.comparing(Row::score, CrossValidation.ranking(cls));
@@ -143,7 +144,7 @@ final class SearchCommand implements Callable<Integer> {
                 out.println(Json.write(m));
             }
         } else {
-            if (this.out != null) out.printf(Locale.ROOT, "best refitted on all %d patterns%s and written to %s%n", raw.size(),
+            if (this.out != null) out.printf(Locale.ROOT, "best refitted on all %s%s and written to %s%n", Words.count(raw.size(), "pattern"),
                     refitValidation > 0 ? " (a " + refitValidation + " share held out for early stopping)" : "", this.out);
             out.println("reproduce it with:");
             out.println("  " + command);
@@ -186,7 +187,7 @@ final class SearchCommand implements Callable<Integer> {
 
     private void table(PrintWriter out, List<Map.Entry<Map<String, String>, CrossValidation.Result>> rows, List<String> names,
                        int folds, boolean cls) {
-        out.printf(Locale.ROOT, "%n%d candidates, %d-fold cross-validation on %s, best first:%n", rows.size(), folds, data.getFileName());
+        out.printf(Locale.ROOT, "%n%s, %d-fold cross-validation on %s, best first:%n", Words.count(rows.size(), "candidate"), folds, data.getFileName());
         StringBuilder head = new StringBuilder(" rank");
         for (String n : names) head.append(String.format(Locale.ROOT, "  %-18s", n));
         head.append(cls ? "  accuracy (mean ± sd)" : "").append("  loss (mean ± sd)");

@@ -41,13 +41,23 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Trains a network on a data file and writes the model file. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a multi-layer perceptron on a data file (CSV, ARFF, LIBSVM, MONK) and save the model.")
+        description = "Train a multi-layer perceptron on a data file (CSV, ARFF, LIBSVM, MONK) and save the model.",
+        footer = {"%nExamples:",
+                "  backprop4j train iris.csv -o iris.json",
+                "  backprop4j train iris.csv -o iris.json --validation 0.2 \\",
+                "    --early-stopping patience:20 --report iris.html",
+                "  backprop4j train digits.csv.gz -o digits.json --hidden 64 \\",
+                "    --activation relu --optimizer adam:lr=0.001 --epochs 50",
+                "  backprop4j train cpu.arff -o cpu.json --regression --optimizer br",
+                "  backprop4j train train-images-idx3-ubyte.gz -o mnist.json \\",
+                "    --labels train-labels-idx1-ubyte.gz --hidden 128 --epochs 5 \\",
+                "    --test t10k-images-idx3-ubyte.gz --test-labels t10k-labels-idx1-ubyte.gz"})
 final class TrainCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DATA", description = "Training data file.")
     Path data;
 
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "MODEL", description = "Model file to write (JSON).")
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "MODEL", description = "The file this command writes, here the model (JSON).")
     Path out;
 
     @Option(names = "--validation", paramLabel = "F", defaultValue = "0",
@@ -87,13 +97,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-labels", paramLabel = "IDX", description = "IDX labels file of --test when it is an IDX images file.")
     Path testLabels;
 
-    @Option(names = "--quiet", description = "Print nothing but errors.")
+    @Option(names = "--quiet", description = Flags.QUIET)
     boolean quiet;
 
-    @Option(names = "--json", description = "Print one JSON object per epoch and a final summary (for scripts).")
+    @Option(names = "--json", description = "Print JSON lines instead of text, for scripts: one object per epoch, then the end of the run with its summary.")
     boolean json;
 
-    @Option(names = "--plain", description = "Plain progress lines even on a terminal (no live bar).")
+    @Option(names = "--plain", description = Flags.PLAIN)
     boolean plain;
 
     @Option(names = "--mapped", negatable = true,
@@ -358,17 +368,17 @@ final class TrainCommand implements Callable<Integer> {
         } else if (talk) {
             // epochs, time and stop reason: the display's last line
             if (restartedNow > 0) {
-                out.printf(Locale.ROOT, "  diverged and restarted %d time(s), each with the learning rate halved%s%n", restartedNow,
+                out.printf(Locale.ROOT, "  diverged and restarted %s, each with the learning rate halved%s%n", restartedNow == 1 ? "once" : restartedNow + " times",
                         training.containsKey("learningRateUsed") ? " (now " + training.get("learningRateUsed") + ")" : "");
             }
             if (bayesian != null) out.println("  Bayesian regularisation: " + bayesian.describe());
             out.printf(Locale.ROOT, "  training:   loss %.5f%s%n", fit.train().loss(), accuracy(fit.train().accuracy()));
             if (parts[1] != null) out.printf(Locale.ROOT, "  validation: loss %.5f%s%n", fit.validation().loss(), accuracy(fit.validation().accuracy()));
             if (testSet != null) {
-                out.printf(Locale.ROOT, "  test:       %s (%d patterns of %s)%n", raw.isClassification()
+                out.printf(Locale.ROOT, "  test:       %s (%s of %s)%n", raw.isClassification()
                         ? String.format(Locale.ROOT, "accuracy %.2f%%", 100 * (double) training.get("testAccuracy"))
                         : String.format(Locale.ROOT, "MSE %.6g, R² %.4f", (double) training.get("testMse"), (double) training.get("testR2")),
-                        testSet.size(), test.getFileName());
+                        Words.count(testSet.size(), "pattern"), test.getFileName());
             }
             out.println("model written to " + this.out);
             if (report != null) out.println("report written to " + report);

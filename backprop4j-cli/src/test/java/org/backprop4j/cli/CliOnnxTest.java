@@ -23,7 +23,7 @@ class CliOnnxTest {
         Path train = dir.resolve("t.csv");
         Files.writeString(train, "size,colour,label\n1,red,a\n2,blue,b\n1.5,red,a\n2.5,blue,b\n1.2,red,a\n2.2,blue,b\n");
         assertEquals(0, run("train", train.toString(), "-o", model.toString(), "--epochs", "20", "--quiet").code());
-        CliTest.Result e = run("export", model.toString(), "--onnx", onnx.toString());
+        CliTest.Result e = run("export", model.toString(), "-o", onnx.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("inputs:  size float[N,1], colour string[N,1]"), e.out());
         assertTrue(e.out().contains("outputs: label string[N], probabilities float[N,2]"), e.out());

@@ -46,7 +46,7 @@ class CliTest {
     @Test
     void gradcheckPassesForEveryDefaultPair() {
         for (String[] a : new String[][] {{"tanh", "softmax", "ce"}, {"logistic", "logistic", "bce"}, {"relu", "identity", "mse"}}) {
-            Result r = run("gradcheck", "--hidden", a[0], "--output", a[1], "--loss", a[2]);
+            Result r = run("gradcheck", "--activation", a[0], "--output", a[1], "--loss", a[2]);
             assertEquals(0, r.code(), r.out() + r.err());
             assertFalse(r.out().contains("FAIL"), r.out());
         }

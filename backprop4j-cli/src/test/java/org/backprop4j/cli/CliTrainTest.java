@@ -282,7 +282,7 @@ class CliTrainTest {
             String w = warnings.get(k);
             assertTrue(w.contains("lower the learning rate") && w.contains("with the learning rate halved (restart " + (k + 1) + " of 5)"), w);
         }
-        assertTrue(r.out().contains("diverged and restarted " + warnings.size() + " time(s)"), r.out());
+        assertTrue(r.out().contains("diverged and restarted " + (warnings.size() == 1 ? "once" : warnings.size() + " times")), r.out());
         Provenance.Outcome outcome = ModelFile.read(model).provenance().outcome();
         assertEquals(warnings.size(), outcome.divergenceRestarts());
         // the learning rate actually used after k restarts, η/2^k (issue 24.7), not the configured 1

@@ -78,9 +78,10 @@ class ModelSelectionTest {
     @Test
     void cvPrintsATableAndSearchARankedOne() throws Exception {
         Path iris = TestData.path("iris.csv");
-        CliTest.Result cv = CliTest.run("cv", iris.toString(), "-k", "3", "--epochs", "20", "--quiet");
+        CliTest.Result cv = CliTest.run("cv", iris.toString(), "-k", "3", "--epochs", "20", "--threads", "1");
         assertEquals(0, cv.code(), cv.err());
-        List<String> lines = cv.out().lines().toList();
+        // the folds' progress (plain lines: not a terminal) left out
+        List<String> lines = cv.out().lines().filter(l -> !l.startsWith("fold ")).toList();
         assertEquals("target 'class': 3 classes named on the first line → classification", lines.get(0));   // the task first, and why
         lines = lines.subList(1, lines.size());
         assertTrue(lines.get(0).startsWith("3-fold cross-validation of adam on iris.csv (150 patterns"), cv.out());
@@ -88,6 +89,13 @@ class ModelSelectionTest {
         assertEquals(" fold   test loss   test accuracy   epochs", lines.get(1));
         for (int i = 1; i <= 3; i++) assertTrue(lines.get(1 + i).matches(" {4}" + i + " +\\d\\.\\d{5} +\\d+\\.\\d\\d% +20"), lines.get(1 + i));
         assertTrue(lines.get(5).startsWith(" mean   "), cv.out());
+        // --quiet: the table alone (issue 20.6: only the result), the same table
+        CliTest.Result quiet = CliTest.run("cv", iris.toString(), "-k", "3", "--epochs", "20", "--quiet");
+        assertEquals(0, quiet.code(), quiet.err());
+        List<String> table = quiet.out().lines().toList();
+        assertEquals(lines.subList(1, 5), table.subList(0, 4), quiet.out());
+        assertEquals(5, table.size(), quiet.out());
+        assertTrue(table.get(4).startsWith(" mean   "), quiet.out());
 
         CliTest.Result s = CliTest.run("search", iris.toString(), "-k", "3", "--epochs", "20", "--random", "2",
                 "--param", "hidden=2|4|8", "--param", "activation=tanh|relu");

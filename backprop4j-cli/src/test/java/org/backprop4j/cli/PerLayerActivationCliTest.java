@@ -69,10 +69,16 @@ class PerLayerActivationCliTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().startsWith("network 4-3(tanh)-3(relu)-2(softmax), loss ce"), r.out());
         assertFalse(r.out().contains("FAIL"), r.out());
-        // --hidden, the command's older name for the option, still works
-        r = CliTest.run("gradcheck", "--layers", "4,3,3,2", "--hidden", "logistic");
+        // --hidden means what it means in train (issue 20.6): the hidden layers' sizes, here replacing those of --layers
+        r = CliTest.run("gradcheck", "--layers", "4,3,3,2", "--hidden", "5", "--activation", "logistic");
         assertEquals(0, r.code(), r.out() + r.err());
-        assertTrue(r.out().startsWith("network 4-3(logistic)-3(logistic)-2(softmax)"), r.out());
+        assertTrue(r.out().startsWith("network 4-5(logistic)-2(softmax)"), r.out());
+        // an activation there (the command's older use of the name) is one line naming the option it belongs to
+        r = CliTest.run("gradcheck", "--hidden", "logistic");
+        assertEquals(2, r.code());
+        assertEquals("backprop4j: Invalid value for option '--hidden' (UNITS): --hidden gives the hidden layers' sizes (e.g. --hidden 8 or "
+                + "--hidden 32,16), not 'logistic': the hidden activation is --activation logistic (backprop4j gradcheck --help lists the options)",
+                r.err().strip());
         r = CliTest.run("gradcheck", "--layers", "4,3,2", "--activation", "tanh,relu");
         assertEquals(2, r.code());
         assertEquals("backprop4j: --activation tanh,relu names 2 activations for the 1 hidden layer of --layers 4,3,2: give one per hidden layer, "

@@ -110,9 +110,10 @@ class SearchRefitTest {
         CliTest.Result h = CliTest.run("search", "--help");
         assertEquals(0, h.code(), h.err());
         List<String> lines = h.out().lines().toList();
-        int at = lines.indexOf("Example:");
+        int at = lines.indexOf("Examples:");
         assertTrue(at > 0, h.out());
-        String example = String.join("\n", lines.subList(at + 1, lines.size()));
+        // the first example: its line and the continuation after its trailing backslash
+        String example = String.join("\n", lines.subList(at + 1, at + 3));
         List<String> words = bashWords(example);
         assertEquals(List.of("search", "iris.csv", "--param", "hidden=4|8|16", "-o", "best.json", "--param", "optimizer=adam:lr=0.01|irprop-",
                 "--param", "lambda=0|0.001"), words, example);

@@ -59,7 +59,7 @@ class SecondDerivativeCliTest {
     void gradcheckSecondPassesForEveryKindOfPair() {
         for (String[] a : new String[][] {{"tanh", "softmax", "ce"}, {"gelu", "logistic", "bce"}, {"sin", "identity", "huber"},
                 {"elu", "softplus", "mse"}, {"softplus", "softmax", "sse"}}) {
-            CliTest.Result r = CliTest.run("gradcheck", "--second", "--hidden", a[0], "--output", a[1], "--loss", a[2]);
+            CliTest.Result r = CliTest.run("gradcheck", "--second", "--activation", a[0], "--output", a[1], "--loss", a[2]);
             assertEquals(0, r.code(), r.out() + r.err());
             assertTrue(r.out().contains("Hv (R-operator) vs central differences of the gradient"), r.out());
             assertFalse(r.out().contains("FAIL"), r.out());

@@ -354,13 +354,15 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
     public List<String> explain(Examples raw, UnaryOperator<String> howToSet) {
         Settings r = resolve(raw);
         List<String> lines = new ArrayList<>();
-        String task = raw.isClassification() ? "classification into " + raw.outputs() + " classes " + raw.classNames()
-                : "regression of " + raw.outputs() + " target" + (raw.outputs() == 1 ? "" : "s");
-        lines.add("task: " + task + " (" + raw.size() + " patterns, " + raw.inputs() + " inputs after encoding)");
-        if (output == null) lines.add("output layer: " + raw.outputs() + " " + r.output.id() + " units (set with " + howToSet.apply("output") + ")");
+        String task = raw.isClassification() ? "classification into " + count(raw.outputs(), "class", "classes") + " " + raw.classNames()
+                : "regression of " + count(raw.outputs(), "target", "targets");
+        lines.add("task: " + task + " (" + count(raw.size(), "pattern", "patterns") + ", " + count(raw.inputs(), "input", "inputs") + " after encoding)");
+        if (output == null) lines.add("output layer: " + raw.outputs() + " " + r.output.id() + (raw.outputs() == 1 ? " unit" : " units")
+                + " (set with " + howToSet.apply("output") + ")");
         if (loss == null) lines.add("loss: " + r.loss.id() + (raw.isClassification()
                 ? " (cross-entropy with softmax: output delta o − d; set with " : " (mean squared error; set with ") + howToSet.apply("loss") + ")");
-        if (hidden == null) lines.add("hidden layer: " + join(r.hidden) + " units (set with " + howToSet.apply("hidden") + ")");
+        if (hidden == null) lines.add((r.hidden.size() > 1 ? "hidden layers: " : "hidden layer: ") + join(r.hidden)
+                + (r.hidden.size() == 1 && r.hidden.get(0) == 1 ? " unit" : " units") + " (set with " + howToSet.apply("hidden") + ")");
         if (activations == null && !r.hidden.isEmpty()) lines.add("hidden activation: " + r.activation().id() + " (set with " + howToSet.apply("activation") + ")");
         if (optimizer == null) lines.add("optimizer: " + r.optimizer + " (Kingma & Ba 2015, lr 0.001; set with " + howToSet.apply("optimizer") + ")");
         if (batch == null) lines.add("batch: " + (r.batch == 0 ? "full batch" : r.batch + " patterns per update") + " (set with " + howToSet.apply("batch") + ")");
@@ -377,6 +379,11 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      */
     public List<String> explain(Examples raw) {
         return explain(raw, n -> "Settings.Builder." + n + "(...)");
+    }
+
+    /** "1 pattern", "2 patterns": a count with its noun in agreement. */
+    private static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     private static String join(List<Integer> h) {

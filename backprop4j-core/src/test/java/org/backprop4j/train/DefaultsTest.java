@@ -72,6 +72,15 @@ class DefaultsTest {
         assertEquals(2, set.size(), "only the task and the inputs' scaling when everything is set: " + set);
     }
 
+    /** Counts agree with their nouns (issue 20.6: "1 identity units"): one pattern, input, target and output unit. */
+    @Test
+    void explainSaysOneInTheSingular() {
+        DataSet one = new DataSet(new float[] {0.5f}, new float[] {1.5f}, 1, 1);
+        List<String> lines = Settings.defaults().explain(one, n -> "--" + n);
+        assertEquals("task: regression of 1 target (1 pattern, 1 input after encoding)", lines.get(0));
+        assertEquals("output layer: 1 identity unit (set with --output)", lines.get(1));
+    }
+
     @Test
     void badSettingsAreRefusedWhenBuilt() {
         assertThrows(IllegalArgumentException.class, () -> Settings.builder().optimizer("nope").build());
