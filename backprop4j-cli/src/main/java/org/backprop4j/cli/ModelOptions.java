@@ -76,6 +76,14 @@ final class ModelOptions {
             description = "Stop on the validation set: patience:P[,gl:ALPHA][,delta:D][,norestore] (needs --validation).")
     String earlyStopping;
 
+    @Option(names = "--plateau", paramLabel = "SPEC",
+            description = "Stop when the training error improves by less than T for N epochs in a row: tol:T,epochs:N, or off "
+                    + "(default: tol:1.0E-4,epochs:10, scikit-learn's tol and n_iter_no_change).")
+    String plateau;
+
+    @Option(names = "--no-plateau-stop", description = "Train to --epochs even when the training error has stopped improving (= --plateau off).")
+    boolean noPlateauStop;
+
     @Option(names = "--scaling", paramLabel = "S", defaultValue = "standardize",
             description = "Input scaling fitted on the training data: standardize (default), minmax, minmax-pm1, none.")
     String scaling;
@@ -99,6 +107,8 @@ final class ModelOptions {
         c.schedule = schedule;
         c.clip = clip;
         c.earlyStopping = earlyStopping;
+        c.plateau = plateau;
+        c.noPlateauStop = noPlateauStop;
         c.scaling = scaling;
         c.seed = seed;
         return c;
@@ -119,9 +129,10 @@ final class ModelOptions {
             case "schedule" -> schedule = value;
             case "clip" -> clip = Double.parseDouble(value);
             case "scaling" -> scaling = value;
+            case "plateau" -> plateau = value;
             case "seed" -> seed = Long.parseLong(value);
             default -> throw new IllegalArgumentException("cannot search over '" + name
-                    + "' (use hidden, activation, output, loss, init, optimizer, epochs, batch, lambda, schedule, clip, scaling, seed)");
+                    + "' (use hidden, activation, output, loss, init, optimizer, epochs, batch, lambda, schedule, clip, scaling, plateau, seed)");
         }
     }
 
@@ -167,6 +178,17 @@ final class ModelOptions {
         if (batch != null) b.batch(batch);
         if (schedule != null) b.schedule(schedule);
         if (earlyStopping != null) b.earlyStopping(earlyStopping);
+        if (noPlateauStop && plateau != null) {
+            throw new IllegalArgumentException("--no-plateau-stop and --plateau " + plateau + " contradict each other: give one");
+        }
+        if (noPlateauStop) b.plateau(org.backprop4j.train.PlateauStop.OFF);
+        else if (plateau != null) {
+            try {
+                b.plateau(plateau);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--" + e.getMessage());
+            }
+        }
         try {
             if (given.test("--scaling")) b.scaling(Settings.parseScaling(scaling));
         } catch (IllegalArgumentException e) {
@@ -243,6 +265,7 @@ final class ModelOptions {
         if (s.schedule() != null) m.put("schedule", s.schedule());
         if (s.clipNorm() > 0) m.put("clipNorm", s.clipNorm());
         if (s.earlyStopping() != null) m.put("earlyStopping", s.earlyStopping());
+        if (s.plateau() != null) m.put("plateau", s.plateau());
         m.put("scaling", Settings.scalingId(s.scaling()));
         m.put("seed", s.seed());
         return m;

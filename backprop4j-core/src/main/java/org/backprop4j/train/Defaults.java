@@ -28,6 +28,11 @@ public final class Defaults {
     public static final String OPTIMIZER = "adam";
     /** Maximum number of epochs. */
     public static final int EPOCHS = 200;
+    /**
+     * Stop when the training error improves by less than 1e-4 for 10 consecutive epochs:
+     * scikit-learn's MLP defaults ({@code tol}, {@code n_iter_no_change}), see {@link PlateauStop}.
+     */
+    public static final PlateauStop PLATEAU = new PlateauStop(1e-4, 10);
     /** Patterns per update for mini-batch methods (full-batch methods: see {@link #batch(String)}). */
     public static final int BATCH = 32;
     /** Weight initialisation scheme ({@code Init.parse} spec): chosen per layer from its activation. */
@@ -45,6 +50,31 @@ public final class Defaults {
      */
     public static Activation outputActivation(boolean classification) {
         return classification ? Activation.SOFTMAX : Activation.IDENTITY;
+    }
+
+    /**
+     * Output activation for a task with this many target columns: {@link #outputActivation(boolean)},
+     * but one logistic unit for two classes given as one 0/1 column (softmax over one unit is
+     * constant: it would learn nothing).
+     *
+     * @param classification whether the task is classification
+     * @param outputs        target columns (0: not known)
+     * @return the output activation
+     */
+    public static Activation outputActivation(boolean classification, int outputs) {
+        return classification && outputs == 1 ? Activation.LOGISTIC : outputActivation(classification);
+    }
+
+    /**
+     * Loss for a task with this many target columns: {@link #loss(boolean)}, but binary cross-entropy
+     * for one logistic unit (seed 003, eq. 29).
+     *
+     * @param classification whether the task is classification
+     * @param outputs        target columns (0: not known)
+     * @return the loss
+     */
+    public static Loss loss(boolean classification, int outputs) {
+        return classification && outputs == 1 ? Loss.BINARY_CROSS_ENTROPY : loss(classification);
     }
 
     /**

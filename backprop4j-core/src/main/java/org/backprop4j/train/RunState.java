@@ -22,6 +22,7 @@ final class RunState {
     final EarlyStopping.BestWeights keeper;  // null without early stopping
     final EarlyStopping.Monitor monitor;     // keeper's monitor, or null
     final float[] best;                      // keeper's copy of the best validation epoch's weights, if they are restored at the end
+    final PlateauStop.Monitor plateau;       // null without a plateau stop
 
     RunState(TrainingConfig config, int size, int params) {
         this.rng = new Rng(config.seed());
@@ -31,6 +32,7 @@ final class RunState {
         this.keeper = es == null ? null : es.bestWeights(params);
         this.monitor = keeper == null ? null : keeper.monitor();
         this.best = keeper == null ? null : keeper.weights();
+        this.plateau = config.plateau() == null ? null : config.plateau().monitor();
     }
 
     /**
@@ -89,5 +91,7 @@ final class RunState {
         System.arraycopy(c.weights(), 0, w, 0, w.length);
         if (best != null) System.arraycopy(c.bestWeights(), 0, best, 0, w.length);
         history.addAll(c.history());
+        // the plateau count is a function of the training errors: replayed, not saved (the checkpoint format stays)
+        if (plateau != null) plateau.replay(c.history());
     }
 }

@@ -35,11 +35,41 @@ import org.backprop4j.data.Pipeline;
  *                       unless this is NONE)
  * @param seed           seed of the weights, the shuffling and the validation split
  * @param validation     fraction of the data held out for validation (stratified for classes); 0 = none
+ * @param plateau        stop when the training error stops improving, a {@link PlateauStop#parse} spec
+ *                       ({@code off}, or {@code tol:T,epochs:N}); resolved to {@link Defaults#PLATEAU}
  */
 public record Settings(List<Integer> hidden, List<Activation> activations, Activation output, Loss loss, String init,
                        String optimizer, Integer epochs, Integer batch, Double lambda, Double targetError,
                        String schedule, Double clipNorm, String earlyStopping, Pipeline.Scaling scaling,
-                       Long seed, Double validation) {
+                       Long seed, Double validation, String plateau) {
+
+    /**
+     * The settings without a plateau stop given (unset: {@link #resolve} turns on {@link Defaults#PLATEAU}).
+     *
+     * @param hidden        hidden layer sizes, input side first
+     * @param activations   activations of the hidden layers: one for all, or one per hidden layer
+     * @param output        activation of the output layer
+     * @param loss          the loss E
+     * @param init          weight initialisation spec
+     * @param optimizer     update rule spec
+     * @param epochs        maximum number of epochs
+     * @param batch         patterns per update
+     * @param lambda        L2 decay λ
+     * @param targetError   target training error ε
+     * @param schedule      learning-rate schedule spec
+     * @param clipNorm      gradient clipping norm
+     * @param earlyStopping early stopping spec
+     * @param scaling       input scaling
+     * @param seed          seed
+     * @param validation    validation fraction
+     */
+    public Settings(List<Integer> hidden, List<Activation> activations, Activation output, Loss loss, String init,
+                    String optimizer, Integer epochs, Integer batch, Double lambda, Double targetError,
+                    String schedule, Double clipNorm, String earlyStopping, Pipeline.Scaling scaling,
+                    Long seed, Double validation) {
+        this(hidden, activations, output, loss, init, optimizer, epochs, batch, lambda, targetError, schedule, clipNorm,
+                earlyStopping, scaling, seed, validation, null);
+    }
 
     /**
      * Checks every given component (unset ones stay null).
@@ -60,6 +90,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      * @param scaling       input scaling
      * @param seed          seed
      * @param validation    validation fraction
+     * @param plateau       plateau stop spec
      * @throws IllegalArgumentException naming the component, for a value out of range or a spec that does not parse
      */
     public Settings {
@@ -90,6 +121,10 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         if (validation != null && !(validation >= 0 && validation < 1)) {
             throw new IllegalArgumentException("validation must be a fraction in [0, 1): " + validation);
         }
+        if (plateau != null) {
+            PlateauStop p = PlateauStop.parse(plateau);
+            plateau = p == null ? PlateauStop.OFF : p.spec();   // one canonical form, as for the activations
+        }
     }
 
     /**
@@ -118,7 +153,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
                     String schedule, Double clipNorm, String earlyStopping, Pipeline.Scaling scaling,
                     Long seed, Double validation) {
         this(hidden, activation == null ? null : List.of(activation), output, loss, init, optimizer, epochs, batch, lambda, targetError,
-                schedule, clipNorm, earlyStopping, scaling, seed, validation);
+                schedule, clipNorm, earlyStopping, scaling, seed, validation, null);
     }
 
     private static void checkActivationCount(List<Integer> hidden, List<Activation> activations) {
@@ -215,6 +250,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         b.scaling = scaling;
         b.seed = seed;
         b.validation = validation;
+        b.plateau = plateau;
         return b;
     }
 
@@ -232,7 +268,8 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
                 lambda != null ? lambda : base.lambda, targetError != null ? targetError : base.targetError,
                 schedule != null ? schedule : base.schedule, clipNorm != null ? clipNorm : base.clipNorm,
                 earlyStopping != null ? earlyStopping : base.earlyStopping, scaling != null ? scaling : base.scaling,
-                seed != null ? seed : base.seed, validation != null ? validation : base.validation);
+                seed != null ? seed : base.seed, validation != null ? validation : base.validation,
+                plateau != null ? plateau : base.plateau);
     }
 
     /**
@@ -242,7 +279,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      * @return resolved settings ({@link #isResolved()})
      */
     public Settings resolve(Examples raw) {
-        return resolve(raw.isClassification());
+        return resolve(raw.isClassification(), raw.outputs());
     }
 
     /**
@@ -253,7 +290,21 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      * @throws IllegalArgumentException for logistic outputs on a class target without a loss (ce would be wrong for them)
      */
     public Settings resolve(boolean classification) {
-        if (classification && output == Activation.LOGISTIC && loss == null) {
+        return resolve(classification, 0);
+    }
+
+    /**
+     * Every unset component filled from {@link Defaults} for a task with this many target columns:
+     * two classes in one 0/1 column (as MONK files give them) get one logistic unit and bce
+     * ({@link Defaults#outputActivation(boolean, int)}).
+     *
+     * @param classification whether the task is classification
+     * @param outputs        target columns (0: not known, as for {@link #resolve(boolean)})
+     * @return resolved settings ({@link #isResolved()})
+     */
+    private Settings resolve(boolean classification, int outputs) {
+        boolean oneColumn = classification && outputs == 1;
+        if (classification && !oneColumn && output == Activation.LOGISTIC && loss == null) {
             // ce assumes softmax's one class per pattern (seed 003, eqs. 35–37); logistic outputs are independent Bernoullis (eq. 28)
             throw new IllegalArgumentException("logistic outputs on a single-label class target: use softmax outputs (the default, "
                     + "with loss ce) for class probabilities that sum to 1, or loss bce for one independent logistic output per class (one-vs-rest)");
@@ -265,15 +316,16 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
                     + Defaults.HIDDEN_UNITS + " units: set the hidden layer sizes too, one per activation, or give one activation");
         }
         return new Settings(h, activations != null ? activations : List.of(Defaults.HIDDEN_ACTIVATION),
-                output != null ? output : Defaults.outputActivation(classification),
-                loss != null ? loss : Defaults.loss(classification),
+                output != null ? output : Defaults.outputActivation(classification, outputs),
+                loss != null ? loss : output == Activation.LOGISTIC && oneColumn ? Loss.BINARY_CROSS_ENTROPY : Defaults.loss(classification, outputs),
                 init != null ? init : Defaults.INIT, opt,
                 epochs != null ? epochs : Defaults.EPOCHS,
                 batch != null ? batch : Defaults.batch(opt),
                 lambda != null ? lambda : 0.0, targetError != null ? targetError : 0.0, schedule,
                 clipNorm != null ? clipNorm : 0.0, earlyStopping,
                 scaling != null ? scaling : Defaults.SCALING,
-                seed != null ? seed : Defaults.SEED, validation != null ? validation : 0.0);
+                seed != null ? seed : Defaults.SEED, validation != null ? validation : 0.0,
+                plateau != null ? plateau : Defaults.PLATEAU.spec());
     }
 
     /** {@return whether every component that has a default is set (as after {@link #resolve})} */
@@ -337,6 +389,8 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         else c.miniBatch(batch);
         if (schedule != null) c.schedule(Schedule.parse(schedule));
         if (clipNorm > 0) c.clipNorm(clipNorm);
+        // null in resolved settings: read from a model file written before the plateau stop existed, which trained without one
+        if (plateau != null) c.plateau(PlateauStop.parse(plateau));
         if (earlyStopping != null) {
             if (!haveValidation) throw new IllegalArgumentException("early stopping needs a validation set (a validation fraction above 0)");
             c.earlyStopping(EarlyStopping.parse(earlyStopping));
@@ -359,14 +413,20 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         lines.add("task: " + task + " (" + count(raw.size(), "pattern", "patterns") + ", " + count(raw.inputs(), "input", "inputs") + " after encoding)");
         if (output == null) lines.add("output layer: " + raw.outputs() + " " + r.output.id() + (raw.outputs() == 1 ? " unit" : " units")
                 + " (set with " + howToSet.apply("output") + ")");
-        if (loss == null) lines.add("loss: " + r.loss.id() + (raw.isClassification()
-                ? " (cross-entropy with softmax: output delta o − d; set with " : " (mean squared error; set with ") + howToSet.apply("loss") + ")");
+        if (loss == null) lines.add("loss: " + r.loss.id() + (r.loss == Loss.CROSS_ENTROPY ? " (cross-entropy with softmax: output delta o − d; set with "
+                : r.loss == Loss.BINARY_CROSS_ENTROPY ? " (binary cross-entropy: two classes in one 0/1 column, one logistic unit; set with "
+                : " (mean squared error; set with ") + howToSet.apply("loss") + ")");
         if (hidden == null) lines.add((r.hidden.size() > 1 ? "hidden layers: " : "hidden layer: ") + join(r.hidden)
                 + (r.hidden.size() == 1 && r.hidden.get(0) == 1 ? " unit" : " units") + " (set with " + howToSet.apply("hidden") + ")");
         if (activations == null && !r.hidden.isEmpty()) lines.add("hidden activation: " + r.activation().id() + " (set with " + howToSet.apply("activation") + ")");
         if (optimizer == null) lines.add("optimizer: " + r.optimizer + " (Kingma & Ba 2015, lr 0.001; set with " + howToSet.apply("optimizer") + ")");
         if (batch == null) lines.add("batch: " + (r.batch == 0 ? "full batch" : r.batch + " patterns per update") + " (set with " + howToSet.apply("batch") + ")");
         if (epochs == null) lines.add("epochs: at most " + r.epochs + " (set with " + howToSet.apply("epochs") + ")");
+        if (plateau == null) {
+            PlateauStop p = PlateauStop.parse(r.plateau);
+            lines.add("plateau stop: after " + p.epochs() + " epochs in which the training error improves by less than " + p.tol()
+                    + " (set with " + howToSet.apply("plateau") + ")");
+        }
         lines.add("inputs: " + scalingId(r.scaling) + " (fitted on the training data, stored in the model)");
         return lines;
     }
@@ -436,6 +496,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         private Double lambda, targetError, clipNorm, validation;
         private Pipeline.Scaling scaling;
         private Long seed;
+        private String plateau;
 
         private Builder() {}
 
@@ -588,9 +649,17 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         public Builder validation(double fraction) { this.validation = fraction; return this; }
 
         /**
+         * Sets the plateau stop on the training error.
+         *
+         * @param spec a {@link PlateauStop#parse} spec: {@code off}, or {@code tol:T,epochs:N}
+         * @return this builder
+         */
+        public Builder plateau(String spec) { this.plateau = spec; return this; }
+
+        /**
          * Makes components unset again.
          *
-         * @param names "batch", "schedule", "clipNorm" or "earlyStopping"
+         * @param names "batch", "schedule", "clipNorm", "earlyStopping" or "plateau"
          * @return this builder
          */
         public Builder unset(String... names) {
@@ -600,7 +669,8 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
                     case "schedule" -> schedule = null;
                     case "clipNorm" -> clipNorm = null;
                     case "earlyStopping" -> earlyStopping = null;
-                    default -> throw new IllegalArgumentException("cannot unset '" + n + "' (batch, schedule, clipNorm, earlyStopping)");
+                    case "plateau" -> plateau = null;
+                    default -> throw new IllegalArgumentException("cannot unset '" + n + "' (batch, schedule, clipNorm, earlyStopping, plateau)");
                 }
             }
             return this;
@@ -614,7 +684,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
          */
         public Settings build() {
             return new Settings(hidden, activations, output, loss, init, optimizer, epochs, batch, lambda, targetError,
-                    schedule, clipNorm, earlyStopping, scaling, seed, validation);
+                    schedule, clipNorm, earlyStopping, scaling, seed, validation, plateau);
         }
     }
 }

@@ -527,7 +527,7 @@ public final class Trainer {
         lastCheckpointEpoch = checkpointEpoch;
     }
 
-    /** Early stopping (remembering the best weights), the target error ε, or the full-batch method's own criterion. */
+    /** Early stopping (remembering the best weights), the target error ε, a plateau, or the full-batch method's own criterion. */
     private String stopReason(RunState s, EpochStats stats, float[] w, EpochStrategy epochs) {
         String stop = null;
         if (s.monitor != null && Double.isFinite(stats.validationLoss())) {
@@ -536,6 +536,10 @@ public final class Trainer {
         double e = stats.loss();
         if (stop == null && config.targetError() > 0 && e < config.targetError()) {
             stop = "target error reached (E = " + e + " < " + config.targetError() + ")";
+        }
+        if (s.plateau != null) {
+            s.plateau.observe(stats.epoch(), e);
+            if (stop == null) stop = s.plateau.stopReason();
         }
         return stop != null ? stop : epochs.stopReason();
     }

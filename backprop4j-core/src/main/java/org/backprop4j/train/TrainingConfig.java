@@ -21,18 +21,28 @@ import java.util.function.Supplier;
  * @param schedule          learning-rate schedule applied to a first-order optimizer (null = constant)
  * @param clipNorm          clip the gradient to this L2 norm before each update (0 = off)
  * @param earlyStopping     early stopping on the validation set (null = off; needs a validation set)
+ * @param plateau           stop when the training error stops improving ({@link PlateauStop}; null = off)
  */
 public record TrainingConfig(Mode mode, int batchSize, int maxEpochs, double targetError,
                              Supplier<Optimizer> optimizer, double lambda, boolean decayBiases,
                              boolean shuffle, long seed, boolean evaluateEachEpoch,
-                             Schedule schedule, double clipNorm, EarlyStopping earlyStopping) {
+                             Schedule schedule, double clipNorm, EarlyStopping earlyStopping, PlateauStop plateau) {
+
+    /** The configuration without a plateau stop. */
+    public TrainingConfig(Mode mode, int batchSize, int maxEpochs, double targetError,
+                          Supplier<Optimizer> optimizer, double lambda, boolean decayBiases,
+                          boolean shuffle, long seed, boolean evaluateEachEpoch,
+                          Schedule schedule, double clipNorm, EarlyStopping earlyStopping) {
+        this(mode, batchSize, maxEpochs, targetError, optimizer, lambda, decayBiases, shuffle, seed,
+                evaluateEachEpoch, schedule, clipNorm, earlyStopping, null);
+    }
 
     /** The configuration without schedule, clipping or early stopping (the original form). */
     public TrainingConfig(Mode mode, int batchSize, int maxEpochs, double targetError,
                           Supplier<Optimizer> optimizer, double lambda, boolean decayBiases,
                           boolean shuffle, long seed, boolean evaluateEachEpoch) {
         this(mode, batchSize, maxEpochs, targetError, optimizer, lambda, decayBiases, shuffle, seed,
-                evaluateEachEpoch, null, 0, null);
+                evaluateEachEpoch, null, 0, null, null);
     }
 
     /** How patterns are presented. */
@@ -72,7 +82,9 @@ public record TrainingConfig(Mode mode, int batchSize, int maxEpochs, double tar
      * Builds a configuration. Unset, the update rule, epochs, batch size and seed are
      * {@link Defaults}' (the same as the command line's); an update rule given by name that is
      * meant for full batches ({@link Defaults#fullBatch(String)}) trains on the full batch unless a
-     * mode is set.
+     * mode is set. The plateau stop is the exception: this builder is the textbook loop, which
+     * stops only on what it is asked to ({@link #plateau}); {@link Settings} (and so {@code Model.train}
+     * and the command line) turn {@link Defaults#PLATEAU} on.
      */
     public static final class Builder {
         private Mode mode;
@@ -89,6 +101,7 @@ public record TrainingConfig(Mode mode, int batchSize, int maxEpochs, double tar
         private Schedule schedule;
         private double clipNorm;
         private EarlyStopping earlyStopping;
+        private PlateauStop plateau;
 
         public Builder online() { this.mode = Mode.ONLINE; return this; }
         public Builder fullBatch() { this.mode = Mode.FULL_BATCH; return this; }
@@ -108,11 +121,13 @@ public record TrainingConfig(Mode mode, int batchSize, int maxEpochs, double tar
         public Builder schedule(Schedule s) { this.schedule = s; return this; }
         public Builder clipNorm(double c) { this.clipNorm = c; return this; }
         public Builder earlyStopping(EarlyStopping e) { this.earlyStopping = e; return this; }
+        /** Stop on a training-error plateau (null: never). */
+        public Builder plateau(PlateauStop p) { this.plateau = p; return this; }
 
         public TrainingConfig build() {
             Mode m = mode != null ? mode : optimizerSpec != null && Defaults.fullBatch(optimizerSpec) ? Mode.FULL_BATCH : Mode.MINI_BATCH;
             return new TrainingConfig(m, batchSize, maxEpochs, targetError, optimizer, lambda, decayBiases,
-                    shuffle, seed, evaluateEachEpoch, schedule, clipNorm, earlyStopping);
+                    shuffle, seed, evaluateEachEpoch, schedule, clipNorm, earlyStopping, plateau);
         }
     }
 }

@@ -36,9 +36,9 @@ class DefaultsTest {
         DataSet cpu = DataFiles.read(TestData.path("cpu.arff"), ReadOptions.defaults());
         Settings c = Defaults.forData(iris), r = Defaults.forData(cpu);
         assertEquals(new Settings(List.of(16), Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY, "auto", "adam", 200, 32, 0.0, 0.0,
-                null, 0.0, null, Pipeline.Scaling.STANDARDIZE, 42L, 0.0), c);
+                null, 0.0, null, Pipeline.Scaling.STANDARDIZE, 42L, 0.0, "tol:1.0E-4,epochs:10"), c);
         assertEquals(new Settings(List.of(16), Activation.TANH, Activation.IDENTITY, Loss.MSE, "auto", "adam", 200, 32, 0.0, 0.0,
-                null, 0.0, null, Pipeline.Scaling.STANDARDIZE, 42L, 0.0), r);
+                null, 0.0, null, Pipeline.Scaling.STANDARDIZE, 42L, 0.0, "tol:1.0E-4,epochs:10"), r);
         assertEquals(c, Defaults.forSchema(iris.schema()));
         assertTrue(c.isResolved());
         assertFalse(Settings.defaults().isResolved());
@@ -66,6 +66,7 @@ class DefaultsTest {
                 "optimizer: adam (Kingma & Ba 2015, lr 0.001; set with --optimizer)",
                 "batch: 32 patterns per update (set with --batch)",
                 "epochs: at most 200 (set with --epochs)",
+                "plateau stop: after 10 epochs in which the training error improves by less than 1.0E-4 (set with --plateau)",
                 "inputs: standardize (fitted on the training data, stored in the model)"), lines);
         List<String> set = Settings.builder().epochs(5).optimizer("sgd").hidden(4).activation(Activation.RELU).output(Activation.SOFTMAX)
                 .loss(Loss.CROSS_ENTROPY).batch(8).build().explain(iris);

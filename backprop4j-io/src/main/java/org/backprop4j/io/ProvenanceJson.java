@@ -31,7 +31,7 @@ final class ProvenanceJson {
 
     private static final Set<String> SECTIONS = Set.of("settings", "outcome", "data", "environment", "distributed");
     private static final Set<String> SETTINGS = Set.of("hidden", "activation", "output", "loss", "init", "optimizer", "epochs", "batch",
-            "lambda", "targetError", "schedule", "clipNorm", "earlyStopping", "scaling", "seed", "validation");
+            "lambda", "targetError", "schedule", "clipNorm", "earlyStopping", "scaling", "seed", "validation", "plateau");
     private static final Set<String> OUTCOME = Set.of("epochs", "stopReason", "divergenceRestarts", "learningRateFactor", "learningRateUsed", "seconds", "trainLoss", "trainAccuracy",
             "validationLoss", "validationAccuracy", "bayesian");
     private static final Set<String> BAYESIAN = Set.of("effectiveParameters", "parameters", "beta", "logEvidence", "keptIteration", "classes");
@@ -134,6 +134,7 @@ final class ProvenanceJson {
         if (s.scaling() != null) n.put("scaling", Settings.scalingId(s.scaling()));
         if (s.seed() != null) n.put("seed", s.seed());
         if (s.validation() != null) n.put("validation", s.validation());
+        putText(n, "plateau", s.plateau());
         return n;
     }
 
@@ -158,7 +159,7 @@ final class ProvenanceJson {
                 settings = new Settings(g.ints("hidden"), g.activations("activation"), g.activation("output"), g.loss("loss"),
                         g.text("init"), g.text("optimizer"), g.integer("epochs"), g.integer("batch"), g.real("lambda"),
                         g.real("targetError"), g.text("schedule"), g.real("clipNorm"), g.text("earlyStopping"), g.scaling("scaling"),
-                        g.whole("seed"), g.real("validation"));
+                        g.whole("seed"), g.real("validation"), g.text("plateau"));
             } catch (IllegalArgumentException e) {
                 throw err.of("provenance.settings: " + e.getMessage());
             }
