@@ -60,8 +60,8 @@ final class ModelOptions {
     @Option(names = "--batch", paramLabel = "N", description = "Patterns per update: 1 = online, 0 = full batch (default: " + Defaults.BATCH + "; full batch for rprop, quickprop, lbfgs, scg, lm, br, newton-cg, diag-newton).")
     Integer batch;
 
-    @Option(names = "--lambda", paramLabel = "L2", description = "L2 weight decay λ in λ/2‖W‖² (default: 0).")
-    double lambda;
+    @Option(names = "--lambda", paramLabel = "L2", description = "L2 weight decay λ in λ/2‖W‖² (default: " + Defaults.LAMBDA + "; 0 for br and adamw, which decay by their own rule).")
+    Double lambda;
 
     @Option(names = "--target-error", paramLabel = "EPS", description = "Stop when the training error falls below ε (default: off).")
     double targetError;
@@ -78,7 +78,7 @@ final class ModelOptions {
 
     @Option(names = "--plateau", paramLabel = "SPEC",
             description = "Stop when the training error improves by less than T for N epochs in a row: tol:T,epochs:N, or off "
-                    + "(default: tol:1.0E-4,epochs:10, scikit-learn's tol and n_iter_no_change).")
+                    + "(default: tol:" + Defaults.PLATEAU_TOL + ",epochs:" + Defaults.PLATEAU_EPOCHS + ", scikit-learn's tol and n_iter_no_change).")
     String plateau;
 
     @Option(names = "--no-plateau-stop", description = "Train to --epochs even when the training error has stopped improving (= --plateau off).")
@@ -194,7 +194,7 @@ final class ModelOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage());
         }
-        if (given.test("--lambda")) b.lambda(lambda);
+        if (lambda != null && given.test("--lambda")) b.lambda(lambda);
         if (given.test("--target-error")) b.targetError(targetError);
         if (given.test("--clip")) b.clipNorm(clip);
         if (given.test("--seed")) b.seed(seed);

@@ -321,7 +321,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
                 init != null ? init : Defaults.INIT, opt,
                 epochs != null ? epochs : Defaults.EPOCHS,
                 batch != null ? batch : Defaults.batch(opt),
-                lambda != null ? lambda : 0.0, targetError != null ? targetError : 0.0, schedule,
+                lambda != null ? lambda : Defaults.lambda(opt), targetError != null ? targetError : 0.0, schedule,
                 clipNorm != null ? clipNorm : 0.0, earlyStopping,
                 scaling != null ? scaling : Defaults.SCALING,
                 seed != null ? seed : Defaults.SEED, validation != null ? validation : 0.0,
@@ -422,6 +422,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         if (optimizer == null) lines.add("optimizer: " + r.optimizer + " (Kingma & Ba 2015, lr 0.001; set with " + howToSet.apply("optimizer") + ")");
         if (batch == null) lines.add("batch: " + (r.batch == 0 ? "full batch" : r.batch + " patterns per update") + " (set with " + howToSet.apply("batch") + ")");
         if (epochs == null) lines.add("epochs: at most " + r.epochs + " (set with " + howToSet.apply("epochs") + ")");
+        if (lambda == null && r.lambda > 0) lines.add("L2 decay: λ = " + r.lambda + " (set with " + howToSet.apply("lambda") + ")");
         if (plateau == null) {
             PlateauStop p = PlateauStop.parse(r.plateau);
             lines.add("plateau stop: after " + p.epochs() + " epochs in which the training error improves by less than " + p.tol()

@@ -35,9 +35,9 @@ class DefaultsTest {
         DataSet iris = DataFiles.read(TestData.path("iris.csv"), ReadOptions.defaults());
         DataSet cpu = DataFiles.read(TestData.path("cpu.arff"), ReadOptions.defaults());
         Settings c = Defaults.forData(iris), r = Defaults.forData(cpu);
-        assertEquals(new Settings(List.of(16), Activation.TANH, Activation.SOFTMAX, Loss.CROSS_ENTROPY, "auto", "adam", 200, 32, 0.0, 0.0,
+        assertEquals(new Settings(List.of(100), List.of(Activation.TANH), Activation.SOFTMAX, Loss.CROSS_ENTROPY, "auto", "adam", 500, 32, 0.01, 0.0,
                 null, 0.0, null, Pipeline.Scaling.STANDARDIZE, 42L, 0.0, "tol:1.0E-4,epochs:10"), c);
-        assertEquals(new Settings(List.of(16), Activation.TANH, Activation.IDENTITY, Loss.MSE, "auto", "adam", 200, 32, 0.0, 0.0,
+        assertEquals(new Settings(List.of(100), List.of(Activation.TANH), Activation.IDENTITY, Loss.MSE, "auto", "adam", 500, 32, 0.01, 0.0,
                 null, 0.0, null, Pipeline.Scaling.STANDARDIZE, 42L, 0.0, "tol:1.0E-4,epochs:10"), r);
         assertEquals(c, Defaults.forSchema(iris.schema()));
         assertTrue(c.isResolved());
@@ -47,6 +47,18 @@ class DefaultsTest {
         assertEquals(0, s.batch());
         assertEquals(List.of(), s.hidden());
         assertEquals(7, s.epochs());
+        // the decay is the objective's, for every rule but those that decay by a rule of their own
+        assertEquals(Defaults.LAMBDA, s.lambda());
+        assertEquals(0.0, Settings.builder().optimizer("br").build().resolve(iris).lambda());
+        assertEquals(0.0, Settings.builder().optimizer("adamw").build().resolve(iris).lambda());
+        assertEquals(0.0, Settings.builder().lambda(0).build().resolve(iris).lambda());
+        // two classes in one 0/1 column (a MONK file): one logistic unit and bce, not a constant softmax unit
+        DataSet monk = DataFiles.read(TestData.path("monks/monks-1.train"), ReadOptions.defaults());
+        assertEquals(1, monk.outputs());
+        Settings m = Defaults.forData(monk);
+        assertEquals(Activation.LOGISTIC, m.output());
+        assertEquals(Loss.BINARY_CROSS_ENTROPY, m.loss());
+        assertEquals(Loss.BINARY_CROSS_ENTROPY, Settings.builder().output(Activation.LOGISTIC).build().resolve(monk).loss());
         assertEquals(TrainingConfig.Mode.FULL_BATCH, s.config(100, false).mode());
         assertEquals(TrainingConfig.Mode.ONLINE, Settings.builder().batch(1).build().resolve(iris).config(100, false).mode());
         // a batch as large as the training part is the full batch
@@ -61,15 +73,16 @@ class DefaultsTest {
                 "task: classification into 3 classes [setosa, versicolor, virginica] (150 patterns, 4 inputs after encoding)",
                 "output layer: 3 softmax units (set with --output)",
                 "loss: ce (cross-entropy with softmax: output delta o − d; set with --loss)",
-                "hidden layer: 16 units (set with --hidden)",
+                "hidden layer: 100 units (set with --hidden)",
                 "hidden activation: tanh (set with --activation)",
                 "optimizer: adam (Kingma & Ba 2015, lr 0.001; set with --optimizer)",
                 "batch: 32 patterns per update (set with --batch)",
-                "epochs: at most 200 (set with --epochs)",
+                "epochs: at most 500 (set with --epochs)",
+                "L2 decay: λ = 0.01 (set with --lambda)",
                 "plateau stop: after 10 epochs in which the training error improves by less than 1.0E-4 (set with --plateau)",
                 "inputs: standardize (fitted on the training data, stored in the model)"), lines);
         List<String> set = Settings.builder().epochs(5).optimizer("sgd").hidden(4).activation(Activation.RELU).output(Activation.SOFTMAX)
-                .loss(Loss.CROSS_ENTROPY).batch(8).build().explain(iris);
+                .loss(Loss.CROSS_ENTROPY).batch(8).lambda(0).plateau("off").build().explain(iris);
         assertEquals(2, set.size(), "only the task and the inputs' scaling when everything is set: " + set);
     }
 

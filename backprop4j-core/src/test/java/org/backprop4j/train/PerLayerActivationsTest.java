@@ -74,7 +74,7 @@ class PerLayerActivationsTest {
         // unset: the default activation for every hidden layer, and the default network is unchanged
         Settings d = Settings.defaults().resolve(iris);
         assertEquals(List.of(Defaults.HIDDEN_ACTIVATION), d.activations());
-        assertEquals("4-16(tanh)-3(softmax)", d.network(Pipeline.fit(iris, d.pipelineOptions(true)).apply(iris)).describe());
+        assertEquals("4-" + Defaults.HIDDEN_UNITS + "(tanh)-3(softmax)", d.network(Pipeline.fit(iris, d.pipelineOptions(true)).apply(iris)).describe());
     }
 
     @Test
@@ -92,7 +92,7 @@ class PerLayerActivationsTest {
         Settings unset = Settings.builder().activations(Activation.TANH, Activation.RELU).build();
         DataSet iris = iris();
         e = assertThrows(IllegalArgumentException.class, () -> unset.resolve(iris));
-        assertEquals("2 hidden activations (tanh,relu) for the default hidden layer of 16 units: set the hidden layer sizes too, "
+        assertEquals("2 hidden activations (tanh,relu) for the default hidden layer of " + Defaults.HIDDEN_UNITS + " units: set the hidden layer sizes too, "
                 + "one per activation, or give one activation", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Settings.builder().activations(List.of()).build());
         assertTrue(e.getMessage().contains("not none"), e.getMessage());
