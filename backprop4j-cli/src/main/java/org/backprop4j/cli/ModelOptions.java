@@ -184,10 +184,11 @@ final class ModelOptions {
         if (noPlateauStop) b.plateau(org.backprop4j.train.PlateauStop.OFF);
         else if (plateau != null) {
             try {
-                b.plateau(plateau);
+                org.backprop4j.train.PlateauStop.parse(plateau);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--" + e.getMessage());
+                throw new IllegalArgumentException("--plateau: " + e.getMessage());
             }
+            b.plateau(plateau);
         }
         try {
             if (given.test("--scaling")) b.scaling(Settings.parseScaling(scaling));
