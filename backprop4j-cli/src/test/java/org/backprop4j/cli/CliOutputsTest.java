@@ -153,7 +153,8 @@ class CliOutputsTest {
         try {
             Path m = small.resolve("m.json"), report = small.resolve("r.html");
             Files.writeString(m, "the old model");
-            CliTest.Result r = run("train", iris.toString(), "-o", m.toString(), "--report", report.toString(), "--epochs", "3", "--quiet");
+            // --hidden 16: a model of 4 KiB whatever the default width (the default's 100 units take 25)
+            CliTest.Result r = run("train", iris.toString(), "-o", m.toString(), "--report", report.toString(), "--epochs", "3", "--hidden", "16", "--quiet");
             assertEquals(2, r.code(), r.err());
             assertEquals(List.of("backprop4j: " + report + ": No space left on device"), r.err().lines().filter(l -> !l.contains("kernels:")).toList());
             assertEquals("the old model", Files.readString(m), "a failed report leaves the model as it was");
@@ -161,7 +162,7 @@ class CliOutputsTest {
                 assertEquals(List.of(m), s.toList(), "no temporary file left");
             }
             // without the report the model fits
-            assertEquals(0, run("train", iris.toString(), "-o", m.toString(), "--epochs", "3", "--quiet").code());
+            assertEquals(0, run("train", iris.toString(), "-o", m.toString(), "--epochs", "3", "--hidden", "16", "--quiet").code());
             ModelFile.read(m);
         } finally {
             unmount(small);

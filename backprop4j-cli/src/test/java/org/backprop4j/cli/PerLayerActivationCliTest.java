@@ -46,7 +46,7 @@ class PerLayerActivationCliTest {
                 + "(--hidden with 2 sizes), or one activation for all", r.err().strip());
         r = CliTest.run("train", iris, "--activation", "tanh,relu", "-o", dir.resolve("b.json").toString());
         assertEquals(2, r.code());
-        assertEquals("backprop4j: --activation tanh,relu names 2 activations for the default hidden layer (--hidden 16): give one per hidden layer "
+        assertEquals("backprop4j: --activation tanh,relu names 2 activations for the default hidden layer (--hidden " + org.backprop4j.train.Defaults.HIDDEN_UNITS + "): give one per hidden layer "
                 + "(--hidden with 2 sizes), or one activation for all", r.err().strip());
         r = CliTest.run("train", iris, "--hidden", "0", "--activation", "tanh,relu", "-o", dir.resolve("c.json").toString());
         assertEquals(2, r.code());

@@ -425,8 +425,8 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
         if (lambda == null && r.lambda > 0) lines.add("L2 decay: λ = " + r.lambda + " (set with " + howToSet.apply("lambda") + ")");
         if (plateau == null) {
             PlateauStop p = PlateauStop.parse(r.plateau);
-            lines.add("plateau stop: after " + p.epochs() + " epochs in which the training error improves by less than " + p.tol()
-                    + " (set with " + howToSet.apply("plateau") + ")");
+            lines.add("plateau stop: when the training error improves by less than " + p.tol() + " for " + p.epochs()
+                    + " epochs in a row (set with " + howToSet.apply("plateau") + ")");
         }
         lines.add("inputs: " + scalingId(r.scaling) + " (fitted on the training data, stored in the model)");
         return lines;

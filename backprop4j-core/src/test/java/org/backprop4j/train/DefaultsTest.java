@@ -79,7 +79,7 @@ class DefaultsTest {
                 "batch: 32 patterns per update (set with --batch)",
                 "epochs: at most 500 (set with --epochs)",
                 "L2 decay: λ = 0.01 (set with --lambda)",
-                "plateau stop: after 10 epochs in which the training error improves by less than 1.0E-4 (set with --plateau)",
+                "plateau stop: when the training error improves by less than 1.0E-4 for 10 epochs in a row (set with --plateau)",
                 "inputs: standardize (fitted on the training data, stored in the model)"), lines);
         List<String> set = Settings.builder().epochs(5).optimizer("sgd").hidden(4).activation(Activation.RELU).output(Activation.SOFTMAX)
                 .loss(Loss.CROSS_ENTROPY).batch(8).lambda(0).plateau("off").build().explain(iris);

@@ -292,7 +292,8 @@ record RunConfig(String dataset, int patterns, double noise, long dataSeed, doub
     org.backprop4j.train.Settings settings(int epochs) {
         org.backprop4j.train.Settings.Builder b = org.backprop4j.train.Settings.builder().hidden(hidden)
                 .output(Activation.parse(outputActivation)).loss(lossFunction()).init(init).optimizer(optimizerSpec()).epochs(epochs)
-                .batch(batch).lambda(lambda).scaling(pipelineOptions(perClass).inputs()).seed(seed).validation(validation);
+                .batch(batch).lambda(lambda).scaling(pipelineOptions(perClass).inputs()).seed(seed).validation(validation)
+                .plateau(org.backprop4j.train.PlateauStop.OFF);   // the studio trains the epochs it is asked for, no fewer
         if (hidden.length > 0) b.activations(hiddenActivations());
         return b.build();
     }
@@ -314,7 +315,8 @@ record RunConfig(String dataset, int patterns, double noise, long dataSeed, doub
         }
         a.addAll(List.of("--output", outputActivation, "--loss", loss, "--init", init, "--optimizer", optimizerSpec(),
                 "--batch", Integer.toString(batch), "--epochs", Integer.toString(epochs)));
-        if (lambda > 0) a.addAll(List.of("--lambda", num(lambda)));
+        // λ always (the command line's default is not 0) and no plateau stop: the same epochs as the studio's run
+        a.addAll(List.of("--lambda", num(lambda), "--no-plateau-stop"));
         if (validation > 0) a.addAll(List.of("--validation", num(validation)));
         a.addAll(List.of("--scaling", scaling, "--seed", Long.toString(seed), "-o", modelFile));
         return a;

@@ -17,9 +17,12 @@ class RunConfigTest {
     void hiddenLayersWithDifferentActivationsExportOnePerLayer() throws Exception {
         RunConfig c = parse("{\"hidden\":[4,3],\"activations\":[\"relu\",\"tanh\"],\"outputs\":\"per-class\",\"dataset\":\"circles\"}");
         assertEquals(List.of("studio-circles.csv", "--classes", "--hidden", "4,3", "--activation", "relu,tanh", "--output", "softmax",
-                "--loss", "ce", "--init", "auto", "--optimizer", "sgd", "--batch", "0", "--epochs", "9", "--validation", "0.2",
+                "--loss", "ce", "--init", "auto", "--optimizer", "sgd", "--batch", "0", "--epochs", "9", "--lambda", "0", "--no-plateau-stop", "--validation", "0.2",
                 "--scaling", "standardize", "--seed", "42", "-o", "m.json"), c.trainArguments(9, "studio-circles.csv", "m.json"));
         assertEquals(List.of(Activation.RELU, Activation.TANH), c.settings(9).activations());
+        // the studio trains the epochs it is asked for, and so does the exported command (the command line's defaults would decay and stop early)
+        assertEquals("off", c.settings(9).plateau());
+        assertEquals(0.0, c.settings(9).lambda());
         assertEquals("2-4(relu)-3(tanh)-2(softmax)", c.network(2, 2).describe());
     }
 
