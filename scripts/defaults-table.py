@@ -51,7 +51,8 @@ import os
 for s in sets:
     n = sum(1 for _ in open(os.path.join(os.path.dirname(sk_f), "parts", f"{s}-{seeds[0]}-test.csv")))
     sd = [ours[(s, rows[0][2])][x][0] for x in seeds]
-    print(f"| {s} | {n} | {mean(sk, (s, 'default')):.2f} | {best[s][0]:.2f} ({best[s][1]}) | {st.mean(sd):.2f} ± {st.stdev(sd):.2f} |")
+    spread = f" ± {st.stdev(sd):.2f}" if len(sd) > 1 else ""
+    print(f"| {s} | {n} | {mean(sk, (s, 'default')):.2f} | {best[s][0]:.2f} ({best[s][1]}) | {st.mean(sd):.2f}{spread} |")
 print()
 mse_sets = [s for s in sets if s.endswith("-reg")]
 if mse_sets:
