@@ -205,7 +205,8 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
         Settings settings = Settings.builder().hidden(getHiddenLayers()).activations(hiddenActs).output(net.activation(net.layers()))
                 .loss(loss).init(getInit()).optimizer(cfg.optimizer()).epochs(cfg.epochs()).batch(batch).lambda(cfg.lambda())
                 .targetError(0).clipNorm(0).scaling(Pipeline.Scaling.NONE).seed(cfg.seed()).validation(getValidationFraction())
-                .earlyStopping(getValidationFraction() > 0 ? "patience:" + cfg.patience() : null).build();
+                .earlyStopping(getValidationFraction() > 0 ? "patience:" + cfg.patience() : null)
+                .plateau(org.backprop4j.train.PlateauStop.OFF).build();   // a Spark fit has no plateau stop
         double lr = Optimizers.create(cfg.optimizer()).learningRate();
         Provenance.Outcome outcome = new Provenance.Outcome(r.history().size(), r.stopReason(), 0, 1, lr, r.fitSeconds(),
                 r.trainLoss(), r.trainAccuracy(), r.validationLoss(), r.validationAccuracy());

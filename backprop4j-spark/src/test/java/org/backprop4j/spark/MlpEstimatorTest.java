@@ -172,6 +172,7 @@ class MlpEstimatorTest {
         assertEquals(9L, s.seed());
         assertEquals(0.2, s.validation());
         assertEquals("patience:3", s.earlyStopping());
+        assertEquals("off", s.plateau(), "a Spark fit stops on maxIter, early stopping or the rule's own criterion");
         assertEquals("auto", s.init());
         assertTrue(s.isResolved(), "every setting that has a default is recorded");
 
