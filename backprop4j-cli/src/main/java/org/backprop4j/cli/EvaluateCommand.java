@@ -11,6 +11,9 @@ import org.backprop4j.io.ModelFile;
 import org.backprop4j.model.Model;
 import org.backprop4j.metrics.ConfusionMatrix;
 import org.backprop4j.metrics.Metrics;
+import org.backprop4j.cli.report.HtmlReport;
+import org.backprop4j.cli.report.ReportData;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Score a model on labelled data: accuracy, confusion matrix and per-class precision/recall/F1, or MSE, MEE and R².",
         footer = {"%nExamples:",
                 "  backprop4j evaluate iris.json iris-test.csv",
-                "  backprop4j evaluate cpu.json cpu-test.arff --json"})
+                "  backprop4j evaluate cpu.json cpu-test.arff --json",
+                "  backprop4j evaluate iris.json iris-test.csv --report iris-test.html"})
 final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model file (train -o, search -o, import -o).")
     Path modelFile;
@@ -34,6 +38,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the metrics as one JSON object instead of text, for scripts.")
     boolean json;
 
+    @Option(names = "--report", paramLabel = "HTML",
+            description = "Also write a self-contained HTML report: metrics, confusion matrix, ROC and precision–recall curves "
+                    + "(classes), predicted against actual (regression), the model's network, hyper-parameters and provenance.")
+    Path report;
+
     @Mixin
     DataOptions dataOptions = new DataOptions();
 
@@ -43,6 +52,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        // before any work: the report writable and not one of the inputs
+        new Outputs().input("the model", modelFile).input("the data", data).input("--labels", dataOptions.labels).output("--report", report).check();
         Model model = ModelFile.read(modelFile);
         DataSet raw = dataOptions.read(data, model.schema());
         dataOptions.warnNotices(spec.commandLine().getErr());
@@ -55,6 +66,13 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " expects " + model.inputs());
         }
         float[] o = model.outputs(raw);
+        htmlReport = report == null ? null : ReportData.builder()
+                .title("backprop4j: " + modelFile.getFileName() + " on " + data.getFileName())
+                .dataSet(data.getFileName().toString(), 0, 0, raw.size())
+                .network(model.network())
+                .evaluatedOn(data.getFileName() + " (" + Words.count(raw.size(), "pattern") + ")")
+                .commandLine(RunReport.commandLine(spec))
+                .generatedAt(java.time.Instant.now());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("patterns", raw.size());
         if (model.isClassification()) {
@@ -63,21 +81,23 @@ final class EvaluateCommand implements Callable<Integer> {
             m.put("macroPrecision", cm.macroPrecision());
             m.put("macroRecall", cm.macroRecall());
             m.put("macroF1", cm.macroF1());
-            int k = cm.classes(), rows = raw.size();
+            int k = cm.classes();
             double[] auc = new double[k], ap = new double[k];
             double aucSum = 0, apSum = 0;
+            RunReport.Scored scored = new RunReport.Scored(o, raw.d(), raw.size(), model.outputs());
             for (int c = 0; c < k; c++) {
-                // one class against the rest, ranked by its output (probability)
-                double[] score = new double[rows];
-                boolean[] positive = new boolean[rows];
-                for (int p = 0; p < rows; p++) {
-                    score[p] = o[p * k + c];
-                    positive[p] = raw.d()[p * k + c] > 0.5f;
-                }
-                auc[c] = org.backprop4j.metrics.Ranking.rocAuc(score, positive);
-                ap[c] = org.backprop4j.metrics.Ranking.averagePrecision(score, positive);
+                // one class against the rest, ranked by its output (probability; one logistic output: o and 1 − o)
+                ReportData.ClassScores cs = RunReport.oneVsRest(scored, c, cm.classNames().get(c));
+                auc[c] = org.backprop4j.metrics.Ranking.rocAuc(cs.scores(), cs.positive());
+                ap[c] = org.backprop4j.metrics.Ranking.averagePrecision(cs.scores(), cs.positive());
                 aucSum += auc[c];
                 apSum += ap[c];
+            }
+            if (report != null) {
+                htmlReport.confusion(confusionCounts(cm), cm.classNames()).ranking(RunReport.ranking(scored, cm.classNames()))
+                        .classBalance("evaluated", RunReport.classCounts(raw, cm.classNames().size()))
+                        .metric("accuracy", cm.accuracy()).metric("macro precision", cm.macroPrecision())
+                        .metric("macro recall", cm.macroRecall()).metric("macro F1", cm.macroF1());
             }
             m.put("macroRocAuc", aucSum / k);
             m.put("macroAveragePrecision", apSum / k);
@@ -117,6 +137,11 @@ final class EvaluateCommand implements Callable<Integer> {
             m.put("mse", Metrics.mse(raw.d(), o, n));
             m.put("mee", Metrics.mee(raw.d(), o, n));
             m.put("r2", Metrics.r2(raw.d(), o, n));
+            if (report != null) {
+                List<String> targets = model.targetNames();
+                htmlReport.metric("MSE", m.get("mse")).metric("MEE (mean Euclidean error)", m.get("mee")).metric("R²", m.get("r2"))
+                        .scatter(RunReport.scatter(targets.isEmpty() ? "y" : targets.get(0), model, raw));
+            }
             if (json) {
                 out.println(Json.write(m));
             } else {
@@ -132,6 +157,29 @@ final class EvaluateCommand implements Callable<Integer> {
                 out.print(org.backprop4j.metrics.Ranking.scatter(actual, predicted, 60, 20));
             }
         }
+        if (report != null) {
+            org.backprop4j.train.Settings trained = model.provenance().settings();
+            if (trained != null) htmlReport.configuration(RunReport.hyperParameters(model.network().describe(), trained, null, null, -1));
+            htmlReport.provenance("evaluated data file", data.getFileName().toString());
+            if (java.nio.file.Files.isRegularFile(data)) {
+                htmlReport.provenance("evaluated data size", RunReport.bytes(java.nio.file.Files.size(data)));
+                htmlReport.provenance("evaluated data SHA-256", org.backprop4j.model.Provenance.DataInfo.of(data, raw.size()).sha256());
+            }
+            htmlReport.provenance("evaluated with", "backprop4j " + ModelFile.libraryVersion() + ", Java " + Runtime.version());
+            RunReport.provenance(htmlReport, model.provenance(), null, "model: ");
+            byte[] html = HtmlReport.render(htmlReport.build()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            org.backprop4j.util.AtomicFiles.write(report, html);
+            if (!json) out.println("report written to " + report);
+        }
         return 0;
+    }
+
+    /** The report being filled, or null without --report. */
+    private ReportData.Builder htmlReport;
+
+    private static int[][] confusionCounts(ConfusionMatrix cm) {
+        int[][] c = new int[cm.classes()][cm.classes()];
+        for (int a = 0; a < c.length; a++) for (int p = 0; p < c.length; p++) c[a][p] = (int) cm.count(a, p);
+        return c;
     }
 }

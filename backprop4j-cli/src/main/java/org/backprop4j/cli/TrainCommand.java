@@ -349,7 +349,7 @@ final class TrainCommand implements Callable<Integer> {
                         LearningCurves.DEFAULT_WIDTH, LearningCurves.DEFAULT_HEIGHT);
             }
             if (report != null) {
-                byte[] html = HtmlReport.render(report(fit, raw, parts, started)).getBytes(StandardCharsets.UTF_8);
+                byte[] html = HtmlReport.render(report(fit, raw, parts, testSet, started)).getBytes(StandardCharsets.UTF_8);
                 t.add(report, o -> o.write(html));
             }
             t.commit();
@@ -385,39 +385,65 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The HTML report's contents: configuration, curves, metrics and (for classes) the validation confusion matrix. */
-    private ReportData report(ModelTrainer.Fit fit, Examples raw, Examples[] parts, Instant started) {
+    /**
+     * The HTML report's contents: every resolved hyper-parameter, curves, metrics, the network's
+     * diagram, the class balance of each set, the confusion matrix and ROC/precision–recall curves
+     * of the test set (--test), else the validation set, else the training set, the command line
+     * and the provenance.
+     */
+    private ReportData report(ModelTrainer.Fit fit, Examples raw, Examples[] parts, DataSet testSet, Instant started) {
+        org.backprop4j.model.Model model = fit.model();
         ReportData.Builder b = ReportData.builder().title("backprop4j: " + data.getFileName())
-                .dataSet(data.getFileName().toString(), parts[0].size(), parts[1] == null ? 0 : parts[1].size(), 0)
-                .network(fit.model().network()).configuration(ModelOptions.describe(fit))
+                .dataSet(data.getFileName().toString(), parts[0].size(), parts[1] == null ? 0 : parts[1].size(), testSet == null ? 0 : testSet.size())
+                .network(model.network())
+                .configuration(RunReport.hyperParameters(model.network().describe(), fit.settings(),
+                        fit.settings().config(fit.trainPart().size(), fit.validationPart() != null), fit.optimizer(), restarts))
                 .result(fit.result()).maxEpochs(fit.settings().epochs()).startedAt(started)
-                .trainingTime(java.time.Duration.ofNanos((long) (fit.seconds() * 1e9)));
+                .trainingTime(java.time.Duration.ofNanos((long) (fit.seconds() * 1e9)))
+                .commandLine(RunReport.commandLine(spec));
+        if (warmStart != null) b.config("warm start from", warmStart.getFileName().toString());
         b.metric("training loss", fit.train().loss());
         if (raw.isClassification()) b.metric("training accuracy", fit.train().accuracy());
         if (parts[1] != null) {
             b.metric("validation loss", fit.validation().loss());
             if (raw.isClassification()) b.metric("validation accuracy", fit.validation().accuracy());
         }
+        // the set the matrix and the curves are of: never trained on if there is one
+        String setName = testSet != null ? "the test set " + test.getFileName() : parts[1] != null ? "the validation set" : "the training set";
+        Examples eval = testSet != null ? model.pipeline().apply(testSet)
+                : parts[1] != null ? model.pipeline().apply(parts[1])
+                : parts[0] instanceof DataSet ? parts[0]   // preprocessed in place (consumeTrainingData)
+                : model.pipeline().apply(parts[0]);
+        b.evaluatedOn(setName + " (" + Words.count(eval.size(), "pattern") + ")");
         if (raw.isClassification()) {
-            int[][] counts;
-            if (parts[0] instanceof DataSet) {
-                // parts[0] was preprocessed in place (consumeTrainingData): the network alone gives its outputs
-                DataSet eval = (DataSet) (parts[1] != null ? parts[1] : parts[0]);
-                float[] o = parts[1] != null ? fit.model().outputs(eval)
-                        : new org.backprop4j.Predictor(fit.model().network(), fit.model().loss()).predict(eval.x(), eval.size());
-                ConfusionMatrix cm = Metrics.confusion(eval, o);
-                counts = new int[cm.classes()][cm.classes()];
-                for (int a = 0; a < cm.classes(); a++) for (int q = 0; q < cm.classes(); q++) counts[a][q] = (int) cm.count(a, q);
-            } else {
-                counts = confusion(fit, fit.model().pipeline().apply(parts[1] != null ? parts[1] : parts[0]));
+            RunReport.Scored scored = RunReport.score(model, eval);
+            List<String> names = raw.classNames();
+            b.confusion(scored != null ? scored.confusion() : confusion(fit, eval), names);
+            if (scored != null) b.ranking(RunReport.ranking(scored, names));
+            if (testSet != null) {
+                double acc = org.backprop4j.metrics.Metrics.confusion(testSet, model.outputs(testSet)).accuracy();
+                b.metric("test accuracy", acc);
             }
-            b.confusion(counts, raw.classNames());
-            b.config("confusion matrix of", parts[1] != null ? "the validation set" : "the training set");
+            b.classBalance("training", RunReport.classCounts(parts[0], names.size()));
+            if (parts[1] != null) b.classBalance("validation", RunReport.classCounts(parts[1], names.size()));
+            if (testSet != null) b.classBalance("test", RunReport.classCounts(testSet, names.size()));
+        } else if (testSet != null || eval instanceof DataSet) {
+            DataSet rawEval = testSet != null ? testSet : parts[1] instanceof DataSet v ? v : null;
+            if (rawEval != null) {
+                List<String> targets = model.targetNames();
+                b.scatter(RunReport.scatter(targets.isEmpty() ? "y" : targets.get(0), model, rawEval));
+                if (testSet != null) {
+                    float[] o = model.outputs(testSet);
+                    b.metric("test MSE", Metrics.mse(testSet.d(), o, testSet.outputs()));
+                    b.metric("test R²", Metrics.r2(testSet.d(), o, testSet.outputs()));
+                }
+            }
         }
-        Provenance.Bayesian bayesian = fit.model().provenance().outcome().bayesian();
+        Provenance.Bayesian bayesian = model.provenance().outcome().bayesian();
         if (bayesian != null) {
             b.config("Bayesian regularisation", bayesian.describe());
         }
+        RunReport.provenance(b, model.provenance(), data, "");
         return b.build();
     }
 

@@ -34,13 +34,95 @@ import org.backprop4j.train.TrainingResult;
  * @param confusion          confusion matrix, {@code confusion[actual][predicted]} counts; null for regression
  * @param classNames         class names, one per row/column of {@code confusion}; null with it
  * @param generatedAt        shown as the report's time stamp, null for none
+ * @param layers             the network layer by layer, input first, for the diagram; empty for none
+ * @param evaluatedOn        the set the confusion matrix and the ranking curves are of, e.g. "the validation set"; null if none
+ * @param ranking            each class's output against the rest (ROC and precision–recall curves); null for none
+ * @param classBalance       patterns per class (in the order of {@code classNames}) of each set, e.g. "training" → counts; empty for none
+ * @param commandLine        the command that made the report, as typed (quoted for bash); null if unknown
+ * @param provenance         where the model and the data came from (name → value, in this order): version, data file, hash, ...
+ * @param scatter            regression: actual and predicted values of the first target on {@code evaluatedOn}; null for none
  */
 public record ReportData(String title, String dataSetName, int trainingPatterns, int validationPatterns, int testPatterns,
                          int inputs, int outputs, String architecture, long parameters, Map<String, Object> configuration,
                          Instant startedAt, Duration trainingTime, int maxEpochs, String stopReason, List<EpochStats> history,
-                         Map<String, Object> finalMetrics, int[][] confusion, List<String> classNames, Instant generatedAt) {
+                         Map<String, Object> finalMetrics, int[][] confusion, List<String> classNames, Instant generatedAt,
+                         List<Layer> layers, String evaluatedOn, List<ClassScores> ranking, Map<String, int[]> classBalance,
+                         String commandLine, Map<String, Object> provenance, Scatter scatter) {
+
+    /**
+     * One layer of the network: its units and their activation (null for the input layer).
+     *
+     * @param units      units of the layer
+     * @param activation the activation's id, e.g. "tanh"; null for the inputs
+     */
+    public record Layer(int units, String activation) {}
+
+    /**
+     * One class's output ranked against the rest: the scores of every pattern of the evaluated set
+     * and whether the pattern is of the class. The report computes ROC AUC and average precision
+     * from them with {@link org.backprop4j.metrics.Ranking}, as {@code evaluate} does.
+     *
+     * @param className the class
+     * @param scores    the class's output for each pattern
+     * @param positive  whether each pattern is of the class
+     */
+    public record ClassScores(String className, double[] scores, boolean[] positive) {
+        public ClassScores {
+            if (scores.length != positive.length) throw new IllegalArgumentException(scores.length + " scores for " + positive.length + " labels");
+            scores = scores.clone();
+            positive = positive.clone();
+        }
+
+        @Override
+        public double[] scores() {
+            return scores.clone();
+        }
+
+        @Override
+        public boolean[] positive() {
+            return positive.clone();
+        }
+    }
+
+    /**
+     * Predicted against actual values (regression), one pair per pattern.
+     *
+     * @param target    the target's name
+     * @param actual    the targets
+     * @param predicted the model's outputs
+     */
+    public record Scatter(String target, double[] actual, double[] predicted) {
+        public Scatter {
+            if (actual.length != predicted.length) throw new IllegalArgumentException(actual.length + " targets for " + predicted.length + " outputs");
+            actual = actual.clone();
+            predicted = predicted.clone();
+        }
+    }
+
+    /** The report of earlier versions: no diagram, ranking, class balance, command line or provenance. */
+    public ReportData(String title, String dataSetName, int trainingPatterns, int validationPatterns, int testPatterns,
+                      int inputs, int outputs, String architecture, long parameters, Map<String, Object> configuration,
+                      Instant startedAt, Duration trainingTime, int maxEpochs, String stopReason, List<EpochStats> history,
+                      Map<String, Object> finalMetrics, int[][] confusion, List<String> classNames, Instant generatedAt) {
+        this(title, dataSetName, trainingPatterns, validationPatterns, testPatterns, inputs, outputs, architecture, parameters, configuration,
+                startedAt, trainingTime, maxEpochs, stopReason, history, finalMetrics, confusion, classNames, generatedAt,
+                List.of(), null, null, Map.of(), null, Map.of(), null);
+    }
 
     public ReportData {
+        layers = layers == null ? List.of() : List.copyOf(layers);
+        ranking = ranking == null ? null : List.copyOf(ranking);
+        classBalance = classBalance == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(classBalance));
+        provenance = provenance == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+        if (!classBalance.isEmpty()) {
+            if (classNames == null) throw new IllegalArgumentException("a class balance needs the class names");
+            for (Map.Entry<String, int[]> e : classBalance.entrySet()) {
+                if (e.getValue().length != classNames.size()) {
+                    throw new IllegalArgumentException("the class balance of " + e.getKey() + " has " + e.getValue().length + " counts for "
+                            + classNames.size() + " classes");
+                }
+            }
+        }
         if (title == null || title.isBlank()) throw new IllegalArgumentException("the report needs a title");
         if (trainingPatterns < 0 || validationPatterns < 0 || testPatterns < 0) {
             throw new IllegalArgumentException("pattern counts must be ≥ 0");
@@ -109,6 +191,12 @@ public record ReportData(String title, String dataSetName, int trainingPatterns,
         private final Map<String, Object> finalMetrics = new LinkedHashMap<>();
         private int[][] confusion;
         private List<String> classNames;
+        private List<Layer> layers = List.of();
+        private String evaluatedOn, commandLine;
+        private List<ClassScores> ranking;
+        private final Map<String, int[]> classBalance = new LinkedHashMap<>();
+        private final Map<String, Object> provenance = new LinkedHashMap<>();
+        private Scatter scatter;
 
         public Builder title(String t) { this.title = t; return this; }
 
@@ -121,14 +209,37 @@ public record ReportData(String title, String dataSetName, int trainingPatterns,
             return this;
         }
 
-        /** Architecture, inputs, outputs and parameter count of {@code net}. */
+        /** Architecture, inputs, outputs, parameter count and layers (for the diagram) of {@code net}. */
         public Builder network(Network net) {
             this.architecture = net.describe();
             this.inputs = net.inputs();
             this.outputs = net.outputs();
             this.parameters = net.paramCount();
+            List<Layer> l = new java.util.ArrayList<>();
+            int[] sizes = net.sizes();
+            l.add(new Layer(sizes[0], null));
+            for (int i = 1; i < sizes.length; i++) l.add(new Layer(sizes[i], net.activation(i).id()));
+            this.layers = l;
             return this;
         }
+
+        /** The set the confusion matrix and the ranking curves are of. */
+        public Builder evaluatedOn(String set) { this.evaluatedOn = set; return this; }
+
+        /** Each class's output against the rest, for ROC and precision–recall curves. */
+        public Builder ranking(List<ClassScores> r) { this.ranking = r; return this; }
+
+        /** Patterns per class of one set ("training", "validation", "test"), in the order of the class names. */
+        public Builder classBalance(String set, int[] counts) { classBalance.put(set, counts.clone()); return this; }
+
+        /** The command line that made the report. */
+        public Builder commandLine(String c) { this.commandLine = c; return this; }
+
+        /** Adds one provenance entry (kept in insertion order). */
+        public Builder provenance(String name, Object value) { provenance.put(name, value); return this; }
+
+        /** Predicted against actual values (regression). */
+        public Builder scatter(Scatter s) { this.scatter = s; return this; }
 
         public Builder architecture(String description, int inputs, int outputs, long parameters) {
             this.architecture = description;
@@ -172,7 +283,8 @@ public record ReportData(String title, String dataSetName, int trainingPatterns,
         public ReportData build() {
             return new ReportData(title, dataSetName, trainingPatterns, validationPatterns, testPatterns, inputs, outputs,
                     architecture, parameters, configuration, startedAt, trainingTime, maxEpochs, stopReason, history,
-                    finalMetrics, confusion, classNames, generatedAt);
+                    finalMetrics, confusion, classNames, generatedAt, layers, evaluatedOn, ranking, classBalance, commandLine,
+                    provenance, scatter);
         }
     }
 }

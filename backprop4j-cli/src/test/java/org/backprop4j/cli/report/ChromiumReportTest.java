@@ -30,6 +30,15 @@ class ChromiumReportTest {
 
     /** Runs headless Chromium on {@code page} with extra arguments; returns its standard output. */
     static String chromium(Path profile, Path page, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        return chromium(profile, page, timeoutSeconds, null, args);
+    }
+
+    /**
+     * {@link #chromium(Path, Path, long, String...)}, its standard error (where --enable-logging
+     * puts the page's console: script errors and refused fetches as {@code INFO:CONSOLE} lines)
+     * into {@code stderr} if not null.
+     */
+    static String chromium(Path profile, Path page, long timeoutSeconds, Path stderr, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--user-data-dir=" + profile,
@@ -38,7 +47,8 @@ class ChromiumReportTest {
         cmd.addAll(List.of(args));
         cmd.add(page.toUri().toString());
         Path out = Files.createTempFile(profile.getParent(), "chromium", ".out");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
+                .redirectError(stderr == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(stderr.toFile())).start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly); // renderer and utility processes too
             p.destroyForcibly();
@@ -61,12 +71,12 @@ class ChromiumReportTest {
         // the hostile class name is text, not an element: the browser found no script anywhere
         assertTrue(dom.contains("&lt;script&gt;alert('x')&lt;/script&gt;"));
         assertFalse(dom.toLowerCase(Locale.ROOT).contains("<script"), "no script element in the parsed page");
-        // both charts were parsed as SVG, with their text
-        assertEquals(2, dom.split("<svg ", -1).length - 1);
+        // both charts and the network's diagram were parsed as SVG, with their text
+        assertEquals(3, dom.split("<svg ", -1).length - 1);
         assertTrue(dom.contains(">Loss per epoch</text>") && dom.contains(">Accuracy per epoch</text>"));
         // summary, metrics, matrix and configuration are there
         for (String s : List.of("blobs.csv", "2-8(tanh)-3(softmax)", "max epochs (40)", "test accuracy", "Confusion matrix",
-                "actual \\ predicted", "precision", "recall", "Training configuration", "SGD η = 0.03, momentum 0.9")) {
+                "actual \\ predicted", "precision", "recall", "Hyper-parameters", "SGD η = 0.03, momentum 0.9")) {
             assertTrue(dom.contains(s), "rendered page shows " + s);
         }
         int[][] cm = data.confusion();
@@ -81,6 +91,64 @@ class ChromiumReportTest {
         // the curves were drawn: pixels close to the training curve's blue, and to the validation red
         assertTrue(countNear(img, LearningCurves.TRAINING.getRGB(), 40) > 100, "training curve visible");
         assertTrue(countNear(img, LearningCurves.VALIDATION.getRGB(), 40) > 100, "validation curve visible");
+    }
+
+    /** The page's console messages Chromium logged (script errors, refused fetches, console calls). */
+    static List<String> consoleLines(Path profile, Path page) throws IOException, InterruptedException {
+        Path err = Files.createTempFile(profile.getParent(), "chromium", ".err");
+        chromium(profile, page, 30, err, "--enable-logging=stderr", "--v=0", "--dump-dom");
+        return Files.readAllLines(err, StandardCharsets.UTF_8).stream().filter(l -> l.contains(":CONSOLE")).toList();
+    }
+
+    /**
+     * Issue 20.7: the two kinds of report the command line writes, train --report and evaluate
+     * --report, render in the browser with every section and no console message (no script
+     * error, nothing refused by the Content-Security-Policy); a page that has both is seen to
+     * have them, so the check can fail. One screenshot of each is written to target/ (or, with
+     * -Dbackprop4j.reportScreenshots=DIR, to DIR: docs/ keeps the ones a person compares).
+     */
+    @Test
+    @Timeout(120)
+    void bothKindsOfReportRenderWithoutConsoleMessages(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "needs Debian's chromium at " + CHROMIUM);
+        Path iris = Files.copy(org.backprop4j.TestData.path("iris.csv"), dir.resolve("iris.csv"));
+        Path model = dir.resolve("iris.json"), train = dir.resolve("report-train.html"), eval = dir.resolve("report-evaluate.html");
+        assertEquals(0, org.backprop4j.cli.Main.run(new String[] {"train", iris.toString(), "-o", model.toString(), "--validation", "0.3",
+                "--report", train.toString(), "--epochs", "60", "--hidden", "16", "--quiet"}, new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter())));
+        assertEquals(0, org.backprop4j.cli.Main.run(new String[] {"evaluate", model.toString(), iris.toString(), "--report", eval.toString()},
+                new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter())));
+
+        Path bad = dir.resolve("bad.html");
+        Files.writeString(bad, "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\"></head>"
+                + "<body><script>undefinedFunction();</script><img src=\"http://127.0.0.1:9/x.png\"></body></html>");
+        assertEquals(2, consoleLines(dir.resolve("p0"), bad).size(), "the check sees a refused script and a refused image");
+
+        Path shots = Path.of(System.getProperty("backprop4j.reportScreenshots", "target"));
+        Files.createDirectories(shots);
+        int i = 1;
+        for (Path page : List.of(train, eval)) {
+            assertEquals(List.of(), consoleLines(dir.resolve("p" + i++), page), page.getFileName().toString());
+            String dom = chromium(dir.resolve("p" + i++), page, 30, "--dump-dom");
+            boolean isTrain = page == train;
+            for (String id : List.of("summary", "network", "metrics", "balance", "confusion", "ranking", "configuration", "provenance")) {
+                assertTrue(dom.contains("<section id=\"" + id + "\">"), page.getFileName() + " has " + id);
+            }
+            assertEquals(isTrain, dom.contains("<section id=\"curves\">"));
+            // the diagram, two ranking charts, and for training the two learning curves
+            assertEquals(isTrain ? 5 : 3, dom.split("<svg ", -1).length - 1);
+            assertTrue(dom.contains(">16 tanh</text>") && dom.contains(">ROC AUC</th>"));
+            Path shot = shots.resolve(page.getFileName().toString().replace(".html", ".png"));
+            // tall enough for the whole page at 1280 columns (hyper-parameters and provenance at the bottom)
+            chromium(dir.resolve("p" + i++), page, 30, "--screenshot=" + shot.toAbsolutePath(), "--window-size=1280," + (isTrain ? 4450 : 3900),
+                    "--hide-scrollbars");
+            BufferedImage img = ImageIO.read(shot.toFile());
+            assertEquals(1280, img.getWidth());
+            // the three classes' ROC and PR curves were drawn in their colours
+            for (String rgb : List.of("1f77b4", "d62728", "2ca02c")) {
+                assertTrue(countNear(img, Integer.parseInt(rgb, 16), 30) > 200, page.getFileName() + ": curves in #" + rgb);
+            }
+        }
     }
 
     /** Pixels within {@code tol} (max channel difference) of {@code rgb}. */

@@ -67,8 +67,10 @@ class HtmlReportTest {
         // configuration in insertion order
         int a = html.indexOf("<td>optimizer</td>"), b = html.indexOf("<td>batch size</td>"), c = html.indexOf("<td>note</td>");
         assertTrue(a > 0 && a < b && b < c, "configuration order");
-        // two inline charts, with distinct ids
-        assertEquals(2, html.split("<svg ", -1).length - 1);
+        // two inline charts, with distinct ids (and the network's diagram before them)
+        String curves = html.substring(html.indexOf("<section id=\"curves\">"), html.indexOf("</section>", html.indexOf("<section id=\"curves\">")));
+        assertEquals(2, curves.split("<svg ", -1).length - 1);
+        assertEquals(3, html.split("<svg ", -1).length - 1);
         assertTrue(html.contains("id='c-loss'") && html.contains("id='c-accuracy'"));
         // the test accuracy in the metrics equals the confusion matrix's diagonal share
         int[][] cm = d.confusion();
@@ -90,7 +92,9 @@ class HtmlReportTest {
         // c: precision 4/5 = 80.00 %, recall 4/4 = 100 %, F1 = 8/9 = 88.89 %
         // d: never predicted and no patterns: all undefined
         int[][] cm = {{5, 1, 0, 0}, {2, 3, 1, 0}, {0, 0, 4, 0}, {0, 0, 0, 0}};
-        ReportData d = ReportData.builder().title("t").confusion(cm, List.of("a", "b", "c", "d")).build();
+        // a training run that stopped before its first epoch ended (a report without a stop reason,
+        // epochs or their maximum is of an evaluation, with no training sections)
+        ReportData d = ReportData.builder().title("t").confusion(cm, List.of("a", "b", "c", "d")).stopReason("the training error became NaN").build();
         String html = HtmlReport.render(d);
         assertTrue(html.contains("<tr><td>a</td><td class=\"num\">6</td><td class=\"num\">71.43%</td><td class=\"num\">83.33%</td><td class=\"num\">76.92%</td></tr>"), html);
         assertTrue(html.contains("<tr><td>b</td><td class=\"num\">6</td><td class=\"num\">75.00%</td><td class=\"num\">50.00%</td><td class=\"num\">60.00%</td></tr>"));
