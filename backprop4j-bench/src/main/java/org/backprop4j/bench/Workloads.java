@@ -103,6 +103,18 @@ public final class Workloads {
                                    String optimizerOverride, String initOverride, Path initialWeights,
                                    boolean warmUp) throws IOException {
         boolean prime = !warmUp && !"0".equals(System.getenv("BENCH_PRIME"));
+        // a cold run sizes itself as the library's ModelTrainer does (a short run takes kernels that need
+        // no JIT warm-up); the steady-state runs, after Trainer.warmUp, keep the long-run choice
+        if (!warmUp) {
+            int[] sizes = switch (spec.id()) {
+                case "W1" -> new int[] {784, 256, 128, 10};
+                case "W2" -> new int[] {784, 64, 10};
+                default -> new int[] {784, 128, 10};
+            };
+            long weights = 0;
+            for (int l = 1; l < sizes.length; l++) weights += (long) sizes[l] * (sizes[l - 1] + 1);
+            KernelProvider.expectWork(6.0 * weights * samples * epochs);
+        }
         ParallelKernels kernels = parallelKernels(threads);
         Kernels base = kernels.delegate();
 

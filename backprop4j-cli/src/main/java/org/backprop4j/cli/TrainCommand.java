@@ -25,6 +25,7 @@ import org.backprop4j.cli.progress.ProgressMode;
 import org.backprop4j.cli.report.HtmlReport;
 import org.backprop4j.cli.report.LearningCurves;
 import org.backprop4j.cli.report.ReportData;
+import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.metrics.ConfusionMatrix;
 import org.backprop4j.metrics.Metrics;
 import org.backprop4j.train.EpochStats;
@@ -146,11 +147,8 @@ final class TrainCommand implements Callable<Integer> {
         if (cacheDir != null && Boolean.FALSE.equals(mapped)) throw new IllegalArgumentException("--cache-dir is for the memory-mapped cache, which --no-mapped turns off");
         if (warmStart != null) return warm(out, talk);
         Settings settings = modelOptions.settings(validation);
-        Examples raw;
-        try (org.backprop4j.train.Trainer.Primer primer = primeWhileReading(settings)) {
-            raw = dataOptions.read(data, DataCache.Options.auto().directory(cacheDir)
-                    .mode(mapped == null ? DataCache.Mode.AUTO : mapped ? DataCache.Mode.ALWAYS : DataCache.Mode.NEVER));
-        }
+        Examples raw = dataOptions.read(data, DataCache.Options.auto().directory(cacheDir)
+                .mode(mapped == null ? DataCache.Mode.AUTO : mapped ? DataCache.Mode.ALWAYS : DataCache.Mode.NEVER));
         DataSet testSet = readTest(raw);   // before training: a bad test file costs no training time
         if (raw instanceof MappedExamples m && org.backprop4j.train.Optimizers.isFullBatch(settings.resolve(raw).optimizer())) {
             throw new Main.UserError("--optimizer " + settings.resolve(raw).optimizer() + " needs the training data on the heap, and these "
@@ -168,6 +166,9 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  validation: %d of %d patterns held out%n", parts[1].size(), raw.size());
         }
         resolved.config(parts[0].size(), parts[1] != null);   // bad combinations are refused before any epoch runs
+        // one run in this process: its size decides the kernels (a short run takes ones that need no JIT
+        // warm-up), about 6 operations per weight and pattern each epoch (forward 2, backward 4)
+        KernelProvider.expectWork(6.0 * resolved.network(parts[0]).paramCount() * parts[0].size() * resolved.epochs());
         ProgressFactory progress = ProgressFactory.create(ProgressMode.fromFlags(quiet, json, plain), out);
         Instant started = Instant.now();
         ModelTrainer.Fit fit;
@@ -460,26 +461,6 @@ final class TrainCommand implements Callable<Integer> {
         });
         return counts;
     }
-
-    /**
-     * While a large file is read on one core, the other compiles the training step on synthetic
-     * patterns (ModelTrainer.prime; the weights do not change). The inputs are the IDX header's, or a
-     * guess for text files: the compiled code does not depend on them. Off with -Dbackprop4j.prime=false.
-     */
-    private org.backprop4j.train.Trainer.Primer primeWhileReading(Settings settings) {
-        try {
-            if (!Boolean.parseBoolean(System.getProperty("backprop4j.prime", "true")) || !Files.isRegularFile(data)
-                    || Files.size(data) < PRIME_MIN_BYTES) return null;
-        } catch (IOException e) {
-            return null;
-        }
-        int inputs = dataOptions.labels != null ? org.backprop4j.data.IdxReader.itemSize(data) : -1;
-        boolean classification = !dataOptions.regression;
-        return new ModelTrainer(settings).prime(inputs > 0 ? inputs : 64, classification ? 10 : 1, classification, 30_000);
-    }
-
-    /** Data files smaller than this are read too fast for a primer to pay for its thread. */
-    static final long PRIME_MIN_BYTES = 4L << 20;
 
     /** The --test file, read and encoded as the training data was (its schema), checked against it; null without --test. */
     private DataSet readTest(Examples raw) throws IOException {

@@ -27,6 +27,28 @@ public final class KernelProvider {
 
     private KernelProvider() {}
 
+    /** Expected floating-point operations of the process's training, if a caller said (NaN: unknown). */
+    private static volatile double expectedWork = Double.NaN;
+
+    /**
+     * Training work below which {@code auto} prefers tuned OpenBLAS over the Vector API kernels even
+     * with 512-bit vectors: the vector kernels are compiled by C2 while the first epoch runs, a cost
+     * only a longer run earns back through their faster steady state (docs/KERNELS.md).
+     */
+    public static final double SHORT_RUN_FLOPS = 1e12;
+
+    /**
+     * Says how much training work this process is about to do, before the kernels are chosen (the
+     * first {@link #get}); later calls change nothing. Used by {@code auto} only: a short run takes
+     * OpenBLAS where it runs tuned kernels ({@link #preferred(boolean, int, boolean, String, double)}).
+     * The choice is made once, before training, so a run's weights never depend on when it was made.
+     *
+     * @param flops the expected floating-point operations (e.g. epochs × patterns × 6 × weights)
+     */
+    public static void expectWork(double flops) {
+        if (instance == null) expectedWork = flops;
+    }
+
     /** The process-wide kernels. */
     public static Kernels get() {
         Kernels k = instance;
@@ -153,7 +175,7 @@ public final class KernelProvider {
         }
         int bits = vector == null ? 0 : preferredVectorBits();
         String core = null;
-        if (vector == null || bits < 512) {       // with 512-bit vectors OpenBLAS is not needed
+        if (vector == null || bits < 512 || expectedWork < SHORT_RUN_FLOPS) {   // with 512-bit vectors OpenBLAS only serves short runs
             try {
                 openblas = load("openblas");
                 core = ((OpenBlasKernels) openblas).coreName();
@@ -161,8 +183,10 @@ public final class KernelProvider {
                 why.append(why.isEmpty() ? "" : "; ").append(e.getMessage());
             }
         }
-        String pick = preferred(vector != null, bits, openblas != null, core);
-        if (pick.equals("openblas") && vector != null) {
+        String pick = preferred(vector != null, bits, openblas != null, core, expectedWork);
+        if (pick.equals("openblas") && vector != null && bits >= 512) {
+            why.append(String.format(Locale.ROOT, "a short run (%.2g FLOP expected): OpenBLAS's %s kernels need no JIT warm-up", expectedWork, core));
+        } else if (pick.equals("openblas") && vector != null) {
             why.append(bits).append("-bit vectors: OpenBLAS's ").append(core).append(" kernels are faster here");
         } else if (pick.equals("vector") && openblas != null) {
             why.append("OpenBLAS core ").append(core == null ? "unknown" : core).append(" is not tuned for this CPU");
@@ -184,6 +208,16 @@ public final class KernelProvider {
      * scalar when there is neither.
      */
     static String preferred(boolean vector, int vectorBits, boolean openblas, String openblasCore) {
+        return preferred(vector, vectorBits, openblas, openblasCore, Double.NaN);
+    }
+
+    /**
+     * {@link #preferred(boolean, int, boolean, String)} for a run of known size: below
+     * {@link #SHORT_RUN_FLOPS}, tuned OpenBLAS also where vectors are 512 bits wide (a cold run's whole
+     * process was faster with it on W1–W3, BENCHMARKS.md).
+     */
+    static String preferred(boolean vector, int vectorBits, boolean openblas, String openblasCore, double expectedFlops) {
+        if (vector && vectorBits >= 512 && openblas && OpenBlasKernels.tunedCore(openblasCore) && expectedFlops < SHORT_RUN_FLOPS) return "openblas";
         if (vector && vectorBits >= 512) return "vector";
         if (openblas && (!vector || OpenBlasKernels.tunedCore(openblasCore))) return "openblas";
         if (vector) return "vector";

@@ -68,6 +68,15 @@ class KernelProviderTest {
         // no vector module: OpenBLAS whatever its core, else scalar
         assertEquals("openblas", KernelProvider.preferred(false, 0, true, "Prescott"));
         assertEquals("scalar", KernelProvider.preferred(false, 0, false, null));
+        // a run of known size (issue 18): below SHORT_RUN_FLOPS tuned OpenBLAS even with 512-bit vectors
+        double w1 = 6.0 * (784 * 256 + 256 + 256 * 128 + 128 + 128 * 10 + 10) * 60_000 * 3;   // W1: 2.6e11
+        assertEquals("openblas", KernelProvider.preferred(true, 512, true, "SkylakeX", w1));
+        assertEquals("openblas", KernelProvider.preferred(true, 512, true, "Haswell", w1));
+        assertEquals("vector", KernelProvider.preferred(true, 512, true, "SkylakeX", 10 * w1), "a long run: the vector kernels");
+        assertEquals("vector", KernelProvider.preferred(true, 512, true, "Prescott", w1), "untuned OpenBLAS is never chosen for speed");
+        assertEquals("vector", KernelProvider.preferred(true, 512, false, null, w1));
+        assertEquals("vector", KernelProvider.preferred(true, 512, true, "SkylakeX", Double.NaN), "size unknown: the long-run rule");
+        assertEquals("openblas", KernelProvider.preferred(true, 256, true, "Haswell", 10 * w1), "narrower vectors: as before, whatever the size");
     }
 
     @Test
