@@ -174,19 +174,7 @@ public final class IdxReader {
         int have = 0;
         while (have < n) {
             if (have == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
-            int r;
-            try {
-                r = in.read(buf, have, buf.length - have);
-            } catch (IOException e) {
-                throw withOffset(e, src, pos[0] + have);
-            }
-            if (r < 0) {
-                IOException failed = Sources.failure(in);
-                if (failed != null) throw withOffset(failed, src, pos[0] + have);
-                throw new DataFormatException(src, 0, 0, "truncated: the header announces " + n + " data bytes, the file ends after " + have
-                        + " (byte offset " + (pos[0] + have) + ")");
-            }
-            have += r;
+            have += readData(in, buf, have, buf.length - have, n, have, src, pos);
         }
         pos[0] += have;
         return buf;
@@ -218,23 +206,33 @@ public final class IdxReader {
         byte[] buf = new byte[1 << 16];
         int have = 0;
         while (have < n) {
-            int r;
-            try {
-                r = in.read(buf, 0, Math.min(buf.length, n - have));
-            } catch (IOException e) {
-                throw withOffset(e, src, pos[0] + have);
-            }
-            if (r < 0) {
-                IOException failed = Sources.failure(in);
-                if (failed != null) throw withOffset(failed, src, pos[0] + have);
-                throw new DataFormatException(src, 0, 0, "truncated: the header announces " + n + " data bytes, the file ends after " + have
-                        + " (byte offset " + (pos[0] + have) + ")");
-            }
+            int r = readData(in, buf, 0, Math.min(buf.length, n - have), n, have, src, pos);
             for (int i = 0; i < r; i++) x[have + i] = (buf[i] & 0xFF) / 255f;   // pixel intensity 0..255 -> [0, 1]
             have += r;
         }
         pos[0] += have;
         return x;
+    }
+
+    /**
+     * One read of the data part into {@code buf[off, off + len)}: the bytes read (at least one), or a
+     * DataFormatException naming the byte offset when the stream fails or ends before the {@code n}
+     * bytes the header announced ({@code have} of them read so far).
+     */
+    private static int readData(InputStream in, byte[] buf, int off, int len, long n, long have, String src, long[] pos) throws IOException {
+        int r;
+        try {
+            r = in.read(buf, off, len);
+        } catch (IOException e) {
+            throw withOffset(e, src, pos[0] + have);
+        }
+        if (r < 0) {
+            IOException failed = Sources.failure(in);
+            if (failed != null) throw withOffset(failed, src, pos[0] + have);
+            throw new DataFormatException(src, 0, 0, "truncated: the header announces " + n + " data bytes, the file ends after " + have
+                    + " (byte offset " + (pos[0] + have) + ")");
+        }
+        return r;
     }
 
     /** A gzip file's ISIZE trailer (RFC 1952: the uncompressed length mod 2^32), or -1 if unreadable. */
