@@ -213,8 +213,8 @@ public final class KernelProvider {
 
     /**
      * {@link #preferred(boolean, int, boolean, String)} for a run of known size: below
-     * {@link #SHORT_RUN_FLOPS}, tuned OpenBLAS also where vectors are 512 bits wide (a cold run's whole
-     * process was faster with it on W1–W3, BENCHMARKS.md).
+     * {@link #SHORT_RUN_FLOPS}, tuned OpenBLAS also where vectors are 512 bits wide (the Vector API code
+     * is compiled during the first epoch; docs/bench-log/2026-12-07-cold-start.md).
      */
     static String preferred(boolean vector, int vectorBits, boolean openblas, String openblasCore, double expectedFlops) {
         if (vector && vectorBits >= 512 && openblas && OpenBlasKernels.tunedCore(openblasCore) && expectedFlops < SHORT_RUN_FLOPS) return "openblas";

@@ -146,9 +146,8 @@ public final class Trainer {
      * trainer's settings and kernels, on the first patterns of {@code train} (a few batches, at most
      * 1,024 patterns; in full-batch mode up to 2·{@link org.backprop4j.Backprop#CHUNK}, so that a large
      * batch's group path is what gets compiled), epoch after epoch, until the JIT has been idle for {@value #WARM_QUIET_MS} ms
-     * or {@code maxMillis} have passed. The Java kernels (Vector API) run 10–100× slower until C2 has
-     * compiled them, which took 3–7 s on the 2-core benchmark machine (BENCHMARKS.md,
-     * {@code warmup_seconds}): longer than a short run's first epochs. Neither
+     * or {@code maxMillis} have passed: the Java kernels (Vector API) are slow until C2 has compiled
+     * them, which can take longer than a short run's first epochs (BENCHMARKS.md). Neither
      * the network, nor the seed, nor any listener or checkpoint is touched, so a run after
      * {@code warmUp} gives exactly the weights it gives without (tested); only its time changes.
      *

@@ -50,9 +50,8 @@ import java.util.logging.Logger;
  */
 public final class PredictionServer implements AutoCloseable {
     static {
-        // TCP_NODELAY on accepted connections: without it a response written in two segments waits for
-        // the client's delayed ACK (Nagle, RFC 896 / RFC 1122 4.2.3.2), ~40 ms a 256-record answer;
-        // read by the JDK server when its configuration loads, so set before the first HttpServer
+        // TCP_NODELAY: else a response written in two segments waits for the client's delayed ACK (Nagle,
+        // RFC 896 / RFC 1122 4.2.3.2; BENCHMARKS.md, Serving); read when the JDK server's configuration loads
         if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
