@@ -83,22 +83,23 @@ public record Checkpoint(String run, int[] sizes, int dataSize, int dataInputs, 
      */
     public static long fingerprint(Examples ds) {
         CRC32 crc = new CRC32();
-        ByteBuffer b = ByteBuffer.allocate(1 << 14);
-        b.putInt(ds.size()).putInt(ds.inputs()).putInt(ds.outputs());
+        ByteBuffer b = ByteBuffer.allocate(1 << 16);   // big-endian, as the format's other numbers
+        crc.update(b.putInt(ds.size()).putInt(ds.inputs()).putInt(ds.outputs()).array(), 0, 12);
+        // whole runs of floats through the buffer's bulk copy, not a store per value: the same bytes, so the same CRC
+        java.nio.FloatBuffer f = b.clear().asFloatBuffer();
         for (boolean targets : new boolean[] {false, true}) {
             int w = targets ? ds.outputs() : ds.inputs();
             ds.forEachChunk((x, d, rows) -> {
                 float[] a = targets ? d : x;
-                for (int i = 0, n = rows * w; i < n; i++) {
-                    if (b.remaining() < 4) {
-                        crc.update(b.array(), 0, b.position());
-                        b.clear();
-                    }
-                    b.putInt(Float.floatToRawIntBits(a[i]));
+                for (int i = 0, n = rows * w; i < n; ) {
+                    int k = Math.min(n - i, f.capacity());
+                    f.clear();
+                    f.put(a, i, k);
+                    crc.update(b.array(), 0, 4 * k);
+                    i += k;
                 }
             });
         }
-        crc.update(b.array(), 0, b.position());
         return crc.getValue();
     }
 

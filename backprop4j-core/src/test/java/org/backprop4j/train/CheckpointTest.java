@@ -56,6 +56,30 @@ class CheckpointTest {
         return spec.equals("lm") || spec.equals("br") ? Loss.SSE : Loss.BINARY_CROSS_ENTROPY;
     }
 
+    /**
+     * The fingerprint is the CRC-32 of the documented bytes (size, inputs, outputs, then every input
+     * and every target as big-endian float bits), written here one value at a time: the bulk copy
+     * must give the same value, across its buffer's boundary (40,000 inputs) and for any bits.
+     */
+    @Test
+    void fingerprintIsTheCrcOfEveryValueInOrder() {
+        int rows = 1000, in = 40, out = 3;
+        java.util.Random r = new java.util.Random(5);
+        float[] x = new float[rows * in], d = new float[rows * out];
+        for (int i = 0; i < x.length; i++) x[i] = Float.intBitsToFloat(r.nextInt(0x7f000000)) * (r.nextBoolean() ? 1 : -1);
+        for (int i = 0; i < d.length; i++) d[i] = r.nextFloat();
+        DataSet ds = new DataSet(x, d, in, out);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        ByteBuffer b = ByteBuffer.allocate(12 + 4 * (x.length + d.length));
+        b.putInt(rows).putInt(in).putInt(out);
+        for (float v : x) b.putInt(Float.floatToRawIntBits(v));
+        for (float v : d) b.putInt(Float.floatToRawIntBits(v));
+        crc.update(b.array());
+        assertEquals(crc.getValue(), Checkpoint.fingerprint(ds));
+        x[x.length - 1] = Math.nextUp(x[x.length - 1]);   // the last input's last bit counts
+        assertTrue(crc.getValue() != Checkpoint.fingerprint(ds));
+    }
+
     @Test
     void resumedRunIsBitIdenticalForEveryOptimizer() throws IOException {
         int epochs = 12, stopAt = 5;
