@@ -128,9 +128,28 @@ public final class Trainer {
      * Where the update rule stood at the end of the last run, for a model to keep so that training
      * can continue it ({@link #continueFrom}); null before a run and after one that diverged. With
      * restore-best early stopping the network holds an earlier epoch's weights but this is the last
-     * epoch's state.
+     * epoch's state. The training set's fingerprint ({@link TrainingState#dataFingerprint}) is taken at
+     * the first call after the run, from the training set as it is then.
      */
-    public TrainingState trainingState() { return lastState; }
+    public synchronized TrainingState trainingState() {
+        if (pendingState != null) {
+            lastState = pendingState.apply(Checkpoint.fingerprint(pendingData));
+            pendingState = null;
+            pendingData = null;
+        }
+        return lastState;
+    }
+
+    // the last run's state waiting for its data's fingerprint, a pass over all the data that only a
+    // state someone asks for needs (trainingState): not a cost of every fit
+    private java.util.function.LongFunction<TrainingState> pendingState;
+    private Examples pendingData;
+
+    private synchronized void state(TrainingState state, java.util.function.LongFunction<TrainingState> pending, Examples data) {
+        lastState = state;
+        pendingState = pending;
+        pendingData = data;
+    }
 
     /** The one line the last {@link #continueFrom} had to say (state continued, or why the rule started fresh); null after {@link #fit}. */
     public String warmStartNotice() { return lastWarmStart; }
@@ -374,7 +393,7 @@ public final class Trainer {
         DivergenceGuard guard = new DivergenceGuard(maxRestarts, opt, config.schedule() != null);
         boolean saves = checkpointEvery > 0 || from != null;
         RunSettings settings = saves ? settings(opt, validation) : null;
-        long fingerprint = Checkpoint.fingerprint(train);
+        Long fingerprint = from != null || warm || checkpointEvery > 0 ? Checkpoint.fingerprint(train) : null;   // else when asked
         if (from != null) restore(from, fromName, s, settings, fingerprint, train, opt, guard.canRestart);
         if (warm) lastWarmStart = warmStart(state, rule, s, opt, train, fingerprint);
         boolean continued = warm && lastWarmStart.startsWith(CONTINUING);
@@ -429,19 +448,25 @@ public final class Trainer {
     /** The last run's optimizer, with what the previous run left cleared; returns the rule's name. */
     private String forget(Optimizer opt) {
         lastOptimizer = opt;
-        lastState = null;
+        state(null, null, null);
         lastWarmStart = null;
         return rule(opt);
     }
 
     /** After the loop: the state a warm start continues from, the best weights restored (early stopping), the result. */
     private TrainingResult finish(String reason, RunState s, String rule, EpochStrategy epochs, DivergenceGuard guard, Optimizer opt,
-                                  Examples train, long fingerprint, float[] w) {
+                                  Examples train, Long fingerprint, float[] w) {
         if (!reason.startsWith("diverged")) {
             String kept = epochs.finish();   // e.g. Bayesian regularisation's iterate of highest evidence
             if (kept != null) reason += "; " + kept;
-            lastState = new TrainingState(rule, config.seed(), s.epoch, epochs.updates, s.rng.state(), guard.lrFactor, opt.exportState(),
-                    train.size(), fingerprint);
+            int epoch = s.epoch;
+            long updates = epochs.updates, rng = s.rng.state();
+            double lrFactor = guard.lrFactor;
+            double[] optState = opt.exportState();
+            java.util.function.LongFunction<TrainingState> made = fp -> new TrainingState(rule, config.seed(), epoch, updates, rng, lrFactor,
+                    optState, train.size(), fp);
+            if (fingerprint != null) state(made.apply(fingerprint), null, null);
+            else state(null, made, train);
         }
         int bestEpoch = s.monitor == null ? 0 : s.monitor.bestEpoch();
         if (s.keeper != null) reason = s.keeper.restore(w, reason);

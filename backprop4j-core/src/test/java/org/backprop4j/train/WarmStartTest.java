@@ -2,6 +2,7 @@ package org.backprop4j.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -126,6 +127,12 @@ class WarmStartTest {
         assertEquals("warm start: continuing " + t2.makeOptimizer().describe() + "'s state from epoch 50 on other data (80 patterns)",
                 t2.warmStartNotice());
         TrainingState s2 = t2.trainingState();
+        // the data each state was made on: taken when asked after fit, during a warm start's run
+        assertEquals(Checkpoint.fingerprint(TRAIN), s1.dataFingerprint());
+        assertEquals(TRAIN.size(), s1.dataSize());
+        assertEquals(Checkpoint.fingerprint(OTHER), s2.dataFingerprint());
+        assertEquals(OTHER.size(), s2.dataSize());
+        assertSame(s1, t1.trainingState(), "asked twice, one state");
         assertEquals(100, s2.epochs());
         long more = s2.updates() - s1.updates();
         assertEquals(50 * 5, more, "80 patterns in batches of 16: 5 updates an epoch");
