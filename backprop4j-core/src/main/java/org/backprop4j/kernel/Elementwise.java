@@ -55,7 +55,10 @@ public final class Elementwise {
     /** Slope of leaky ReLU for negative inputs (as {@link org.backprop4j.Activation#LEAKY_SLOPE}). */
     static final float LEAKY = 0.01f;
 
-    private static final Impl IMPL = load();
+    /** The vector loops, loaded at the first loop long enough for them (a short run never loads them). */
+    private static final class Vectorised {
+        static final Impl IMPL = load();
+    }
     private static final Impl SCALAR = new Scalar();
     /**
      * Shorter runs take the scalar loops (bit-identical): the vector code only pays off on long
@@ -63,9 +66,25 @@ public final class Elementwise {
      * interpreted Vector API code, slow and allocating, on the hot path until C2 gets to it.
      */
     static final int VECTOR_MIN = Integer.getInteger("backprop4j.vector.elementwiseMin", 256);
+    /** Loops at least this long take the vector form: {@link #VECTOR_MIN}, or never after {@link #scalarOnly}. */
+    private static int vectorMin = VECTOR_MIN;
 
-    private static Impl impl(int len) {
-        return len < VECTOR_MIN ? SCALAR : IMPL;
+    static Impl impl(int len) {
+        return len < vectorMin ? SCALAR : Vectorised.IMPL;
+    }
+
+    /**
+     * Every loop from now on takes the scalar form, the same bits: for a short run
+     * ({@link KernelProvider#expectWork}), where C2 would compile the Vector API code only after
+     * the run has spent longer in its interpreted form (allocating, far slower) than the loops take.
+     */
+    static void scalarOnly() {
+        vectorMin = Integer.MAX_VALUE;
+    }
+
+    /** For tests: undoes {@link #scalarOnly}. */
+    static void vectorFrom(int len) {
+        vectorMin = len;
     }
 
     private Elementwise() {}
@@ -83,7 +102,7 @@ public final class Elementwise {
 
     /** {@code vector} or {@code scalar}: which loops are in use. */
     public static String implementation() {
-        return IMPL.name();
+        return Vectorised.IMPL.name();
     }
 
     /** In place: a[i] = 1/(1+e^−a[i]) for i in [off, off+len). */
@@ -183,7 +202,7 @@ public final class Elementwise {
     }
 
     static Impl activeImpl() {
-        return IMPL;
+        return Vectorised.IMPL;
     }
 
     // ---- scalar forms: the vector code performs exactly these operations lane by lane ----

@@ -46,7 +46,10 @@ public final class KernelProvider {
      * @param flops the expected floating-point operations (e.g. epochs × patterns × 6 × weights)
      */
     public static void expectWork(double flops) {
-        if (instance == null) expectedWork = flops;
+        if (instance != null) return;
+        expectedWork = flops;
+        // the element-wise loops too: their scalar form gives the same bits and needs no JIT warm-up of Vector API code
+        if (flops < SHORT_RUN_FLOPS) Elementwise.scalarOnly();
     }
 
     /** The process-wide kernels. */
@@ -168,14 +171,28 @@ public final class KernelProvider {
      */
     private static Kernels autoChoice(StringBuilder why) {
         Kernels vector = null, openblas = null;
+        if (expectedWork < SHORT_RUN_FLOPS) {
+            // a short run takes tuned OpenBLAS whatever the vectors (preferred): the Vector API classes need not load
+            try {
+                OpenBlasKernels ob = (OpenBlasKernels) load("openblas");
+                if (OpenBlasKernels.tunedCore(ob.coreName())) {
+                    why.append(String.format(Locale.ROOT, "a short run (%.2g FLOP expected): OpenBLAS's %s kernels need no JIT warm-up",
+                            expectedWork, ob.coreName()));
+                    return ob;
+                }
+                openblas = ob;
+            } catch (UnsupportedOperationException e) {
+                why.append(e.getMessage());
+            }
+        }
         try {
             vector = load("vector");
         } catch (UnsupportedOperationException e) {
             why.append(e.getMessage());
         }
         int bits = vector == null ? 0 : preferredVectorBits();
-        String core = null;
-        if (vector == null || bits < 512 || expectedWork < SHORT_RUN_FLOPS) {   // with 512-bit vectors OpenBLAS only serves short runs
+        String core = openblas == null ? null : ((OpenBlasKernels) openblas).coreName();
+        if (openblas == null && (vector == null || bits < 512) && !(expectedWork < SHORT_RUN_FLOPS)) {   // a short run tried it above
             try {
                 openblas = load("openblas");
                 core = ((OpenBlasKernels) openblas).coreName();

@@ -232,4 +232,22 @@ class ElementwiseTest {
             }
         }
     }
+
+    @Test
+    void aShortRunTakesTheScalarLoopsAtEveryLength() {
+        int len = 1 << 16;
+        Elementwise.Impl longLoops = Elementwise.impl(len);
+        assertEquals(KernelProvider.vectorModulePresent() ? "vector" : "scalar", longLoops.name());
+        float[] x = args(-30f, 30f, len, 7), before = x.clone();
+        Activation.LOGISTIC.apply(before, 0, 1, len);
+        try {
+            Elementwise.scalarOnly();
+            assertEquals("scalar", Elementwise.impl(len).name());
+            Activation.LOGISTIC.apply(x, 0, 1, len);
+            for (int i = 0; i < len; i++) assertEquals(Float.floatToRawIntBits(before[i]), Float.floatToRawIntBits(x[i]), "element " + i);
+        } finally {
+            Elementwise.vectorFrom(Elementwise.VECTOR_MIN);
+        }
+        assertEquals(longLoops.name(), Elementwise.impl(len).name());
+    }
 }
