@@ -9,6 +9,17 @@ final class Json {
 
     private Json() {}
 
+    /** Starts this class's mapper on a daemon thread (see {@link org.backprop4j.io.ModelFile#prepareInBackground}). */
+    static Thread prepareInBackground() {
+        return Thread.ofPlatform().daemon().name("backprop4j-json-lines-start").start(() -> {
+            try {
+                write(java.util.Map.of("event", "epoch", "loss", 0.5, "epochs", java.util.List.of(1, 2)));
+            } catch (RuntimeException e) {
+                // the real write reports it
+            }
+        });
+    }
+
     static String write(Object o) {
         try {
             return MAPPER.writeValueAsString(o);

@@ -145,8 +145,21 @@ final class TrainCommand implements Callable<Integer> {
         else if (resume) files.input("--checkpoint", ckpt);
         files.check();
         if (cacheDir != null && Boolean.FALSE.equals(mapped)) throw new IllegalArgumentException("--cache-dir is for the memory-mapped cache, which --no-mapped turns off");
+        // the model file (and --json's lines) are written with Jackson: its start-up runs on the spare
+        // core while the data are read
+        ModelFile.prepareInBackground();
+        if (json) Json.prepareInBackground();
         if (warmStart != null) return warm(out, talk);
         Settings settings = modelOptions.settings(validation);
+        // an IDX test set does not depend on the training data: read on the spare core meanwhile
+        if (test != null && testLabels != null && dataOptions.labels != null) {
+            Path images = test, labels = testLabels;
+            testRead = background("backprop4j-read-test", () -> org.backprop4j.data.IdxReader.read(images, labels));
+        }
+        // the data file's SHA-256 (the model's provenance) too; a file that may be large enough for the
+        // memory-mapped cache is not, as the cache hashes it itself
+        java.util.concurrent.FutureTask<String> dataHash = !Boolean.TRUE.equals(mapped) && Files.isRegularFile(data) && Files.size(data) <= HASH_AHEAD_MAX
+                ? background("backprop4j-hash-data", () -> Provenance.DataInfo.of(data, 0).sha256()) : null;
         Examples raw = dataOptions.read(data, DataCache.Options.auto().directory(cacheDir)
                 .mode(mapped == null ? DataCache.Mode.AUTO : mapped ? DataCache.Mode.ALWAYS : DataCache.Mode.NEVER));
         DataSet testSet = readTest(raw);   // before training: a bad test file costs no training time
@@ -195,6 +208,7 @@ final class TrainCommand implements Callable<Integer> {
                     .consumeTrainingData(true);   // parts[0] is preprocessed in place: one copy of the data
             // a mapped set's source was hashed when its cache was verified or made: not read a third time
             Provenance.DataInfo info = raw instanceof MappedExamples m ? new Provenance.DataInfo(Sources.name(data), raw.size(), m.sourceSha256())
+                    : dataHash != null ? new Provenance.DataInfo(Sources.name(data), raw.size(), join(dataHash, "hashing " + data))
                     : Provenance.DataInfo.of(data, raw.size());
             fit = trainer.fit(parts[0], parts[1], info);
             signal.trainingEnded();
@@ -463,6 +477,35 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The --test file, read and encoded as the training data was (its schema), checked against it; null without --test. */
+    /** The IDX test set being read in the background, or null. */
+    private java.util.concurrent.FutureTask<DataSet> testRead;
+
+    /** Data files up to this size are hashed while they are read (larger ones may go to the memory-mapped cache). */
+    static final long HASH_AHEAD_MAX = 1L << 28;
+
+    private static <T> java.util.concurrent.FutureTask<T> background(String name, java.util.concurrent.Callable<T> work) {
+        java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(work);
+        Thread.ofPlatform().daemon().name(name).start(task);
+        return task;
+    }
+
+    /** A background task's value, or its failure as the direct call would have thrown it. */
+    private static <T> T join(java.util.concurrent.FutureTask<T> task, String what) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while " + what);
+        } catch (java.util.concurrent.ExecutionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException r -> throw r;
+                case Error err -> throw err;
+                default -> throw new IOException(e.getCause());
+            }
+        }
+    }
+
     private DataSet readTest(Examples raw) throws IOException {
         if (test == null) {
             if (testLabels != null) throw new Main.UserError("--test-labels " + testLabels + " needs --test IMAGES (the IDX images file it labels)");
@@ -474,7 +517,7 @@ final class TrainCommand implements Callable<Integer> {
                 throw new Main.UserError("--test " + test + ": IDX images need their labels file on both sides: --labels for the training "
                         + "images and --test-labels for the test images");
             }
-            t = org.backprop4j.data.IdxReader.read(test, testLabels);
+            t = testRead != null ? join(testRead, "reading --test " + test) : org.backprop4j.data.IdxReader.read(test, testLabels);
         } else {
             t = dataOptions.read(test, raw.schema());
         }

@@ -114,4 +114,34 @@ class TrainTestSetTest {
         assertEquals(List.of("backprop4j: --test " + im + ": IDX images need their labels file on both sides: --labels for the training images "
                 + "and --test-labels for the test images"), r.err().lines().toList());
     }
+
+    @Test
+    void aBrokenIdxTestFileReadAlongsideTheTrainingDataIsOneLineBeforeTraining() throws Exception {
+        Path im = dir.resolve("im.gz"), lb = dir.resolve("lb.gz"), tim = dir.resolve("tim.gz"), tlb = dir.resolve("tlb.gz");
+        CacheTrainingCommand.writeIdx(im, lb, 300, 8, 4, 1);
+        CacheTrainingCommand.writeIdx(tim, tlb, 100, 8, 4, 2);
+        byte[] whole = Files.readAllBytes(tim);
+        Files.write(tim, java.util.Arrays.copyOf(whole, whole.length / 2));   // truncated gzip
+        Path model = dir.resolve("m.json");
+        String direct;
+        try {
+            org.backprop4j.data.IdxReader.read(tim, tlb);
+            throw new AssertionError("a truncated file was read");
+        } catch (org.backprop4j.data.DataFormatException e) {
+            direct = e.getMessage();
+        }
+        CliTest.Result r = CliTest.run("train", im.toString(), "--labels", lb.toString(), "--test", tim.toString(), "--test-labels", tlb.toString(),
+                "-o", model.toString(), "--epochs", "2");
+        assertEquals(2, r.code());
+        assertEquals(List.of("backprop4j: " + direct), r.err().lines().toList(), "the message the reader gives, on one line");
+        assertTrue(!Files.exists(model), "no model written");
+        // both broken: the training file's error, as when the files were read one after the other
+        byte[] train = Files.readAllBytes(im);
+        Files.write(im, java.util.Arrays.copyOf(train, train.length / 2));
+        r = CliTest.run("train", im.toString(), "--labels", lb.toString(), "--test", tim.toString(), "--test-labels", tlb.toString(),
+                "-o", model.toString(), "--epochs", "2");
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("backprop4j: im.gz"), r.err());
+    }
 }

@@ -375,15 +375,22 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      * 0 or of at least the training size means full batch, 1 means online.
      *
      * @param trainSize      patterns in the training part
-     * @param haveValidation whether there is a validation part
+     * @param haveValidation whether there is a validation part: then each epoch's training error and
+     *                       accuracy are evaluated at the epoch's final weights; without one, an epoch's
+     *                       training error is the mean of the per-pattern errors its updates computed
+     *                       (each at the weights of its step; full batch: at the epoch's start) and no
+     *                       training accuracy is recorded ({@link TrainingConfig#evaluateEachEpoch})
      * @return the configuration
      * @throws IllegalStateException if the settings are not resolved
      * @throws IllegalArgumentException if early stopping is asked for without validation data
      */
     public TrainingConfig config(int trainSize, boolean haveValidation) {
         requireResolved();
+        // without a validation set an epoch's training error is the running mean of the errors its
+        // updates computed anyway (scikit-learn's loss_curve_); with one, both are evaluated at the
+        // epoch's final weights, so that the two curves compare
         TrainingConfig.Builder c = TrainingConfig.builder().optimizer(optimizer).epochs(epochs)
-                .lambda(lambda).targetError(targetError).seed(seed);
+                .lambda(lambda).targetError(targetError).seed(seed).evaluateEachEpoch(haveValidation);
         if (batch == 0 || batch >= trainSize) c.fullBatch();
         else if (batch == 1) c.online();
         else c.miniBatch(batch);

@@ -107,6 +107,28 @@ public final class ModelFile {
 
     private ModelFile() {}
 
+    /**
+     * Starts the JSON machinery on a daemon thread: a small document written with this class's
+     * mapper, so that a command that will write a model file pays Jackson's start-up (class loading
+     * and initialisation, a noticeable part of a cold process) while it reads its data on another
+     * core. Writes nothing anywhere; any failure is left to the real write to report.
+     *
+     * @return the thread doing it (tests join it)
+     */
+    public static Thread prepareInBackground() {
+        return Thread.ofPlatform().daemon().name("backprop4j-json-start").start(() -> {
+            try {
+                ObjectNode root = JsonNodeFactory.instance.objectNode();
+                root.put("format", FORMAT).put("formatVersion", FORMAT_VERSION).put("float", 0.25f).put("double", 0.5);
+                root.putArray("W").addArray().add(1f).add(-2.5e-3f);
+                root.set("map", MAPPER.valueToTree(Map.of("scaling", List.of(0.1, 1.0), "names", List.of("a"))));
+                MAPPER.writeValueAsBytes(root);
+            } catch (JsonProcessingException | RuntimeException e) {
+                // the real write reports it
+            }
+        });
+    }
+
     /** The {@link ModelStore} behind {@link Model#load} and {@link Model#save} (registered for {@link java.util.ServiceLoader}). */
     public static final class Store implements ModelStore {
         /** Called by {@link java.util.ServiceLoader}. */

@@ -46,6 +46,22 @@ class ModelFileTest {
     }
 
     @Test
+    void preparingInTheBackgroundWritesNothingAndChangesNoFile() throws Exception {
+        Model m = sample();
+        m = Model.builder(m.network(), m.loss()).pipeline(m.pipeline()).classNames(m.classNames()).inputNames(m.inputNames()).targetNames(m.targetNames())
+                .provenance(m.provenance().withEnvironment(Provenance.Environment.current())).build();   // a fixed creation time
+        byte[] before = ModelFile.toBytes(m);
+        Thread t = ModelFile.prepareInBackground();
+        t.join(60_000);
+        assertFalse(t.isAlive());
+        assertTrue(t.isDaemon(), "never keeps a process alive");
+        try (var files = Files.list(dir)) {
+            assertEquals(0, files.count());
+        }
+        assertArrayEquals(before, ModelFile.toBytes(m));
+    }
+
+    @Test
     void savedAndLoadedModelPredictsBitIdentically() throws Exception {
         Model m = sample();
         Path f = dir.resolve("m.json");
