@@ -1,5 +1,7 @@
 package org.backprop4j.serve;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -46,6 +48,13 @@ final class ServedModel {
     final Map<String, Integer> index = new HashMap<>();
     final Set<String> targets = new HashSet<>();
     final int[] offsets;
+    /** Encoded inputs per record. */
+    final int width;
+    final RequestScanner scanner;
+    /** The answer's fixed parts, JSON-escaped UTF-8: per class the record's opening with its label, and each output's key. */
+    private final byte[][] openings;
+    private final byte[][] keys;
+    private final boolean classify;
     private final ConcurrentLinkedQueue<Backprop> engines = new ConcurrentLinkedQueue<>();
 
     private ServedModel(Model model, String file) {
@@ -71,6 +80,30 @@ final class ServedModel {
             index.put(attributes.get(a).name(), a);
             offsets[a + 1] = offsets[a] + attributes.get(a).width();
         }
+        width = offsets[attributes.size()];
+        scanner = new RequestScanner(attributes, index, targets, offsets);
+        int k = net.outputs();
+        List<String> classes = model.classNames();
+        classify = model.isClassification();   // classNames() is empty, not null, for regression
+        keys = new byte[classify && k == 1 && classes.size() == 2 ? 2 : k][];
+        if (classify) {
+            String probs = probabilities() ? "probabilities" : "scores";
+            openings = new byte[classes.size()][];
+            for (int c = 0; c < classes.size(); c++) openings[c] = utf8("{\"label\":\"" + quoted(classes.get(c)) + "\",\"" + probs + "\":{");
+            for (int c = 0; c < keys.length; c++) keys[c] = utf8((c > 0 ? "," : "") + "\"" + quoted(classes.get(c)) + "\":");
+        } else {
+            List<String> t = model.targetNames();
+            openings = new byte[][] {utf8("{\"outputs\":{")};
+            for (int c = 0; c < k; c++) keys[c] = utf8((c > 0 ? "," : "") + "\"" + quoted(t.size() == k ? t.get(c) : "y" + (c + 1)) + "\":");
+        }
+    }
+
+    private static String quoted(String s) {
+        return new String(JsonStringEncoder.getInstance().quoteAsString(s));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Reads and validates a model file (the same checks as {@code backprop4j predict}). */
@@ -86,6 +119,41 @@ final class ServedModel {
             super(message, null, false, false);
             this.status = status;
         }
+    }
+
+    /**
+     * Encodes a request body through a JSON tree: the path for any body {@link RequestScanner} does not take,
+     * with a one-line message naming the record and field for what is wrong.
+     */
+    Rows parseTree(ObjectMapper json, byte[] body, int maxRecords) throws BadRequest {
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (IOException e) {
+            String msg = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            var loc = e instanceof JsonProcessingException j ? j.getLocation() : null;
+            int nl = msg.indexOf('\n');
+            throw new BadRequest(400, "not valid JSON: " + clip(nl >= 0 ? msg.substring(0, nl) : msg)
+                    + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
+        }
+        if (root == null || root.isMissingNode()) throw new BadRequest(400, "empty body: send a record (a JSON object) or a batch (an array)");
+        boolean batch;
+        List<JsonNode> records = new ArrayList<>();
+        JsonNode list = root.isObject() && root.size() == 1 && root.has("records") && !index.containsKey("records") ? root.get("records") : root;
+        if (list.isArray()) {
+            batch = true;
+            if (list.size() > maxRecords) {
+                throw new BadRequest(413, list.size() + " records in one request; the limit is " + maxRecords);
+            }
+            list.forEach(records::add);
+            if (records.isEmpty()) throw new BadRequest(400, "an empty batch");
+        } else if (list.isObject()) {
+            batch = false;
+            records.add(list);
+        } else {
+            throw new BadRequest(400, "expected a record (a JSON object) or a batch (an array), found " + kind(list));
+        }
+        return new Rows(encode(records), records.size(), batch);
     }
 
     /**
@@ -143,6 +211,64 @@ final class ServedModel {
         x[at + k] = 1f;
     }
 
+    /** A request's records, encoded (not yet preprocessed): m rows of {@link #width} values. */
+    record Rows(float[] x, int m, boolean batch) {}
+
+    /** A response body: its first {@code length} bytes. */
+    record Answer(byte[] bytes, int length) {}
+
+    private static final byte[] BATCH_OPEN = utf8("{\"predictions\":["), BATCH_CLOSE = utf8("]}"), RECORD_CLOSE = utf8("}}");
+
+    /**
+     * The answer for m records' outputs, written straight into bytes: per record {"label": ...,
+     * "probabilities": {class: p}} (or "scores"), or {"outputs": {target: y}}; {"predictions": [...]}
+     * for a batch. The same text the tree writer gives (FastPathTest compares them); numbers as
+     * {@link Float#toString}, non-finite ones as strings.
+     */
+    Answer answer(float[] o, int m, boolean batch) {
+        int k = net.outputs();
+        int most = 0, keyBytes = 0;
+        for (byte[] op : openings) most = Math.max(most, op.length);
+        for (byte[] key : keys) keyBytes += key.length;
+        byte[] buf = new byte[BATCH_OPEN.length + BATCH_CLOSE.length + m * (most + keyBytes + keys.length * 17 + RECORD_CLOSE.length + 1)];
+        int pos = 0;
+        if (batch) pos = put(buf, pos, BATCH_OPEN);
+        boolean logistic = keys.length == 2 && k == 1;
+        for (int p = 0; p < m; p++) {
+            if (p > 0) buf[pos++] = ',';
+            pos = put(buf, pos, openings[classify ? Evaluation.predictedClass(o, p * k, k) : 0]);
+            if (logistic) {
+                pos = put(buf, pos, keys[0]);
+                pos = putFloat(buf, pos, 1f - o[p]);
+                pos = put(buf, pos, keys[1]);
+                pos = putFloat(buf, pos, o[p]);
+            } else {
+                for (int c = 0; c < k; c++) {
+                    pos = put(buf, pos, keys[c]);
+                    pos = putFloat(buf, pos, o[p * k + c]);
+                }
+            }
+            pos = put(buf, pos, RECORD_CLOSE);
+        }
+        if (batch) pos = put(buf, pos, BATCH_CLOSE);
+        return new Answer(buf, pos);
+    }
+
+    private static int put(byte[] buf, int pos, byte[] b) {
+        System.arraycopy(b, 0, buf, pos, b.length);
+        return pos + b.length;
+    }
+
+    /** A float as Jackson writes it: {@link Float#toString}, quoted when not finite (at most 17 bytes). */
+    private static int putFloat(byte[] buf, int pos, float f) {
+        boolean quote = !Float.isFinite(f);
+        if (quote) buf[pos++] = '"';
+        String s = Float.toString(f);
+        for (int j = 0; j < s.length(); j++) buf[pos++] = (byte) s.charAt(j);
+        if (quote) buf[pos++] = '"';
+        return pos;
+    }
+
     /** Network outputs for encoded rows: preprocessing, forward pass in chunks, regression targets mapped back. */
     float[] outputs(float[] x, int m) {
         float[] in = pipeline.transformInputs(x);
@@ -159,28 +285,6 @@ final class ServedModel {
             if (engines.size() < 4 * Runtime.getRuntime().availableProcessors()) engines.offer(e);
         }
         return model.isClassification() ? out : pipeline.inverseTargets(out);
-    }
-
-    /** One prediction as JSON: {label, probabilities: {class: p}} or {outputs: {target: y}}. */
-    ObjectNode prediction(ObjectMapper json, float[] o, int p) {
-        ObjectNode r = json.createObjectNode();
-        int k = net.outputs();
-        List<String> classes = model.classNames();
-        if (classes != null) {
-            r.put("label", classes.get(Evaluation.predictedClass(o, p * k, k)));
-            ObjectNode probs = r.putObject(probabilities() ? "probabilities" : "scores");
-            if (k == 1 && classes.size() == 2) {
-                probs.put(classes.get(0), 1f - o[p]);
-                probs.put(classes.get(1), o[p]);
-            } else {
-                for (int c = 0; c < k; c++) probs.put(classes.get(c), o[p * k + c]);
-            }
-        } else {
-            ObjectNode outs = r.putObject("outputs");
-            List<String> names = model.targetNames();
-            for (int c = 0; c < k; c++) outs.put(names.size() == k ? names.get(c) : "y" + (c + 1), o[p * k + c]);
-        }
-        return r;
     }
 
     boolean probabilities() {

@@ -72,11 +72,16 @@ final class ServerFixtures {
 
     /** A classification model on INPUTS with random weights and a pipeline fitted on random records. */
     static Model classifier(long seed) {
+        return classifier(seed, INPUTS);
+    }
+
+    /** A classification model on these inputs, as {@link #classifier(long)}. */
+    static Model classifier(long seed, List<Attribute> inputs) {
         Rng r = new Rng(seed);
         List<double[]> recs = new ArrayList<>();
-        for (int p = 0; p < 300; p++) recs.add(record(r, INPUTS));
-        float[] x = encode(recs, INPUTS);
-        Schema s = new Schema(INPUTS, List.of(CLASS));
+        for (int p = 0; p < 300; p++) recs.add(record(r, inputs));
+        float[] x = encode(recs, inputs);
+        Schema s = new Schema(inputs, List.of(CLASS));
         float[] d = new float[300 * 3];
         for (int p = 0; p < 300; p++) d[p * 3 + p % 3] = 1;
         DataSet ds = new DataSet(x, d, s.encodedInputs(), 3, CLASS.values(), s.encodedInputNames(), s);

@@ -1,0 +1,366 @@
+package org.backprop4j.serve;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.backprop4j.data.Attribute;
+
+/**
+ * The server's fast reader of request bodies: a strict scanner of the bytes for the usual request
+ * (one record, a batch of records, or {@code {"records": [...]}}, whose fields are the model's, with
+ * numbers, nominal values as the model spells them, or null), encoding straight into input rows: no
+ * tree, no String per field or number. It takes only what the tree path ({@link ServedModel#parseTree})
+ * takes and encodes the same way (the same correctly rounded doubles, rounded once to float); anything
+ * else, or anything it is unsure of (escapes in strings, numbers too long or too precise for the
+ * exact shortcut, repeated fields, a wrong type, ...), it declines with null and the tree path answers,
+ * with its error messages. PredictionServerTest and FastPathTest compare both on the same bodies.
+ */
+final class RequestScanner {
+    private static final byte[] RECORDS = "records".getBytes(StandardCharsets.UTF_8);
+    /** Powers of ten exact in a double (10^22 is the largest). */
+    private static final double[] POW10 = new double[23];
+
+    static {
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) POW10[i] = POW10[i - 1] * 10;
+    }
+
+    private final List<Attribute> attributes;
+    private final Map<String, Integer> index;
+    private final int[] offsets;
+    private final int width;
+    /** Each attribute's name, and each nominal one's values, as UTF-8; null where JSON would need an escape. */
+    private final byte[][] names;
+    private final byte[][][] values;
+    /** Target names (a field naming one is skipped): name → UTF-8. */
+    private final Map<String, byte[]> targets = new HashMap<>();
+    private final boolean recordsIsInput;
+
+    RequestScanner(List<Attribute> attributes, Map<String, Integer> index, Iterable<String> targetNames, int[] offsets) {
+        this.attributes = attributes;
+        this.index = index;
+        this.offsets = offsets;
+        this.width = offsets[attributes.size()];
+        names = new byte[attributes.size()][];
+        values = new byte[attributes.size()][][];
+        for (int a = 0; a < attributes.size(); a++) {
+            Attribute at = attributes.get(a);
+            names[a] = plain(at.name());
+            if (at.isNominal()) {
+                values[a] = new byte[at.values().size()][];
+                for (int v = 0; v < values[a].length; v++) values[a][v] = plain(at.values().get(v));
+            }
+        }
+        for (String t : targetNames) {
+            byte[] b = plain(t);
+            if (b != null) targets.put(t, b);
+        }
+        recordsIsInput = index.containsKey("records");
+    }
+
+    /** A string's UTF-8 bytes if JSON writes it without escapes, else null (it is then never matched here). */
+    private static byte[] plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) return null;
+        }
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The rows of a request, or null: the tree path decides. */
+    ServedModel.Rows scan(byte[] body, int maxRecords) {
+        return new Scan(body).request(maxRecords);
+    }
+
+    /** One body's position and per-record bookkeeping. */
+    private final class Scan {
+        final byte[] b;
+        int i;
+        final int[] stamp = new int[attributes.size()];   // stamp[a] == record + 1: field a seen in this record
+
+        Scan(byte[] b) {
+            this.b = b;
+        }
+
+        ServedModel.Rows request(int maxRecords) {
+            ws();
+            if (at('[')) {
+                i++;
+                return batch(maxRecords);
+            }
+            if (!at('{')) return null;
+            i++;
+            ws();
+            int save = i;
+            if (at('"') && !recordsIsInput) {
+                i++;
+                int s = i;
+                if (string() && Arrays.equals(b, s, i - 1, RECORDS, 0, RECORDS.length)) {
+                    ws();
+                    if (!at(':')) return null;
+                    i++;
+                    ws();
+                    if (!at('[')) return null;   // {"records": {...}} and the like: the tree path
+                    i++;
+                    ServedModel.Rows r = batch(maxRecords);
+                    if (r == null) return null;
+                    ws();
+                    return at('}') ? r : null;
+                }
+                i = save;
+            }
+            float[] x = new float[width];
+            return record(x, 0, 1) ? new ServedModel.Rows(x, 1, false) : null;
+        }
+
+        ServedModel.Rows batch(int maxRecords) {
+            float[] x = new float[width * Math.min(maxRecords, 256)];
+            int m = 0;
+            ws();
+            if (at(']')) return null;
+            while (true) {
+                if (!at('{') || m == maxRecords) return null;
+                i++;
+                if ((long) (m + 1) * width > x.length) {
+                    long grown = Math.min(2L * x.length, (long) maxRecords * width);
+                    if (grown > Integer.MAX_VALUE - 8) return null;
+                    x = Arrays.copyOf(x, (int) grown);
+                }
+                if (!record(x, m * width, m + 1)) return null;
+                m++;
+                ws();
+                if (at(',')) {
+                    i++;
+                    ws();
+                } else if (at(']')) {
+                    i++;
+                    break;
+                } else {
+                    return null;
+                }
+            }
+            return new ServedModel.Rows(m * width == x.length ? x : Arrays.copyOf(x, m * width), m, true);
+        }
+
+        /** The fields of one record, after its '{', into x from row; false to decline. */
+        boolean record(float[] x, int row, int mark) {
+            int count = 0, guess = 0;
+            ws();
+            if (at('}')) {
+                i++;
+                return count == attributes.size();
+            }
+            while (true) {
+                if (!at('"')) return false;
+                i++;
+                int s = i;
+                if (!string()) return false;
+                int e = i - 1;
+                int a = -1;
+                if (guess < names.length && names[guess] != null && Arrays.equals(b, s, e, names[guess], 0, names[guess].length)) {
+                    a = guess;
+                } else {
+                    String name = new String(b, s, e - s, StandardCharsets.UTF_8);
+                    Integer k = index.get(name);
+                    if (k != null) {
+                        if (names[k] == null || !Arrays.equals(b, s, e, names[k], 0, names[k].length)) return false;
+                        a = k;
+                    } else {
+                        byte[] t = targets.get(name);
+                        if (t == null || !Arrays.equals(b, s, e, t, 0, t.length)) return false;
+                    }
+                }
+                ws();
+                if (!at(':')) return false;
+                i++;
+                ws();
+                if (a < 0) {
+                    if (!skipScalar()) return false;
+                } else {
+                    if (stamp[a] == mark) return false;
+                    stamp[a] = mark;
+                    count++;
+                    guess = a + 1;
+                    if (!value(x, row + offsets[a], a)) return false;
+                }
+                ws();
+                if (at(',')) {
+                    i++;
+                    ws();
+                } else if (at('}')) {
+                    i++;
+                    return count == attributes.size();
+                } else {
+                    return false;
+                }
+            }
+        }
+
+        /** One field's value into x at off. */
+        boolean value(float[] x, int off, int a) {
+            Attribute at = attributes.get(a);
+            if (at('n')) {
+                if (!literal("null")) return false;
+                Arrays.fill(x, off, off + at.width(), Float.NaN);   // numeric: one NaN; nominal: the pipeline fills the block
+                return true;
+            }
+            if (!at.isNominal()) {
+                double d = number();
+                if (!(Math.abs(d) <= Float.MAX_VALUE)) return false;   // NaN: not a number here; else out of float range
+                x[off] = (float) d;
+                return true;
+            }
+            int s, e;
+            if (at('"')) {
+                i++;
+                s = i;
+                if (!string()) return false;
+                e = i - 1;
+            } else {
+                // a nominal value written as an integer: the tree takes its text, which is the token's ("-0" aside)
+                s = i;
+                int t = numberEnd();
+                if (t < 0 || !isInteger(s, t) || (t - s == 2 && b[s] == '-' && b[s + 1] == '0')) return false;
+                e = i = t;
+            }
+            byte[][] vs = values[a];
+            for (int k = 0; k < vs.length; k++) {
+                if (vs[k] != null && Arrays.equals(b, s, e, vs[k], 0, vs[k].length)) {
+                    x[off + k] = 1f;
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** A target field's value, skipped: null, true, false, a number, or a plain ASCII string; anything else declines. */
+        boolean skipScalar() {
+            if (at('n')) return literal("null");
+            if (at('t')) return literal("true");
+            if (at('f')) return literal("false");
+            if (at('"')) {
+                i++;
+                int s = i;
+                if (!string()) return false;
+                if (i - 1 - s > 1000) return false;   // the parser limits string lengths: leave long ones to it
+                for (int k = s; k < i - 1; k++) if (b[k] < 0) return false;   // non-ASCII: the tree checks its UTF-8
+                return true;
+            }
+            int t = numberEnd();
+            if (t < 0) return false;
+            i = t;
+            return true;
+        }
+
+        /** After an opening quote: to just past the closing one; false at an escape, a control character or the end. */
+        boolean string() {
+            for (; i < b.length; i++) {
+                int c = b[i] & 0xFF;
+                if (c == '"') {
+                    i++;
+                    return true;
+                }
+                if (c == '\\' || c < 0x20) return false;
+            }
+            return false;
+        }
+
+        boolean literal(String word) {
+            if (i + word.length() > b.length) return false;
+            for (int k = 0; k < word.length(); k++) if (b[i + k] != word.charAt(k)) return false;
+            i += word.length();
+            return true;
+        }
+
+        /**
+         * A JSON number's value as the tree path gets it (integers as int/long/BigInteger, so "-0" is +0;
+         * others correctly rounded), or NaN to decline: not a number, or longer than the parser allows.
+         */
+        double number() {
+            int s = i, t = numberEnd();
+            if (t < 0) return Double.NaN;
+            i = t;
+            boolean neg = b[s] == '-';
+            int p = neg ? s + 1 : s;
+            long sig = 0;
+            int digits = 0, exp10 = 0;
+            boolean integer = true;
+            for (; p < t; p++) {
+                int c = b[p];
+                if (c >= '0' && c <= '9') {
+                    // digits counts from the first non-zero one; sig and exp10 are used only while no digit is dropped
+                    if (sig != 0 || c != '0') digits++;
+                    if (digits <= 18) sig = sig * 10 + (c - '0');
+                    if (!integer) exp10--;
+                } else if (c == '.') {
+                    integer = false;
+                } else {
+                    break;   // 'e' or 'E'
+                }
+            }
+            if (p == t && integer) {
+                if (digits <= 18) return (double) (neg ? -sig : sig);   // as the tree's int node: -0 is +0
+                return new BigInteger(new String(b, s, t - s, StandardCharsets.ISO_8859_1)).doubleValue();
+            }
+            if (p < t) {
+                integer = false;
+                p++;
+                boolean eneg = b[p] == '-';
+                if (b[p] == '-' || b[p] == '+') p++;
+                int ev = 0;
+                for (; p < t; p++) ev = Math.min(ev * 10 + (b[p] - '0'), 100_000);
+                exp10 += eneg ? -ev : ev;
+            }
+            if (digits <= 15 && exp10 >= -22 && exp10 <= 22) {
+                // Clinger's shortcut: sig and 10^|exp10| are exact doubles, so one correctly rounded operation
+                double d = exp10 >= 0 ? sig * POW10[exp10] : sig / POW10[-exp10];
+                return neg ? -d : d;
+            }
+            return Double.parseDouble(new String(b, s, t - s, StandardCharsets.ISO_8859_1));
+        }
+
+        /** Where a JSON number starting at i ends (strict grammar, at most 64 characters), or -1. */
+        int numberEnd() {
+            int p = i;
+            if (p < b.length && b[p] == '-') p++;
+            if (p >= b.length) return -1;
+            if (b[p] == '0') {
+                p++;
+            } else if (b[p] >= '1' && b[p] <= '9') {
+                while (p < b.length && b[p] >= '0' && b[p] <= '9') p++;
+            } else {
+                return -1;
+            }
+            if (p < b.length && b[p] == '.') {
+                p++;
+                int d = p;
+                while (p < b.length && b[p] >= '0' && b[p] <= '9') p++;
+                if (p == d) return -1;
+            }
+            if (p < b.length && (b[p] == 'e' || b[p] == 'E')) {
+                p++;
+                if (p < b.length && (b[p] == '+' || b[p] == '-')) p++;
+                int d = p;
+                while (p < b.length && b[p] >= '0' && b[p] <= '9') p++;
+                if (p == d) return -1;
+            }
+            return p - i > 64 ? -1 : p;
+        }
+
+        boolean isInteger(int s, int t) {
+            for (int p = s; p < t; p++) if (b[p] == '.' || b[p] == 'e' || b[p] == 'E') return false;
+            return true;
+        }
+
+        boolean at(char c) {
+            return i < b.length && b[i] == c;
+        }
+
+        void ws() {
+            while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) i++;
+        }
+    }
+}
