@@ -59,14 +59,16 @@ public final class ServeBench {
         INPUTS = List.copyOf(in);
     }
 
+    static final List<String> SIDES = List.of("raw", "encoded", "server256", "server1", "socket256", "socket1");
+
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
         int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         List<String> sides = List.of((args.length > 3 ? args[3] : "raw,encoded,server256,server1").split(","));
         for (String side : sides) {
-            if (!List.of("raw", "encoded", "server256", "server1").contains(side)) {
-                System.err.println("unknown side '" + side + "' (raw, encoded, server256, server1)");
+            if (!SIDES.contains(side)) {
+                System.err.println("unknown side '" + side + "' (" + String.join(", ", SIDES) + ")");
                 System.exit(2);
             }
         }
@@ -102,12 +104,21 @@ public final class ServeBench {
             calls.put("encoded", k -> predictor.predict(pl.transformInputs(rows256[k % 64]), 256));
             calls.put("server256", k -> post(http, uri, batch[k % 64]));
             calls.put("server1", k -> post(http, uri, single[k % 64]));
+            byte[][] rawBatch = new byte[64][], rawSingle = new byte[64][];
+            for (int b = 0; b < 64; b++) {
+                rawBatch[b] = request(s.port(), batch[b]);
+                rawSingle[b] = request(s.port(), single[b]);
+            }
+            ThreadLocal<Connection> conns = ThreadLocal.withInitial(() -> new Connection(s.port()));
+            calls.put("socket256", k -> conns.get().post(rawBatch[k % 64]));
+            calls.put("socket1", k -> conns.get().post(rawSingle[k % 64]));
             Map<String, List<double[]>> results = new java.util.LinkedHashMap<>();
             for (int round = 0; round <= rounds; round++) {   // round 0 warms the JIT up and is not reported
                 for (String side : sides) {
-                    double[] v = run(clients, seconds, side.equals("server1") ? 1 : 256, calls.get(side));
+                    double[] v = run(clients, seconds, side.endsWith("1") ? 1 : 256, calls.get(side));
                     if (round == 0) continue;
                     print(round, side, v);
+                    if (System.getenv("SERVE_BENCH_THREADS") != null) System.out.println("#   " + side + " CPU by thread: " + lastBreakdown);
                     results.computeIfAbsent(side, q -> new ArrayList<>()).add(v);
                 }
             }
@@ -117,18 +128,18 @@ public final class ServeBench {
                         median(e.getValue(), 0), median(e.getValue(), 1), median(e.getValue(), 2), median(e.getValue(), 3), median(e.getValue(), 4)));
             }
             System.out.println(sb);
-            if (results.containsKey("server256")) {
-                double srv = median(results.get("server256"), 0);
+            for (String srv : List.of("server256", "socket256")) {
+                if (!results.containsKey(srv)) continue;
                 for (String base : List.of("raw", "encoded")) {
                     if (results.containsKey(base)) {
-                        List<double[]> a = results.get(base), b = results.get("server256");
+                        List<double[]> a = results.get(base), b = results.get(srv);
                         double[] wall = new double[a.size()], cpu = new double[a.size()];
                         for (int i = 0; i < a.size(); i++) {
                             wall[i] = a.get(i)[0] / b.get(i)[0];
                             cpu[i] = b.get(i)[4] / a.get(i)[4];
                         }
-                        System.out.printf(Locale.ROOT, "# %s/server256: throughput ratio per round %s (median %.2fx); CPU-per-record ratio per round %s (median %.2fx)%n",
-                                base, fmt(wall), median(wall), fmt(cpu), median(cpu));
+                        System.out.printf(Locale.ROOT, "# %s/%s: throughput ratio per round %s (median %.2fx); CPU-per-record ratio per round %s (median %.2fx)%n",
+                                base, srv, fmt(wall), median(wall), fmt(cpu), median(cpu));
                     }
                 }
             }
@@ -166,6 +177,7 @@ public final class ServeBench {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         long start = System.nanoTime();
         long cpu0 = OS.getProcessCpuTime();
+        Map<String, long[]> threads0 = threadTicks();
         try (ExecutorService ex = Executors.newFixedThreadPool(clients)) {
             List<Future<long[]>> fs = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
@@ -185,6 +197,7 @@ public final class ServeBench {
             for (Future<long[]> f : fs) for (long l : f.get()) all.add(l);
             double wall = (System.nanoTime() - start) / 1e9;
             double cpu = (OS.getProcessCpuTime() - cpu0) / 1e3;
+            lastBreakdown = breakdown(threads0, threadTicks(), all.size() * (double) records);
             long[] l = all.stream().mapToLong(Long::longValue).sorted().toArray();
             return new double[] {l.length * (double) records / wall, l.length / wall, l[l.length / 2] / 1e6, l[(int) (l.length * 0.99)] / 1e6,
                 cpu / ((double) l.length * records)};
@@ -196,8 +209,117 @@ public final class ServeBench {
         if (r.statusCode() != 200) throw new IllegalStateException("status " + r.statusCode() + ": " + r.body());
     }
 
+    static byte[] request(int port, String body) {
+        byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] head = ("POST /predict HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length + "\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] r = Arrays.copyOf(head, head.length + b.length);
+        System.arraycopy(b, 0, r, head.length, b.length);
+        return r;
+    }
+
+    /**
+     * A minimal blocking HTTP/1.1 client on one keep-alive connection (one per calling thread): writes a
+     * prepared request, reads the status line, the headers and Content-Length bytes of body. It costs
+     * the machine less than java.net.http's asynchronous pipeline, so on a 2-core machine shared by the
+     * client and the server it shows what the server itself can do.
+     */
+    static final class Connection {
+        final java.net.Socket socket;
+        final java.io.InputStream in;
+        final java.io.OutputStream out;
+        byte[] buf = new byte[1 << 16];
+
+        Connection(int port) {
+            try {
+                socket = new java.net.Socket("127.0.0.1", port);
+                socket.setTcpNoDelay(true);
+                in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
+                out = socket.getOutputStream();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        void post(byte[] request) throws java.io.IOException {
+            out.write(request);
+            out.flush();
+            int n = 0, end = -1;
+            while (end < 0) {   // the head, up to the blank line
+                int c = in.read();
+                if (c < 0) throw new java.io.EOFException("the server closed the connection");
+                if (n == buf.length) buf = Arrays.copyOf(buf, 2 * n);
+                buf[n++] = (byte) c;
+                if (n >= 4 && buf[n - 1] == '\n' && buf[n - 2] == '\r' && buf[n - 3] == '\n' && buf[n - 4] == '\r') end = n;
+            }
+            String head = new String(buf, 0, end, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (!head.startsWith("HTTP/1.1 200")) throw new IllegalStateException("answer " + head.lines().findFirst().orElse(""));
+            int at = head.toLowerCase(Locale.ROOT).indexOf("content-length:");
+            if (at < 0) throw new IllegalStateException("no Content-Length: " + head);
+            int len = Integer.parseInt(head.substring(at + 15, head.indexOf('\r', at)).trim());
+            if (len > buf.length) buf = new byte[len];
+            if (in.readNBytes(buf, 0, len) != len) throw new java.io.EOFException("short answer");
+        }
+    }
+
     static void print(int round, String side, double[] v) {
         System.out.printf(Locale.ROOT, "%d,%s,%.0f,%.1f,%.3f,%.3f,%.2f,%.2f%n", round, side, v[0], v[1], v[2], v[3], v[4], loadAverage());
+    }
+
+    /** The last run's CPU per record by thread group (Linux /proc; empty elsewhere). */
+    static String lastBreakdown = "";
+
+    /**
+     * User and system clock ticks per thread group ({@code /proc/self/task/N/stat}), and the whole
+     * process under "process" (it keeps the ticks of threads that have ended, as the callers' pools).
+     */
+    static Map<String, long[]> threadTicks() {
+        Map<String, long[]> m = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                String st;
+                try {
+                    st = Files.readString(t.resolve("stat"));
+                } catch (java.io.IOException e) {
+                    continue;   // the thread has ended
+                }
+                String name = st.substring(st.indexOf('(') + 1, st.lastIndexOf(')'));
+                String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
+                String group = name.startsWith("backprop4j-serv") ? "compute" : name.startsWith("ForkJoinPool") ? "virtual-thread carriers (HTTP exchanges)"
+                        : name.startsWith("HTTP-Dispatcher") ? "HTTP dispatcher" : name.startsWith("backprop4j-kern") ? "kernel workers"
+                        : name.contains("Compiler") ? "JIT" : name.startsWith("GC ") || name.contains("GC") ? "GC"
+                        : name.startsWith("HttpClient") ? "java.net.http selector" : name.startsWith("pool-") ? "callers and client pool" : "other";
+                long[] v = m.computeIfAbsent(group, g -> new long[2]);
+                v[0] += Long.parseLong(f[11]);
+                v[1] += Long.parseLong(f[12]);
+            }
+            String[] f = Files.readString(Path.of("/proc/self/stat")).replaceFirst("^.*\\) ", "").split(" ");
+            m.put("process", new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])});
+        } catch (java.io.IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return m;
+    }
+
+    /** µs of CPU per record, user+system, per thread group; "ended threads" = the process's ticks no live thread holds. */
+    static String breakdown(Map<String, long[]> a, Map<String, long[]> b, double records) {
+        if (a.isEmpty() || b.isEmpty()) return "";
+        double us = 1e6 / 100;   // USER_HZ: 100 ticks per second on Linux
+        StringBuilder sb = new StringBuilder();
+        long userSum = 0, sysSum = 0;
+        for (var e : b.entrySet()) {
+            if (e.getKey().equals("process")) continue;
+            long[] x = a.getOrDefault(e.getKey(), new long[2]), y = e.getValue();
+            long du = Math.max(0, y[0] - x[0]), ds = Math.max(0, y[1] - x[1]);
+            userSum += du;
+            sysSum += ds;
+            if (du + ds > 0) sb.append(String.format(Locale.ROOT, "%s %.2f+%.2f; ", e.getKey(), du * us / records, ds * us / records));
+        }
+        long[] px = a.get("process"), py = b.get("process");
+        long pu = py[0] - px[0], ps = py[1] - px[1];
+        sb.append(String.format(Locale.ROOT, "ended threads %.2f+%.2f; process %.2f+%.2f (user+system µs per record)",
+                Math.max(0, pu - userSum) * us / records, Math.max(0, ps - sysSum) * us / records, pu * us / records, ps * us / records));
+        return sb.toString();
     }
 
     static double loadAverage() {

@@ -95,7 +95,15 @@ public final class PredictionServer implements AutoCloseable {
     private final Options options;
     private final AtomicReference<ServedModel> current = new AtomicReference<>();
     private final HttpServer http;
+    /** Exchanges run on virtual threads: reading a body from a slow client holds no platform thread. */
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Reading the records, the forward pass and writing the answer run on one platform thread per core:
+     * the kernels keep their packing buffers per thread, which a new virtual thread per request would
+     * allocate afresh every time, and no more passes compete for the cores than there are cores.
+     */
+    private final ExecutorService compute = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+            Thread.ofPlatform().daemon().name("backprop4j-serve-compute-", 1).factory());
     private final Thread watcher;
     private volatile boolean closed;
 
@@ -163,6 +171,7 @@ public final class PredictionServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        compute.shutdown();   // after the exchanges: a request in flight still needs it
     }
 
     private void watch() {
@@ -256,13 +265,29 @@ public final class PredictionServer implements AutoCloseable {
             return;
         }
         try {
-            ServedModel.Rows rows = m.scanner.scan(body, options.maxRecords());
-            if (rows == null) rows = m.parseTree(json, body, options.maxRecords());   // anything unusual, and every error
-            float[] o = m.outputs(rows.x(), rows.m());
-            send(ex, 200, m.answer(o, rows.m(), rows.batch()), m.checksum);
+            ServedModel.Answer a;
+            try {
+                a = compute.submit(() -> answer(m, body)).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while predicting", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof ServedModel.BadRequest b) throw b;
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error r) throw r;
+                throw new IllegalStateException(e.getCause());
+            }
+            send(ex, 200, a, m.checksum);
         } catch (ServedModel.BadRequest b) {
             error(ex, b.status, b.getMessage());
         }
+    }
+
+    private ServedModel.Answer answer(ServedModel m, byte[] body) throws ServedModel.BadRequest {
+        ServedModel.Rows rows = m.scanner.scan(body, options.maxRecords());
+        if (rows == null) rows = m.parseTree(json, body, options.maxRecords());   // anything unusual, and every error
+        float[] o = m.outputs(rows.x(), rows.m());
+        return m.answer(o, rows.m(), rows.batch());
     }
 
     /** The body, refused with 413 past the limit (by Content-Length, or while reading a chunked body). */

@@ -156,13 +156,13 @@ final class RequestScanner {
             while (true) {
                 if (!at('"')) return false;
                 i++;
-                int s = i;
-                if (!string()) return false;
-                int e = i - 1;
                 int a = -1;
-                if (guess < names.length && names[guess] != null && Arrays.equals(b, s, e, names[guess], 0, names[guess].length)) {
-                    a = guess;
+                if (guess < names.length && names[guess] != null && quoted(names[guess])) {
+                    a = guess;   // the fields in the model's order, as clients usually send them: one comparison
                 } else {
+                    int s = i;
+                    if (!string()) return false;
+                    int e = i - 1;
                     String name = new String(b, s, e - s, StandardCharsets.UTF_8);
                     Integer k = index.get(name);
                     if (k != null) {
@@ -213,27 +213,37 @@ final class RequestScanner {
                 x[off] = (float) d;
                 return true;
             }
-            int s, e;
+            byte[][] vs = values[a];
             if (at('"')) {
                 i++;
-                s = i;
-                if (!string()) return false;
-                e = i - 1;
-            } else {
-                // a nominal value written as an integer: the tree takes its text, which is the token's ("-0" aside)
-                s = i;
-                int t = numberEnd();
-                if (t < 0 || !isInteger(s, t) || (t - s == 2 && b[s] == '-' && b[s + 1] == '0')) return false;
-                e = i = t;
+                for (int k = 0; k < vs.length; k++) {
+                    if (vs[k] != null && quoted(vs[k])) {
+                        x[off + k] = 1f;
+                        return true;
+                    }
+                }
+                return false;
             }
-            byte[][] vs = values[a];
+            // a nominal value written as an integer: the tree takes its text, which is the token's ("-0" aside)
+            int s = i, t = numberEnd();
+            if (t < 0 || !isInteger(s, t) || (t - s == 2 && b[s] == '-' && b[s + 1] == '0')) return false;
+            i = t;
             for (int k = 0; k < vs.length; k++) {
-                if (vs[k] != null && Arrays.equals(b, s, e, vs[k], 0, vs[k].length)) {
+                if (vs[k] != null && Arrays.equals(b, s, t, vs[k], 0, vs[k].length)) {
                     x[off + k] = 1f;
                     return true;
                 }
             }
             return false;
+        }
+
+        /** Whether the string at i (after its opening quote) is exactly w; if so, moves past its closing quote. */
+        boolean quoted(byte[] w) {
+            int e = i + w.length;
+            if (e >= b.length || b[e] != '"') return false;
+            for (int k = 0; k < w.length; k++) if (b[i + k] != w[k]) return false;
+            i = e + 1;
+            return true;
         }
 
         /** A target field's value, skipped: null, true, false, a number, or a plain ASCII string; anything else declines. */
@@ -280,46 +290,66 @@ final class RequestScanner {
          * others correctly rounded), or NaN to decline: not a number, or longer than the parser allows.
          */
         double number() {
-            int s = i, t = numberEnd();
-            if (t < 0) return Double.NaN;
-            i = t;
-            boolean neg = b[s] == '-';
-            int p = neg ? s + 1 : s;
+            int s = i, p = i, n = b.length, c;
+            boolean neg = p < n && b[p] == '-';
+            if (neg) p++;
+            if (p >= n) return Double.NaN;
+            // sig: the first 18 significant digits; digits: how many there are; exp10: sig's power of ten
+            // (exact only while no digit is dropped, the only case it is used in)
             long sig = 0;
             int digits = 0, exp10 = 0;
+            c = b[p];
+            if (c == '0') {
+                p++;
+            } else if (c >= '1' && c <= '9') {
+                do {
+                    if (digits < 18) sig = sig * 10 + (c - '0');
+                    else exp10++;
+                    digits++;
+                    p++;
+                } while (p < n && (c = b[p]) >= '0' && c <= '9');
+            } else {
+                return Double.NaN;
+            }
             boolean integer = true;
-            for (; p < t; p++) {
-                int c = b[p];
-                if (c >= '0' && c <= '9') {
-                    // digits counts from the first non-zero one; sig and exp10 are used only while no digit is dropped
-                    if (sig != 0 || c != '0') digits++;
-                    if (digits <= 18) sig = sig * 10 + (c - '0');
-                    if (!integer) exp10--;
-                } else if (c == '.') {
-                    integer = false;
-                } else {
-                    break;   // 'e' or 'E'
+            if (p < n && b[p] == '.') {
+                integer = false;
+                int d = ++p;
+                for (; p < n && (c = b[p]) >= '0' && c <= '9'; p++) {
+                    if (sig == 0 && c == '0') {
+                        exp10--;   // a leading zero of the fraction: not significant
+                    } else {
+                        if (digits < 18) {
+                            sig = sig * 10 + (c - '0');
+                            exp10--;
+                        }
+                        digits++;
+                    }
                 }
+                if (p == d) return Double.NaN;
             }
-            if (p == t && integer) {
-                if (digits <= 18) return (double) (neg ? -sig : sig);   // as the tree's int node: -0 is +0
-                return new BigInteger(new String(b, s, t - s, StandardCharsets.ISO_8859_1)).doubleValue();
-            }
-            if (p < t) {
+            if (p < n && (b[p] == 'e' || b[p] == 'E')) {
                 integer = false;
                 p++;
-                boolean eneg = b[p] == '-';
-                if (b[p] == '-' || b[p] == '+') p++;
-                int ev = 0;
-                for (; p < t; p++) ev = Math.min(ev * 10 + (b[p] - '0'), 100_000);
+                boolean eneg = p < n && b[p] == '-';
+                if (p < n && (b[p] == '-' || b[p] == '+')) p++;
+                int d = p, ev = 0;
+                for (; p < n && (c = b[p]) >= '0' && c <= '9'; p++) ev = Math.min(ev * 10 + (c - '0'), 100_000);
+                if (p == d) return Double.NaN;
                 exp10 += eneg ? -ev : ev;
+            }
+            if (p - s > 64) return Double.NaN;   // the parser's limit on a number's length: leave it to the tree
+            i = p;
+            if (integer) {
+                if (digits <= 18) return (double) (neg ? -sig : sig);   // as the tree's int node: -0 is +0
+                return new BigInteger(new String(b, s, p - s, StandardCharsets.ISO_8859_1)).doubleValue();
             }
             if (digits <= 15 && exp10 >= -22 && exp10 <= 22) {
                 // Clinger's shortcut: sig and 10^|exp10| are exact doubles, so one correctly rounded operation
                 double d = exp10 >= 0 ? sig * POW10[exp10] : sig / POW10[-exp10];
                 return neg ? -d : d;
             }
-            return Double.parseDouble(new String(b, s, t - s, StandardCharsets.ISO_8859_1));
+            return Double.parseDouble(new String(b, s, p - s, StandardCharsets.ISO_8859_1));
         }
 
         /** Where a JSON number starting at i ends (strict grammar, at most 64 characters), or -1. */
