@@ -55,7 +55,7 @@ public final class Elementwise {
     /** Slope of leaky ReLU for negative inputs (as {@link org.backprop4j.Activation#LEAKY_SLOPE}). */
     static final float LEAKY = 0.01f;
 
-    /** The vector loops, loaded at the first loop long enough for them (a short run never loads them). */
+    /** The vector loops, loaded at the first loop long enough for them (the shortest runs never load them). */
     private static final class Vectorised {
         static final Impl IMPL = load();
     }
@@ -74,9 +74,9 @@ public final class Elementwise {
     }
 
     /**
-     * Every loop from now on takes the scalar form, the same bits: for a short run
-     * ({@link KernelProvider#expectWork}), where C2 would compile the Vector API code only after
-     * the run has spent longer in its interpreted form (allocating, far slower) than the loops take.
+     * Every loop from now on takes the scalar form, the same bits: for the shortest runs
+     * ({@link KernelProvider#SCALAR_LOOPS_FLOPS}), where C2 would compile the Vector API code only
+     * after the run has spent longer in its interpreted form (allocating, far slower) than the loops take.
      */
     static void scalarOnly() {
         vectorMin = Integer.MAX_VALUE;

@@ -38,6 +38,14 @@ public final class KernelProvider {
     public static final double SHORT_RUN_FLOPS = 1e12;
 
     /**
+     * Training work below which every element-wise loop takes its scalar form ({@link Elementwise}):
+     * the Vector API loops are compiled only after their interpreted form has run (slow, allocating),
+     * a fixed cost; the scalar ones cost more per step, a cost that grows with the run
+     * (docs/bench-log/2026-12-07-cold-start.md: W2 gains, W1 would lose).
+     */
+    public static final double SCALAR_LOOPS_FLOPS = 3e10;
+
+    /**
      * Says how much training work this process is about to do, before the kernels are chosen (the
      * first {@link #get}); later calls change nothing. Used by {@code auto} only: a short run takes
      * OpenBLAS where it runs tuned kernels ({@link #preferred(boolean, int, boolean, String, double)}).
@@ -48,8 +56,9 @@ public final class KernelProvider {
     public static void expectWork(double flops) {
         if (instance != null) return;
         expectedWork = flops;
-        // the element-wise loops too: their scalar form gives the same bits and needs no JIT warm-up of Vector API code
-        if (flops < SHORT_RUN_FLOPS) Elementwise.scalarOnly();
+        // the element-wise loops too, for the shortest runs: their scalar form gives the same bits and needs
+        // no JIT warm-up of Vector API code, but costs more per step, which a longer run pays many times over
+        if (flops < SCALAR_LOOPS_FLOPS) Elementwise.scalarOnly();
     }
 
     /** The process-wide kernels. */

@@ -77,6 +77,9 @@ class KernelProviderTest {
         assertEquals("vector", KernelProvider.preferred(true, 512, false, null, w1));
         assertEquals("vector", KernelProvider.preferred(true, 512, true, "SkylakeX", Double.NaN), "size unknown: the long-run rule");
         assertEquals("openblas", KernelProvider.preferred(true, 256, true, "Haswell", 10 * w1), "narrower vectors: as before, whatever the size");
+        // the scalar element-wise loops serve W2's 10,000 online steps, not W1's three epochs (their cost per step adds up)
+        double w2 = 6.0 * (784 * 64 + 64 + 64 * 10 + 10) * 10_000;
+        assertTrue(w2 < KernelProvider.SCALAR_LOOPS_FLOPS && KernelProvider.SCALAR_LOOPS_FLOPS < w1, w2 + " " + w1);
     }
 
     @Test
