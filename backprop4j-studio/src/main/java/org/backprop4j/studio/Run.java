@@ -21,8 +21,11 @@ import org.backprop4j.train.TrainingResult;
 final class Run {
     enum State { READY, RUNNING, PAUSED, DONE }
 
-    /** Snapshots are taken at most this often while running (the page draws at most ~30 frames a second). */
-    static final long SNAPSHOT_NANOS = 30_000_000L;
+    /**
+     * Snapshots are taken at most this often while running: twice per frame period, so that every
+     * frame the event stream sends finds a newer one (at the same period they beat, and frames drop).
+     */
+    static final long SNAPSHOT_NANOS = Studio.FRAME_NANOS / 2;
 
     final String id;
     final long generation;

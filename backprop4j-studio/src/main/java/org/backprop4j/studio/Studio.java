@@ -45,8 +45,8 @@ import org.backprop4j.reference.ReferenceNetwork;
 /**
  * The studio's web server: the JDK's {@link HttpServer} on virtual threads (no dependency, and a
  * local single-user app needs nothing more), serving the page from the class path and a small JSON
- * API; training state is streamed to the page as Server-Sent Events, at most ~30 frames a second
- * per run whatever the training speed.
+ * API; training state is streamed to the page as Server-Sent Events, at most one frame per
+ * {@link #FRAME_NANOS} per run (60 a second) whatever the training speed.
  *
  * <p>Safety: it binds 127.0.0.1 unless told otherwise; every request must name this server in its
  * Host header (DNS rebinding) and, when it carries an Origin, come from the studio's own origin;
@@ -56,7 +56,8 @@ import org.backprop4j.reference.ReferenceNetwork;
  */
 public final class Studio implements AutoCloseable {
     static final int MAX_BODY = 4_000_000;
-    static final long FRAME_NANOS = 33_000_000L;   // ≤ 30 frames a second to each page, per run
+    /** At most one frame per run to each page this often: a display's refresh (60 Hz), which the page cannot outdraw. */
+    static final long FRAME_NANOS = 1_000_000_000L / 60;
     static final Set<String> RUN_IDS = Set.of("main", "a", "b");
 
     static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -536,8 +537,9 @@ public final class Studio implements AutoCloseable {
     // ---------------------------------------------------------------- the event stream
 
     /**
-     * Server-Sent Events: every ~33 ms, one "frame" event per run whose weights changed, with the
-     * epochs' losses since the last frame this page got. A slow page simply gets fewer frames.
+     * Server-Sent Events: every {@link #FRAME_NANOS}, one "frame" event per run whose weights changed
+     * (the newest snapshot: the ones in between are never sent), with the epochs' losses since the
+     * last frame this page got. A slow page simply gets fewer frames.
      */
     private void events(HttpExchange ex) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
@@ -566,6 +568,7 @@ public final class Studio implements AutoCloseable {
                 lastWrite = System.nanoTime();
             }
             out.flush();
+            // rounds at least a period apart, also after one that ran late: two frames in one display refresh are drawn as one
             long sleep = FRAME_NANOS - (System.nanoTime() - t0);
             if (sleep > 0) {
                 try {

@@ -4,8 +4,8 @@
 const $ = (id) => document.getElementById(id);
 const COLOR0 = [245, 147, 34], COLOR1 = [8, 119, 189], WHITE = [255, 255, 255];
 
-/** Counters the browser tests read: surface redraws and animation frames. */
-window.studioStats = { surfaceDraws: 0, animationFrames: 0, framesReceived: 0 };
+/** Counters the browser tests read: surface redraws, animation frames, frames received, and the milliseconds spent on them. */
+window.studioStats = { surfaceDraws: 0, animationFrames: 0, framesReceived: 0, drawMs: 0, drawMaxMs: 0, receiveMs: 0 };
 
 const state = window.studioState = {
   meta: null,
@@ -186,8 +186,9 @@ function connect() {
   es.onerror = () => { $('connection').textContent = 'reconnecting…'; $('connection').classList.remove('ok'); };
   es.addEventListener('ping', () => { lastEvent = performance.now(); });
   es.addEventListener('frame', (ev) => {
-    lastEvent = performance.now();
+    const t0 = lastEvent = performance.now();
     receive(JSON.parse(ev.data));
+    window.studioStats.receiveMs += performance.now() - t0;
   });
 }
 
@@ -228,41 +229,61 @@ function decode(b64) {
   return a;
 }
 
+// the palette as 32-bit RGBA pixels in the platform's byte order, for one typed-array write per grid point
+const PIXELS = (() => {
+  const p = new Uint32Array(256), b = new Uint8ClampedArray(p.buffer);
+  for (let i = 0; i < 256; i++) { const c = PALETTE[i]; b[4 * i] = c[0]; b[4 * i + 1] = c[1]; b[4 * i + 2] = c[2]; b[4 * i + 3] = 255; }
+  return p;
+})();
+
 const offscreen = {};
+/** A canvas of the grid's size holding the picture of {@code bytes} (kept per key with its ImageData, and reused). */
 function imageCanvas(key, bytes, g) {
-  let c = offscreen[key];
-  if (!c || c.width !== g) { c = document.createElement('canvas'); c.width = g; c.height = g; offscreen[key] = c; }
-  const ctx = c.getContext('2d');
-  const img = ctx.createImageData(g, g);
-  for (let i = 0; i < g * g; i++) {
-    const col = PALETTE[bytes[i]];
-    img.data[4 * i] = col[0]; img.data[4 * i + 1] = col[1]; img.data[4 * i + 2] = col[2]; img.data[4 * i + 3] = 255;
+  let o = offscreen[key];
+  if (!o || o.canvas.width !== g) {
+    const canvas = document.createElement('canvas'); canvas.width = g; canvas.height = g;
+    const ctx = canvas.getContext('2d'), img = ctx.createImageData(g, g);
+    o = offscreen[key] = { canvas, ctx, img, pixels: new Uint32Array(img.data.buffer) };
   }
-  ctx.putImageData(img, 0, 0);
-  return c;
+  const px = o.pixels;
+  for (let i = 0; i < g * g; i++) px[i] = PIXELS[bytes[i]];
+  o.ctx.putImageData(o.img, 0, 0);
+  return o.canvas;
 }
 
+const overlays = new WeakMap();   // run description → {key: canvas}: its training points and axis labels, drawn once
+/** The surface's static layer for {@code desc} on a W×H canvas: the data points and the axes' ranges. */
+function pointsOverlay(desc, W, H) {
+  let byDesc = overlays.get(desc);
+  if (!byDesc) overlays.set(desc, byDesc = {});
+  const key = W + 'x' + H;
+  if (byDesc[key]) return byDesc[key];
+  const c = document.createElement('canvas'); c.width = W; c.height = H;
+  const ctx = c.getContext('2d');
+  const d = desc.domain;
+  const px = (x) => (x - d[0]) / (d[1] - d[0]) * W, py = (y) => (d[3] - y) / (d[3] - d[2]) * H;
+  const dot = (p, hollow) => {
+    ctx.beginPath(); ctx.arc(px(p[0]), py(p[1]), desc.train.length > 300 ? 3 : 4.5, 0, 2 * Math.PI);
+    const col = p[2] === 1 ? COLOR1 : COLOR0;
+    if (hollow) { ctx.fillStyle = '#fff'; ctx.fill(); ctx.lineWidth = 2.5; ctx.strokeStyle = `rgb(${col})`; ctx.stroke(); }
+    else { ctx.fillStyle = `rgb(${col})`; ctx.fill(); ctx.lineWidth = 1; ctx.strokeStyle = '#222'; ctx.stroke(); }
+  };
+  desc.train.forEach((p) => dot(p, false));
+  (desc.validation || []).forEach((p) => dot(p, true));
+  ctx.fillStyle = 'rgba(0,0,0,.55)'; ctx.font = '10px sans-serif';
+  ctx.fillText('x1 ' + d[0].toFixed(2) + ' … ' + d[1].toFixed(2), 4, H - 4);
+  ctx.save(); ctx.translate(10, H - 70); ctx.rotate(-Math.PI / 2); ctx.fillText('x2 ' + d[2].toFixed(2) + ' … ' + d[3].toFixed(2), 0, 0); ctx.restore();
+  return byDesc[key] = c;
+}
+
+/** The decision surface at grid resolution, scaled up with smoothing, under its points (cached: they do not move). */
 function drawSurface(canvas, frame, desc, key) {
   const ctx = canvas.getContext('2d');
   const W = canvas.width, H = canvas.height;
   const img = imageCanvas(key, decode(frame.surface), frame.grid);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(img, 0, 0, W, H);
-  if (desc) {
-    const d = desc.domain;
-    const px = (x) => (x - d[0]) / (d[1] - d[0]) * W, py = (y) => (d[3] - y) / (d[3] - d[2]) * H;
-    const dot = (p, hollow) => {
-      ctx.beginPath(); ctx.arc(px(p[0]), py(p[1]), desc.train.length > 300 ? 3 : 4.5, 0, 2 * Math.PI);
-      const c = p[2] === 1 ? COLOR1 : COLOR0;
-      if (hollow) { ctx.fillStyle = '#fff'; ctx.fill(); ctx.lineWidth = 2.5; ctx.strokeStyle = `rgb(${c})`; ctx.stroke(); }
-      else { ctx.fillStyle = `rgb(${c})`; ctx.fill(); ctx.lineWidth = 1; ctx.strokeStyle = '#222'; ctx.stroke(); }
-    };
-    desc.train.forEach((p) => dot(p, false));
-    (desc.validation || []).forEach((p) => dot(p, true));
-    ctx.fillStyle = 'rgba(0,0,0,.55)'; ctx.font = '10px sans-serif';
-    ctx.fillText('x1 ' + d[0].toFixed(2) + ' … ' + d[1].toFixed(2), 4, H - 4);
-    ctx.save(); ctx.translate(10, H - 70); ctx.rotate(-Math.PI / 2); ctx.fillText('x2 ' + d[2].toFixed(2) + ' … ' + d[3].toFixed(2), 0, 0); ctx.restore();
-  }
+  if (desc) ctx.drawImage(pointsOverlay(desc, W, H), 0, 0);
 }
 
 function offsets(sizes) {
@@ -273,7 +294,7 @@ function offsets(sizes) {
 
 function inputImage(i, g) {
   const key = 'input' + i + ':' + g;
-  if (offscreen[key]) return offscreen[key];
+  if (offscreen[key]) return offscreen[key].canvas;
   const bytes = new Uint8Array(g * g);
   for (let r = 0; r < g; r++) for (let c = 0; c < g; c++) bytes[r * g + c] = Math.round(255 * (i === 0 ? c / (g - 1) : 1 - r / (g - 1)));
   return imageCanvas(key, bytes, g);
@@ -369,6 +390,12 @@ function drawChart(canvas, series) {
 function pct(v) { return v === undefined || v === null || isNaN(v) ? '–' : (100 * v).toFixed(1) + '%'; }
 function fmt(v) { return v === undefined || v === null || !isFinite(v) ? '–' : v.toPrecision(5); }
 
+/** Sets an element's text only when it changes: an unchanged write still makes the browser lay the page out again. */
+function setText(id, v) {
+  const e = $(id), t = String(v);
+  if (e.textContent !== t) e.textContent = t;
+}
+
 function drawMain() {
   const r = state.runs.main;
   if (!r) return;
@@ -376,15 +403,15 @@ function drawMain() {
   if (f) {
     drawSurface($('surface'), f, d, 'main');
     window.studioStats.surfaceDraws++;
-    $('epoch').textContent = f.epoch;
+    setText('epoch', f.epoch);
     const n = r.history.l.length;
-    $('trainLoss').textContent = n ? fmt(r.history.l[n - 1]) : '–';
-    $('valLoss').textContent = n ? fmt(r.history.v[n - 1]) : '–';
-    $('trainAcc').textContent = pct(f.trainAccuracy);
-    $('valAcc').textContent = pct(f.validationAccuracy);
-    $('state').textContent = f.state === 'done' ? 'finished' : f.state;
-    $('play').textContent = f.state === 'running' ? '❚❚ pause' : '▶ play';
-    $('stopReason').textContent = f.state === 'done' && f.stopReason ? 'stopped: ' + f.stopReason : '';
+    setText('trainLoss', n ? fmt(r.history.l[n - 1]) : '–');
+    setText('valLoss', n ? fmt(r.history.v[n - 1]) : '–');
+    setText('trainAcc', pct(f.trainAccuracy));
+    setText('valAcc', pct(f.validationAccuracy));
+    setText('state', f.state === 'done' ? 'finished' : f.state);
+    setText('play', f.state === 'running' ? '❚❚ pause' : '▶ play');
+    setText('stopReason', f.state === 'done' && f.stopReason ? 'stopped: ' + f.stopReason : '');
   }
   drawDiagram($('diagram'), d.sizes, d.activations, f, f ? f.params : null);
   drawChart($('lossChart'), [
@@ -410,7 +437,8 @@ function drawCompare() {
 }
 
 function animate() {
-  window.studioStats.animationFrames++;
+  const stats = window.studioStats, t0 = performance.now();
+  stats.animationFrames++;
   try {
     const main = state.runs.main;
     if (main && main.dirty && state.view === 'playground') { main.dirty = false; drawMain(); }
@@ -422,6 +450,8 @@ function animate() {
   } catch (e) {
     window.studioStats.lastError = String(e && e.stack || e);   // a drawing bug must not stop the animation
   } finally {
+    const ms = performance.now() - t0;
+    stats.drawMs += ms; stats.drawMaxMs = Math.max(stats.drawMaxMs, ms);
     requestAnimationFrame(animate);
   }
 }
