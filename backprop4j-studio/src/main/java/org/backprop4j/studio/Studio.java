@@ -55,6 +55,12 @@ import org.backprop4j.reference.ReferenceNetwork;
  * 400 with a one-line message the page shows, never a stack trace.
  */
 public final class Studio implements AutoCloseable {
+    static {
+        // TCP_NODELAY: else a frame written while the previous one waits for the browser's delayed ACK is held back
+        // (Nagle) and leaves with the next one, and the page draws the two as one; read when the JDK server's configuration loads
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     static final int MAX_BODY = 4_000_000;
     /** At most one frame per run to each page this often: a display's refresh (60 Hz), which the page cannot outdraw. */
     static final long FRAME_NANOS = 1_000_000_000L / 60;
