@@ -6,11 +6,12 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.ml.linalg.DenseVector;
-import org.apache.spark.ml.linalg.SparseVector;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -31,8 +32,14 @@ final class Blocks {
     }
 
     static JavaRDD<FloatBlock> build(Dataset<Row> df, Layout lay) {
-        Function2<Integer, Iterator<Row>, Iterator<FloatBlock>> f = (p, rows) -> read(p, rows, lay).iterator();
-        JavaRDD<FloatBlock> blocks = df.select(lay.featuresCol(), lay.labelCol()).javaRDD().mapPartitionsWithIndex(f, true);
+        Dataset<Row> cols = df.select(functions.col(lay.featuresCol()), functions.col(lay.labelCol()).cast(DataTypes.DoubleType));
+        if (!(cols instanceof org.apache.spark.sql.classic.Dataset<Row> classic)) {
+            throw new IllegalArgumentException("fit needs a DataFrame of a classic SparkSession (not Spark Connect's client-side Dataset)");
+        }
+        // Spark SQL's own rows (InternalRow): the vector's values are read where they lie, with no
+        // Row, DenseVector or double[] per row (a copy of the whole data set, as garbage)
+        Function2<Integer, Iterator<InternalRow>, Iterator<FloatBlock>> f = (p, rows) -> read(p, rows, lay).iterator();
+        JavaRDD<FloatBlock> blocks = classic.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex(f, true);
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
         return blocks;
     }
@@ -47,13 +54,13 @@ final class Blocks {
         return (z >>> 11) * 0x1.0p-53 < fraction;
     }
 
-    static List<FloatBlock> read(int p, Iterator<Row> rows, Layout lay) {
+    static List<FloatBlock> read(int p, Iterator<InternalRow> rows, Layout lay) {
         int in = lay.inputs(), out = lay.outputs(), cap = lay.blockRows();
         Builder train = new Builder(p, in, out, cap, false), val = new Builder(p, in, out, cap, true);
         List<FloatBlock> done = new ArrayList<>();
         long r = 0;
         while (rows.hasNext()) {
-            Row row = rows.next();
+            InternalRow row = rows.next();
             Builder b = heldOut(lay.seed(), p, r, lay.validationFraction()) ? val : train;
             b.add(row, p, r, lay);
             if (b.full()) done.add(b.take());
@@ -80,30 +87,33 @@ final class Blocks {
 
         boolean full() { return rows == cap; }
 
-        void add(Row row, int part, long r, Layout lay) {
+        /** Appends one row: column 0 a vector in VectorUDT's SQL form (type 0 sparse: size, indices, values; 1 dense: values), column 1 the label as a double. */
+        void add(InternalRow row, int part, long r, Layout lay) {
             if (x == null) {
                 x = new float[cap * in];
                 d = new float[cap * out];
             }
-            Object v = row.get(0);
-            if (v == null) throw new InputException(where(lay.featuresCol(), part, r) + " is null: every row needs a features vector (drop or impute such rows first)");
-            Vector vec = (Vector) v;
-            if (vec.size() != in) {
-                throw new InputException(where(lay.featuresCol(), part, r) + " has a vector of size " + vec.size() + ", the first row's has " + in
+            if (row.isNullAt(0)) throw new InputException(where(lay.featuresCol(), part, r) + " is null: every row needs a features vector (drop or impute such rows first)");
+            InternalRow vec = row.getStruct(0, 4);
+            boolean dense = vec.getByte(0) == 1;
+            ArrayData values = vec.getArray(3);
+            int size = dense ? values.numElements() : vec.getInt(1);
+            if (size != in) {
+                throw new InputException(where(lay.featuresCol(), part, r) + " has a vector of size " + size + ", the first row's has " + in
                         + ": all feature vectors must have the same size (check the VectorAssembler's inputs)");
             }
             int base = rows * in;
-            if (vec instanceof DenseVector dv) {
-                double[] a = dv.values();
-                for (int i = 0; i < in; i++) x[base + i] = finite(a[i], i, lay, part, r);
+            if (dense) {
+                for (int i = 0; i < in; i++) x[base + i] = finite(values.getDouble(i), i, lay, part, r);
             } else {
-                SparseVector sv = (SparseVector) vec;
-                int[] idx = sv.indices();
-                double[] a = sv.values();
-                for (int k = 0; k < idx.length; k++) x[base + idx[k]] = finite(a[k], idx[k], lay, part, r);
+                ArrayData idx = vec.getArray(2);
+                for (int k = 0, nnz = idx.numElements(); k < nnz; k++) {
+                    int i = idx.getInt(k);
+                    x[base + i] = finite(values.getDouble(k), i, lay, part, r);
+                }
             }
             if (row.isNullAt(1)) throw new InputException(where(lay.labelCol(), part, r) + " is null: every training row needs a label");
-            double label = ((Number) row.get(1)).doubleValue();
+            double label = row.getDouble(1);
             if (lay.classes() > 0) {
                 if (!(label >= 0 && label < lay.classes() && label == Math.rint(label))) {
                     throw new InputException(where(lay.labelCol(), part, r) + " is " + label + ": a classification label must be a class index 0.."

@@ -26,10 +26,16 @@ final class DistributedObjective implements Objective {
     private final double lambda;
     private final boolean decayBiases;
     private final Network net;   // the driver's copy, for the decay term
+    private final double work;   // the fit's expected operations, for the executors' choice of kernels (NaN: unknown)
     final Timings timings = new Timings();
     private long evaluations;
 
     DistributedObjective(JavaSparkContext sc, JavaRDD<FloatBlock> blocks, NetSpec spec, long rows, double lambda, boolean decayBiases) {
+        this(sc, blocks, spec, rows, lambda, decayBiases, Double.NaN);
+    }
+
+    DistributedObjective(JavaSparkContext sc, JavaRDD<FloatBlock> blocks, NetSpec spec, long rows, double lambda, boolean decayBiases, double work) {
+        this.work = work;
         this.sc = sc;
         this.blocks = blocks;
         this.spec = spec;
@@ -38,6 +44,13 @@ final class DistributedObjective implements Objective {
         this.decayBiases = decayBiases;
         this.net = spec.build(new float[TaskEngines.paramCount(spec)]);
     }
+
+    /**
+     * Parameters up to which w travels inside the task binary rather than in a broadcast of its own:
+     * Spark warns about task binaries above 1000 KiB, and the closure also carries the RDD's lineage.
+     * (Not final: the tests take both paths.)
+     */
+    static int inlineFloats = 1 << 17;
 
     long evaluations() { return evaluations; }
 
@@ -50,15 +63,19 @@ final class DistributedObjective implements Objective {
     public double valueAndGradient(float[] w, float[] grad) {
         evaluations++;
         long t0 = System.nanoTime();
-        Broadcast<float[]> bw = sc.broadcast(w.clone());
+        // a small w rides in the task binary, which Spark broadcasts for every pass anyway: one
+        // broadcast per pass instead of two (each costs a broadcast block's buffer on the driver)
+        float[] inline = w.length <= inlineFloats ? w.clone() : null;
+        Broadcast<float[]> bw = inline == null ? sc.broadcast(w.clone()) : null;
         long t1 = System.nanoTime();
         NetSpec s = spec;
-        FlatMapFunction<Iterator<FloatBlock>, Partial> share = it -> Collections.singletonList(share(s, bw, it)).iterator();
+        double wk = work;
+        FlatMapFunction<Iterator<FloatBlock>, Partial> share = it -> Collections.singletonList(share(s, inline, bw, it, wk)).iterator();
         Partial total;
         try {
             total = InputException.unwrap(() -> Partial.sum(blocks.mapPartitions(share), timings.sumNanos));
         } finally {
-            bw.destroy();
+            if (bw != null) bw.destroy();
         }
         long t2 = System.nanoTime();
         if (total.rows() != rows) throw new IllegalStateException("the pass saw " + total.rows() + " rows, the fit has " + rows);
@@ -85,12 +102,12 @@ final class DistributedObjective implements Objective {
         return valueAndGradient(w, new float[w.length]);
     }
 
-    /** One partition's share: the engine over its training blocks, the block gradients summed in double. */
-    static Partial share(NetSpec spec, Broadcast<float[]> bw, Iterator<FloatBlock> it) {
+    /** One partition's share at w ({@code inline}, else the broadcast's value): the engine over its training blocks, the block gradients summed in double. */
+    static Partial share(NetSpec spec, float[] inline, Broadcast<float[]> bw, Iterator<FloatBlock> it, double work) {
         long t0 = System.nanoTime();
-        float[] w = bw.value();
+        float[] w = inline != null ? inline : bw.value();
         long t1 = System.nanoTime();
-        Backprop e = TaskEngines.engine(spec, w);
+        Backprop e = TaskEngines.engine(spec, w, work);
         double[] acc = new double[w.length];
         float[] g = new float[w.length];
         double sumE = 0;

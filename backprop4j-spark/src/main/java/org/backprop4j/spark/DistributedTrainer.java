@@ -36,8 +36,9 @@ import org.backprop4j.train.Optimizers;
  */
 final class DistributedTrainer {
 
+    /** {@code work}: the fit's expected floating-point operations ({@link TaskEngines#work}; NaN: unknown), which the executors' kernels are chosen by. */
     record Config(String optimizer, int batch, int epochs, double lambda, boolean decayBiases,
-                  int averagingSteps, int patience, long seed) implements Serializable {}
+                  int averagingSteps, int patience, long seed, double work) implements Serializable {}
 
 
     private final JavaSparkContext sc;
@@ -71,7 +72,7 @@ final class DistributedTrainer {
         long t0 = System.nanoTime();
         Optimizer opt = Optimizers.create(cfg.optimizer());
         boolean full = fullBatch(cfg.optimizer(), cfg.batch());
-        DistributedObjective objective = new DistributedObjective(sc, blocks, spec, trainRows, cfg.lambda(), cfg.decayBiases());
+        DistributedObjective objective = new DistributedObjective(sc, blocks, spec, trainRows, cfg.lambda(), cfg.decayBiases(), cfg.work());
         EarlyStopping.BestWeights keeper = validationRows > 0 ? EarlyStopping.patience(cfg.patience()).bestWeights(w.length) : null;
         float[] grad = new float[w.length];
         double[] state = opt.exportState();
@@ -217,7 +218,7 @@ final class DistributedTrainer {
         int[] order = new int[(int) m];
         for (int i = 0; i < order.length; i++) order[i] = i;
         new Rng(cfg.seed() * 0x9E3779B97F4A7C15L + 1_000_003L * epoch + partition).shuffle(order);   // this epoch's order on this partition
-        Backprop e = TaskEngines.engine(spec, w0);
+        Backprop e = TaskEngines.engine(spec, w0, cfg.work());
         float[] w = e.network().params();
         Optimizer opt = Optimizers.create(cfg.optimizer());
         opt.startEpoch(epoch);
@@ -268,9 +269,10 @@ final class DistributedTrainer {
     private double[] sums(float[] w, boolean validation, boolean train) {
         Broadcast<float[]> bw = sc.broadcast(w.clone());
         NetSpec s = spec;
+        double work = cfg.work();
         try {
             return InputException.unwrap(() -> blocks.mapPartitions((FlatMapFunction<Iterator<FloatBlock>, double[]>) it -> {
-                Backprop e = TaskEngines.engine(s, bw.value());
+                Backprop e = TaskEngines.engine(s, bw.value(), work);
                 double[] acc = new double[6];
                 while (it.hasNext()) {
                     FloatBlock b = it.next();

@@ -157,7 +157,8 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
         Network net = b.build(Init.parse(getInit()), getSeed());
         if (!getInitialModel().isEmpty()) warmStart(net, loss, Path.of(getInitialModel()));
         NetSpec spec = NetSpec.of(net, loss);
-        new org.backprop4j.Backprop(net, loss);   // rejects a loss the outputs cannot take (e.g. ce with identity outputs), before any Spark job
+        // rejects a loss the outputs cannot take (e.g. ce with identity outputs) before any Spark job, without choosing the kernels yet
+        org.backprop4j.Backprop.checkPairing(outAct, loss);
 
         int batch = getBatchSize();
         String opt = getOptimizer();
@@ -176,7 +177,9 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
                 throw new IllegalArgumentException("validationFraction " + getValidationFraction() + " held out no rows of " + counts[0] + ": raise it or set it to 0");
             }
             DistributedTrainer.Config cfg = new DistributedTrainer.Config(opt, batch, getMaxIter(), getRegParam(), false,
-                    getAveragingSteps(), getPatience(), getSeed());
+                    getAveragingSteps(), getPatience(), getSeed(), TaskEngines.work(spec, counts[0], getMaxIter()));
+            // the library's rule for a run of this size (a short run takes kernels that need no JIT warm-up); the tasks carry it to the executors
+            org.backprop4j.kernel.KernelProvider.expectWork(cfg.work());
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
             float[] w = net.params();
             FitSummary r = new DistributedTrainer(sc, blocks, spec, counts[0], counts[1], cfg).listener(epochListener).train(w);

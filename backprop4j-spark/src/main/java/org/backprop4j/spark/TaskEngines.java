@@ -26,9 +26,25 @@ final class TaskEngines {
 
     /** This thread's engine for the shape, holding the weights {@code w}. */
     static Backprop engine(NetSpec spec, float[] w) {
+        return engine(spec, w, Double.NaN);
+    }
+
+    /**
+     * {@link #engine(NetSpec, float[])} for a fit of {@code work} floating-point operations in all
+     * (NaN: unknown): an executor whose kernels are not chosen yet chooses them as the library's
+     * {@code train} does for a run of that size ({@link KernelProvider#expectWork}), the same on
+     * every executor and on the driver, since every task of a fit carries the same figure.
+     */
+    static Backprop engine(NetSpec spec, float[] w, double work) {
+        if (!Double.isNaN(work)) KernelProvider.expectWork(work);
         Backprop e = ENGINES.get().computeIfAbsent(spec, s -> new Backprop(s.build(new float[paramCount(s)]), s.loss(), kernels()));
         e.network().setParams(w);
         return e;
+    }
+
+    /** A fit's work as the library's train counts it: 6 operations per weight, row and epoch. */
+    static double work(NetSpec s, long rows, int epochs) {
+        return 6.0 * paramCount(s) * rows * epochs;
     }
 
     static int paramCount(NetSpec s) {

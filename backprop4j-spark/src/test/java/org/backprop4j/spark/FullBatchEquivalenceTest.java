@@ -84,7 +84,7 @@ class FullBatchEquivalenceTest {
             DistributedObjective d = new DistributedObjective(jsc, blocks, spec, rows.size(), 1e-3, false);
             NetworkObjective s = new NetworkObjective(net.copy(), Loss.CROSS_ENTROPY, dataSet(), 1e-3, false);
             float[] w = net.params().clone();
-            float[] gd = new float[w.length], gs = new float[w.length];
+            float[] gd = new float[w.length], gs = new float[w.length], gb = new float[w.length];
             double ed = d.valueAndGradient(w, gd), es = s.valueAndGradient(w, gs);
             assertEquals(es, ed, 1e-6 * Math.abs(es), "E(w)");   // float32 sums over 900 rows grouped differently: ~1e-7 relative
             float scale = maxAbs(gs);
@@ -92,8 +92,44 @@ class FullBatchEquivalenceTest {
                 // float32 rounding of sums of ≤ 900 terms in another grouping: far below 1e-5 of the largest component
                 assertEquals(gs[i], gd[i], 1e-5f * scale, "∂E/∂w_" + i);
             }
+            int old = DistributedObjective.inlineFloats;
+            double eb;
+            try {
+                DistributedObjective.inlineFloats = 0;   // w in a broadcast of its own, as for a large network
+                eb = d.valueAndGradient(w, gb);
+            } finally {
+                DistributedObjective.inlineFloats = old;
+            }
+            assertEquals(ed, eb, "E(w) with w broadcast");
+            assertArrayEquals(gd, gb, "∂E/∂w with w broadcast: the same bits as with w in the task");
         } finally {
             blocks.unpersist(true);
+        }
+    }
+
+    /** Sparse vectors and integer labels are read into the same float blocks, bit for bit, as dense vectors and double labels. */
+    @Test
+    void sparseVectorsAndIntegerLabelsGiveTheSameBlocks() {
+        org.apache.spark.sql.types.StructType intLabels = new org.apache.spark.sql.types.StructType()
+                .add("features", new org.apache.spark.ml.linalg.VectorUDT(), false).add("label", org.apache.spark.sql.types.DataTypes.IntegerType, false);
+        List<Row> sparse = new java.util.ArrayList<>();
+        for (int p = 0; p < rows.size(); p++) {
+            double[] v = ((Vector) rows.get(p).get(0)).toArray();
+            if (p % 2 == 0) v[p % 4] = 0;   // some explicit zeros, so the sparse vectors differ in their indices
+            sparse.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(v).toSparse(), (int) rows.get(p).getDouble(1)));
+        }
+        List<Row> dense = new java.util.ArrayList<>();
+        for (Row r : sparse) dense.add(org.apache.spark.sql.RowFactory.create(((Vector) r.get(0)).toDense(), (double) r.getInt(1)));
+        Blocks.Layout lay = new Blocks.Layout("features", "label", 4, 3, 100, 0, 42);
+        List<FloatBlock> a = Blocks.build(spark.createDataFrame(jsc.parallelize(sparse, 3), intLabels), lay).collect();
+        List<FloatBlock> b = Blocks.build(spark.createDataFrame(jsc.parallelize(dense, 3), TestData.SCHEMA), lay).collect();
+        assertEquals(b.size(), a.size());
+        assertEquals(9, a.size(), "900 rows in 3 partitions, blocks of 100");
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(b.get(i).rows(), a.get(i).rows());
+            assertArrayEquals(b.get(i).x(), a.get(i).x(), "inputs of block " + i);
+            assertArrayEquals(b.get(i).d(), a.get(i).d(), "targets of block " + i);
+            assertEquals(b.get(i).fingerprint(), a.get(i).fingerprint());
         }
     }
 

@@ -96,7 +96,7 @@ public final class SparkModuleBench {
     }
 
     static void spark(Map<String, Object> r, byte[][] trainIdx, byte[][] testIdx, String optimizer, int batch, int averaging, int maxIter,
-                      int threads, int partitions, int hidden, String activation, long seed, double target) {
+                      int threads, int partitions, int hidden, String activation, long seed, double target) throws IOException {
         long t0 = System.nanoTime();
         SparkSession spark = SparkSession.builder().appName("backprop4j-spark-bench").master("local[" + threads + "]")
                 .config("spark.ui.enabled", "false").getOrCreate();
@@ -108,6 +108,7 @@ public final class SparkModuleBench {
             long n = train.count();
             Dataset<Row> test = dataFrame(spark, testIdx, partitions);
             double load = (System.nanoTime() - t1) / 1e9;
+            double hwmLoad = peakRssMb();
             MlpEstimator est = new MlpEstimator().setHiddenLayers(hidden).setActivations(activation).setOptimizer(optimizer)
                     .setBatchSize(batch).setAveragingSteps(averaging).setMaxIter(maxIter).setSeed(seed);
             Curve curve = target > 0 ? new Curve(dataSet(testIdx), target) : null;
@@ -120,6 +121,7 @@ public final class SparkModuleBench {
             }
             MlpModel m = est.fit(train);
             double fit = (System.nanoTime() - t2) / 1e9 - (curve == null ? 0 : curve.excluded / 1e9);
+            double hwmFit = peakRssMb();
             long t3 = System.nanoTime();
             double acc = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(m.transform(test));
             double eval = (System.nanoTime() - t3) / 1e9;
@@ -139,6 +141,9 @@ public final class SparkModuleBench {
                 r.put("task_metrics_note", "the listener bus did not drain");
             }
             r.put("task_metrics_all_fit_jobs", tasks.summary());
+            r.put("jobs_since_fit_start", tasks.jobSeconds.size());   // the fit's, then the scoring's
+            r.put("first_fit_jobs_seconds", tasks.jobSeconds.subList(0, Math.min(5, tasks.jobSeconds.size())).toString());
+            r.put("kernels", org.backprop4j.kernel.KernelProvider.get().toString());
             r.put("full_batch", s.fullBatch());
             r.put("spark_passes", s.passes());
             r.put("prepare_seconds", round(fit - s.fitSeconds(), 3));
@@ -159,6 +164,8 @@ public final class SparkModuleBench {
             r.put("startup_seconds", round(startup, 3));
             r.put("load_seconds", round(load, 3));
             r.put("eval_seconds", round(eval, 3));
+            r.put("peak_rss_mb_after_load", round(hwmLoad, 1));   // the same DataFrame as the MLPC harness's: the part fit() does not add
+            r.put("peak_rss_mb_after_fit", round(hwmFit, 1));
             r.put("spark_master", "local[" + threads + "]");
             r.put("partitions", partitions);
             r.put("averaging_steps", averaging);
@@ -176,6 +183,8 @@ public final class SparkModuleBench {
         if (batch > 0) cb.miniBatch(batch);
         else cb.fullBatch();
         TrainingConfig cfg = cb.optimizer(optimizer).epochs(maxIter).evaluateEachEpoch(false).seed(seed).build();
+        // the kernels for a run of this size, by the rule the library's train applies (the Spark module applies it too)
+        org.backprop4j.kernel.KernelProvider.expectWork(6.0 * net.paramCount() * train.size() * maxIter);
         Trainer trainer = new Trainer(net, Loss.CROSS_ENTROPY, cfg);
         Curve curve = target > 0 ? new Curve(test, target) : null;
         if (curve != null) trainer.addListener((st, t) -> curve.epoch(st.epoch(), net));
@@ -190,6 +199,7 @@ public final class SparkModuleBench {
         r.put("final_train_loss", round(res.last().loss(), 6));
         r.put("epochs_run", res.epochs());
         r.put("threads", org.backprop4j.kernel.KernelProvider.threads());
+        r.put("kernels", org.backprop4j.kernel.KernelProvider.get().toString());
     }
 
     /**
@@ -236,6 +246,22 @@ public final class SparkModuleBench {
      */
     static final class TaskMetricsSum extends org.apache.spark.scheduler.SparkListener {
         long tasks, runMs, resultSerMs, deserMs, gcMs, resultBytes, gettingResultMs;
+        final Map<Integer, Long> jobStart = new LinkedHashMap<>();
+        final List<Double> jobSeconds = new ArrayList<>();   // wall time of each job, in the order they started
+
+        @Override
+        public synchronized void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+            jobStart.put(e.jobId(), e.time());
+            jobSeconds.add(null);
+        }
+
+        @Override
+        public synchronized void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd e) {
+            Long t0 = jobStart.get(e.jobId());
+            if (t0 == null) return;
+            int i = new ArrayList<>(jobStart.keySet()).indexOf(e.jobId());
+            jobSeconds.set(i, (e.time() - t0) / 1000.0);
+        }
 
         @Override
         public synchronized void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd e) {
