@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,16 +33,44 @@ final class Blocks {
     }
 
     static JavaRDD<FloatBlock> build(Dataset<Row> df, Layout lay) {
-        Dataset<Row> cols = df.select(functions.col(lay.featuresCol()), functions.col(lay.labelCol()).cast(DataTypes.DoubleType));
-        if (!(cols instanceof org.apache.spark.sql.classic.Dataset<Row> classic)) {
-            throw new IllegalArgumentException("fit needs a DataFrame of a classic SparkSession (not Spark Connect's client-side Dataset)");
-        }
+        org.apache.spark.sql.classic.Dataset<Row> cols = classic(df.select(functions.col(lay.featuresCol()), functions.col(lay.labelCol()).cast(DataTypes.DoubleType)));
         // Spark SQL's own rows (InternalRow): the vector's values are read where they lie, with no
         // Row, DenseVector or double[] per row (a copy of the whole data set, as garbage)
         Function2<Integer, Iterator<InternalRow>, Iterator<FloatBlock>> f = (p, rows) -> read(p, rows, lay).iterator();
-        JavaRDD<FloatBlock> blocks = classic.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex(f, true);
+        JavaRDD<FloatBlock> blocks = cols.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex(f, true);
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
         return blocks;
+    }
+
+    /**
+     * The largest non-null value of a numeric column as Spark's max orders them (NaN above all
+     * numbers), or null if it has none, in one job over Spark SQL's rows with no shuffle (an
+     * aggregate query takes two jobs and a shuffle under adaptive execution).
+     */
+    static Double maxLabel(Dataset<Row> df, String col) {
+        org.apache.spark.sql.classic.Dataset<Row> labels = classic(df.select(functions.col(col).cast(DataTypes.DoubleType)));
+        FlatMapFunction<Iterator<InternalRow>, double[]> max = rows -> {
+            double n = 0, m = Double.NEGATIVE_INFINITY;
+            while (rows.hasNext()) {
+                InternalRow r = rows.next();
+                if (r.isNullAt(0)) continue;
+                double v = r.getDouble(0);
+                n++;
+                if (Double.isNaN(v) || v > m) m = Double.isNaN(m) ? m : v;
+            }
+            return java.util.Collections.singletonList(new double[] {n, m}).iterator();
+        };
+        double n = 0, m = Double.NEGATIVE_INFINITY;
+        for (double[] p : labels.queryExecution().toRdd().toJavaRDD().mapPartitions(max).collect()) {
+            n += p[0];
+            if (Double.isNaN(p[1]) || p[1] > m) m = Double.isNaN(m) ? m : p[1];
+        }
+        return n == 0 ? null : m;
+    }
+
+    static org.apache.spark.sql.classic.Dataset<Row> classic(Dataset<Row> df) {
+        if (df instanceof org.apache.spark.sql.classic.Dataset<Row> c) return c;
+        throw new IllegalArgumentException("fit needs a DataFrame of a classic SparkSession (not Spark Connect's client-side Dataset)");
     }
 
     /** Whether row r of partition p is held out for validation (a fixed function of seed, p and r). */

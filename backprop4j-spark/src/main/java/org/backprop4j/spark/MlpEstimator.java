@@ -264,9 +264,9 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
     static int classes(Dataset<Row> df, String col) {
         Attribute a = Attribute.fromStructField(df.schema().apply(col));
         if (a instanceof NominalAttribute n && n.getNumValues().isDefined()) return Math.max(2, (Integer) n.getNumValues().get());
-        Row r = df.agg(functions.max(col)).first();
-        if (r.isNullAt(0)) throw new IllegalArgumentException("label column '" + col + "' has no rows: nothing to train on");
-        double max = ((Number) r.get(0)).doubleValue();
+        Double found = Blocks.maxLabel(df, col);
+        if (found == null) throw new IllegalArgumentException("label column '" + col + "' has no rows: nothing to train on");
+        double max = found;
         if (!(max >= 0 && max == Math.rint(max) && max < 1 << 20)) {
             throw new IllegalArgumentException("label column '" + col + "' holds " + max + ": a classification label must be a class index 0, 1, 2, ... "
                     + "(index string labels with StringIndexer, or setTask(\"regression\"))");
