@@ -68,6 +68,39 @@ class ConcurrencyTest {
         }
     }
 
+    /**
+     * 10,000 virtual threads, each a task of a server, predict one pattern or a batch: exactly the
+     * results of one thread, and the engines are made as often as predictions run at once (at most a
+     * carrier thread per processor), not once per thread.
+     */
+    @Test
+    void virtualThreadsPredictTheSameAsOneWithBoundedEngines() throws Exception {
+        Network net = Network.builder(20).layer(64, Activation.TANH).layer(5, Activation.SOFTMAX).build(Init.xavier(), 3);
+        Predictor pred = new Predictor(net, Loss.CROSS_ENTROPY);
+        Rng r = new Rng(4);
+        int m = 60, tasks = 10_000;   // batches below ParallelKernels' split: no task waits while it holds an engine
+        float[] x = new float[m * 20];
+        for (int i = 0; i < x.length; i++) x[i] = (float) r.uniform(-1, 1);
+        float[] expected = pred.predict(x, m);
+        float[][] expectedSingle = new float[m][];
+        for (int p = 0; p < m; p++) expectedSingle[p] = pred.predict(java.util.Arrays.copyOfRange(x, p * 20, p * 20 + 20));
+        org.junit.jupiter.api.Assertions.assertEquals(1, pred.enginesCreated(), "one thread: one engine");
+        List<Future<float[]>> fs = new ArrayList<>(tasks);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < tasks; t++) {
+                int p = t % (m + 1);   // p = m: the whole batch
+                fs.add(pool.submit(() -> p == m ? pred.predict(x, m) : pred.predict(java.util.Arrays.copyOfRange(x, p * 20, p * 20 + 20))));
+            }
+            for (int t = 0; t < tasks; t++) {
+                int p = t % (m + 1);
+                assertArrayEquals(p == m ? expected : expectedSingle[p], fs.get(t).get(), "task " + t);
+            }
+        }
+        long bound = 4L * Runtime.getRuntime().availableProcessors();
+        org.junit.jupiter.api.Assertions.assertTrue(pred.enginesCreated() <= bound,
+                pred.enginesCreated() + " engines for " + tasks + " virtual threads");
+    }
+
     /** For every kernel present (the default one, OpenBLAS or Vector API, is what users train with). */
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "vector", "openblas"})

@@ -5,13 +5,17 @@ package org.backprop4j.kernel;
  * innermost loop walks all arrays with the same unit-stride index (C2 can vectorize those).
  */
 public final class ScalarKernels implements Kernels {
-    /** Per-thread scratch row, grown as needed: no allocation per call in steady state. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[64]});
+    /** Scratch rows borrowed for a call, grown as needed: no allocation per call in steady state. */
+    private static final ScratchPool<float[][]> SCRATCH = new ScratchPool<>(() -> new float[][] {new float[64]});
 
-    private static float[] scratch(int size) {
-        float[][] h = SCRATCH.get();
+    private static float[] scratch(float[][] h, int size) {
         if (h[0].length < size) h[0] = new float[Math.max(size, 2 * h[0].length)];
         return h[0];
+    }
+
+    /** {@return how many scratch rows have been made} For tests. */
+    static long scratchCreated() {
+        return SCRATCH.created();
     }
 
     @Override
@@ -37,9 +41,21 @@ public final class ScalarKernels implements Kernels {
                 for (int j = 0; j < n; j++) c[ci + j] *= beta;
             }
         }
+        float[][] h = SCRATCH.borrow();
+        try {
+            product(h, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        } finally {
+            SCRATCH.release(h);
+        }
+    }
+
+    /** C += alpha·op(A)·op(B), C already scaled by beta. */
+    private static void product(float[][] h, boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc) {
         if (!transB) {
             // C[i,:] += alpha * A(i,p) * B[p,:]
-            float[] row = scratch(n);
+            float[] row = scratch(h, n);
             for (int i = 0; i < m; i++) {
                 java.util.Arrays.fill(row, 0, n, 0f);
                 for (int p = 0; p < k; p++) {
@@ -53,7 +69,7 @@ public final class ScalarKernels implements Kernels {
             }
         } else {
             // C[i,j] += alpha * dot(A(i,:), B[j,:])
-            float[] ai = scratch(k);
+            float[] ai = scratch(h, k);
             for (int i = 0; i < m; i++) {
                 for (int p = 0; p < k; p++) ai[p] = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
                 int ci = cOff + i * ldc;

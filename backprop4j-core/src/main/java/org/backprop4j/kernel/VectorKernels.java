@@ -31,7 +31,8 @@ import jdk.incubator.vector.VectorSpecies;
  * interpreted, C1- and C2-compiled code give bit-identical results.
  *
  * <p>Single-threaded (a caller splits work across threads by rows of C, which keeps the results
- * independent of the thread count). Thread-safe: packing buffers are per thread (ThreadLocal) and
+ * independent of the thread count). Thread-safe: a call borrows packing buffers from a bounded
+ * {@link ScratchPool} shared by all threads (virtual ones too) and returns them when it ends; they
  * grow only, so the steady state allocates nothing.
  */
 public final class VectorKernels implements Kernels {
@@ -73,7 +74,12 @@ public final class VectorKernels implements Kernels {
         final int[] idx = new int[NR];
     }
 
-    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    private final ScratchPool<Scratch> scratch = new ScratchPool<>(Scratch::new);
+
+    /** {@return how many packing buffer sets this instance has made} For tests. */
+    long scratchCreated() {
+        return scratch.created();
+    }
 
     public VectorKernels() {
         // touch the species so that a missing jdk.incubator.vector module fails here, in the constructor
@@ -101,16 +107,22 @@ public final class VectorKernels implements Kernels {
             SgemmArgs.scaleC(beta, c, cOff, ldc, m, n);
             return;
         }
-        if (narrowPath(transB, m, n, k)) {
-            narrow(scratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        } else if (directPath(transA, transB, m, n, k)) {
-            if (!transB) {             // axpy form: needs no scratch (tiny layers skip the ThreadLocal too)
-                axpyRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        if (!narrowPath(transB, m, n, k) && directPath(transA, transB, m, n, k) && !transB) {
+            // axpy form: needs no scratch (tiny layers skip the pool too)
+            axpyRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        Scratch s = scratch.borrow();
+        try {
+            if (narrowPath(transB, m, n, k)) {
+                narrow(s, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else if (directPath(transA, transB, m, n, k)) {
+                dotRows(s, transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             } else {
-                dotRows(scratch.get(), transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+                packed(s, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0);
             }
-        } else {
-            packed(scratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, 0);
+        } finally {
+            scratch.release(s);
         }
     }
 
@@ -134,7 +146,12 @@ public final class VectorKernels implements Kernels {
             Kernels.addBlock(m, n, c, cOff, ldc, w, wOff);
             return;
         }
-        packed(scratch.get(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
+        Scratch s = scratch.borrow();
+        try {
+            packed(s, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, w, wOff);
+        } finally {
+            scratch.release(s);
+        }
     }
 
     /**
@@ -157,7 +174,16 @@ public final class VectorKernels implements Kernels {
         }
         SgemmArgs.check(true, false, m, n, 1, u, uOff, m, x, xOff, n, w, wOff, ldw);
         SgemmArgs.check(false, true, 1, m, n, y, yOff, n, w, wOff, ldw, net, netOff, m);
-        float[] lanes = scratch.get().lanes;
+        Scratch s = scratch.borrow();
+        try {
+            updateThenGemv(s.lanes, m, n, alpha, u, uOff, x, xOff, w, wOff, ldw, y, yOff, net, netOff);
+        } finally {
+            scratch.release(s);
+        }
+    }
+
+    private static void updateThenGemv(float[] lanes, int m, int n, float alpha, float[] u, int uOff, float[] x, int xOff,
+                                       float[] w, int wOff, int ldw, float[] y, int yOff, float[] net, int netOff) {
         int kv = n - n % V;
         FloatVector av = FloatVector.broadcast(S, alpha), z = FloatVector.zero(S);
         int i = 0;
@@ -224,7 +250,17 @@ public final class VectorKernels implements Kernels {
         SgemmArgs.check(true, false, m, n, 1, u, uOff, m, x, xOff, n, v, vOff, ldw);
         SgemmArgs.checkW(m, n, w, wOff, ldw);
         SgemmArgs.check(false, true, 1, m, n, y, yOff, n, w, wOff, ldw, net, netOff, m);
-        float[] lanes = scratch.get().lanes;
+        Scratch s = scratch.borrow();
+        try {
+            updateAddThenGemv(s.lanes, m, n, alpha, u, uOff, x, xOff, beta, v, vOff, w, wOff, ldw, y, yOff, net, netOff);
+        } finally {
+            scratch.release(s);
+        }
+    }
+
+    private static void updateAddThenGemv(float[] lanes, int m, int n, float alpha, float[] u, int uOff, float[] x, int xOff,
+                                          float beta, float[] v, int vOff, float[] w, int wOff, int ldw,
+                                          float[] y, int yOff, float[] net, int netOff) {
         int kv = n - n % V;
         FloatVector av = FloatVector.broadcast(S, alpha), z = FloatVector.zero(S);
         for (int i = 0; i < m; i++) {

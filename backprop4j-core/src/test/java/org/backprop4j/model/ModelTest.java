@@ -163,6 +163,43 @@ class ModelTest {
         assertThrows(UnsupportedOperationException.class, () -> m.fieldNames().set(0, "x"));
     }
 
+    /** A server's way: a virtual thread per request, single records and batches (Predictor's pool; ConcurrencyTest counts its engines). */
+    @Test
+    void virtualThreadsPredictExactlyWhatOneThreadDoes() throws Exception {
+        Model m = trained(TestData.path("iris.csv"), 20);
+        List<String[]> rows = rows(TestData.path("iris.csv"));
+        List<List<?>> all = new ArrayList<>();
+        for (String[] row : rows) all.add(Arrays.asList((Object[]) Arrays.copyOf(row, 4)));
+        double[][] expected = new double[rows.size()][];
+        for (int p = 0; p < rows.size(); p++) expected[p] = m.predict(all.get(p)).values();
+        // a batch may differ from single records in the last bit (m = 1 takes other kernel paths)
+        double[][] expectedBatch = m.predictAll(all).stream().map(Prediction::values).toArray(double[][]::new);
+        int tasks = 10_000;
+        List<Future<double[][]>> fs = new ArrayList<>(tasks);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < tasks; t++) {
+                int p = t % rows.size();
+                fs.add(pool.submit(() -> {
+                    if (p % 10 != 0) return new double[][] {m.predict(all.get(p)).values()};
+                    List<Prediction> ps = m.predictAll(all);   // the whole file as one batch
+                    double[][] got = new double[ps.size()][];
+                    for (int i = 0; i < got.length; i++) got[i] = ps.get(i).values();
+                    return got;
+                }));
+            }
+            for (int t = 0; t < tasks; t++) {
+                int p = t % rows.size();
+                double[][] got = fs.get(t).get();
+                if (p % 10 != 0) {
+                    assertArrayEquals(expected[p], got[0], "task " + t + ", row " + (p + 1));
+                } else {
+                    assertEquals(expectedBatch.length, got.length);
+                    for (int i = 0; i < got.length; i++) assertArrayEquals(expectedBatch[i], got[i], "task " + t + ", batch row " + (i + 1));
+                }
+            }
+        }
+    }
+
     @Test
     void manyThreadsPredictExactlyWhatOneThreadDoes() throws Exception {
         Model m = trained(TestData.path("iris.csv"), 20);
