@@ -98,9 +98,8 @@ public final class PredictionServer implements AutoCloseable {
     /** Exchanges run on virtual threads: reading a body from a slow client holds no platform thread. */
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     /**
-     * Reading the records, the forward pass and writing the answer run on one platform thread per core:
-     * the kernels keep their packing buffers per thread, which a new virtual thread per request would
-     * allocate afresh every time, and no more passes compete for the cores than there are cores.
+     * Reading the records, the forward pass and writing the answer run on one platform thread per core,
+     * so that no more passes compete for the cores than there are cores.
      */
     private final ExecutorService compute = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
             Thread.ofPlatform().daemon().name("backprop4j-serve-compute-", 1).factory());
