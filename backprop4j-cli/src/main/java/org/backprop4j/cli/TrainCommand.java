@@ -71,6 +71,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--curves", paramLabel = "DIR", description = "Also write learning curves (PNG and SVG) into this directory.")
     Path curves;
 
+    @Option(names = "--kernel", paramLabel = "NAME",
+            description = "The compute kernels: auto (default), vector, openblas or scalar. Each rounds sums its own way: "
+                    + "a run repeats another's weights bit for bit with the same kernels (docs/KERNELS.md).")
+    String kernel;
+
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "0",
             description = "Write a checkpoint (weights, optimizer and RNG state) atomically every N epochs.")
     int checkpointEvery;
@@ -181,6 +186,16 @@ final class TrainCommand implements Callable<Integer> {
         resolved.config(parts[0].size(), parts[1] != null);   // bad combinations are refused before any epoch runs
         // one run in this process: its size decides the kernels (a short run takes ones that need no JIT
         // warm-up), about 6 operations per weight and pattern each epoch (forward 2, backward 4)
+        if (kernel != null) {
+            if (!java.util.List.of("auto", "vector", "openblas", "scalar").contains(kernel)) {
+                throw new Main.UserError("--kernel " + kernel + ": expected auto, vector, openblas or scalar");
+            }
+            try {
+                KernelProvider.request(kernel);
+            } catch (IllegalStateException e) {
+                throw new Main.UserError("--kernel " + kernel + ": " + e.getMessage());
+            }
+        }
         KernelProvider.expectWork(6.0 * resolved.network(parts[0]).paramCount() * parts[0].size() * resolved.epochs());
         ProgressFactory progress = ProgressFactory.create(ProgressMode.fromFlags(quiet, json, plain), out);
         Instant started = Instant.now();

@@ -58,6 +58,30 @@ class CliTrainTest {
         assertEquals(1.0, Double.parseDouble(f[1]) + Double.parseDouble(f[2]) + Double.parseDouble(f[3]), 1e-5);
     }
 
+    /**
+     * --kernel names the kernels a run must use (studio's export repeats a page's weights with it):
+     * the ones this process runs are accepted and recorded, other ones cannot be had once chosen, and
+     * an unknown name is refused before any work, each as one line with exit 2 and no model written.
+     */
+    @Test
+    void kernelOptionPinsTheKernelsOrSaysWhyNot() throws Exception {
+        Path iris = TestData.path("iris.csv");
+        Path model = dir.resolve("k.json");
+        String running = org.backprop4j.kernel.KernelProvider.get().name();
+        CliTest.Result ok = run("train", iris.toString(), "-o", model.toString(), "--epochs", "2", "--quiet", "--kernel", running);
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(java.nio.file.Files.readString(model).contains(running), "the model records the kernels");
+        String other = running.equals("scalar") ? "vector" : "scalar";
+        Path none = dir.resolve("none.json");
+        CliTest.Result clash = run("train", iris.toString(), "-o", none.toString(), "--epochs", "2", "--kernel", other);
+        assertEquals(2, clash.code());
+        assertEquals("backprop4j: --kernel " + other + ": the kernels of this process are " + running + " already, not " + other, clash.err().strip());
+        CliTest.Result bad = run("train", iris.toString(), "-o", none.toString(), "--epochs", "2", "--kernel", "fast");
+        assertEquals(2, bad.code());
+        assertEquals("backprop4j: --kernel fast: expected auto, vector, openblas or scalar", bad.err().strip());
+        assertFalse(java.nio.file.Files.exists(none));
+    }
+
     @Test
     void evaluateGivesPerClassPrecisionRecallF1ConsistentWithItsConfusionMatrix() throws Exception {
         Path wine = TestData.path("wine_data.csv");

@@ -84,6 +84,8 @@ class StudioExportTest extends org.backprop4j.studio.BrowserTest {
         Model page = ModelFile.parse(fetch("exportModel").getBytes(StandardCharsets.UTF_8), "studio-model.json");
         List<String> args = words(command);
         assertEquals(List.of("backprop4j", "train"), args.subList(0, 2), command);
+        // the page's kernels named: a fresh process would otherwise choose its own, which round differently
+        assertEquals(List.of("--kernel", org.backprop4j.kernel.KernelProvider.get().name()), args.subList(args.size() - 2, args.size()), command);
         List<String> run = new ArrayList<>(args.subList(1, args.size()));
         Path model = dir.resolve("model.json");
         for (int i = 0; i < run.size(); i++) {

@@ -46,6 +46,23 @@ public final class KernelProvider {
     public static final double SCALAR_LOOPS_FLOPS = 3e10;
 
     /**
+     * Asks for the kernels by name ({@code auto}, {@code vector}, {@code openblas}, {@code scalar}),
+     * as {@code -D}{@value #PROPERTY} does, before they are chosen: a run that must repeat another's
+     * bits names the kernels that run used (floating-point sums are rounded differently by each).
+     *
+     * @throws IllegalStateException if this process chose other kernels already
+     */
+    public static synchronized void request(String name) {
+        Kernels k = instance;
+        String w = name.trim().toLowerCase(Locale.ROOT);
+        if (k == null) {
+            System.setProperty(PROPERTY, w);
+        } else if (!w.equals("auto") && !k.name().equals(w)) {
+            throw new IllegalStateException("the kernels of this process are " + k.name() + " already, not " + w);
+        }
+    }
+
+    /**
      * Says how much training work this process is about to do, before the kernels are chosen (the
      * first {@link #get}); later calls change nothing. Used by {@code auto} only: a short run takes
      * OpenBLAS where it runs tuned kernels ({@link #preferred(boolean, int, boolean, String, double)}).

@@ -435,7 +435,9 @@ public final class Studio implements AutoCloseable {
     private ObjectNode export(Run r) {
         exportable(r);
         int epochs = r.snapshot().epoch();
-        List<String> args = r.config.trainArguments(epochs, r.config.csvName(), "model.json");
+        List<String> args = new java.util.ArrayList<>(r.config.trainArguments(epochs, r.config.csvName(), "model.json"));
+        // the kernels this run used: another's round sums differently, and the command must give these weights
+        args.addAll(List.of("--kernel", org.backprop4j.kernel.KernelProvider.get().name()));
         StringBuilder cmd = new StringBuilder("backprop4j train");
         for (String a : args) cmd.append(' ').append(shellQuote(a));
         ObjectNode o = JsonNodeFactory.instance.objectNode();
