@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The workloads' one-line JSON record, written by hand: starting Jackson's ObjectMapper in a cold
- * process costs more than the W2 training loop (docs/bench-log/2026-12-07-cold-start.md). Maps,
+ * The workloads' one-line JSON record, written by hand: a cold process need not start Jackson's
+ * ObjectMapper just to print one line (its cost: docs/bench-log/2026-12-07-cold-start.md). Maps,
  * lists, strings, numbers, booleans and null, as Jackson's defaults write them (NaN and the
  * infinities as strings).
  */

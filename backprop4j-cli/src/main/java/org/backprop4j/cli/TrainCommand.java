@@ -184,18 +184,15 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  validation: %d of %d patterns held out%n", parts[1].size(), raw.size());
         }
         resolved.config(parts[0].size(), parts[1] != null);   // bad combinations are refused before any epoch runs
-        // one run in this process: its size decides the kernels (a short run takes ones that need no JIT
-        // warm-up), about 6 operations per weight and pattern each epoch (forward 2, backward 4)
         if (kernel != null) {
-            if (!java.util.List.of("auto", "vector", "openblas", "scalar").contains(kernel)) {
-                throw new Main.UserError("--kernel " + kernel + ": expected auto, vector, openblas or scalar");
-            }
             try {
                 KernelProvider.request(kernel);
-            } catch (IllegalStateException e) {
+            } catch (IllegalArgumentException | IllegalStateException e) {
                 throw new Main.UserError("--kernel " + kernel + ": " + e.getMessage());
             }
         }
+        // one run in this process: its size decides the kernels (a short run takes ones that need no JIT
+        // warm-up), about 6 operations per weight and pattern each epoch (forward 2, backward 4)
         KernelProvider.expectWork(6.0 * resolved.network(parts[0]).paramCount() * parts[0].size() * resolved.epochs());
         ProgressFactory progress = ProgressFactory.create(ProgressMode.fromFlags(quiet, json, plain), out);
         Instant started = Instant.now();
@@ -491,7 +488,6 @@ final class TrainCommand implements Callable<Integer> {
         return counts;
     }
 
-    /** The --test file, read and encoded as the training data was (its schema), checked against it; null without --test. */
     /** The IDX test set being read in the background, or null. */
     private java.util.concurrent.FutureTask<DataSet> testRead;
 
@@ -521,6 +517,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The --test file, read and encoded as the training data was (its schema), checked against it; null without --test. */
     private DataSet readTest(Examples raw) throws IOException {
         if (test == null) {
             if (testLabels != null) throw new Main.UserError("--test-labels " + testLabels + " needs --test IMAGES (the IDX images file it labels)");

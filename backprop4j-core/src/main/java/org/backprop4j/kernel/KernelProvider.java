@@ -24,6 +24,8 @@ public final class KernelProvider {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final Logger LOG = Logger.getLogger("org.backprop4j.kernel");
     private static volatile Kernels instance;
+    /** The names {@value #PROPERTY} and {@link #request} take. */
+    static final java.util.List<String> NAMES = java.util.List.of("auto", "vector", "openblas", "scalar");
 
     private KernelProvider() {}
 
@@ -41,7 +43,7 @@ public final class KernelProvider {
      * Training work below which every element-wise loop takes its scalar form ({@link Elementwise}):
      * the Vector API loops are compiled only after their interpreted form has run (slow, allocating),
      * a fixed cost; the scalar ones cost more per step, a cost that grows with the run
-     * (docs/bench-log/2026-12-07-cold-start.md: W2 gains, W1 would lose).
+     * (where the two cross: docs/bench-log/2026-12-07-cold-start.md).
      */
     public static final double SCALAR_LOOPS_FLOPS = 3e10;
 
@@ -50,11 +52,13 @@ public final class KernelProvider {
      * as {@code -D}{@value #PROPERTY} does, before they are chosen: a run that must repeat another's
      * bits names the kernels that run used (floating-point sums are rounded differently by each).
      *
+     * @throws IllegalArgumentException for another name
      * @throws IllegalStateException if this process chose other kernels already
      */
     public static synchronized void request(String name) {
         Kernels k = instance;
         String w = name.trim().toLowerCase(Locale.ROOT);
+        if (!NAMES.contains(w)) throw new IllegalArgumentException("expected " + String.join(", ", NAMES.subList(0, NAMES.size() - 1)) + " or " + NAMES.getLast());
         if (k == null) {
             System.setProperty(PROPERTY, w);
         } else if (!w.equals("auto") && !k.name().equals(w)) {

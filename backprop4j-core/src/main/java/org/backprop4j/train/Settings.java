@@ -386,9 +386,7 @@ public record Settings(List<Integer> hidden, List<Activation> activations, Activ
      */
     public TrainingConfig config(int trainSize, boolean haveValidation) {
         requireResolved();
-        // without a validation set an epoch's training error is the running mean of the errors its
-        // updates computed anyway (scikit-learn's loss_curve_); with one, both are evaluated at the
-        // epoch's final weights, so that the two curves compare
+        // an exact pass over the training set each epoch only where a validation curve is compared with it
         TrainingConfig.Builder c = TrainingConfig.builder().optimizer(optimizer).epochs(epochs)
                 .lambda(lambda).targetError(targetError).seed(seed).evaluateEachEpoch(haveValidation);
         if (batch == 0 || batch >= trainSize) c.fullBatch();
