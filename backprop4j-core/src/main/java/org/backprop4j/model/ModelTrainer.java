@@ -16,6 +16,7 @@ import org.backprop4j.data.Examples;
 import org.backprop4j.data.Pipeline;
 import org.backprop4j.data.ReadOptions;
 import org.backprop4j.data.Splits;
+import org.backprop4j.train.Checkpoint;
 import org.backprop4j.train.Settings;
 import org.backprop4j.train.Trainer;
 import org.backprop4j.train.TrainingConfig;
@@ -223,6 +224,10 @@ public final class ModelTrainer {
         Network net = s.network(train);
         Loss loss = s.loss();
         TrainingConfig cfg = s.config(train.size(), val != null);
+        Checkpoint from = resume && checkpoint != null && Files.exists(checkpoint) ? Checkpoint.read(checkpoint) : null;
+        // a run saved before epochs without validation took their updates' running error goes on as it started
+        Boolean evaluates = from == null ? null : from.evaluatesEachEpoch();
+        if (evaluates != null && evaluates != cfg.evaluateEachEpoch()) cfg = cfg.withEvaluateEachEpoch(evaluates);
         Trainer trainer = new Trainer(net, loss, cfg);
         // the initial weights come from the init scheme: a checkpoint of a run with another one is refused on resume
         trainer.runSettings("init=" + Init.parse(s.init()).id());
@@ -230,8 +235,8 @@ public final class ModelTrainer {
         if (checkpointEvery > 0) trainer.checkpointEvery(checkpointEvery, checkpoint);
         trainer.restartOnDivergence(restarts);
         long t0 = System.nanoTime();
-        TrainingResult r = resume && checkpoint != null && Files.exists(checkpoint)
-                ? trainer.resume(checkpoint, train, val)
+        TrainingResult r = from != null
+                ? trainer.resume(from, checkpoint.getFileName() == null ? checkpoint.toString() : checkpoint.getFileName().toString(), train, val)
                 : trainer.fit(train, val);
         double secs = (System.nanoTime() - t0) / 1e9;
         Model.Builder b = Model.builder(net, loss).pipeline(pipeline).classNames(rawTrain.classNames())

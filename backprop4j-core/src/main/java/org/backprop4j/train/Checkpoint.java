@@ -144,6 +144,20 @@ public record Checkpoint(String run, int[] sizes, int dataSize, int dataInputs, 
         org.backprop4j.util.AtomicFiles.write(file, toBytes());
     }
 
+    /**
+     * {@return whether the saved run evaluated the training set after every epoch} Files written
+     * before runs without a validation set took the running mean of their updates' errors say
+     * {@code true}; a resume keeps the run's own choice ({@link TrainingConfig#withEvaluateEachEpoch}).
+     * Null if the description does not say.
+     */
+    public Boolean evaluatesEachEpoch() {
+        for (String e : run.split(";")) {
+            if (e.equals("evaluateEachEpoch=true")) return Boolean.TRUE;
+            if (e.equals("evaluateEachEpoch=false")) return Boolean.FALSE;
+        }
+        return null;
+    }
+
     /** Reads and validates a checkpoint file. */
     public static Checkpoint read(Path file) throws IOException {
         String name = file.getFileName() == null ? file.toString() : file.getFileName().toString();

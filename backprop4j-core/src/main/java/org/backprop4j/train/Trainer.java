@@ -352,6 +352,11 @@ public final class Trainer {
         return run(train, validation, c, name, false, null);
     }
 
+    /** Continues from a checkpoint already read from the file {@code name} (as it is named in messages). */
+    public TrainingResult resume(Checkpoint checkpoint, String name, Examples train, Examples validation) {
+        return run(train, validation, checkpoint, name, false, null);
+    }
+
     /** Continues from an in-memory checkpoint (see {@link #resume(Path, Examples, Examples)}). */
     public TrainingResult resume(Checkpoint checkpoint, Examples train, Examples validation) {
         return run(train, validation, checkpoint, "checkpoint", false, null);

@@ -45,6 +45,12 @@ public record TrainingConfig(Mode mode, int batchSize, int maxEpochs, double tar
                 evaluateEachEpoch, null, 0, null, null);
     }
 
+    /** {@return this configuration with {@link #evaluateEachEpoch} set to {@code e}} */
+    public TrainingConfig withEvaluateEachEpoch(boolean e) {
+        return new TrainingConfig(mode, batchSize, maxEpochs, targetError, optimizer, lambda, decayBiases, shuffle, seed,
+                e, schedule, clipNorm, earlyStopping, plateau);
+    }
+
     /** How patterns are presented. */
     public enum Mode {
         /** One weight update per pattern (seed 004's "stochastic"; a batch of one). */
