@@ -285,8 +285,9 @@ public final class ServeBench {
                 }
                 String name = st.substring(st.indexOf('(') + 1, st.lastIndexOf(')'));
                 String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
-                String group = name.startsWith("backprop4j-serv") ? "compute" : name.startsWith("ForkJoinPool") ? "virtual-thread carriers (HTTP exchanges)"
-                        : name.startsWith("HTTP-Dispatcher") ? "HTTP dispatcher" : name.startsWith("backprop4j-kern") ? "kernel workers"
+                String group = name.startsWith("serve-io") ? "event loops (HTTP, and predictions unless pooled)"
+                        : name.startsWith("serve-compute") ? "compute pool" : name.startsWith("ForkJoinPool") ? "ForkJoinPool"
+                        : name.startsWith("backprop4j-kern") ? "kernel workers"
                         : name.contains("Compiler") ? "JIT" : name.startsWith("GC ") || name.contains("GC") ? "GC"
                         : name.startsWith("HttpClient") ? "java.net.http selector" : name.startsWith("pool-") ? "callers and client pool" : "other";
                 long[] v = m.computeIfAbsent(group, g -> new long[2]);

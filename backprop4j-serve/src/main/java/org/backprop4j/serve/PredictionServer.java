@@ -7,29 +7,58 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * An HTTP JSON prediction server for one model file, on the JDK's own HTTP server
- * ({@code com.sun.net.httpserver}) with a virtual thread per request: no dependency beyond the JDK
- * and Jackson, and a blocking handler per request that costs no platform thread (see docs/SERVE.md
- * for why not a server library).
+ * An HTTP JSON prediction server for one model file, on Netty's HTTP/1.1 codec over the JDK's NIO
+ * (no native library): one event loop per core reads a request, and the same thread reads the
+ * records, runs the forward pass and writes the answer, so no more passes compete for the cores than
+ * there are cores and a request is handed from thread to thread nowhere (see docs/SERVE.md for why
+ * Netty and not the JDK's own server).
  *
  * <ul>
  * <li>{@code POST /predict}: one record (a JSON object of named fields, as in the training file) or a
@@ -47,12 +76,6 @@ import java.util.logging.Logger;
  * that does not load leaves the old model serving, with one log line.
  */
 public final class PredictionServer implements AutoCloseable {
-    static {
-        // TCP_NODELAY: else a response written in two segments waits for the client's delayed ACK (Nagle,
-        // RFC 896 / RFC 1122 4.2.3.2; BENCHMARKS.md, Serving); read when the JDK server's configuration loads
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
     private static final Logger LOG = Logger.getLogger("org.backprop4j.serve");
 
     /**
@@ -90,19 +113,24 @@ public final class PredictionServer implements AutoCloseable {
         }
     }
 
+    private static final AsciiString JSON_TYPE = AsciiString.cached("application/json; charset=utf-8");
+    private static final AsciiString MODEL_HEADER = AsciiString.cached("X-Model-SHA256");
+
     private final ObjectMapper json;
     private final Path file;
     private final Options options;
     private final AtomicReference<ServedModel> current = new AtomicReference<>();
-    private final HttpServer http;
-    /** Exchanges run on virtual threads: reading a body from a slow client holds no platform thread. */
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    /** One event loop per core: accepting, HTTP, and (unless {@link #compute} is set) the predictions themselves. */
+    private final EventLoopGroup loops;
     /**
-     * Reading the records, the forward pass and writing the answer run on one platform thread per core,
-     * so that no more passes compete for the cores than there are cores.
+     * Predictions off the event loops, on one platform thread per core, when the system property
+     * {@code backprop4j.serve.compute=pool} asks for it (kept for measuring the two against each other); null: on the loops.
      */
-    private final ExecutorService compute = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
-            Thread.ofPlatform().daemon().name("backprop4j-serve-compute-", 1).factory());
+    private final ExecutorService compute;
+    private final Channel listener;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** Requests read but not yet answered: close() waits for them. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final Thread watcher;
     private volatile boolean closed;
 
@@ -111,10 +139,40 @@ public final class PredictionServer implements AutoCloseable {
         this.options = options;
         this.json = mapper();
         current.set(ServedModel.load(file));
-        http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(options.host()), options.port()), 256);
-        http.setExecutor(executor);
-        http.createContext("/", this::handle);
-        http.start();
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(options.host()), options.port());
+        int cores = Runtime.getRuntime().availableProcessors();
+        // Netty's own threads (its fast thread-locals), daemons; names short enough for /proc's 15 characters
+        loops = new MultiThreadIoEventLoopGroup(cores, new DefaultThreadFactory("serve-io", true), NioIoHandler.newFactory());
+        compute = "pool".equals(System.getProperty("backprop4j.serve.compute"))
+                ? Executors.newFixedThreadPool(cores, Thread.ofPlatform().daemon().name("serve-compute-", 1).factory()) : null;
+        Handler handler = new Handler();
+        int maxBody = (int) Math.min(options.maxBodyBytes(), Integer.MAX_VALUE - 8);
+        ServerBootstrap b = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                // else an answer written in two segments waits for the client's delayed ACK (Nagle, RFC 896 / RFC 1122 4.2.3.2)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
+                        ch.pipeline().addLast(new HttpServerCodec(), new Aggregator(maxBody), handler);
+                    }
+                });
+        try {
+            listener = b.bind(address).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdownThreads();
+            throw new IOException("interrupted while binding " + address, e);
+        } catch (RuntimeException | Error e) {
+            shutdownThreads();
+            throw e;
+        } catch (Exception e) {   // bind failures arrive as the JDK's own (checked) exceptions, e.g. BindException
+            shutdownThreads();
+            if (e instanceof IOException io) throw io;
+            throw new IOException(e);
+        }
         if (options.reloadMillis() > 0) {
             watcher = Thread.ofPlatform().daemon().name("backprop4j-serve-reload").start(this::watch);
         } else {
@@ -129,7 +187,7 @@ public final class PredictionServer implements AutoCloseable {
                         .maxStringLength(1 << 16).build())
                 // correctly rounded like Double.parseDouble (the same floats), without its cost
                 .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-                // a handler runs on a new virtual thread: the default thread-local buffer pool would allocate afresh every request
+                // shared by the event loops and any other thread: one pool, not one set of buffers per thread
                 .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
                 .build());
     }
@@ -139,6 +197,7 @@ public final class PredictionServer implements AutoCloseable {
      *
      * @throws IOException if the model file cannot be read or is not valid (a
      *                     {@link org.backprop4j.data.DataFormatException} names the file), or the port cannot be bound
+     *                     (a {@link java.net.BindException})
      */
     public static PredictionServer start(Path modelFile, Options options) throws IOException {
         return new PredictionServer(modelFile, options);
@@ -146,7 +205,7 @@ public final class PredictionServer implements AutoCloseable {
 
     /** The port bound (useful with port 0). */
     public int port() {
-        return http.getAddress().getPort();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     /** The weights checksum of the model serving now. */
@@ -155,22 +214,28 @@ public final class PredictionServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting connections, lets requests in flight finish (up to the grace time), and
-     * stops the reload watcher. Idempotent.
+     * Stops accepting connections, lets requests in flight finish (up to the grace time), closes the
+     * connections and stops the reload watcher. Idempotent.
      */
     @Override
     public void close() {
         if (closed) return;
         closed = true;
         if (watcher != null) watcher.interrupt();
-        http.stop(options.graceSeconds());
-        executor.shutdown();
+        listener.close().syncUninterruptibly();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.graceSeconds());
         try {
-            executor.awaitTermination(options.graceSeconds(), TimeUnit.SECONDS);
+            while (inFlight.get() > 0 && System.nanoTime() < end) Thread.sleep(5);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        compute.shutdown();   // after the exchanges: a request in flight still needs it
+        connections.close().awaitUninterruptibly(options.graceSeconds(), TimeUnit.SECONDS);
+        shutdownThreads();
+    }
+
+    private void shutdownThreads() {
+        loops.shutdownGracefully(0, Math.max(1, options.graceSeconds()), TimeUnit.SECONDS).awaitUninterruptibly(options.graceSeconds() + 1L, TimeUnit.SECONDS);
+        if (compute != null) compute.shutdown();
     }
 
     private void watch() {
@@ -213,35 +278,119 @@ public final class PredictionServer implements AutoCloseable {
         }
     }
 
-    private void handle(HttpExchange ex) {
-        try (ex) {
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            switch (path) {
-                case "/predict" -> {
-                    if (!method.equals("POST")) methodNotAllowed(ex, "POST");
-                    else predict(ex);
-                }
-                case "/model" -> {
-                    if (!method.equals("GET")) methodNotAllowed(ex, "GET");
-                    else send(ex, 200, current.get().describe(json), null);
-                }
-                case "/health" -> {
-                    if (!method.equals("GET")) methodNotAllowed(ex, "GET");
-                    else send(ex, 200, health(), null);
-                }
-                default -> error(ex, 404, "no such endpoint " + ServedModel.clip(path) + " (POST /predict, GET /model, GET /health)");
+    /** An answer on its way: status, body, and the headers that vary. */
+    private record Reply(HttpResponseStatus status, byte[] body, int length, String checksum, String allow) {
+        static Reply of(HttpResponseStatus status, byte[] body) {
+            return new Reply(status, body, body.length, null, null);
+        }
+    }
+
+    /** The HTTP codec's aggregator, answering a body over the limit with the server's own 413 (one line of JSON). */
+    private final class Aggregator extends HttpObjectAggregator {
+        Aggregator(int maxBody) {
+            super(maxBody);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            // a body already on its way cannot be skipped reliably: close after answering, as Netty's own does
+            boolean close = oversized instanceof io.netty.handler.codec.http.FullHttpMessage
+                    || (!HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized));
+            ChannelFuture f = ctx.writeAndFlush(response(errorReply(413, tooLarge(options.maxBodyBytes())), oversized.protocolVersion(), !close));
+            f.addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);   // else the aggregator skips the body
+        }
+    }
+
+    /** Routes one whole request; shared by every connection (it keeps no per-connection state). */
+    @ChannelHandler.Sharable
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            HttpVersion version = req.protocolVersion();
+            if (!req.decoderResult().isSuccess()) {   // not HTTP: answer once and hang up
+                ctx.writeAndFlush(response(errorReply(400, "malformed HTTP request"), HttpVersion.HTTP_1_1, false)).addListener(ChannelFutureListener.CLOSE);
+                return;
             }
-        } catch (IOException e) {
-            // the client went away mid-answer: nothing to tell it
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.WARNING, "backprop4j serve: internal error answering " + ex.getRequestURI() + ": " + e);
+            inFlight.incrementAndGet();
+            String path = path(req.uri());
+            HttpMethod method = req.method();
             try {
-                error(ex, 500, "internal error: " + e.getClass().getSimpleName());
-            } catch (IOException | RuntimeException ignored) {
-                // headers may already be sent
+                if (path.equals("/predict") && method.equals(HttpMethod.POST)) {
+                    ServedModel m = current.get();   // one model for the whole request
+                    ByteBuf content = req.content();
+                    byte[] body = new byte[content.readableBytes()];
+                    content.getBytes(content.readerIndex(), body);
+                    if (compute != null) {
+                        ctx.channel().config().setAutoRead(false);   // answers leave in request order: one request at a time per connection
+                        compute.execute(() -> {
+                            Reply r = predict(m, body, req.uri());
+                            send(ctx, r, version, keepAlive).addListener(f -> ctx.channel().config().setAutoRead(true));
+                        });
+                        return;
+                    }
+                    send(ctx, predict(m, body, req.uri()), version, keepAlive);
+                    return;
+                }
+                Reply r = switch (path) {
+                    case "/predict" -> methodNotAllowed(method, path, "POST");
+                    case "/model" -> method.equals(HttpMethod.GET) ? Reply.of(HttpResponseStatus.OK, json.writeValueAsBytes(current.get().describe(json)))
+                            : methodNotAllowed(method, path, "GET");
+                    case "/health" -> method.equals(HttpMethod.GET) ? Reply.of(HttpResponseStatus.OK, json.writeValueAsBytes(health()))
+                            : methodNotAllowed(method, path, "GET");
+                    default -> errorReply(404, "no such endpoint " + ServedModel.clip(path) + " (POST /predict, GET /model, GET /health)");
+                };
+                send(ctx, r, version, keepAlive);
+            } catch (IOException | RuntimeException | Error e) {
+                send(ctx, internalError(req.uri(), e), version, keepAlive);
             }
         }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // a connection reset or the like: this connection is over, the server goes on
+            if (!(cause instanceof IOException)) LOG.log(Level.WARNING, "backprop4j serve: connection closed after " + cause);
+            ctx.close();
+        }
+    }
+
+    /** The path of a request target (origin form, or absolute form as a proxy sends it), without the query. */
+    static String path(String uri) {
+        int q = uri.indexOf('?');
+        String p = q >= 0 ? uri.substring(0, q) : uri;
+        if (!p.startsWith("/")) {
+            try {
+                p = java.net.URI.create(p).getRawPath();
+            } catch (IllegalArgumentException e) {
+                return p;
+            }
+            if (p == null || p.isEmpty()) p = "/";
+        }
+        try {
+            return java.net.URLDecoder.decode(p.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return p;
+        }
+    }
+
+    /** The answer to one prediction request; errors (the client's or the server's) as their replies. */
+    private Reply predict(ServedModel m, byte[] body, String uri) {
+        try {
+            ServedModel.Rows rows = m.scanner.scan(body, options.maxRecords());
+            if (rows == null) rows = m.parseTree(json, body, options.maxRecords());   // anything unusual, and every error
+            float[] o = m.outputs(rows.x(), rows.m());
+            ServedModel.Answer a = m.answer(o, rows.m(), rows.batch());
+            return new Reply(HttpResponseStatus.OK, a.bytes(), a.length(), m.checksum, null);
+        } catch (ServedModel.BadRequest b) {
+            return errorReply(b.status, b.getMessage());
+        } catch (RuntimeException | Error e) {
+            return internalError(uri, e);
+        }
+    }
+
+    private Reply internalError(String uri, Throwable e) {
+        LOG.log(Level.WARNING, "backprop4j serve: internal error answering " + ServedModel.clip(uri) + ": " + e);
+        return errorReply(500, "internal error: " + e.getClass().getSimpleName());
     }
 
     private ObjectNode health() {
@@ -254,95 +403,42 @@ public final class PredictionServer implements AutoCloseable {
         return h;
     }
 
-    private void predict(HttpExchange ex) throws IOException {
-        ServedModel m = current.get();   // one model for the whole request
-        byte[] body;
-        try {
-            body = readBody(ex);
-        } catch (ServedModel.BadRequest b) {
-            error(ex, b.status, b.getMessage());
-            return;
-        }
-        try {
-            ServedModel.Answer a;
-            try {
-                a = compute.submit(() -> answer(m, body)).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while predicting", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof ServedModel.BadRequest b) throw b;
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                if (e.getCause() instanceof Error r) throw r;
-                throw new IllegalStateException(e.getCause());
-            }
-            send(ex, 200, a, m.checksum);
-        } catch (ServedModel.BadRequest b) {
-            error(ex, b.status, b.getMessage());
-        }
+    private static String tooLarge(long max) {
+        return "request body over the limit of " + max + " bytes (split the batch, or start the server with a larger --max-body)";
     }
 
-    private ServedModel.Answer answer(ServedModel m, byte[] body) throws ServedModel.BadRequest {
-        ServedModel.Rows rows = m.scanner.scan(body, options.maxRecords());
-        if (rows == null) rows = m.parseTree(json, body, options.maxRecords());   // anything unusual, and every error
-        float[] o = m.outputs(rows.x(), rows.m());
-        return m.answer(o, rows.m(), rows.batch());
+    private Reply methodNotAllowed(HttpMethod method, String path, String allowed) {
+        Reply e = errorReply(405, method.name() + " is not allowed on " + ServedModel.clip(path) + " (use " + allowed + ")");
+        return new Reply(e.status(), e.body(), e.length(), null, allowed);
     }
 
-    /** The body, refused with 413 past the limit (by Content-Length, or while reading a chunked body). */
-    private byte[] readBody(HttpExchange ex) throws IOException, ServedModel.BadRequest {
-        long max = options.maxBodyBytes();
-        String cl = ex.getRequestHeaders().getFirst("Content-Length");
-        long declared = -1;
-        if (cl != null) {
-            try {
-                declared = Long.parseLong(cl.trim());
-            } catch (NumberFormatException e) {
-                throw new ServedModel.BadRequest(400, "bad Content-Length header");
-            }
-            if (declared > max) throw tooLarge(max);
-        }
-        try (InputStream in = ex.getRequestBody()) {
-            if (declared >= 0 && declared < Integer.MAX_VALUE - 8) return in.readNBytes((int) declared);   // the server's stream ends at Content-Length
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            long total = 0;
-            for (int r; (r = in.read(buf)) > 0; ) {
-                total += r;
-                if (total > max) throw tooLarge(max);
-                out.write(buf, 0, r);
-            }
-            return out.toByteArray();
-        }
-    }
-
-    private static ServedModel.BadRequest tooLarge(long max) {
-        return new ServedModel.BadRequest(413, "request body over the limit of " + max + " bytes (split the batch, or start the server with a larger --max-body)");
-    }
-
-    private void methodNotAllowed(HttpExchange ex, String allowed) throws IOException {
-        ex.getResponseHeaders().set("Allow", allowed);
-        error(ex, 405, ex.getRequestMethod() + " is not allowed on " + ex.getRequestURI().getPath() + " (use " + allowed + ")");
-    }
-
-    private void error(HttpExchange ex, int status, String message) throws IOException {
+    private Reply errorReply(int status, String message) {
         ObjectNode e = json.createObjectNode();
         e.put("error", message.replace('\n', ' '));
-        send(ex, status, e, null);
-    }
-
-    private void send(HttpExchange ex, int status, JsonNode body, String checksum) throws IOException {
-        byte[] b = json.writeValueAsBytes(body);
-        send(ex, status, new ServedModel.Answer(b, b.length), checksum);
-    }
-
-    private void send(HttpExchange ex, int status, ServedModel.Answer b, String checksum) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        if (checksum != null) ex.getResponseHeaders().set("X-Model-SHA256", checksum);
-        ex.sendResponseHeaders(status, b.length());
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(b.bytes(), 0, b.length());
+        try {
+            return Reply.of(HttpResponseStatus.valueOf(status), json.writeValueAsBytes(e));
+        } catch (IOException x) {
+            throw new java.io.UncheckedIOException(x);
         }
+    }
+
+    private ChannelFuture send(ChannelHandlerContext ctx, Reply r, HttpVersion version, boolean keepAlive) {
+        boolean keep = keepAlive && !closed;
+        ChannelFuture f = ctx.writeAndFlush(response(r, version, keep));
+        f.addListener(x -> inFlight.decrementAndGet());
+        if (!keep) f.addListener(ChannelFutureListener.CLOSE);
+        return f;
+    }
+
+    private static FullHttpResponse response(Reply r, HttpVersion version, boolean keepAlive) {
+        FullHttpResponse resp = new DefaultFullHttpResponse(version, r.status(), io.netty.buffer.Unpooled.wrappedBuffer(r.body(), 0, r.length()));
+        var h = resp.headers();
+        h.set(HttpHeaderNames.CONTENT_TYPE, JSON_TYPE);
+        h.setInt(HttpHeaderNames.CONTENT_LENGTH, r.length());
+        if (r.checksum() != null) h.set(MODEL_HEADER, r.checksum());
+        if (r.allow() != null) h.set(HttpHeaderNames.ALLOW, r.allow());
+        HttpUtil.setKeepAlive(resp, keepAlive);
+        return resp;
     }
 
     /**
