@@ -40,6 +40,11 @@ import org.backprop4j.serve.PredictionServer;
  * <li>{@code server256}, {@code server1}: JSON bodies of named fields (256 records, or one) over
  *     loopback with one shared {@code java.net.http} client (HTTP/1.1 keep-alive connections) to
  *     {@code PredictionServer} in the same JVM; answers read as text, not parsed.</li>
+ * <li>{@code socket256}, {@code socket1}: the same bodies from a minimal blocking HTTP/1.1 client, one
+ *     keep-alive connection per caller.</li>
+ * <li>{@code wrk256}, {@code wrk1}: the same bodies from {@code wrk} (the C load generator, one thread, C
+ *     keep-alive connections; scripts/bench-serve.lua) to the same server; the CPU per record counts
+ *     this JVM's and wrk's. Any answer but 200, or a socket error, fails the run.</li>
  * </ul>
  *
  * <pre>scripts/bench-serve [ROUNDS [SECONDS_PER_RUN [CLIENTS [SIDES]]]]     (SIDES e.g. raw,server256)</pre>
@@ -59,7 +64,7 @@ public final class ServeBench {
         INPUTS = List.copyOf(in);
     }
 
-    static final List<String> SIDES = List.of("raw", "encoded", "server256", "server1", "socket256", "socket1");
+    static final List<String> SIDES = List.of("raw", "encoded", "server256", "server1", "socket256", "socket1", "wrk256", "wrk1");
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -112,10 +117,16 @@ public final class ServeBench {
             ThreadLocal<Connection> conns = ThreadLocal.withInitial(() -> new Connection(s.port()));
             calls.put("socket256", k -> conns.get().post(rawBatch[k % 64]));
             calls.put("socket1", k -> conns.get().post(rawSingle[k % 64]));
+            Path bodies = Files.createTempDirectory("serve-bench-bodies");
+            for (int b = 0; b < 64; b++) {
+                Files.writeString(bodies.resolve("body" + b + ".json"), batch[b]);
+                Files.writeString(bodies.resolve("single" + b + ".json"), single[b]);
+            }
             Map<String, List<double[]>> results = new java.util.LinkedHashMap<>();
             for (int round = 0; round <= rounds; round++) {   // round 0 warms the JIT up and is not reported
                 for (String side : sides) {
-                    double[] v = run(clients, seconds, side.endsWith("1") ? 1 : 256, calls.get(side));
+                    double[] v = side.startsWith("wrk") ? wrk(clients, seconds, side.endsWith("1") ? 1 : 256, s.port(), bodies)
+                            : run(clients, seconds, side.endsWith("1") ? 1 : 256, calls.get(side));
                     if (round == 0) continue;
                     print(round, side, v);
                     if (System.getenv("SERVE_BENCH_THREADS") != null) System.out.println("#   " + side + " CPU by thread: " + lastBreakdown);
@@ -128,7 +139,10 @@ public final class ServeBench {
                         median(e.getValue(), 0), median(e.getValue(), 1), median(e.getValue(), 2), median(e.getValue(), 3), median(e.getValue(), 4)));
             }
             System.out.println(sb);
-            for (String srv : List.of("server256", "socket256")) {
+            try (var files = Files.walk(bodies)) {
+                for (Path q : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+            }
+            for (String srv : List.of("server256", "socket256", "wrk256")) {
                 if (!results.containsKey(srv)) continue;
                 for (String base : List.of("raw", "encoded")) {
                     if (results.containsKey(base)) {
@@ -202,6 +216,60 @@ public final class ServeBench {
             return new double[] {l.length * (double) records / wall, l.length / wall, l[l.length / 2] / 1e6, l[(int) (l.length * 0.99)] / 1e6,
                 cpu / ((double) l.length * records)};
         }
+    }
+
+    /**
+     * wrk (1 thread, C connections, scripts/bench-serve.lua) for {@code seconds} (whole seconds, at least 1) against the
+     * server; the same figures as {@link #run}, the CPU per record adding wrk's own (the shell's {@code times}).
+     */
+    static double[] wrk(int clients, double seconds, int records, int port, Path bodies) throws Exception {
+        Path dir = bodies;
+        if (records == 1) {   // the script reads body<i>.json: the single-record bodies under that name
+            dir = bodies.resolve("single");
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                for (int b = 0; b < 64; b++) Files.copy(bodies.resolve("single" + b + ".json"), dir.resolve("body" + b + ".json"));
+            }
+        }
+        Path script = Path.of(System.getProperty("serve.bench.lua", "scripts/bench-serve.lua")).toAbsolutePath();
+        long secs = Math.max(1, Math.round(seconds));
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "wrk -t1 -c" + clients + " -d" + secs + "s --timeout 30s --latency -s '" + script
+                + "' http://127.0.0.1:" + port + "/predict && times").redirectErrorStream(true);
+        pb.environment().put("SERVE_BENCH_BODIES", dir.toString());
+        pb.environment().put("SERVE_BENCH_COUNT", "64");
+        long cpu0 = OS.getProcessCpuTime();
+        Map<String, long[]> threads0 = threadTicks();
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IllegalStateException("wrk failed:\n" + out);
+        double jvmCpu = (OS.getProcessCpuTime() - cpu0) / 1e3;
+        if (out.contains("Non-2xx") || out.contains("Socket errors")) throw new IllegalStateException("wrk saw failed requests:\n" + out);
+        var rps = java.util.regex.Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
+        var done = java.util.regex.Pattern.compile("(\\d+) requests in").matcher(out);
+        if (!rps.find() || !done.find()) throw new IllegalStateException("no rate in wrk's output:\n" + out);
+        double requestsPerS = Double.parseDouble(rps.group(1));
+        long requests = Long.parseLong(done.group(1));
+        // `times`: the shell's own user and system time, then its children's (wrk's)
+        var t = java.util.regex.Pattern.compile("(\\d+)m([0-9.]+)s\\s+(\\d+)m([0-9.]+)s").matcher(out);
+        double wrkCpu = 0;
+        for (int line = 0; t.find(); line++) {
+            if (line == 1) wrkCpu = (Long.parseLong(t.group(1)) * 60 + Double.parseDouble(t.group(2)) + Long.parseLong(t.group(3)) * 60 + Double.parseDouble(t.group(4))) * 1e6;
+        }
+        lastBreakdown = breakdown(threads0, threadTicks(), requests * (double) records)
+                + String.format(Locale.ROOT, "; wrk %.2f µs per record", wrkCpu / (requests * (double) records));
+        return new double[] {requestsPerS * records, requestsPerS, percentile(out, "50%"), percentile(out, "99%"), (jvmCpu + wrkCpu) / ((double) requests * records)};
+    }
+
+    /** A latency percentile from wrk's --latency table, in ms. */
+    static double percentile(String out, String which) {
+        var m = java.util.regex.Pattern.compile("\\s" + which + "\\s+([0-9.]+)(us|ms|s)").matcher(out);
+        if (!m.find()) return Double.NaN;
+        double v = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> v / 1e3;
+            case "s" -> v * 1e3;
+            default -> v;
+        };
     }
 
     static void post(HttpClient http, URI uri, String body) throws Exception {

@@ -25,6 +25,7 @@ import org.backprop4j.data.Schema;
 import org.backprop4j.model.Model;
 import org.backprop4j.Network;
 import org.backprop4j.io.ModelFile;
+import org.backprop4j.kernel.KernelProvider;
 
 /**
  * One loaded model, immutable once built: its preprocessing, the raw attributes a record names, and a
@@ -32,6 +33,12 @@ import org.backprop4j.io.ModelFile;
  * swaps whole instances, so a request sees one model from start to end.
  */
 final class ServedModel {
+    /**
+     * Whether a forward pass splits its products over the kernels' worker threads: not by default, since
+     * every event loop already keeps a core busy with its own requests (system property
+     * {@code backprop4j.serve.split=true} for measuring the other way).
+     */
+    static final boolean SPLIT = Boolean.getBoolean("backprop4j.serve.split");
     /** Rows per forward pass (as {@link org.backprop4j.Predictor}). */
     static final int CHUNK = 256;
 
@@ -275,7 +282,7 @@ final class ServedModel {
         int k = net.outputs();
         float[] out = new float[m * k];
         Backprop e = engines.poll();
-        if (e == null) e = new Backprop(net, model.loss());
+        if (e == null) e = new Backprop(net, model.loss(), SPLIT ? KernelProvider.get() : KernelProvider.get().singleThreaded());
         try {
             for (int row = 0; row < m; row += CHUNK) {
                 int b = Math.min(CHUNK, m - row);
