@@ -66,11 +66,18 @@ public final class Elementwise {
      * interpreted Vector API code, slow and allocating, on the hot path until C2 gets to it.
      */
     static final int VECTOR_MIN = Integer.getInteger("backprop4j.vector.elementwiseMin", 256);
-    /** Loops at least this long take the vector form: {@link #VECTOR_MIN}, or never after {@link #scalarOnly}. */
-    private static int vectorMin = VECTOR_MIN;
+    /**
+     * Loops at least this long take the vector form: {@link #VECTOR_MIN}, or never after {@link #scalarOnly}
+     * and until the vector loops are compiled after {@link #scalarUntilWarm}. Volatile: compiled callers
+     * must not keep an old value.
+     */
+    private static volatile int vectorMin = VECTOR_MIN;
+    /** The thread compiling the vector loops while every other one runs the scalar loops ({@link #scalarUntilWarm}), else null. */
+    private static volatile Thread warmer;
 
     static Impl impl(int len) {
-        return len < vectorMin ? SCALAR : Vectorised.IMPL;
+        if (len >= vectorMin) return Vectorised.IMPL;
+        return len >= VECTOR_MIN && Thread.currentThread() == warmer ? Vectorised.IMPL : SCALAR;
     }
 
     /**
@@ -78,13 +85,105 @@ public final class Elementwise {
      * ({@link KernelProvider#SCALAR_LOOPS_FLOPS}), where C2 would compile the Vector API code only
      * after the run has spent longer in its interpreted form (allocating, far slower) than the loops take.
      */
-    static void scalarOnly() {
+    static synchronized void scalarOnly() {
+        warmer = null;
         vectorMin = Integer.MAX_VALUE;
     }
 
-    /** For tests: undoes {@link #scalarOnly}. */
-    static void vectorFrom(int len) {
+    /** For tests: undoes {@link #scalarOnly} and {@link #scalarUntilWarm}. */
+    static synchronized void vectorFrom(int len) {
+        warmer = null;
         vectorMin = len;
+    }
+
+    /**
+     * The scalar loops until the vector ones are compiled, then the vector ones (the same bits, so the
+     * switch may come at any point of a run): a daemon thread runs the vector loops through the same
+     * entry points on arrays of its own until they are faster than the scalar ones, at most
+     * {@code maxMillis}; until then their interpreted form (slow and allocating) never runs on the
+     * caller's threads. Does nothing without the vector module, or when a mode is set already.
+     */
+    static synchronized void scalarUntilWarm(long maxMillis) {
+        if (warmer != null || vectorMin != VECTOR_MIN || !KernelProvider.vectorModulePresent()) return;
+        vectorMin = Integer.MAX_VALUE;
+        Thread t = Thread.ofPlatform().daemon().name("backprop4j-elementwise-warm-up").unstarted(() -> warm(maxMillis));
+        warmer = t;
+        t.start();
+    }
+
+    /** Whether a {@link #scalarUntilWarm} thread is still compiling the vector loops. */
+    static boolean warming() {
+        return warmer != null;
+    }
+
+    /** Rounds in a row in which the vector loops must beat the scalar ones before they are used. */
+    static final int WARM_ROUNDS = 3;
+
+    private static void warm(long maxMillis) {
+        long t0 = System.nanoTime();
+        boolean ready = false;
+        try {
+            Impl v = Vectorised.IMPL;
+            ready = !"vector".equals(v.name());       // nothing to compile: the "vector" loops are the scalar ones
+            int m = 2, n = VECTOR_MIN / 2;            // the shortest vector loops: the fewest interpreted iterations per call
+            float[] src = new float[m * n], a = new float[m * n], g = new float[m * n], w = new float[m * n], sums = new float[n];
+            for (int i = 0; i < src.length; i++) src[i] = ((i * 37) % 101 - 50) / 25f;   // in [-2, 2]: every branch of the loops
+            int faster = 0;
+            while (!ready && warmer == Thread.currentThread() && System.nanoTime() - t0 < maxMillis * 1_000_000L) {
+                long s0 = System.nanoTime();
+                warmRound(null, src, a, g, w, sums, m, n);    // the vector loops, through the callers' entry points
+                long s1 = System.nanoTime();
+                warmRound(SCALAR, src, a, g, w, sums, m, n);
+                long s2 = System.nanoTime();
+                faster = s1 - s0 <= s2 - s1 ? faster + 1 : 0;
+                ready = faster >= WARM_ROUNDS;
+            }
+        } finally {
+            synchronized (Elementwise.class) {
+                if (warmer == Thread.currentThread()) {
+                    if (ready) vectorMin = VECTOR_MIN;          // else the run stays on the scalar loops
+                    warmer = null;
+                }
+            }
+        }
+    }
+
+    /** One call of every loop on the warm-up's own arrays: through the public entry points if {@code impl} is null. */
+    private static void warmRound(Impl impl, float[] src, float[] a, float[] g, float[] w, float[] sums, int m, int n) {
+        int len = m * n;
+        for (int op = 0; op < 3; op++) {
+            System.arraycopy(src, 0, a, 0, len);
+            float shift = op == 0 ? 2f : 0f;
+            if (impl == null) {
+                switch (op) {
+                    case 0 -> expShifted(a, 0, len, shift);
+                    case 1 -> logistic(a, 0, len);
+                    default -> tanh(a, 0, len);
+                }
+            } else {
+                switch (op) {
+                    case 0 -> impl.expShifted(a, 0, len, shift);
+                    case 1 -> impl.logistic(a, 0, len);
+                    default -> impl.tanh(a, 0, len);
+                }
+            }
+        }
+        for (int f = DERIV_LOGISTIC; f <= DERIV_LEAKY_RELU; f++) {
+            System.arraycopy(src, 0, g, 0, len);
+            if (impl == null) multiplyDerivative(f, g, a, 0, len); else impl.multiplyDerivative(f, g, a, 0, len);
+        }
+        System.arraycopy(src, 0, w, 0, len);
+        if (impl == null) {
+            scale(g, 0, len, 0.5f);
+            flushAdd(g, 0, w, 0, len);
+            addToRows(w, 0, m, n, sums, 0);
+            columnSums(w, m, n, sums, 0, false);
+        } else {
+            impl.scale(g, 0, len, 0.5f);
+            impl.flushAdd(g, 0, w, 0, len);
+            impl.addToRows(w, 0, m, n, sums, 0);
+            impl.columnSums(w, m, n, sums, 0, false);
+        }
     }
 
     private Elementwise() {}

@@ -80,7 +80,12 @@ public final class KernelProvider {
         // the element-wise loops too, for the shortest runs: their scalar form gives the same bits and needs
         // no JIT warm-up of Vector API code, but costs more per step, which a longer run pays many times over
         if (flops < SCALAR_LOOPS_FLOPS) Elementwise.scalarOnly();
+        // longer ones take the scalar loops too until the vector loops are compiled, on a thread of their own
+        else if (flops < Double.POSITIVE_INFINITY) Elementwise.scalarUntilWarm(WARM_UP_MILLIS);
     }
+
+    /** How long the element-wise loops' background warm-up may try before the run keeps the scalar loops. */
+    static final long WARM_UP_MILLIS = 60_000;
 
     /** The process-wide kernels. */
     public static Kernels get() {
