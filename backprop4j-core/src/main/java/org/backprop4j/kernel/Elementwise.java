@@ -141,7 +141,10 @@ public final class Elementwise {
         } finally {
             synchronized (Elementwise.class) {
                 if (warmer == Thread.currentThread()) {
-                    if (ready) vectorMin = VECTOR_MIN;          // else the run stays on the scalar loops
+                    if (ready) {                                // else the run stays on the scalar loops
+                        vectorMin = VECTOR_MIN;
+                        warm = true;
+                    }
                     warmer = null;
                 }
             }
@@ -183,6 +186,26 @@ public final class Elementwise {
             impl.flushAdd(g, 0, w, 0, len);
             impl.addToRows(w, 0, m, n, sums, 0);
             impl.columnSums(w, m, n, sums, 0, false);
+        }
+    }
+
+    /** Whether {@code -Dbackprop4j.vector.elementwiseMin} (or a test) fixed the loops, so that a declared run size does not move them. */
+    static volatile boolean pinned = System.getProperty("backprop4j.vector.elementwiseMin") != null;
+    /** Whether a warm-up found the vector loops compiled: a later long run takes them at once. */
+    private static volatile boolean warm;
+
+    /**
+     * The loops for a run of declared size ({@link KernelProvider#expectWork(double, double)}): the
+     * scalar form throughout, or the scalar form until the vector one is compiled
+     * ({@link #scalarUntilWarm}; the vector form at once if it is compiled already). Nothing if {@link #pinned}.
+     */
+    static synchronized void scalarLoops(boolean scalar, long maxMillis) {
+        if (pinned) return;
+        if (scalar) {
+            scalarOnly();
+        } else if (warmer == null) {   // else a warm-up is under way
+            vectorMin = VECTOR_MIN;
+            if (!warm) scalarUntilWarm(maxMillis);
         }
     }
 

@@ -87,6 +87,42 @@ public final class KernelProvider {
     /** How long the element-wise loops' background warm-up may try before the run keeps the scalar loops. */
     static final long WARM_UP_MILLIS = 60_000;
 
+    /**
+     * Element-wise values below which a run declared with {@link #expectWork(double, double)} takes the
+     * scalar element-wise loops: the Vector API loops cost a fixed warm-up (they run interpreted,
+     * slow and allocating, until C2 has compiled them, later still in a process whose compiler is busy
+     * with other code, e.g. a Spark executor's), the scalar ones a little more per value (where the two
+     * cross for full-batch training: docs/bench-log/2026-12-07-spark-vs-mlpc.md).
+     */
+    public static final double SCALAR_LOOPS_VALUES = 1e9;
+
+    /**
+     * Says how much work this process's training is about to do, in the two measures the choices are
+     * made by: {@code flops}, the products' floating-point operations, which choose the kernels as
+     * {@link #expectWork(double)} does (NaN: unknown; ignored once the kernels are chosen), and
+     * {@code elementwise}, the values the element-wise loops ({@link Elementwise}: bias adds,
+     * activations, their derivatives, bias gradients) will compute, e.g. about four per hidden and
+     * output unit, pattern and pass. Operations alone misjudge the loops' share of a run (a pass
+     * computes six operations per weight but only a few values per unit), so a caller that can count
+     * the values gives them: below {@link #SCALAR_LOOPS_VALUES} every element-wise loop takes its
+     * scalar form, else the scalar form until the vector one is compiled on a thread of its own
+     * ({@link Elementwise}; at once if an earlier run compiled it). Both forms give the same bits, so
+     * unlike the kernels the loops follow the latest declaration (a Spark executor that runs a short
+     * fit, then a long one), except where {@code -Dbackprop4j.vector.elementwiseMin} fixes them.
+     *
+     * @param flops the expected floating-point operations of the products (e.g. epochs × patterns × 6 × weights), or NaN
+     * @param elementwise the expected values computed by the element-wise loops
+     */
+    public static void expectWork(double flops, double elementwise) {
+        if (!Double.isNaN(flops) && instance == null) expectedWork = flops;
+        if (!Double.isNaN(elementwise)) Elementwise.scalarLoops(scalarLoops(elementwise), WARM_UP_MILLIS);
+    }
+
+    /** The rule of {@link #expectWork(double, double)} for the element-wise loops: scalar below {@link #SCALAR_LOOPS_VALUES}. */
+    static boolean scalarLoops(double elementwise) {
+        return elementwise < SCALAR_LOOPS_VALUES;
+    }
+
     /** The process-wide kernels. */
     public static Kernels get() {
         Kernels k = instance;

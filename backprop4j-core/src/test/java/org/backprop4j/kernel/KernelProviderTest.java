@@ -83,6 +83,39 @@ class KernelProviderTest {
     }
 
     @Test
+    void declaredElementwiseValuesChooseTheLoops() throws InterruptedException {
+        int len = 1 << 16;
+        Elementwise.vectorFrom(Elementwise.VECTOR_MIN);
+        String longLoops = Elementwise.impl(len).name();
+        // full batch on Fashion-MNIST, 784-128-10, about four values per unit, pattern and pass: 20 iterations a short run, 100 a long one
+        double perIteration = 4.0 * 60_000 * (128 + 10);
+        assertTrue(KernelProvider.scalarLoops(20 * perIteration));
+        assertFalse(KernelProvider.scalarLoops(100 * perIteration));
+        boolean pinned = Elementwise.pinned;
+        try {
+            Elementwise.pinned = false;
+            KernelProvider.expectWork(Double.NaN, 20 * perIteration);
+            assertEquals("scalar", Elementwise.impl(len).name());
+            assertFalse(Elementwise.warming(), "a short run: the scalar loops throughout");
+            // a long run: the scalar loops until a thread of their own has compiled the vector ones, then those
+            KernelProvider.expectWork(Double.NaN, 100 * perIteration);
+            for (long t0 = System.nanoTime(); Elementwise.warming() && System.nanoTime() - t0 < 120e9; ) Thread.sleep(10);
+            assertEquals(longLoops, Elementwise.impl(len).name(), "the latest declaration decides");
+            KernelProvider.expectWork(Double.NaN, 20 * perIteration);
+            assertEquals("scalar", Elementwise.impl(len).name(), "a short run after a long one");
+            KernelProvider.expectWork(Double.NaN, 100 * perIteration);
+            assertFalse(Elementwise.warming(), "compiled once: no second warm-up");
+            assertEquals(longLoops, Elementwise.impl(len).name());
+            Elementwise.pinned = true;
+            KernelProvider.expectWork(Double.NaN, 20 * perIteration);
+            assertEquals(longLoops, Elementwise.impl(len).name(), "loops fixed by -Dbackprop4j.vector.elementwiseMin stay");
+        } finally {
+            Elementwise.pinned = pinned;
+            Elementwise.vectorFrom(Elementwise.VECTOR_MIN);
+        }
+    }
+
+    @Test
     void openBlasCoreNames() {
         assertTrue(OpenBlasKernels.tunedCore("Haswell"));
         assertTrue(OpenBlasKernels.tunedCore("SkylakeX"));

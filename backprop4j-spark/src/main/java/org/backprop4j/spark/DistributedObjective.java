@@ -26,15 +26,15 @@ final class DistributedObjective implements Objective {
     private final double lambda;
     private final boolean decayBiases;
     private final Network net;   // the driver's copy, for the decay term
-    private final double work;   // the fit's expected operations, for the executors' choice of kernels (NaN: unknown)
+    private final TaskEngines.Work work;   // the fit's expected work, for the executors' choice of kernels and loops (null: unknown)
     final Timings timings = new Timings();
     private long evaluations;
 
     DistributedObjective(JavaSparkContext sc, JavaRDD<FloatBlock> blocks, NetSpec spec, long rows, double lambda, boolean decayBiases) {
-        this(sc, blocks, spec, rows, lambda, decayBiases, Double.NaN);
+        this(sc, blocks, spec, rows, lambda, decayBiases, null);
     }
 
-    DistributedObjective(JavaSparkContext sc, JavaRDD<FloatBlock> blocks, NetSpec spec, long rows, double lambda, boolean decayBiases, double work) {
+    DistributedObjective(JavaSparkContext sc, JavaRDD<FloatBlock> blocks, NetSpec spec, long rows, double lambda, boolean decayBiases, TaskEngines.Work work) {
         this.work = work;
         this.sc = sc;
         this.blocks = blocks;
@@ -69,7 +69,7 @@ final class DistributedObjective implements Objective {
         Broadcast<float[]> bw = inline == null ? sc.broadcast(w.clone()) : null;
         long t1 = System.nanoTime();
         NetSpec s = spec;
-        double wk = work;
+        TaskEngines.Work wk = work;
         FlatMapFunction<Iterator<FloatBlock>, Partial> share = it -> Collections.singletonList(share(s, inline, bw, it, wk)).iterator();
         Partial total;
         try {
@@ -103,7 +103,7 @@ final class DistributedObjective implements Objective {
     }
 
     /** One partition's share at w ({@code inline}, else the broadcast's value): the engine over its training blocks, the block gradients summed in double. */
-    static Partial share(NetSpec spec, float[] inline, Broadcast<float[]> bw, Iterator<FloatBlock> it, double work) {
+    static Partial share(NetSpec spec, float[] inline, Broadcast<float[]> bw, Iterator<FloatBlock> it, TaskEngines.Work work) {
         long t0 = System.nanoTime();
         float[] w = inline != null ? inline : bw.value();
         long t1 = System.nanoTime();

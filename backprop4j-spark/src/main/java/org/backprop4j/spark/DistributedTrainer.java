@@ -36,9 +36,9 @@ import org.backprop4j.train.Optimizers;
  */
 final class DistributedTrainer {
 
-    /** {@code work}: the fit's expected floating-point operations ({@link TaskEngines#work}; NaN: unknown), which the executors' kernels are chosen by. */
+    /** {@code work}: the fit's expected work ({@link TaskEngines#work}; null: unknown), which the executors' kernels and element-wise loops are chosen by. */
     record Config(String optimizer, int batch, int epochs, double lambda, boolean decayBiases,
-                  int averagingSteps, int patience, long seed, double work) implements Serializable {}
+                  int averagingSteps, int patience, long seed, TaskEngines.Work work) implements Serializable {}
 
 
     private final JavaSparkContext sc;
@@ -269,7 +269,7 @@ final class DistributedTrainer {
     private double[] sums(float[] w, boolean validation, boolean train) {
         Broadcast<float[]> bw = sc.broadcast(w.clone());
         NetSpec s = spec;
-        double work = cfg.work();
+        TaskEngines.Work work = cfg.work();
         try {
             return InputException.unwrap(() -> blocks.mapPartitions((FlatMapFunction<Iterator<FloatBlock>, double[]>) it -> {
                 Backprop e = TaskEngines.engine(s, bw.value(), work);

@@ -178,8 +178,8 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
             }
             DistributedTrainer.Config cfg = new DistributedTrainer.Config(opt, batch, getMaxIter(), getRegParam(), false,
                     getAveragingSteps(), getPatience(), getSeed(), TaskEngines.work(spec, counts[0], getMaxIter()));
-            // the library's rule for a run of this size (a short run takes kernels that need no JIT warm-up); the tasks carry it to the executors
-            org.backprop4j.kernel.KernelProvider.expectWork(cfg.work());
+            // the library's rules for a run of this size (a short run takes kernels and loops that need no JIT warm-up); the tasks carry it to the executors
+            org.backprop4j.kernel.KernelProvider.expectWork(cfg.work().flops(), cfg.work().elementwise());
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
             float[] w = net.params();
             FitSummary r = new DistributedTrainer(sc, blocks, spec, counts[0], counts[1], cfg).listener(epochListener).train(w);

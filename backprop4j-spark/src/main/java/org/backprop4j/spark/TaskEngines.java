@@ -26,25 +26,36 @@ final class TaskEngines {
 
     /** This thread's engine for the shape, holding the weights {@code w}. */
     static Backprop engine(NetSpec spec, float[] w) {
-        return engine(spec, w, Double.NaN);
+        return engine(spec, w, null);
     }
 
     /**
-     * {@link #engine(NetSpec, float[])} for a fit of {@code work} floating-point operations in all
-     * (NaN: unknown): an executor whose kernels are not chosen yet chooses them as the library's
-     * {@code train} does for a run of that size ({@link KernelProvider#expectWork}), the same on
-     * every executor and on the driver, since every task of a fit carries the same figure.
+     * {@link #engine(NetSpec, float[])} for a fit of the given {@code work} (null: unknown): the
+     * executor declares it ({@link KernelProvider#expectWork(double, double)}), so that kernels not
+     * chosen yet are chosen as the library's {@code train} does for a run of that size, and the
+     * element-wise loops take the form that suits it, the same on every executor and on the driver,
+     * since every task of a fit carries the same figures.
      */
-    static Backprop engine(NetSpec spec, float[] w, double work) {
-        if (!Double.isNaN(work)) KernelProvider.expectWork(work);
+    static Backprop engine(NetSpec spec, float[] w, Work work) {
+        if (work != null) KernelProvider.expectWork(work.flops(), work.elementwise());
         Backprop e = ENGINES.get().computeIfAbsent(spec, s -> new Backprop(s.build(new float[paramCount(s)]), s.loss(), kernels()));
         e.network().setParams(w);
         return e;
     }
 
-    /** A fit's work as the library's train counts it: 6 operations per weight, row and epoch. */
-    static double work(NetSpec s, long rows, int epochs) {
-        return 6.0 * paramCount(s) * rows * epochs;
+    /** A fit's expected work: the products' operations and the element-wise loops' values ({@link KernelProvider#expectWork(double, double)}). */
+    record Work(double flops, double elementwise) implements java.io.Serializable {}
+
+    /**
+     * A fit's work: 6 operations per weight, row and epoch (as the library's train counts it), and 4
+     * element-wise values per hidden and output unit, row and epoch (the bias add and the activation
+     * forward, the derivative and the bias gradient backward).
+     */
+    static Work work(NetSpec s, long rows, int epochs) {
+        int[] n = s.sizes();
+        long units = 0;
+        for (int l = 1; l < n.length; l++) units += n[l];
+        return new Work(6.0 * paramCount(s) * rows * epochs, 4.0 * units * rows * epochs);
     }
 
     static int paramCount(NetSpec s) {

@@ -3,6 +3,7 @@ package org.backprop4j.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -16,6 +17,8 @@ import org.backprop4j.Init;
 import org.backprop4j.Loss;
 import org.backprop4j.Network;
 import org.backprop4j.data.DataSet;
+import org.backprop4j.kernel.ElementwiseLoops;
+import org.backprop4j.kernel.KernelProvider;
 import org.backprop4j.train.NetworkObjective;
 import org.backprop4j.train.Trainer;
 import org.backprop4j.train.TrainingConfig;
@@ -168,6 +171,32 @@ class FullBatchEquivalenceTest {
         MlpModel m = new MlpEstimator().setHiddenLayers(16).setOptimizer("scg").setMaxIter(epochs).setSeed(42).fit(frame(3));
         double ed = m.summary().history().get(epochs - 1).trainLoss();
         assertEquals(es, ed, 0.02 * es, "training error after " + epochs + " SCG iterations");   // same descent, rounding-driven drift: within 2%
+    }
+
+    /**
+     * A short fit declares its work with every task ({@code KernelProvider.expectWork(flops,
+     * elementwise)}), so the executors' element-wise loops take their scalar form, which needs no
+     * JIT warm-up; the weights are the same bits as with the vector loops.
+     */
+    @Test
+    void aShortFitTakesTheScalarLoopsAndTheSameWeights() {
+        assumeTrue(KernelProvider.vectorModulePresent(), "the vector loops need the jdk.incubator.vector module");
+        MlpEstimator est = new MlpEstimator().setHiddenLayers(16).setActivations("tanh").setOptimizer("lbfgs").setMaxIter(6).setSeed(42);
+        float[] vector, scalar, declared;
+        try {
+            ElementwiseLoops.pin(false);
+            vector = est.fit(frame(3)).libraryModel().network().params();
+            ElementwiseLoops.pin(true);
+            scalar = est.fit(frame(3)).libraryModel().network().params();
+            ElementwiseLoops.unpin();
+            assertEquals("vector", ElementwiseLoops.form(1 << 16));
+            declared = est.fit(frame(3)).libraryModel().network().params();
+            assertEquals("scalar", ElementwiseLoops.form(1 << 16), "the fit's tasks declared a short run");
+        } finally {
+            ElementwiseLoops.unpin();
+        }
+        assertArrayEquals(vector, scalar, "scalar loops: the same bits as the vector loops");
+        assertArrayEquals(vector, declared, "the declared run: the same bits");
     }
 
     @Test
