@@ -154,6 +154,8 @@ final class TrainCommand implements Callable<Integer> {
         // core while the data are read
         ModelFile.prepareInBackground();
         if (json) Json.prepareInBackground();
+        // OpenBLAS too (the short runs' kernels, the choice itself waits for the data's size)
+        if (kernel == null || kernel.equalsIgnoreCase("auto") || kernel.equalsIgnoreCase("openblas")) KernelProvider.prepareInBackground();
         if (warmStart != null) return warm(out, talk);
         Settings settings = modelOptions.settings(validation);
         // an IDX test set does not depend on the training data: read on the spare core meanwhile

@@ -123,6 +123,50 @@ public final class KernelProvider {
         return elementwise < SCALAR_LOOPS_VALUES;
     }
 
+    /** OpenBLAS being loaded ahead of the choice ({@link #prepareInBackground}), or null. */
+    private static volatile java.util.concurrent.FutureTask<Kernels> openBlasAhead;
+
+    /**
+     * Loads OpenBLAS on a daemon thread of its own (library lookup, symbols, downcall handles), so that
+     * the choice at the first {@link #get} need not wait for it: for a caller with other work to do
+     * first, such as reading the data. Changes nothing about which kernels are chosen; does nothing once
+     * they are chosen, or when {@value #PROPERTY} names kernels other than OpenBLAS.
+     */
+    public static synchronized void prepareInBackground() {
+        if (instance == null) loadAhead();
+    }
+
+    /** {@link #prepareInBackground} whether or not the kernels are chosen already (for tests). */
+    static synchronized void loadAhead() {
+        String wanted = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        if (openBlasAhead != null || !(wanted.equals("auto") || wanted.equals("openblas"))) return;
+        java.util.concurrent.FutureTask<Kernels> f = new java.util.concurrent.FutureTask<>(() -> load("openblas"));
+        openBlasAhead = f;
+        Thread.ofPlatform().daemon().name("backprop4j-load-openblas").start(f);
+    }
+
+    /** OpenBLAS being loaded ahead, or null (for tests). */
+    static java.util.concurrent.FutureTask<Kernels> ahead() {
+        return openBlasAhead;
+    }
+
+    /** {@code load("openblas")}, or the instance {@link #prepareInBackground} loaded (its failure as load would throw it). */
+    static Kernels openBlas() {
+        java.util.concurrent.FutureTask<Kernels> f = openBlasAhead;
+        if (f == null) return load("openblas");
+        openBlasAhead = null;   // one taker: the choice
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return load("openblas");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw new UnsupportedOperationException("OpenBLAS failed to load: " + e.getCause());
+        }
+    }
+
     /** The process-wide kernels. */
     public static Kernels get() {
         Kernels k = instance;
@@ -222,7 +266,7 @@ public final class KernelProvider {
         String w = wanted.trim().toLowerCase(Locale.ROOT);
         if (!"auto".equals(w)) {
             try {
-                Kernels k = load(w);
+                Kernels k = w.equals("openblas") ? openBlas() : load(w);
                 return new Choice(k, "backprop4j kernels: " + describe(k) + " (requested by -D" + PROPERTY + "=" + wanted + ")", false);
             } catch (UnsupportedOperationException | IllegalArgumentException e) {
                 Kernels k = autoChoice(new StringBuilder());
@@ -245,7 +289,7 @@ public final class KernelProvider {
         if (expectedWork < SHORT_RUN_FLOPS) {
             // a short run takes tuned OpenBLAS whatever the vectors (preferred): the Vector API classes need not load
             try {
-                OpenBlasKernels ob = (OpenBlasKernels) load("openblas");
+                OpenBlasKernels ob = (OpenBlasKernels) openBlas();
                 if (OpenBlasKernels.tunedCore(ob.coreName())) {
                     why.append(String.format(Locale.ROOT, "a short run (%.2g FLOP expected): OpenBLAS's %s kernels need no JIT warm-up",
                             expectedWork, ob.coreName()));
@@ -265,7 +309,7 @@ public final class KernelProvider {
         String core = openblas == null ? null : ((OpenBlasKernels) openblas).coreName();
         if (openblas == null && (vector == null || bits < 512) && !(expectedWork < SHORT_RUN_FLOPS)) {   // a short run tried it above
             try {
-                openblas = load("openblas");
+                openblas = openBlas();
                 core = ((OpenBlasKernels) openblas).coreName();
             } catch (UnsupportedOperationException e) {
                 why.append(why.isEmpty() ? "" : "; ").append(e.getMessage());

@@ -227,4 +227,29 @@ class KernelProviderTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void openBlasLoadedAheadIsTheInstanceTheChoiceTakes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(KernelProvider.byName("openblas") != null, "needs libopenblas and native access");
+        KernelProvider.loadAhead();
+        java.util.concurrent.FutureTask<Kernels> ahead = KernelProvider.ahead();
+        org.junit.jupiter.api.Assertions.assertNotNull(ahead);
+        Kernels loaded = ahead.get();
+        KernelProvider.Choice c = KernelProvider.choose("openblas");
+        org.junit.jupiter.api.Assertions.assertSame(loaded, c.kernels(), "the choice takes the instance loaded ahead");
+        org.junit.jupiter.api.Assertions.assertNull(KernelProvider.ahead(), "taken once");
+        org.junit.jupiter.api.Assertions.assertNotSame(loaded, KernelProvider.choose("openblas").kernels());
+    }
+
+    @Test
+    void nothingIsLoadedAheadWhenOtherKernelsAreAskedFor() {
+        String old = System.getProperty(KernelProvider.PROPERTY);
+        try {
+            System.setProperty(KernelProvider.PROPERTY, "scalar");
+            KernelProvider.loadAhead();
+            org.junit.jupiter.api.Assertions.assertNull(KernelProvider.ahead());
+        } finally {
+            if (old == null) System.clearProperty(KernelProvider.PROPERTY); else System.setProperty(KernelProvider.PROPERTY, old);
+        }
+    }
 }
