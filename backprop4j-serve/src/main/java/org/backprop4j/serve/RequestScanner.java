@@ -28,6 +28,27 @@ final class RequestScanner {
         for (int i = 1; i < POW10.length; i++) POW10[i] = POW10[i - 1] * 10;
     }
 
+    /** Eight bytes of a body as one little-endian long (the first byte lowest). */
+    private static final java.lang.invoke.VarHandle LE_LONG = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long[] POW10_LONG = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+
+    /** How many of the eight bytes in w, first byte first, are ASCII digits before the first that is not (0 to 8). */
+    static int leadingDigits(long w) {
+        // a byte is a digit when its high nibble is 3 and stays 3 with 6 added; a carry out of a byte
+        // (from one at or above 0xFA, not a digit) can only change the bytes after it
+        long hi = w & 0xF0F0F0F0F0F0F0F0L, plus6 = (w + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L;
+        long bad = (hi ^ 0x3030303030303030L) | (plus6 ^ 0x3030303030303030L);
+        return Long.numberOfTrailingZeros(bad) >>> 3;
+    }
+
+    /** The value of eight ASCII digits in w, first byte most significant (zero bytes count as leading zeros). */
+    static long eightDigits(long w) {
+        long v = w & 0x0F0F0F0F0F0F0F0FL;
+        v = (v * 2561) >>> 8;
+        v = ((v & 0x00FF00FF00FF00FFL) * 6553601) >>> 16;
+        return ((v & 0x0000FFFF0000FFFFL) * 42949672960001L) >>> 32;
+    }
+
     private final List<Attribute> attributes;
     private final Map<String, Integer> index;
     private final int[] offsets;
@@ -68,6 +89,13 @@ final class RequestScanner {
             if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) return null;
         }
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The number a whole text is read as (NaN: declined), for tests. */
+    double number(byte[] text) {
+        Scan s = new Scan(text);
+        double d = s.number();
+        return s.i == text.length || Double.isNaN(d) ? d : Double.NaN;
     }
 
     /** The rows of a request, or null: the tree path decides. */
@@ -315,6 +343,20 @@ final class RequestScanner {
             if (p < n && b[p] == '.') {
                 integer = false;
                 int d = ++p;
+                if (sig == 0) {
+                    for (; p < n && b[p] == '0'; p++) exp10--;   // leading zeros of the fraction: not significant
+                }
+                // eight bytes at a time while they are digits and all of them fit in sig: what the loop below does one by one
+                while (p + 8 <= n && digits <= 10) {
+                    long w = (long) LE_LONG.get(b, p);
+                    int k = leadingDigits(w);
+                    if (k == 0) break;
+                    sig = sig * POW10_LONG[k] + eightDigits(k == 8 ? w : w << (8 * (8 - k)));
+                    digits += k;
+                    exp10 -= k;
+                    p += k;
+                    if (k < 8) break;
+                }
                 for (; p < n && (c = b[p]) >= '0' && c <= '9'; p++) {
                     if (sig == 0 && c == '0') {
                         exp10--;   // a leading zero of the fraction: not significant

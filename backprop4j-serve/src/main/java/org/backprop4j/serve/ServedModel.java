@@ -229,15 +229,15 @@ final class ServedModel {
     /**
      * The answer for m records' outputs, written straight into bytes: per record {"label": ...,
      * "probabilities": {class: p}} (or "scores"), or {"outputs": {target: y}}; {"predictions": [...]}
-     * for a batch. The same text the tree writer gives (FastPathTest compares them); numbers as
-     * {@link Float#toString}, non-finite ones as strings.
+     * for a batch. The tree writer's layout, numbers by {@link FloatWriter} (nine significant digits, each
+     * reads back as the same float; FastPathTest compares with the tree writer's answer read back), non-finite ones as strings.
      */
     Answer answer(float[] o, int m, boolean batch) {
         int k = net.outputs();
         int most = 0, keyBytes = 0;
         for (byte[] op : openings) most = Math.max(most, op.length);
         for (byte[] key : keys) keyBytes += key.length;
-        byte[] buf = new byte[BATCH_OPEN.length + BATCH_CLOSE.length + m * (most + keyBytes + keys.length * 17 + RECORD_CLOSE.length + 1)];
+        byte[] buf = new byte[BATCH_OPEN.length + BATCH_CLOSE.length + m * (most + keyBytes + keys.length * FloatWriter.MAX_BYTES + RECORD_CLOSE.length + 1)];
         int pos = 0;
         if (batch) pos = put(buf, pos, BATCH_OPEN);
         boolean logistic = keys.length == 2 && k == 1;
@@ -266,14 +266,8 @@ final class ServedModel {
         return pos + b.length;
     }
 
-    /** A float as Jackson writes it: {@link Float#toString}, quoted when not finite (at most 17 bytes). */
     private static int putFloat(byte[] buf, int pos, float f) {
-        boolean quote = !Float.isFinite(f);
-        if (quote) buf[pos++] = '"';
-        String s = Float.toString(f);
-        for (int j = 0; j < s.length(); j++) buf[pos++] = (byte) s.charAt(j);
-        if (quote) buf[pos++] = '"';
-        return pos;
+        return FloatWriter.put(buf, pos, f);
     }
 
     /** Network outputs for encoded rows: preprocessing, forward pass in chunks, regression targets mapped back. */
