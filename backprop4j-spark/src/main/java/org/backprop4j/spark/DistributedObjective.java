@@ -14,7 +14,7 @@ import org.backprop4j.train.Objective;
  * The full-batch training error E(w) = loss over all training rows + λ/2‖W‖² (seed 003's batch
  * error), computed by Spark: one job per evaluation. The driver broadcasts w; every partition runs
  * the fast engine ({@link Backprop#gradient}) over its cached {@link FloatBlock}s and returns its
- * share (Σ_p ∂E_p/∂w, Σ_p E_p); {@link Partial#sum} adds the shares in partition order; the
+ * share (Σ_p ∂E_p/∂w as float32, Σ_p E_p); {@link Partial#sum} adds the shares in partition order, in double; the
  * driver scales by the loss's 1/m and adds the decay term exactly as the single-machine
  * {@code NetworkObjective} does. Any library optimizer then steps on the driver.
  */
@@ -71,7 +71,7 @@ final class DistributedObjective implements Objective {
         NetSpec s = spec;
         TaskEngines.Work wk = work;
         FlatMapFunction<Iterator<FloatBlock>, Partial> share = it -> Collections.singletonList(share(s, inline, bw, it, wk)).iterator();
-        Partial total;
+        Partial.Total total;
         try {
             total = InputException.unwrap(() -> Partial.sum(blocks.mapPartitions(share), timings.sumNanos));
         } finally {
@@ -122,7 +122,7 @@ final class DistributedObjective implements Objective {
             for (int i = 0; i < acc.length; i++) acc[i] += f * g[i];
             rows += b.rows();
         }
-        return new Partial(partition, acc, sumE, rows, System.nanoTime() - t1, t1 - t0, new java.util.TreeSet<>(java.util.Set.of(executorId())));
+        return Partial.of(partition, acc, sumE, rows, System.nanoTime() - t1, t1 - t0, new java.util.TreeSet<>(java.util.Set.of(executorId())));
     }
 
     /** The id of the executor running this task ("driver" in local mode). */

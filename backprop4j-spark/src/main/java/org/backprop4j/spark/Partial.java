@@ -4,29 +4,47 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import scala.Tuple2;
 
 /**
- * One partition's share of a full-batch pass: Σ_p ∂E_p/∂w over its rows (unscaled, double),
- * Σ_p E_p, the row count, the task's compute and broadcast-fetch times and the id of the executor
- * that ran it (a sum: the set of them). {@link #sum} adds the
- * shares in partition order, so the result is the same bits run to run for a fixed partitioning.
+ * One partition's share of a full-batch pass: Σ_p ∂E_p/∂w over its rows (unscaled; summed in
+ * double over the partition's blocks, then rounded once to float32, which halves every task result
+ * and each of the copies Spark makes of it; the single-machine library adds its group gradients
+ * in float32 too), Σ_p E_p, the row count, the task's compute and broadcast-fetch times and the id
+ * of the executor that ran it. {@link #sum} adds the shares in partition order, in double, so the
+ * result is the same bits run to run for a fixed partitioning.
  */
-record Partial(int partition, double[] grad, double sumE, long rows, long computeNanos, long fetchNanos,
-               java.util.TreeSet<String> executors) implements Serializable {
+record Partial(int partition, float[] grad, double sumE, long rows, long computeNanos, long fetchNanos,
+               TreeSet<String> executors) implements Serializable {
 
     /** Partitions above which the shares are first summed in groups on the executors (two-level tree). */
     static int treeAbove = 16;
 
-    /** this + o (o's partitions follow this one's), keeping the slowest task's times. */
-    Partial plus(Partial o) {
-        double[] g = grad.clone();
-        double[] h = o.grad;
-        for (int i = 0; i < g.length; i++) g[i] += h[i];
-        java.util.TreeSet<String> ex = new java.util.TreeSet<>(executors);
-        ex.addAll(o.executors);
-        return new Partial(partition, g, sumE + o.sumE, rows + o.rows, Math.max(computeNanos, o.computeNanos), Math.max(fetchNanos, o.fetchNanos), ex);
+    /** A share from its gradient sum in double. */
+    static Partial of(int partition, double[] grad, double sumE, long rows, long computeNanos, long fetchNanos, TreeSet<String> executors) {
+        float[] f = new float[grad.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) grad[i];
+        return new Partial(partition, f, sumE, rows, computeNanos, fetchNanos, executors);
+    }
+
+    /** The sum of shares in partition order: the gradient in double, the slowest task's times, the executors. */
+    record Total(int partition, double[] grad, double sumE, long rows, long computeNanos, long fetchNanos, TreeSet<String> executors) {
+        /** this + o (o's partitions follow this one's), in place for the gradient. */
+        Total plus(Partial o) {
+            float[] h = o.grad();
+            for (int i = 0; i < grad.length; i++) grad[i] += h[i];
+            TreeSet<String> ex = new TreeSet<>(executors);
+            ex.addAll(o.executors());
+            return new Total(partition, grad, sumE + o.sumE(), rows + o.rows(), Math.max(computeNanos, o.computeNanos()),
+                    Math.max(fetchNanos, o.fetchNanos()), ex);
+        }
+
+        /** As a share to ship (a group's sum on its way to the driver). */
+        Partial share() {
+            return Partial.of(partition, grad, sumE, rows, computeNanos, fetchNanos, executors);
+        }
     }
 
     /**
@@ -37,12 +55,12 @@ record Partial(int partition, double[] grad, double sumE, long rows, long comput
      * first summed on executors in √P groups of consecutive partitions (a shuffle of one share
      * per partition, like treeAggregate's depth 2), each group in order, then the groups in order.
      */
-    static Partial sum(JavaRDD<Partial> shares) {
+    static Total sum(JavaRDD<Partial> shares) {
         return sum(shares, new long[1]);
     }
 
     /** {@link #sum(JavaRDD)}, adding the driver's time for the in-order sum (after the results arrived) to {@code driverSumNanos[0]}. */
-    static Partial sum(JavaRDD<Partial> shares, long[] driverSumNanos) {
+    static Total sum(JavaRDD<Partial> shares, long[] driverSumNanos) {
         int parts = shares.getNumPartitions();
         List<Partial> list;
         if (parts <= treeAbove) {
@@ -52,21 +70,23 @@ record Partial(int partition, double[] grad, double sumE, long rows, long comput
             int groups = (parts + fan - 1) / fan;
             list = new ArrayList<>(shares.mapToPair(s -> new Tuple2<>(s.partition() / fan, s))
                     .groupByKey(groups)
-                    .map(t -> inOrder(t._2()))
+                    .map(t -> inOrder(t._2()).share())
                     .collect());
         }
         long t0 = System.nanoTime();
-        Partial total = inOrder(list);
+        Total total = inOrder(list);
         driverSumNanos[0] += System.nanoTime() - t0;
         return total;
     }
 
-    private static Partial inOrder(Iterable<Partial> it) {
+    private static Total inOrder(Iterable<Partial> it) {
         List<Partial> l = new ArrayList<>();
         it.forEach(l::add);
         l.sort(Comparator.comparingInt(Partial::partition));
-        Partial s = l.get(0);
-        for (int i = 1; i < l.size(); i++) s = s.plus(l.get(i));
+        Partial first = l.get(0);
+        double[] g = new double[first.grad().length];
+        Total s = new Total(first.partition(), g, 0, 0, 0, 0, new TreeSet<>());
+        for (Partial p : l) s = s.plus(p);
         return s;
     }
 }

@@ -317,10 +317,10 @@ public final class SparkModuleBench {
         return spark.createDataFrame(rows, SCHEMA);
     }
 
-    /** Java serialization there and back of one partition's share (a double per parameter), mean of 20. */
+    /** Java serialization there and back of one partition's share (a float per parameter as it travels), mean of 20. */
     static double serializationRoundTrip(int params) throws RuntimeException {
-        double[] g = new double[params];
-        Arrays.fill(g, 0.5);
+        float[] g = new float[params];
+        Arrays.fill(g, 0.5f);
         long t = 0;
         try {
             for (int i = 0; i < 25; i++) {
