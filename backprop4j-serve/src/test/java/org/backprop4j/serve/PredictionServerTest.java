@@ -127,6 +127,38 @@ class PredictionServerTest {
         }
     }
 
+    /** What one connection gets back for these bytes (the server closes it after answering, as the requests ask). */
+    static String raw(int port, String request) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Bytes that are not HTTP, a header over the codec's limit, HTTP/1.0 and a chunked body: an
+     * answer each (400 and a one-line JSON error for the first two), and the server goes on.
+     */
+    @Test
+    void rawConnectionsGetAnswersAndTheServerGoesOn() throws Exception {
+        Model m = ServerFixtures.classifier(7);
+        String good = "{\"age\": 3, \"colour\": \"red\", \"height\": 12.5, \"size\": \"M\"}";
+        try (PredictionServer s = start(m, PredictionServer.Options.defaults()); HttpClient http = HttpClient.newHttpClient()) {
+            String garbage = raw(s.port(), "GARBAGE\r\n\r\n");
+            assertTrue(garbage.startsWith("HTTP/1.1 400 ") && garbage.endsWith("{\"error\":\"malformed HTTP request\"}"), garbage);
+            String longHeader = raw(s.port(), "GET /health HTTP/1.1\r\nX: " + "a".repeat(20_000) + "\r\n\r\n");
+            assertTrue(longHeader.startsWith("HTTP/1.1 400 "), longHeader);
+            String old = raw(s.port(), "POST /predict HTTP/1.0\r\nContent-Length: " + good.length() + "\r\n\r\n" + good);
+            assertTrue(old.startsWith("HTTP/1.0 200 ") && old.contains("\"label\":"), old);
+            String chunked = raw(s.port(), "POST /predict HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + Integer.toHexString(good.length()) + "\r\n" + good + "\r\n0\r\n\r\n");
+            assertTrue(chunked.startsWith("HTTP/1.1 200 ") && chunked.contains("\"label\":"), chunked);
+            assertEquals(200, post(http, s.port(), "/predict", good).statusCode());
+        }
+    }
+
     @Test
     void modelEndpointDescribesFieldsClassesAndProvenance() throws Exception {
         Model m = ServerFixtures.classifier(3);
