@@ -70,10 +70,15 @@ final class DistributedObjective implements Objective {
         long t1 = System.nanoTime();
         NetSpec s = spec;
         TaskEngines.Work wk = work;
-        FlatMapFunction<Iterator<FloatBlock>, Partial> share = it -> Collections.singletonList(share(s, inline, bw, it, wk)).iterator();
         Partial.Total total;
         try {
-            total = InputException.unwrap(() -> Partial.sum(blocks.mapPartitions(share), timings.sumNanos));
+            if (blocks.getNumPartitions() <= Partial.treeAbove) {
+                ShareTask task = new ShareTask(s, inline, bw, wk);
+                total = InputException.unwrap(() -> Partial.sum(pass(task), timings.sumNanos));
+            } else {
+                FlatMapFunction<Iterator<FloatBlock>, Partial> share = it -> Collections.singletonList(share(s, inline, bw, it, wk)).iterator();
+                total = InputException.unwrap(() -> Partial.sum(blocks.mapPartitions(share), timings.sumNanos));
+            }
         } finally {
             if (bw != null) bw.destroy();
         }
@@ -100,6 +105,47 @@ final class DistributedObjective implements Objective {
     @Override
     public double value(float[] w) {
         return valueAndGradient(w, new float[w.length]);
+    }
+
+    /**
+     * One pass as one Spark job whose task function is an instance of a named class, not a lambda:
+     * Spark's ClosureCleaner reads the class files behind every lambda a job is given (for
+     * {@code mapPartitions} and {@code collect}, Spark's own), garbage and driver time in every pass,
+     * and skips other functions. The shares come back in partition order.
+     */
+    private java.util.List<Partial> pass(ShareTask task) {
+        int n = blocks.getNumPartitions();
+        Partial[] out = new Partial[n];
+        java.util.List<Integer> parts = java.util.stream.IntStream.range(0, n).boxed().toList();
+        @SuppressWarnings("unchecked")
+        scala.collection.immutable.Seq<Object> seq = (scala.collection.immutable.Seq<Object>) (Object) scala.jdk.javaapi.CollectionConverters.asScala(parts).toSeq();
+        scala.Function2<Object, Partial, scala.runtime.BoxedUnit> handler = (i, p) -> {
+            out[(Integer) i] = p;
+            return scala.runtime.BoxedUnit.UNIT;
+        };
+        sc.sc().runJob(blocks.rdd(), task, seq, handler, scala.reflect.ClassTag$.MODULE$.apply(Partial.class));
+        return java.util.Arrays.asList(out);
+    }
+
+    /** A pass's task ({@link #pass}): the partition's share at w. */
+    static final class ShareTask extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext, scala.collection.Iterator<FloatBlock>, Partial>
+            implements java.io.Serializable {
+        private final NetSpec spec;
+        private final float[] inline;
+        private final Broadcast<float[]> bw;
+        private final TaskEngines.Work work;
+
+        ShareTask(NetSpec spec, float[] inline, Broadcast<float[]> bw, TaskEngines.Work work) {
+            this.spec = spec;
+            this.inline = inline;
+            this.bw = bw;
+            this.work = work;
+        }
+
+        @Override
+        public Partial apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<FloatBlock> it) {
+            return share(spec, inline, bw, scala.jdk.javaapi.CollectionConverters.asJava(it), work);
+        }
     }
 
     /** One partition's share at w ({@code inline}, else the broadcast's value): the engine over its training blocks, the block gradients summed in double. */

@@ -73,8 +73,13 @@ record Partial(int partition, float[] grad, double sumE, long rows, long compute
                     .map(t -> inOrder(t._2()).share())
                     .collect());
         }
+        return sum(list, driverSumNanos);
+    }
+
+    /** The shares of a pass (one per partition, any order) summed in partition order; the driver's time for it added to {@code driverSumNanos[0]}. */
+    static Total sum(List<Partial> shares, long[] driverSumNanos) {
         long t0 = System.nanoTime();
-        Total total = inOrder(list);
+        Total total = inOrder(shares);
         driverSumNanos[0] += System.nanoTime() - t0;
         return total;
     }
