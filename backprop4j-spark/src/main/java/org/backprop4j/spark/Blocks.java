@@ -25,12 +25,23 @@ import org.apache.spark.storage.StorageLevel;
 final class Blocks {
     private Blocks() {}
 
-    /** What one fit reads from the columns. */
+    /**
+     * What one fit reads from the columns. {@code partitionRows}: each partition's row count if a job
+     * over the DataFrame counted them already (else null), so that every block is allocated at its
+     * final size; a count that turns out wrong costs a copy, never a row.
+     */
     record Layout(String featuresCol, String labelCol, int inputs, int classes, int blockRows,
-                  double validationFraction, long seed) implements java.io.Serializable {
+                  double validationFraction, long seed, long[] partitionRows) implements java.io.Serializable {
+        Layout(String featuresCol, String labelCol, int inputs, int classes, int blockRows, double validationFraction, long seed) {
+            this(featuresCol, labelCol, inputs, classes, blockRows, validationFraction, seed, null);
+        }
+
         /** Target columns: one per class (one-hot), or 1 for regression (classes = 0). */
         int outputs() { return classes == 0 ? 1 : classes; }
     }
+
+    /** The label column's largest value (null if it has none) and each partition's row count. */
+    record LabelScan(Double max, long[] partitionRows) {}
 
     static JavaRDD<FloatBlock> build(Dataset<Row> df, Layout lay) {
         org.apache.spark.sql.classic.Dataset<Row> cols = classic(df.select(functions.col(lay.featuresCol()), functions.col(lay.labelCol()).cast(DataTypes.DoubleType)));
@@ -48,24 +59,33 @@ final class Blocks {
      * aggregate query takes two jobs and a shuffle under adaptive execution).
      */
     static Double maxLabel(Dataset<Row> df, String col) {
+        return scanLabels(df, col).max();
+    }
+
+    /** {@link #maxLabel}, and in the same job each partition's row count (for {@link Layout#partitionRows}). */
+    static LabelScan scanLabels(Dataset<Row> df, String col) {
         org.apache.spark.sql.classic.Dataset<Row> labels = classic(df.select(functions.col(col).cast(DataTypes.DoubleType)));
-        FlatMapFunction<Iterator<InternalRow>, double[]> max = rows -> {
-            double n = 0, m = Double.NEGATIVE_INFINITY;
+        Function2<Integer, Iterator<InternalRow>, Iterator<double[]>> max = (part, rows) -> {
+            double n = 0, all = 0, m = Double.NEGATIVE_INFINITY;
             while (rows.hasNext()) {
                 InternalRow r = rows.next();
+                all++;
                 if (r.isNullAt(0)) continue;
                 double v = r.getDouble(0);
                 n++;
                 if (Double.isNaN(v) || v > m) m = Double.isNaN(m) ? m : v;
             }
-            return java.util.Collections.singletonList(new double[] {n, m}).iterator();
+            return java.util.Collections.singletonList(new double[] {n, m, part, all}).iterator();
         };
+        JavaRDD<InternalRow> rdd = labels.queryExecution().toRdd().toJavaRDD();
+        long[] counts = new long[rdd.getNumPartitions()];
         double n = 0, m = Double.NEGATIVE_INFINITY;
-        for (double[] p : labels.queryExecution().toRdd().toJavaRDD().mapPartitions(max).collect()) {
+        for (double[] p : rdd.mapPartitionsWithIndex(max, false).collect()) {
             n += p[0];
             if (Double.isNaN(p[1]) || p[1] > m) m = Double.isNaN(m) ? m : p[1];
+            counts[(int) p[2]] = (long) p[3];
         }
-        return n == 0 ? null : m;
+        return new LabelScan(n == 0 ? null : m, counts);
     }
 
     static org.apache.spark.sql.classic.Dataset<Row> classic(Dataset<Row> df) {
@@ -86,6 +106,13 @@ final class Blocks {
     static List<FloatBlock> read(int p, Iterator<InternalRow> rows, Layout lay) {
         int in = lay.inputs(), out = lay.outputs(), cap = lay.blockRows();
         Builder train = new Builder(p, in, out, cap, false), val = new Builder(p, in, out, cap, true);
+        long[] counted = lay.partitionRows();
+        if (counted != null && p < counted.length) {   // the rows each builder will get, so that no block is trimmed by a copy
+            long n = counted[p], held = 0;
+            for (long r = 0; r < n && lay.validationFraction() > 0; r++) if (heldOut(lay.seed(), p, r, lay.validationFraction())) held++;
+            train.expected = n - held;
+            val.expected = held;
+        }
         List<FloatBlock> done = new ArrayList<>();
         long r = 0;
         while (rows.hasNext()) {
@@ -104,7 +131,8 @@ final class Blocks {
         final int p, in, out, cap;
         final boolean validation;
         float[] x, d;
-        int rows;
+        int rows, size;    // rows added, rows the arrays hold
+        long expected = -1;   // rows still to come, if counted (else -1)
 
         Builder(int p, int in, int out, int cap, boolean validation) {
             this.p = p;
@@ -119,8 +147,13 @@ final class Blocks {
         /** Appends one row: column 0 a vector in VectorUDT's SQL form (type 0 sparse: size, indices, values; 1 dense: values), column 1 the label as a double. */
         void add(InternalRow row, int part, long r, Layout lay) {
             if (x == null) {
-                x = new float[cap * in];
-                d = new float[cap * out];
+                size = expected > 0 ? (int) Math.min(cap, expected) : cap;
+                x = new float[size * in];
+                d = new float[size * out];
+            } else if (rows == size) {   // more rows than counted: a whole block after all (blocks always end at cap rows)
+                size = cap;
+                x = Arrays.copyOf(x, size * in);
+                d = Arrays.copyOf(d, size * out);
             }
             if (row.isNullAt(0)) throw new InputException(where(lay.featuresCol(), part, r) + " is null: every row needs a features vector (drop or impute such rows first)");
             InternalRow vec = row.getStruct(0, 4);
@@ -167,7 +200,8 @@ final class Blocks {
         FloatBlock take() {
             long fp = 0;
             for (int r = 0; r < rows; r++) fp += FloatBlock.rowHash(x, r * in, in, d, r * out, out);
-            FloatBlock b = new FloatBlock(p, rows == cap ? x : Arrays.copyOf(x, rows * in), rows == cap ? d : Arrays.copyOf(d, rows * out), rows, validation, fp);
+            FloatBlock b = new FloatBlock(p, rows == size ? x : Arrays.copyOf(x, rows * in), rows == size ? d : Arrays.copyOf(d, rows * out), rows, validation, fp);
+            if (expected > 0) expected = Math.max(0, expected - rows);
             x = null;
             d = null;
             rows = 0;

@@ -142,7 +142,8 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
         String fc = getFeaturesCol(), lc = getLabelCol();
         boolean cls = isClassification();
         int inputs = inputs(df, fc);
-        int classes = cls ? classes(df, lc) : 0;
+        long[][] partitionRows = new long[1][];
+        int classes = cls ? classes(df, lc, partitionRows) : 0;
         Loss loss = resolvedLoss();
         Activation outAct = resolvedOutput(loss);
         int[] hidden = getHiddenLayers();
@@ -166,7 +167,7 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
         if (batch > 0 && DistributedTrainer.fullBatch(opt, batch)) {
             throw new IllegalArgumentException("optimizer " + opt + " is a full-batch method: set batchSize to 0 or -1 (it is " + batch + ")");
         }
-        Blocks.Layout lay = new Blocks.Layout(fc, lc, inputs, classes, getBlockRows(), getValidationFraction(), getSeed());
+        Blocks.Layout lay = new Blocks.Layout(fc, lc, inputs, classes, getBlockRows(), getValidationFraction(), getSeed(), partitionRows[0]);
         JavaRDD<FloatBlock> blocks = Blocks.build(df, lay);
         try {
             // training rows, validation rows, the data's fingerprint (a sum mod 2^64: independent of order and partitioning)
@@ -260,11 +261,16 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
         return ((Vector) first.get(0).get(0)).size();
     }
 
-    /** Classes: the label column's nominal metadata (StringIndexer writes it), else max label + 1. */
-    static int classes(Dataset<Row> df, String col) {
+    /**
+     * Classes: the label column's nominal metadata (StringIndexer writes it), else max label + 1; the
+     * job that finds the max also counts each partition's rows, into {@code partitionRows[0]}.
+     */
+    static int classes(Dataset<Row> df, String col, long[][] partitionRows) {
         Attribute a = Attribute.fromStructField(df.schema().apply(col));
         if (a instanceof NominalAttribute n && n.getNumValues().isDefined()) return Math.max(2, (Integer) n.getNumValues().get());
-        Double found = Blocks.maxLabel(df, col);
+        Blocks.LabelScan scan = Blocks.scanLabels(df, col);
+        partitionRows[0] = scan.partitionRows();
+        Double found = scan.max();
         if (found == null) throw new IllegalArgumentException("label column '" + col + "' has no rows: nothing to train on");
         double max = found;
         if (!(max >= 0 && max == Math.rint(max) && max < 1 << 20)) {

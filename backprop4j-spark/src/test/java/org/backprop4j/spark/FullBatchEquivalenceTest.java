@@ -136,6 +136,32 @@ class FullBatchEquivalenceTest {
         }
     }
 
+    /**
+     * Blocks allocated at the sizes the label job counted hold the same rows, bit for bit, as blocks
+     * trimmed after reading, with and without a validation split; a wrong count changes nothing either.
+     */
+    @Test
+    void blocksSizedByTheCountedRowsAreTheSameBlocks() {
+        Dataset<Row> df = frame(3);
+        long[] counts = Blocks.scanLabels(df, "label").partitionRows();
+        assertArrayEquals(new long[] {300, 300, 300}, counts);
+        for (double fraction : new double[] {0, 0.2}) {
+            List<FloatBlock> want = Blocks.build(df, new Blocks.Layout("features", "label", 4, 3, 128, fraction, 42)).collect();
+            for (long[] c : new long[][] {counts, {250, 400, 300, 7}}) {
+                List<FloatBlock> got = Blocks.build(df, new Blocks.Layout("features", "label", 4, 3, 128, fraction, 42, c)).collect();
+                assertEquals(want.size(), got.size());
+                for (int i = 0; i < want.size(); i++) {
+                    FloatBlock a = want.get(i), b = got.get(i);
+                    assertEquals(a.rows(), b.rows());
+                    assertEquals(a.validation(), b.validation());
+                    assertArrayEquals(a.x(), b.x(), "inputs of block " + i);   // lengths too: rows × inputs, nothing left over
+                    assertArrayEquals(a.d(), b.d(), "targets of block " + i);
+                    assertEquals(a.fingerprint(), b.fingerprint());
+                }
+            }
+        }
+    }
+
     /** The estimator against the library's Trainer, full batch, same network, seed and rows. */
     @ParameterizedTest
     @ValueSource(strings = {"lbfgs", "irprop-", "quickprop", "sgd:lr=0.5"})
