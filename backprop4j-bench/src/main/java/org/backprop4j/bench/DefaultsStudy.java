@@ -113,10 +113,23 @@ public final class DefaultsStudy {
         int width = Integer.parseInt(f[0]);
         int cap = Integer.parseInt(f[3]), cap2 = f.length > 4 ? Integer.parseInt(f[4]) : cap;
         double lambda = f.length > 5 ? Double.parseDouble(f[5]) : 0;
-        Settings s = Settings.builder().hidden(width).activation(Activation.parse(f[1])).optimizer("adam:lr=" + f[2])
-                .epochs(cap).lambda(lambda).seed(seed).build();
         String l = lambda > 0 ? "/l=" + f[5] : "";
         DataSet[] p = parts(set, seed);
+        int rows = p[0].size();
+        Settings.Builder b = Settings.builder().hidden(width).activation(Activation.parse(f[1])).optimizer("adam:lr=" + f[2])
+                .epochs(cap).seed(seed);
+        for (int i = 6; i < f.length; i++) {       // variants of the training procedure, named in the label
+            String[] kv = f[i].split("=");
+            switch (kv[0]) {
+                case "b" -> b.batch(Math.min(Integer.parseInt(kv[1]), rows));            // scikit-learn's min(200, n)
+                case "a" -> lambda = Double.parseDouble(kv[1]) / rows;                    // alpha/n: a prior against the summed loss
+                case "i" -> b.init(kv[1]);                                               // weight initialisation (Init.parse)
+                case "p" -> b.plateau(kv[1]);                                            // plateau stop (PlateauStop.parse)
+                default -> throw new IllegalArgumentException("unknown variant " + f[i]);
+            }
+            l += "/" + f[i];
+        }
+        Settings s = b.lambda(lambda).build();
         float[][] early = new float[1][];
         TrainingListener snap = new TrainingListener() {
             @Override
