@@ -47,7 +47,7 @@ final class ModelOptions {
     @Option(names = "--loss", paramLabel = "LOSS", description = "Loss: ce (softmax outputs), bce (logistic outputs, independent per output), mse, sse, mae, huber (default: ce for classes, mse for regression).")
     String loss;
 
-    @Option(names = "--init", paramLabel = "SCHEME", description = "Weight initialisation: auto (default), xavier, he, uniform:R, nguyen-widrow.")
+    @Option(names = "--init", paramLabel = "SCHEME", description = "Weight initialisation: xavier (default, Glorot and Bengio, as scikit-learn's), auto (He for relu layers, xavier for the others), he, fan-in, uniform:R, nguyen-widrow.")
     String init;
 
     @Option(names = "--optimizer", paramLabel = "SPEC",

@@ -153,7 +153,7 @@ class CliOutputsTest {
         try {
             Path m = small.resolve("m.json"), report = small.resolve("r.html");
             Files.writeString(m, "the old model");
-            // --hidden 16: a model of 4 KiB whatever the default width (the default's 100 units take 25)
+            // --hidden 16: a model of 4 KiB whatever the default width (the default's width makes it larger)
             CliTest.Result r = run("train", iris.toString(), "-o", m.toString(), "--report", report.toString(), "--epochs", "3", "--hidden", "16", "--quiet");
             assertEquals(2, r.code(), r.err());
             assertEquals(List.of("backprop4j: " + report + ": No space left on device"), r.err().lines().filter(l -> !l.contains("kernels:")).toList());

@@ -105,9 +105,9 @@ class ReportCliTest {
 
         // hyper-parameters: every resolved setting, the defaults spelled out
         int h = org.backprop4j.train.Defaults.HIDDEN_UNITS;
-        assertEquals("4-" + h + "(tanh)-3(softmax)", row(html, "network"));
+        assertEquals("4-" + h + "(relu)-3(softmax)", row(html, "network"));
         assertEquals("" + h, row(html, "hidden layers"));
-        assertEquals("tanh", row(html, "hidden activation"));
+        assertEquals("relu", row(html, "hidden activation"));
         assertEquals("softmax", row(html, "output activation"));
         assertEquals("ce", row(html, "loss"));
         assertEquals("adam", row(html, "optimizer"));
@@ -148,7 +148,7 @@ class ReportCliTest {
         assertTrue(html.contains("on the validation set (45 patterns)."), "the set is named");
 
         // the network's diagram
-        for (String t : List.of(">4 inputs</text>", ">" + h + " tanh</text>", ">3 softmax</text>")) assertTrue(html.contains(t), t);
+        for (String t : List.of(">4 inputs</text>", ">" + h + " relu</text>", ">3 softmax</text>")) assertTrue(html.contains(t), t);
 
         // the command line, and the provenance: version, data file, size and hash, seed, kernels
         assertTrue(html.contains("<pre class=\"command\">backprop4j train " + iris + " -o " + model + " --validation 0.3 --report " + report

@@ -48,7 +48,7 @@ class WarmStartCliTest {
         // only the epochs given: everything else (λ, validation, seed, schedule, rule) is the model's
         CliTest.Result r = train(iris, "--warm-start", m.toString(), "--epochs", "50", "--plain", "-o", m.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("  warm start from m.json: its network 4-5(tanh)-3(softmax) and preprocessing; settings not given are the model's; 50 more epochs\n"), r.out());
+        assertTrue(r.out().contains("  warm start from m.json: its network 4-5(relu)-3(softmax) and preprocessing; settings not given are the model's; 50 more epochs\n"), r.out());
         assertTrue(r.out().contains("\n  warm start: continuing adam(lr=0.01,beta1=0.9,beta2=0.999,eps=1.0E-8)+step(30,0.5)'s state from epoch 50\n"), r.out());
         assertTrue(r.out().contains("50/50"), "the display counts this run's epochs: " + r.out());
         Model s = ModelFile.read(straight), c = ModelFile.read(m);

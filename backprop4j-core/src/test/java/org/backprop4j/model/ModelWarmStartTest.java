@@ -61,10 +61,10 @@ class ModelWarmStartTest {
     void settingsThatChangeTheNetworkAreRefused() throws Exception {
         DataSet raw = iris();
         Model m = new ModelTrainer(settings("adam", 5)).fit(raw, null).model();
-        var e = assertThrows(IllegalArgumentException.class, () -> new ModelTrainer(Settings.builder().hidden(8).activation(Activation.RELU)
+        var e = assertThrows(IllegalArgumentException.class, () -> new ModelTrainer(Settings.builder().hidden(8).activation(Activation.TANH)
                 .build()).continueTraining(m, raw, null));
         assertEquals("a warm start keeps the model's network and preprocessing: hidden layers [4] in the model, [8] given; "
-                + "activation tanh in the model, relu given", e.getMessage());
+                + "activation relu in the model, tanh given", e.getMessage());
         var e2 = assertThrows(IllegalArgumentException.class, () -> new ModelTrainer(Settings.defaults()).checkpointEvery(1, java.nio.file.Path.of("x"))
                 .continueTraining(m, raw, null));
         assertEquals("a warm start does not write or resume checkpoints (they resume a run from its start)", e2.getMessage());

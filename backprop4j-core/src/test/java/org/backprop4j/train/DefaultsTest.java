@@ -35,9 +35,9 @@ class DefaultsTest {
         DataSet iris = DataFiles.read(TestData.path("iris.csv"), ReadOptions.defaults());
         DataSet cpu = DataFiles.read(TestData.path("cpu.arff"), ReadOptions.defaults());
         Settings c = Defaults.forData(iris), r = Defaults.forData(cpu);
-        assertEquals(new Settings(List.of(100), List.of(Activation.TANH), Activation.SOFTMAX, Loss.CROSS_ENTROPY, "auto", "adam", 500, 32, 0.01, 0.0,
+        assertEquals(new Settings(List.of(64), List.of(Activation.RELU), Activation.SOFTMAX, Loss.CROSS_ENTROPY, "xavier", "adam", 500, 32, 0.01, 0.0,
                 null, 0.0, null, Pipeline.Scaling.STANDARDIZE, 42L, 0.0, "tol:1.0E-4,epochs:10"), c);
-        assertEquals(new Settings(List.of(100), List.of(Activation.TANH), Activation.IDENTITY, Loss.MSE, "auto", "adam", 500, 32, 0.01, 0.0,
+        assertEquals(new Settings(List.of(64), List.of(Activation.RELU), Activation.IDENTITY, Loss.MSE, "xavier", "adam", 500, 32, 0.01, 0.0,
                 null, 0.0, null, Pipeline.Scaling.STANDARDIZE, 42L, 0.0, "tol:1.0E-4,epochs:10"), r);
         assertEquals(c, Defaults.forSchema(iris.schema()));
         assertTrue(c.isResolved());
@@ -73,8 +73,8 @@ class DefaultsTest {
                 "task: classification into 3 classes [setosa, versicolor, virginica] (150 patterns, 4 inputs after encoding)",
                 "output layer: 3 softmax units (set with --output)",
                 "loss: ce (cross-entropy with softmax: output delta o − d; set with --loss)",
-                "hidden layer: 100 units (set with --hidden)",
-                "hidden activation: tanh (set with --activation)",
+                "hidden layer: 64 units (set with --hidden)",
+                "hidden activation: relu (set with --activation)",
                 "optimizer: adam (Kingma & Ba 2015, lr 0.001; set with --optimizer)",
                 "batch: 32 patterns per update (set with --batch)",
                 "epochs: at most 500 (set with --epochs)",

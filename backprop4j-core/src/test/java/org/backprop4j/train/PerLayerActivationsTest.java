@@ -74,7 +74,7 @@ class PerLayerActivationsTest {
         // unset: the default activation for every hidden layer, and the default network is unchanged
         Settings d = Settings.defaults().resolve(iris);
         assertEquals(List.of(Defaults.HIDDEN_ACTIVATION), d.activations());
-        assertEquals("4-" + Defaults.HIDDEN_UNITS + "(tanh)-3(softmax)", d.network(Pipeline.fit(iris, d.pipelineOptions(true)).apply(iris)).describe());
+        assertEquals("4-" + Defaults.HIDDEN_UNITS + "(relu)-3(softmax)", d.network(Pipeline.fit(iris, d.pipelineOptions(true)).apply(iris)).describe());
     }
 
     @Test

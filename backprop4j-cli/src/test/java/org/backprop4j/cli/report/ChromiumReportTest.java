@@ -137,7 +137,7 @@ class ChromiumReportTest {
             assertEquals(isTrain, dom.contains("<section id=\"curves\">"));
             // the diagram, two ranking charts, and for training the two learning curves
             assertEquals(isTrain ? 5 : 3, dom.split("<svg ", -1).length - 1);
-            assertTrue(dom.contains(">16 tanh</text>") && dom.contains(">ROC AUC</th>"));
+            assertTrue(dom.contains(">16 relu</text>") && dom.contains(">ROC AUC</th>"));
             Path shot = shots.resolve(page.getFileName().toString().replace(".html", ".png"));
             // tall enough for the whole page at 1280 columns (hyper-parameters and provenance at the bottom)
             chromium(dir.resolve("p" + i++), page, 30, "--screenshot=" + shot.toAbsolutePath(), "--window-size=1280," + (isTrain ? 4450 : 3900),
