@@ -224,6 +224,10 @@ public final class Workloads {
         rec.put("load_seconds", round(loadSecs, 4));
         rec.put("kernel_seconds", round(kernelSecs, 4));
         rec.put("eval_seconds", round(evalSecs, 4));
+        // when the element-wise loops took their vector form (Elementwise's background warm-up), in seconds
+        // from the start of the training loop (negative: before it); NaN if the run kept the other form
+        long switched = org.backprop4j.kernel.Elementwise.vectorLoopsSince();
+        rec.put("vector_loops_from_seconds", switched == 0 ? Double.NaN : round((switched - t0) / 1e9, 3));
         rec.put("process_seconds", round(processAge(), 3));
         rec.put("samples_per_sec_with_warmup", round((double) samples * epochs / (secs + warmSecs), 1));
         rec.put("test_accuracy", round(ev.accuracy(), 4));

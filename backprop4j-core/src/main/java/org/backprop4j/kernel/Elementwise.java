@@ -111,6 +111,18 @@ public final class Elementwise {
         t.start();
     }
 
+    /** {@link System#nanoTime} when the last {@link #scalarUntilWarm} switched to the vector loops; 0: none has. */
+    private static volatile long switchedAt;
+
+    /**
+     * {@link System#nanoTime} at which the last background warm-up ({@link KernelProvider#expectWork})
+     * switched the element-wise loops to their vector form, or 0 if none has (for reports: a run's
+     * first epoch is slower while the scalar loops serve it).
+     */
+    public static long vectorLoopsSince() {
+        return switchedAt;
+    }
+
     /** Whether a {@link #scalarUntilWarm} thread is still compiling the vector loops. */
     static boolean warming() {
         return warmer != null;
@@ -144,6 +156,7 @@ public final class Elementwise {
                     if (ready) {                                // else the run stays on the scalar loops
                         vectorMin = VECTOR_MIN;
                         warm = true;
+                        switchedAt = System.nanoTime();
                     }
                     warmer = null;
                 }

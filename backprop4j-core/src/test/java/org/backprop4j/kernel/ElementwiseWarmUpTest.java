@@ -33,6 +33,7 @@ class ElementwiseWarmUpTest {
     void theScalarLoopsRunUntilTheVectorOnesAreCompiledThenTheVectorOnes() throws InterruptedException {
         assumeTrue(KernelProvider.vectorModulePresent(), "needs --add-modules jdk.incubator.vector");
         int len = 1 << 16;
+        long start = System.nanoTime();
         Elementwise.scalarUntilWarm(120_000);
         assertTrue(Elementwise.warming());
         assertEquals("scalar", Elementwise.impl(len).name(), "while the vector loops are being compiled");
@@ -42,6 +43,8 @@ class ElementwiseWarmUpTest {
             Thread.sleep(20);
         }
         assertEquals("vector", Elementwise.impl(len).name(), "after the warm-up");
+        long at = Elementwise.vectorLoopsSince();
+        assertTrue(at > start && at <= System.nanoTime(), "the switch's time is reported");
         assertEquals("scalar", Elementwise.impl(Elementwise.VECTOR_MIN - 1).name(), "short loops stay scalar");
     }
 
