@@ -85,7 +85,7 @@ public final class KernelProvider {
     }
 
     /** How long the element-wise loops' background warm-up may try before the run keeps the scalar loops. */
-    static final long WARM_UP_MILLIS = 60_000;
+    static final long WARM_UP_MILLIS = 15_000;
 
     /**
      * Element-wise values below which a run declared with {@link #expectWork(double, double)} takes the
