@@ -38,7 +38,7 @@ final class ModelOptions {
     }
 
     @Option(names = "--activation", paramLabel = "F[,F...]", description = "Hidden activation, one for all hidden layers or one per hidden layer "
-            + "(e.g. tanh,relu with --hidden 8,4): tanh (default), logistic, relu, leaky_relu, identity, softplus, elu, gelu, sin.")
+            + "(e.g. tanh,relu with --hidden 8,4): tanh, logistic, relu, leaky_relu, identity, softplus, elu, gelu, sin (default: relu).")
     String activation;
 
     @Option(names = "--output", paramLabel = "F", description = "Output activation (default: softmax for classes, identity for regression).")
@@ -47,7 +47,7 @@ final class ModelOptions {
     @Option(names = "--loss", paramLabel = "LOSS", description = "Loss: ce (softmax outputs), bce (logistic outputs, independent per output), mse, sse, mae, huber (default: ce for classes, mse for regression).")
     String loss;
 
-    @Option(names = "--init", paramLabel = "SCHEME", description = "Weight initialisation: xavier (default, Glorot and Bengio, as scikit-learn's), auto (He for relu layers, xavier for the others), he, fan-in, uniform:R, nguyen-widrow.")
+    @Option(names = "--init", paramLabel = "SCHEME", description = "Weight initialisation: xavier (Glorot and Bengio, as scikit-learn's), auto (He for relu layers, xavier for the others), he, fan-in, uniform:R, nguyen-widrow (default: " + Defaults.INIT + ").")
     String init;
 
     @Option(names = "--optimizer", paramLabel = "SPEC",

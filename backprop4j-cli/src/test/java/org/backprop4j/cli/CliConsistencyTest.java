@@ -129,6 +129,39 @@ class CliConsistencyTest {
                 + "--hidden 32,16), not 'relu': the hidden activation is --activation relu (backprop4j train --help lists the options)", r.err().strip());
     }
 
+    /**
+     * Issue 20.3: the defaults a command's --help states are the ones {@code Defaults} holds, for every
+     * option of train, cv and search that has one (the help once said tanh after the default became ReLU).
+     */
+    @Test
+    void theHelpStatesTheDefaultsTheLibraryUses() {
+        Map<String, String> want = new LinkedHashMap<>();
+        want.put("--hidden", String.valueOf(org.backprop4j.train.Defaults.HIDDEN_UNITS));
+        want.put("--activation", org.backprop4j.train.Defaults.HIDDEN_ACTIVATION.id());
+        want.put("--init", org.backprop4j.train.Defaults.INIT);
+        want.put("--optimizer", org.backprop4j.train.Defaults.OPTIMIZER);
+        want.put("--epochs", String.valueOf(org.backprop4j.train.Defaults.EPOCHS));
+        want.put("--batch", String.valueOf(org.backprop4j.train.Defaults.BATCH));
+        want.put("--lambda", String.valueOf(org.backprop4j.train.Defaults.LAMBDA));
+        // "(default: X" or "X (default": the value the text calls the default
+        java.util.regex.Pattern stated = java.util.regex.Pattern.compile("\\(default: ([^;),]+)|([^\\s,(]+) \\(default[,)]");
+        Map<String, CommandSpec> all = commands();
+        int checked = 0;
+        for (String c : List.of("train", "cv", "search")) {
+            for (Map.Entry<String, String> e : want.entrySet()) {
+                OptionSpec o = all.get("backprop4j " + c).findOption(e.getKey());
+                if (o == null) continue;
+                String d = text(o.description());
+                java.util.regex.Matcher m = stated.matcher(d);
+                List<String> values = new ArrayList<>();
+                while (m.find()) values.add(m.group(1) != null ? m.group(1).strip() : m.group(2));
+                assertEquals(List.of(e.getValue()), values, c + " " + e.getKey() + ": " + d);
+                checked++;
+            }
+        }
+        assertTrue(checked >= want.size(), "train's options at least: " + checked);
+    }
+
     /** The model decides the task and the encoding: commands reading data with its schema do not offer them. */
     @Test
     void eachCommandListsOnlyTheOptionsThatApply() {
