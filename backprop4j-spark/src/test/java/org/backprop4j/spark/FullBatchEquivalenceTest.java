@@ -105,6 +105,19 @@ class FullBatchEquivalenceTest {
             }
             assertEquals(ed, eb, "E(w) with w broadcast");
             assertArrayEquals(gd, gb, "∂E/∂w with w broadcast: the same bits as with w in the task");
+            if (partitions > 2) {   // above Partial.treeAbove the shares are summed in groups on the executors first (each group rounded to float32 again)
+                int tree = Partial.treeAbove;
+                float[] gt = new float[w.length];
+                double et;
+                try {
+                    Partial.treeAbove = 2;
+                    et = d.valueAndGradient(w, gt);
+                } finally {
+                    Partial.treeAbove = tree;
+                }
+                assertEquals(es, et, 1e-6 * Math.abs(es), "E(w), shares summed in groups first");
+                for (int i = 0; i < w.length; i++) assertEquals(gs[i], gt[i], 1e-5f * scale, "∂E/∂w_" + i + ", shares summed in groups first");
+            }
         } finally {
             blocks.unpersist(true);
         }
