@@ -30,6 +30,7 @@ public class BenchAbInProcess {
             public AbDriver(String dir, int threads) throws Exception {
                 train = FashionMnist.load(Path.of(dir), true, 60000);
                 kernels = Workloads.parallelKernels(threads);
+                System.out.println("kernels: " + kernels.name() + ", " + kernels.threads() + " threads");
             }
             // one W1 run (WORKLOADS.md): 784-256-128-10 relu, He init, momentum SGD 0.05/0.9, batches of 64, 3 epochs
             public double applyAsDouble(int seed) {
