@@ -90,9 +90,11 @@ public final class Elementwise {
         vectorMin = Integer.MAX_VALUE;
     }
 
-    /** For tests: undoes {@link #scalarOnly} and {@link #scalarUntilWarm}. */
+    /** For tests: undoes {@link #scalarOnly} and {@link #scalarUntilWarm}, and forgets how earlier warm-ups ended. */
     static synchronized void vectorFrom(int len) {
         warmer = null;
+        warm = false;
+        warmFailed = false;
         vectorMin = len;
     }
 
@@ -104,7 +106,13 @@ public final class Elementwise {
      * caller's threads. Does nothing without the vector module, or when a mode is set already.
      */
     static synchronized void scalarUntilWarm(long maxMillis) {
-        if (warmer != null || vectorMin != VECTOR_MIN || !KernelProvider.vectorModulePresent()) return;
+        if (warmer != null || vectorMin != VECTOR_MIN) return;
+        startWarmUp(maxMillis);
+    }
+
+    /** Starts {@link #scalarUntilWarm}'s thread, the scalar loops meanwhile (caller holds the lock). */
+    private static void startWarmUp(long maxMillis) {
+        if (!KernelProvider.vectorModulePresent()) return;
         vectorMin = Integer.MAX_VALUE;
         Thread t = Thread.ofPlatform().daemon().name("backprop4j-elementwise-warm-up").unstarted(() -> warm(maxMillis));
         warmer = t;
@@ -153,10 +161,12 @@ public final class Elementwise {
         } finally {
             synchronized (Elementwise.class) {
                 if (warmer == Thread.currentThread()) {
-                    if (ready) {                                // else the run stays on the scalar loops
+                    if (ready) {
                         vectorMin = VECTOR_MIN;
                         warm = true;
                         switchedAt = System.nanoTime();
+                    } else {
+                        warmFailed = true;                      // the process stays on the scalar loops, and tries no more
                     }
                     warmer = null;
                 }
@@ -206,6 +216,8 @@ public final class Elementwise {
     static volatile boolean pinned = System.getProperty("backprop4j.vector.elementwiseMin") != null;
     /** Whether a warm-up found the vector loops compiled: a later long run takes them at once. */
     private static volatile boolean warm;
+    /** Whether a warm-up ran out of time (a JVM that does not compile the vector loops): later runs stay scalar. */
+    private static volatile boolean warmFailed;
 
     /**
      * The loops for a run of declared size ({@link KernelProvider#expectWork(double, double)}): the
@@ -217,8 +229,9 @@ public final class Elementwise {
         if (scalar) {
             scalarOnly();
         } else if (warmer == null) {   // else a warm-up is under way
-            vectorMin = VECTOR_MIN;
-            if (!warm) scalarUntilWarm(maxMillis);
+            if (warm) vectorMin = VECTOR_MIN;
+            else if (warmFailed) vectorMin = Integer.MAX_VALUE;
+            else startWarmUp(maxMillis);
         }
     }
 
@@ -261,15 +274,10 @@ public final class Elementwise {
     }
 
     /**
-     * In place: g[i] *= f'(net_i) from the outputs o[i] (same offset in both arrays): logistic
-     * o(1−o), tanh 1−o², ReLU (o &gt; 0 ? 1 : 0, as a select so that g's sign and NaN-freeness
-     * are kept), leaky ReLU (o &gt; 0 ? 1 : 0.01).
-     */
-    /**
      * The momentum update's last step, w += v, over len values, with v first flushed to zero where
      * it is subnormal (|v| &lt; 2⁻¹²⁶, {@link Float#MIN_NORMAL}): v = c[ci..], w = w[wi..]. A velocity
      * whose gradient has stopped (a dead ReLU, an input that is always 0 in a batch) decays as αᵗ
-     * into the subnormal range, where Intel CPUs take a microcode assist of ~100 cycles per
+     * into the subnormal range, where Intel CPUs take a slow microcode assist per
      * operation (docs/ENGINE.md). Flushing changes
      * nothing else: adding a subnormal to any weight of magnitude ≥ 2⁻¹⁰² leaves it unchanged in
      * float32, and α·v stays subnormal or zero. Same bits with and without the vector module.
@@ -308,6 +316,11 @@ public final class Elementwise {
         return Math.abs(v) < Float.MIN_NORMAL ? 0f : v;
     }
 
+    /**
+     * In place: g[i] *= f'(net_i) from the outputs o[i] (same offset in both arrays): logistic
+     * o(1−o), tanh 1−o², ReLU (o &gt; 0 ? 1 : 0, as a select so that g's sign and NaN-freeness
+     * are kept), leaky ReLU (o &gt; 0 ? 1 : 0.01).
+     */
     public static void multiplyDerivative(int f, float[] g, float[] o, int off, int len) {
         impl(len).multiplyDerivative(f, g, o, off, len);
     }

@@ -79,9 +79,9 @@ public final class KernelProvider {
         expectedWork = flops;
         // the element-wise loops too, for the shortest runs: their scalar form gives the same bits and needs
         // no JIT warm-up of Vector API code, but costs more per step, which a longer run pays many times over
-        if (flops < SCALAR_LOOPS_FLOPS) Elementwise.scalarOnly();
-        // longer ones take the scalar loops too until the vector loops are compiled, on a thread of their own
-        else if (flops < Double.POSITIVE_INFINITY) Elementwise.scalarUntilWarm(WARM_UP_MILLIS);
+        // longer ones take the scalar loops too until the vector loops are compiled, on a thread of their own;
+        // either way not where -Dbackprop4j.vector.elementwiseMin fixes the loops
+        if (flops < Double.POSITIVE_INFINITY) Elementwise.scalarLoops(flops < SCALAR_LOOPS_FLOPS, WARM_UP_MILLIS);
     }
 
     /** How long the element-wise loops' background warm-up may try before the run keeps the scalar loops. */

@@ -98,7 +98,9 @@ class KernelProviderTest {
             assertEquals("scalar", Elementwise.impl(len).name());
             assertFalse(Elementwise.warming(), "a short run: the scalar loops throughout");
             // a long run: the scalar loops until a thread of their own has compiled the vector ones, then those
-            KernelProvider.expectWork(Double.NaN, 100 * perIteration);
+            // (the declaration's own warm-up, with a time limit that a loaded machine's JIT cannot miss)
+            assertTrue(KernelProvider.scalarLoops(20 * perIteration) != KernelProvider.scalarLoops(100 * perIteration));
+            Elementwise.scalarLoops(false, 120_000);
             for (long t0 = System.nanoTime(); Elementwise.warming() && System.nanoTime() - t0 < 120e9; ) Thread.sleep(10);
             assertEquals(longLoops, Elementwise.impl(len).name(), "the latest declaration decides");
             KernelProvider.expectWork(Double.NaN, 20 * perIteration);
@@ -109,6 +111,26 @@ class KernelProviderTest {
             Elementwise.pinned = true;
             KernelProvider.expectWork(Double.NaN, 20 * perIteration);
             assertEquals(longLoops, Elementwise.impl(len).name(), "loops fixed by -Dbackprop4j.vector.elementwiseMin stay");
+        } finally {
+            Elementwise.pinned = pinned;
+            Elementwise.vectorFrom(Elementwise.VECTOR_MIN);
+        }
+    }
+
+    @Test
+    void aWarmUpThatRanOutOfTimeIsNotStartedAgain() throws InterruptedException {
+        int len = 1 << 16;
+        boolean pinned = Elementwise.pinned;
+        try {
+            Elementwise.pinned = false;
+            Elementwise.vectorFrom(Elementwise.VECTOR_MIN);
+            if (!"vector".equals(Elementwise.impl(len).name())) return;   // no vector loops to compile in this JVM
+            Elementwise.scalarLoops(false, 0);                               // no time at all: the warm-up fails
+            for (long t0 = System.nanoTime(); Elementwise.warming() && System.nanoTime() - t0 < 60e9; ) Thread.sleep(10);
+            assertEquals("scalar", Elementwise.impl(len).name(), "a failed warm-up leaves the scalar loops");
+            Elementwise.scalarLoops(false, 120_000);
+            assertFalse(Elementwise.warming(), "a later long run starts no second warm-up");
+            assertEquals("scalar", Elementwise.impl(len).name());
         } finally {
             Elementwise.pinned = pinned;
             Elementwise.vectorFrom(Elementwise.VECTOR_MIN);

@@ -89,7 +89,7 @@ class FullBatchEquivalenceTest {
             float[] w = net.params().clone();
             float[] gd = new float[w.length], gs = new float[w.length], gb = new float[w.length];
             double ed = d.valueAndGradient(w, gd), es = s.valueAndGradient(w, gs);
-            assertEquals(es, ed, 1e-6 * Math.abs(es), "E(w)");   // float32 sums over 900 rows grouped differently: ~1e-7 relative
+            assertEquals(es, ed, 1e-12 * Math.abs(es), "E(w)");   // the same per-pattern errors summed in double in another order
             float scale = maxAbs(gs);
             for (int i = 0; i < w.length; i++) {
                 // float32 rounding of sums of ≤ 900 terms in another grouping: far below 1e-5 of the largest component
@@ -115,7 +115,7 @@ class FullBatchEquivalenceTest {
                 } finally {
                     Partial.treeAbove = tree;
                 }
-                assertEquals(es, et, 1e-6 * Math.abs(es), "E(w), shares summed in groups first");
+                assertEquals(es, et, 1e-12 * Math.abs(es), "E(w), shares summed in groups first");
                 for (int i = 0; i < w.length; i++) assertEquals(gs[i], gt[i], 1e-5f * scale, "∂E/∂w_" + i + ", shares summed in groups first");
             }
         } finally {
