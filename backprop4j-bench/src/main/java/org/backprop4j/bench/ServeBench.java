@@ -353,8 +353,8 @@ public final class ServeBench {
                 }
                 String name = st.substring(st.indexOf('(') + 1, st.lastIndexOf(')'));
                 String[] f = st.substring(st.lastIndexOf(')') + 2).split(" ");
-                String group = name.startsWith("serve-io") ? "event loops (HTTP, and predictions unless pooled)"
-                        : name.startsWith("serve-compute") ? "compute pool" : name.startsWith("ForkJoinPool") ? "ForkJoinPool"
+                String group = name.startsWith("serve-io") ? "event loops (HTTP and predictions)"
+                        : name.startsWith("ForkJoinPool") ? "ForkJoinPool"
                         : name.startsWith("backprop4j-kern") ? "kernel workers"
                         : name.contains("Compiler") ? "JIT" : name.startsWith("GC ") || name.contains("GC") ? "GC"
                         : name.startsWith("HttpClient") ? "java.net.http selector" : name.startsWith("pool-") ? "callers and client pool" : "other";

@@ -45,8 +45,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -120,13 +118,8 @@ public final class PredictionServer implements AutoCloseable {
     private final Path file;
     private final Options options;
     private final AtomicReference<ServedModel> current = new AtomicReference<>();
-    /** One event loop per core: accepting, HTTP, and (unless {@link #compute} is set) the predictions themselves. */
+    /** One event loop per core: accepting, HTTP, and the predictions themselves. */
     private final EventLoopGroup loops;
-    /**
-     * Predictions off the event loops, on one platform thread per core, when the system property
-     * {@code backprop4j.serve.compute=pool} asks for it (kept for measuring the two against each other); null: on the loops.
-     */
-    private final ExecutorService compute;
     private final Channel listener;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** Requests read but not yet answered: close() waits for them. */
@@ -143,8 +136,6 @@ public final class PredictionServer implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         // Netty's own threads (its fast thread-locals), daemons; names short enough for /proc's 15 characters
         loops = new MultiThreadIoEventLoopGroup(cores, new DefaultThreadFactory("serve-io", true), NioIoHandler.newFactory());
-        compute = "pool".equals(System.getProperty("backprop4j.serve.compute"))
-                ? Executors.newFixedThreadPool(cores, Thread.ofPlatform().daemon().name("serve-compute-", 1).factory()) : null;
         Handler handler = new Handler();
         int maxBody = (int) Math.min(options.maxBodyBytes(), Integer.MAX_VALUE - 8);
         ServerBootstrap b = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
@@ -235,7 +226,6 @@ public final class PredictionServer implements AutoCloseable {
 
     private void shutdownThreads() {
         loops.shutdownGracefully(0, Math.max(1, options.graceSeconds()), TimeUnit.SECONDS).awaitUninterruptibly(options.graceSeconds() + 1L, TimeUnit.SECONDS);
-        if (compute != null) compute.shutdown();
     }
 
     private void watch() {
@@ -321,14 +311,6 @@ public final class PredictionServer implements AutoCloseable {
                     ByteBuf content = req.content();
                     byte[] body = new byte[content.readableBytes()];
                     content.getBytes(content.readerIndex(), body);
-                    if (compute != null) {
-                        ctx.channel().config().setAutoRead(false);   // answers leave in request order: one request at a time per connection
-                        compute.execute(() -> {
-                            Reply r = predict(m, body, req.uri());
-                            send(ctx, r, version, keepAlive).addListener(f -> ctx.channel().config().setAutoRead(true));
-                        });
-                        return;
-                    }
                     send(ctx, predict(m, body, req.uri()), version, keepAlive);
                     return;
                 }
