@@ -151,11 +151,8 @@ public record Checkpoint(String run, int[] sizes, int dataSize, int dataInputs, 
      * Null if the description does not say.
      */
     public Boolean evaluatesEachEpoch() {
-        for (String e : run.split(";")) {
-            if (e.equals("evaluateEachEpoch=true")) return Boolean.TRUE;
-            if (e.equals("evaluateEachEpoch=false")) return Boolean.FALSE;
-        }
-        return null;
+        String v = TrainingState.entries(run).get("evaluateEachEpoch");
+        return "true".equals(v) ? Boolean.TRUE : "false".equals(v) ? Boolean.FALSE : null;
     }
 
     /** Reads and validates a checkpoint file. */

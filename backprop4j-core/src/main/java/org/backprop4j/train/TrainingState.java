@@ -83,7 +83,7 @@ public record TrainingState(String rule, long seed, int epochs, long updates, lo
     }
 
     /** The entries of a {@code key=value;…} description, in order (an entry without '=' is its own key). */
-    private static java.util.Map<String, String> entries(String s) {
+    static java.util.Map<String, String> entries(String s) {
         java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
         for (String e : s.split(";")) {
             int eq = e.indexOf('=');
