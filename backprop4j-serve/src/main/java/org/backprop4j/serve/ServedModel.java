@@ -16,14 +16,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.backprop4j.Backprop;
 import org.backprop4j.metrics.Evaluation;
 import org.backprop4j.data.Attribute;
 import org.backprop4j.data.Pipeline;
 import org.backprop4j.data.Schema;
 import org.backprop4j.model.Model;
 import org.backprop4j.Network;
+import org.backprop4j.Predictor;
 import org.backprop4j.io.ModelFile;
 import org.backprop4j.kernel.KernelProvider;
 
@@ -39,8 +38,6 @@ final class ServedModel {
      * {@code backprop4j.serve.split=true} for measuring the other way).
      */
     static final boolean SPLIT = Boolean.getBoolean("backprop4j.serve.split");
-    /** Rows per forward pass (as {@link org.backprop4j.Predictor}). */
-    static final int CHUNK = 256;
 
     final Model model;
     final Network net;   // the model's network, copied once (Model.network() copies)
@@ -62,11 +59,13 @@ final class ServedModel {
     private final byte[][] openings;
     private final byte[][] keys;
     private final boolean classify;
-    private final ConcurrentLinkedQueue<Backprop> engines = new ConcurrentLinkedQueue<>();
+    /** The forward passes: engines borrowed per call from the predictor's bounded pool. */
+    private final Predictor predictor;
 
     private ServedModel(Model model, String file) {
         this.model = model;
         this.net = model.network();
+        this.predictor = new Predictor(net, model.loss(), SPLIT ? KernelProvider.get() : KernelProvider.get().singleThreaded());
         this.pipeline = model.pipeline();
         this.file = file;
         this.checksum = ModelFile.weightsChecksum(net.params());
@@ -273,18 +272,7 @@ final class ServedModel {
     /** Network outputs for encoded rows: preprocessing, forward pass in chunks, regression targets mapped back. */
     float[] outputs(float[] x, int m) {
         float[] in = pipeline.transformInputs(x);
-        int k = net.outputs();
-        float[] out = new float[m * k];
-        Backprop e = engines.poll();
-        if (e == null) e = new Backprop(net, model.loss(), SPLIT ? KernelProvider.get() : KernelProvider.get().singleThreaded());
-        try {
-            for (int row = 0; row < m; row += CHUNK) {
-                int b = Math.min(CHUNK, m - row);
-                System.arraycopy(e.forward(in, row, b), 0, out, row * k, b * k);
-            }
-        } finally {
-            if (engines.size() < 4 * Runtime.getRuntime().availableProcessors()) engines.offer(e);
-        }
+        float[] out = predictor.predict(in, m);
         return model.isClassification() ? out : pipeline.inverseTargets(out);
     }
 
