@@ -35,11 +35,17 @@ class LauncherIT {
     }
 
     Run run(String... args) throws IOException, InterruptedException {
+        return run(java.util.Map.of(), args);
+    }
+
+    Run run(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(launcher().toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt"), err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("BACKPROP4J_JAVA_OPTS");
+        pb.environment().remove("BACKPROP4J_THP");
+        pb.environment().putAll(env);
         Process p = pb.start();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the launcher did not end");
         // the stderr filter may still be writing after java exits: wait for the file to stop growing
@@ -76,6 +82,28 @@ class LauncherIT {
         assertEquals(0, normal.code(), normal.err());
         assertTrue(normal.out().contains("model written to " + model), normal.out());
         assertEquals("", normal.err(), "a normal run: nothing on standard error");
+    }
+
+    /** The value the JVM the launcher started gives {@code UseTransparentHugePages} (from -XX:+PrintFlagsFinal). */
+    boolean hugePages(java.util.Map<String, String> env) throws Exception {
+        java.util.Map<String, String> e = new java.util.HashMap<>(env);
+        e.put("BACKPROP4J_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        Run r = run(e, "--version");
+        assertEquals(0, r.code(), r.err());
+        List<String> line = r.out().lines().filter(l -> l.matches("\\s*bool\\s+UseTransparentHugePages\\s+=.*")).toList();
+        assertEquals(1, line.size(), r.out());
+        return line.get(0).matches(".*=\\s*true\\s.*");
+    }
+
+    @Test
+    void transparentHugePagesWhereTheKernelGivesThemOnRequest() throws Exception {
+        run("--version");   // the start-up cache, if it is still to be made
+        Path sys = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean madvise = Files.isReadable(sys) && Files.readString(sys).contains("[madvise]");
+        // in "[madvise]" mode the launcher asks for huge pages; in "[never]" mode asking would print a
+        // warning, in "[always]" mode the kernel gives them unasked: the flag stays off
+        assertEquals(madvise, hugePages(java.util.Map.of()), "launcher flag against " + (Files.isReadable(sys) ? Files.readString(sys).strip() : "no " + sys));
+        assertEquals(false, hugePages(java.util.Map.of("BACKPROP4J_THP", "0")), "BACKPROP4J_THP=0 leaves the flag out");
     }
 
     @Test
