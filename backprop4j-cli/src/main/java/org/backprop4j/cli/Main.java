@@ -8,11 +8,13 @@ import picocli.CommandLine.Option;
 
 /** The {@code backprop4j} command. */
 @Command(name = "backprop4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Multi-layer perceptrons trained by backpropagation (the generalized delta rule).",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, CvCommand.class, SearchCommand.class, DemoCommand.class, ExplainCommand.class,
-                GradcheckCommand.class, org.backprop4j.studio.StudioCommand.class, ExportCommand.class, ImportCommand.class, ServeCommand.class, CacheTrainingCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Multi-layer perceptrons trained by backpropagation (the generalized delta rule).")
 public final class Main implements Runnable {
+
+    /** Every command, in the order the usage lists them. */
+    static final java.util.List<Class<?>> COMMANDS = java.util.List.of(TrainCommand.class, EvaluateCommand.class, PredictCommand.class, CvCommand.class,
+            SearchCommand.class, DemoCommand.class, ExplainCommand.class, GradcheckCommand.class, org.backprop4j.studio.StudioCommand.class,
+            ExportCommand.class, ImportCommand.class, ServeCommand.class, CacheTrainingCommand.class, CommandLine.HelpCommand.class);
 
     /** Exit code for bad input (data, model files, arguments). */
     public static final int EXIT_BAD_INPUT = 2;
@@ -64,7 +66,7 @@ public final class Main implements Runnable {
         // the kernel choice is chatter on a normal run: shown with --verbose; a fallback's warning always
         KERNEL_LOG.setLevel(args != null && java.util.Arrays.asList(args).contains("--verbose")
                 ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         cl.setOut(out);
         cl.setErr(err);
         // a bad argument is bad input like any other: one line naming it, exit 2 (not the usage screen)
@@ -126,12 +128,41 @@ public final class Main implements Runnable {
      * one-hot columns) and {@code predict} also the target column, which it does not read.
      */
     static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The command line {@code args} need: the one command they name, none for {@code --version}
+     * alone, else every command (the usage, {@code help}, a suggestion for a mistyped name). Picocli
+     * builds a command's model from its annotations by reflection, interpreted in a cold JVM, so
+     * building all of them is a start-up cost that a run of one command need not pay.
+     */
+    static CommandLine commandLine(String[] args) {
+        String named = null;
+        boolean versionOnly = args != null && args.length > 0;
+        for (String a : args == null ? new String[0] : args) {
+            if (!a.startsWith("-")) {
+                named = a;
+                break;
+            }
+            versionOnly &= a.equals("--version") || a.equals("-V");
+        }
+        String only = named;
+        boolean one = only != null && !only.equals("help") && COMMANDS.stream().anyMatch(c -> name(c).equals(only));
         CommandLine cl = new CommandLine(new Main());
+        for (Class<?> c : COMMANDS) {
+            if (one ? name(c).equals(only) : !(named == null && versionOnly)) cl.addSubcommand(c);
+        }
         for (String c : new String[] {"evaluate", "explain", "predict"}) {
+            if (!cl.getSubcommands().containsKey(c)) continue;
             CommandLine.Model.CommandSpec spec = cl.getSubcommands().get(c).getCommandSpec();
             for (String o : c.equals("predict") ? DataOptions.NOT_FOR_INPUTS : DataOptions.NOT_FOR_A_MODEL) spec.remove(spec.findOption(o));
         }
         return cl;
+    }
+
+    private static String name(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     /** One line for an OutOfMemoryError: what ran out and the option that gives more. */
