@@ -20,72 +20,112 @@ import org.apache.spark.storage.StorageLevel;
  * (float32, row-major), checking every value on the way: a NaN or infinite feature, a vector of
  * the wrong size, a label that is not a class index (classification) or not finite (regression)
  * stops the fit with an {@link InputException} naming the column, the partition and the row.
+ * The input size and the number of classes need not be known before: the job that reads the
+ * blocks also reports them ({@link #scan}), so a fit reads the DataFrame in one job.
  * The blocks are persisted MEMORY_AND_DISK: what does not fit in memory spills to disk.
  */
 final class Blocks {
     private Blocks() {}
 
+    /** {@link Layout#inputs}: the size of the partition's first vector. */
+    static final int INPUTS_FROM_DATA = 0;
+    /** {@link Layout#classes}: classification with the number of classes found in the data (max label + 1). */
+    static final int CLASSES_FROM_DATA = -1;
+    /** The largest class index a label may hold when the number of classes comes from the data. */
+    static final int MAX_CLASS = (1 << 20) - 1;
+
     /**
-     * What one fit reads from the columns. {@code partitionRows}: each partition's row count if a job
-     * over the DataFrame counted them already (else null), so that every block is allocated at its
-     * final size; a count that turns out wrong costs a copy, never a row.
+     * What one fit reads from the columns. {@code inputs}: the vector size, or {@link #INPUTS_FROM_DATA};
+     * {@code classes}: K (labels 0..K−1), 0 for regression, or {@link #CLASSES_FROM_DATA}.
+     * {@code partitionRows}: each partition's expected row count (null: {@link #build} takes Spark's
+     * statistics, {@link #expectedRows}), so that every block is allocated at its final size; a count
+     * that turns out wrong costs a copy, never a row.
      */
     record Layout(String featuresCol, String labelCol, int inputs, int classes, int blockRows,
                   double validationFraction, long seed, long[] partitionRows) implements java.io.Serializable {
         Layout(String featuresCol, String labelCol, int inputs, int classes, int blockRows, double validationFraction, long seed) {
             this(featuresCol, labelCol, inputs, classes, blockRows, validationFraction, seed, null);
         }
-
-        /** Target columns: one per class (one-hot), or 1 for regression (classes = 0). */
-        int outputs() { return classes == 0 ? 1 : classes; }
     }
-
-    /** The label column's largest value (null if it has none) and each partition's row count. */
-    record LabelScan(Double max, long[] partitionRows) {}
 
     static JavaRDD<FloatBlock> build(Dataset<Row> df, Layout lay) {
         org.apache.spark.sql.classic.Dataset<Row> cols = classic(df.select(functions.col(lay.featuresCol()), functions.col(lay.labelCol()).cast(DataTypes.DoubleType)));
         // Spark SQL's own rows (InternalRow): the vector's values are read where they lie, with no
         // Row, DenseVector or double[] per row (a copy of the whole data set, as garbage)
-        Function2<Integer, Iterator<InternalRow>, Iterator<FloatBlock>> f = (p, rows) -> read(p, rows, lay).iterator();
-        JavaRDD<FloatBlock> blocks = cols.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex(f, true);
+        JavaRDD<InternalRow> rows = cols.queryExecution().toRdd().toJavaRDD();
+        Layout l = lay.partitionRows() != null ? lay : new Layout(lay.featuresCol(), lay.labelCol(), lay.inputs(), lay.classes(), lay.blockRows(),
+                lay.validationFraction(), lay.seed(), expectedRows(df, rows.getNumPartitions()));
+        JavaRDD<FloatBlock> blocks = rows.mapPartitionsWithIndex(new Reader(l), true);
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
         return blocks;
     }
 
-    /**
-     * The largest non-null value of a numeric column as Spark's max orders them (NaN above all
-     * numbers), or null if it has none, in one job over Spark SQL's rows with no shuffle (an
-     * aggregate query takes two jobs and a shuffle under adaptive execution).
-     */
-    static Double maxLabel(Dataset<Row> df, String col) {
-        return scanLabels(df, col).max();
+    /** The task function of {@link #build}, a named class (Spark's ClosureCleaner reads the class files behind a lambda). */
+    private record Reader(Layout lay) implements Function2<Integer, Iterator<InternalRow>, Iterator<FloatBlock>> {
+        @Override
+        public Iterator<FloatBlock> call(Integer p, Iterator<InternalRow> rows) {
+            return read(p, rows, lay).iterator();
+        }
     }
 
-    /** {@link #maxLabel}, and in the same job each partition's row count (for {@link Layout#partitionRows}). */
-    static LabelScan scanLabels(Dataset<Row> df, String col) {
-        org.apache.spark.sql.classic.Dataset<Row> labels = classic(df.select(functions.col(col).cast(DataTypes.DoubleType)));
-        Function2<Integer, Iterator<InternalRow>, Iterator<double[]>> max = (part, rows) -> {
-            double n = 0, all = 0, m = Double.NEGATIVE_INFINITY;
-            while (rows.hasNext()) {
-                InternalRow r = rows.next();
-                all++;
-                if (r.isNullAt(0)) continue;
-                double v = r.getDouble(0);
-                n++;
-                if (Double.isNaN(v) || v > m) m = Double.isNaN(m) ? m : v;
-            }
-            return java.util.Collections.singletonList(new double[] {n, m, part, all}).iterator();
-        };
-        JavaRDD<InternalRow> rdd = labels.queryExecution().toRdd().toJavaRDD();
-        long[] counts = new long[rdd.getNumPartitions()];
-        double n = 0, m = Double.NEGATIVE_INFINITY;
-        for (double[] p : rdd.mapPartitionsWithIndex(max, false).collect()) {
-            n += p[0];
-            if (Double.isNaN(p[1]) || p[1] > m) m = Double.isNaN(m) ? m : p[1];
-            counts[(int) p[2]] = (long) p[3];
+    /**
+     * Each partition's expected row count, if Spark's statistics know the DataFrame's rows (a cached
+     * DataFrame that has been counted does): the rows spread evenly over the partitions. Else null.
+     */
+    static long[] expectedRows(Dataset<Row> df, int partitions) {
+        try {
+            scala.Option<scala.math.BigInt> n = classic(df).queryExecution().optimizedPlan().stats().rowCount();
+            if (n.isEmpty() || partitions <= 0) return null;
+            long rows = n.get().longValue(), per = (rows + partitions - 1) / partitions;
+            long[] r = new long[partitions];
+            java.util.Arrays.fill(r, per);
+            return r;
+        } catch (RuntimeException e) {
+            return null;   // no statistics: blocks at blockRows, trimmed
         }
-        return new LabelScan(n == 0 ? null : m, counts);
+    }
+
+    /**
+     * What the job that reads the blocks found: rows for training and validation, the input size
+     * (checked alike on every partition), the largest label (classification), and the most training
+     * rows on one partition.
+     */
+    record Scan(long trainRows, long validationRows, int inputs, double maxLabel, long maxPartitionRows) {}
+
+    /** Materialises the blocks (the one job that reads the DataFrame) and sums up what they hold. */
+    static Scan scan(JavaRDD<FloatBlock> blocks, Layout lay) {
+        List<double[]> per = InputException.unwrap(() -> blocks.map(new BlockFacts()).collect());
+        long train = 0, val = 0;
+        double max = Double.NEGATIVE_INFINITY;
+        int inputs = lay.inputs(), from = -1;
+        java.util.Map<Integer, Long> byPartition = new java.util.TreeMap<>();
+        for (double[] f : per) {
+            int p = (int) f[0], in = (int) f[3];
+            if (f[5] == 1) val += (long) f[1];
+            else train += (long) f[1];
+            if (f[5] == 0) byPartition.merge(p, (long) f[1], Long::sum);
+            max = Math.max(max, f[4]);
+            if (inputs == INPUTS_FROM_DATA) {
+                inputs = in;
+                from = p;
+            } else if (in != inputs) {
+                throw new InputException(where(lay.featuresCol(), p, 0) + " has a vector of size " + in + ", "
+                        + (from < 0 ? "the column's metadata says " + inputs : "the first row of partition " + from + " has " + inputs)
+                        + ": all feature vectors must have the same size (check the VectorAssembler's inputs)");
+            }
+        }
+        long most = byPartition.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        return new Scan(train, val, inputs, max, most);
+    }
+
+    /** A block's facts for {@link #scan}: {partition, rows, 0, inputs, largest y, validation ? 1 : 0}. */
+    private static final class BlockFacts implements org.apache.spark.api.java.function.Function<FloatBlock, double[]> {
+        @Override
+        public double[] call(FloatBlock b) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int r = 0; r < b.rows(); r++) max = Math.max(max, b.y()[r]);
+            return new double[] {b.partition(), b.rows(), 0, b.x().length / b.rows(), max, b.validation() ? 1 : 0};
+        }
     }
 
     static org.apache.spark.sql.classic.Dataset<Row> classic(Dataset<Row> df) {
@@ -104,8 +144,8 @@ final class Blocks {
     }
 
     static List<FloatBlock> read(int p, Iterator<InternalRow> rows, Layout lay) {
-        int in = lay.inputs(), out = lay.outputs(), cap = lay.blockRows();
-        Builder train = new Builder(p, in, out, cap, false), val = new Builder(p, in, out, cap, true);
+        int cap = lay.blockRows();
+        Builder train = new Builder(p, cap, false), val = new Builder(p, cap, true);
         long[] counted = lay.partitionRows();
         if (counted != null && p < counted.length) {   // the rows each builder will get, so that no block is trimmed by a copy
             long n = counted[p], held = 0;
@@ -114,11 +154,13 @@ final class Blocks {
             val.expected = held;
         }
         List<FloatBlock> done = new ArrayList<>();
+        int in = lay.inputs();
         long r = 0;
         while (rows.hasNext()) {
             InternalRow row = rows.next();
+            if (in == INPUTS_FROM_DATA) in = size(row, p, r, lay);   // the partition's first row; every other row must match it
             Builder b = heldOut(lay.seed(), p, r, lay.validationFraction()) ? val : train;
-            b.add(row, p, r, lay);
+            b.add(row, in, p, r, lay);
             if (b.full()) done.add(b.take());
             r++;
         }
@@ -127,17 +169,23 @@ final class Blocks {
         return done;
     }
 
+    /** The size of row r's vector (column 0 in VectorUDT's SQL form: type, size, indices, values). */
+    private static int size(InternalRow row, int part, long r, Layout lay) {
+        if (row.isNullAt(0)) throw new InputException(where(lay.featuresCol(), part, r) + " is null: every row needs a features vector (drop or impute such rows first)");
+        InternalRow vec = row.getStruct(0, 4);
+        return vec.getByte(0) == 1 ? vec.getArray(3).numElements() : vec.getInt(1);
+    }
+
     private static final class Builder {
-        final int p, in, out, cap;
+        final int p, cap;
         final boolean validation;
-        float[] x, d;
-        int rows, size;    // rows added, rows the arrays hold
+        float[] x, y;
+        long[] xHash;
+        int in, rows, size;    // inputs, rows added, rows the arrays hold
         long expected = -1;   // rows still to come, if counted (else -1)
 
-        Builder(int p, int in, int out, int cap, boolean validation) {
+        Builder(int p, int cap, boolean validation) {
             this.p = p;
-            this.in = in;
-            this.out = out;
             this.cap = cap;
             this.validation = validation;
         }
@@ -145,15 +193,18 @@ final class Blocks {
         boolean full() { return rows == cap; }
 
         /** Appends one row: column 0 a vector in VectorUDT's SQL form (type 0 sparse: size, indices, values; 1 dense: values), column 1 the label as a double. */
-        void add(InternalRow row, int part, long r, Layout lay) {
+        void add(InternalRow row, int in, int part, long r, Layout lay) {
             if (x == null) {
+                this.in = in;
                 size = expected > 0 ? (int) Math.min(cap, expected) : cap;
                 x = new float[size * in];
-                d = new float[size * out];
+                y = new float[size];
+                xHash = new long[size];
             } else if (rows == size) {   // more rows than counted: a whole block after all (blocks always end at cap rows)
                 size = cap;
                 x = Arrays.copyOf(x, size * in);
-                d = Arrays.copyOf(d, size * out);
+                y = Arrays.copyOf(y, size);
+                xHash = Arrays.copyOf(xHash, size);
             }
             if (row.isNullAt(0)) throw new InputException(where(lay.featuresCol(), part, r) + " is null: every row needs a features vector (drop or impute such rows first)");
             InternalRow vec = row.getStruct(0, 4);
@@ -161,7 +212,8 @@ final class Blocks {
             ArrayData values = vec.getArray(3);
             int size = dense ? values.numElements() : vec.getInt(1);
             if (size != in) {
-                throw new InputException(where(lay.featuresCol(), part, r) + " has a vector of size " + size + ", the first row's has " + in
+                throw new InputException(where(lay.featuresCol(), part, r) + " has a vector of size " + size
+                        + (lay.inputs() == INPUTS_FROM_DATA ? ", the partition's first row has " : ", the column's metadata says ") + in
                         + ": all feature vectors must have the same size (check the VectorAssembler's inputs)");
             }
             int base = rows * in;
@@ -176,16 +228,18 @@ final class Blocks {
             }
             if (row.isNullAt(1)) throw new InputException(where(lay.labelCol(), part, r) + " is null: every training row needs a label");
             double label = row.getDouble(1);
-            if (lay.classes() > 0) {
-                if (!(label >= 0 && label < lay.classes() && label == Math.rint(label))) {
-                    throw new InputException(where(lay.labelCol(), part, r) + " is " + label + ": a classification label must be a class index 0.."
-                            + (lay.classes() - 1) + " (index string labels with org.apache.spark.ml.feature.StringIndexer)");
+            if (lay.classes() != 0) {
+                int k = lay.classes();
+                if (!(label >= 0 && label == Math.rint(label) && label <= (k > 0 ? k - 1 : MAX_CLASS))) {
+                    throw new InputException(where(lay.labelCol(), part, r) + " is " + label + ": a classification label must be a class index "
+                            + (k > 0 ? "0.." + (k - 1) + " (index string labels with org.apache.spark.ml.feature.StringIndexer)"
+                                     : "0, 1, 2, ... (index string labels with org.apache.spark.ml.feature.StringIndexer, or setTask(\"regression\"))"));
                 }
-                d[rows * out + (int) label] = 1f;
-            } else {
-                if (!Double.isFinite(label)) throw new InputException(where(lay.labelCol(), part, r) + " is " + label + ": a regression target must be a finite number");
-                d[rows] = (float) label;
+            } else if (!Double.isFinite(label)) {
+                throw new InputException(where(lay.labelCol(), part, r) + " is " + label + ": a regression target must be a finite number");
             }
+            y[rows] = (float) label;
+            xHash[rows] = FloatBlock.absorb(FloatBlock.FNV_OFFSET, x, base, in);
             rows++;
         }
 
@@ -198,12 +252,13 @@ final class Blocks {
         }
 
         FloatBlock take() {
-            long fp = 0;
-            for (int r = 0; r < rows; r++) fp += FloatBlock.rowHash(x, r * in, in, d, r * out, out);
-            FloatBlock b = new FloatBlock(p, rows == size ? x : Arrays.copyOf(x, rows * in), rows == size ? d : Arrays.copyOf(d, rows * out), rows, validation, fp);
+            boolean exact = rows == size;
+            FloatBlock b = new FloatBlock(p, exact ? x : Arrays.copyOf(x, rows * in), exact ? y : Arrays.copyOf(y, rows), rows, validation,
+                    exact ? xHash : Arrays.copyOf(xHash, rows));
             if (expected > 0) expected = Math.max(0, expected - rows);
             x = null;
-            d = null;
+            y = null;
+            xHash = null;
             rows = 0;
             return b;
         }

@@ -74,7 +74,11 @@ final class DistributedObjective implements Objective {
         try {
             if (blocks.getNumPartitions() <= Partial.treeAbove) {
                 ShareTask task = new ShareTask(s, inline, bw, wk);
-                total = InputException.unwrap(() -> Partial.sum(pass(task), timings.sumNanos));
+                java.util.List<Partial> shares = InputException.unwrap(() -> pass(task));
+                long all = 0;
+                for (Partial p : shares) all += p.computeNanos();
+                timings.meanTaskComputeNanos += all / Math.max(1, shares.size());
+                total = Partial.sum(shares, timings.sumNanos);
             } else {
                 FlatMapFunction<Iterator<FloatBlock>, Partial> share = it -> Collections.singletonList(share(s, inline, bw, it, wk)).iterator();
                 total = InputException.unwrap(() -> Partial.sum(blocks.mapPartitions(share), timings.sumNanos));
@@ -114,37 +118,53 @@ final class DistributedObjective implements Objective {
      * and skips other functions. The shares come back in partition order.
      */
     private java.util.List<Partial> pass(ShareTask task) {
+        return inPartitionOrder(sc, blocks, task, Partial.class);
+    }
+
+    /** One job running {@code task} on every partition of {@code blocks}; the results in partition order. */
+    static <T> java.util.List<T> inPartitionOrder(JavaSparkContext sc, JavaRDD<FloatBlock> blocks,
+                                                  scala.Function2<org.apache.spark.TaskContext, scala.collection.Iterator<FloatBlock>, T> task, Class<T> type) {
         int n = blocks.getNumPartitions();
-        Partial[] out = new Partial[n];
+        @SuppressWarnings("unchecked")
+        T[] out = (T[]) java.lang.reflect.Array.newInstance(type, n);
         java.util.List<Integer> parts = java.util.stream.IntStream.range(0, n).boxed().toList();
         @SuppressWarnings("unchecked")
         scala.collection.immutable.Seq<Object> seq = (scala.collection.immutable.Seq<Object>) (Object) scala.jdk.javaapi.CollectionConverters.asScala(parts).toSeq();
-        scala.Function2<Object, Partial, scala.runtime.BoxedUnit> handler = (i, p) -> {
+        scala.Function2<Object, T, scala.runtime.BoxedUnit> handler = (i, p) -> {
             out[(Integer) i] = p;
             return scala.runtime.BoxedUnit.UNIT;
         };
-        sc.sc().runJob(blocks.rdd(), task, seq, handler, scala.reflect.ClassTag$.MODULE$.apply(Partial.class));
+        sc.sc().runJob(blocks.rdd(), task, seq, handler, scala.reflect.ClassTag$.MODULE$.apply(type));
         return java.util.Arrays.asList(out);
     }
 
     /** A pass's task ({@link #pass}): the partition's share at w. */
-    static final class ShareTask extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext, scala.collection.Iterator<FloatBlock>, Partial>
-            implements java.io.Serializable {
-        private final NetSpec spec;
-        private final float[] inline;
-        private final Broadcast<float[]> bw;
-        private final TaskEngines.Work work;
-
+    static final class ShareTask extends AtWeights<Partial> {
         ShareTask(NetSpec spec, float[] inline, Broadcast<float[]> bw, TaskEngines.Work work) {
-            this.spec = spec;
-            this.inline = inline;
-            this.bw = bw;
-            this.work = work;
+            super(new Weights(spec, inline, bw, work));
         }
 
         @Override
         public Partial apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<FloatBlock> it) {
-            return share(spec, inline, bw, scala.jdk.javaapi.CollectionConverters.asJava(it), work);
+            return share(at.spec(), at.inline(), at.bw(), scala.jdk.javaapi.CollectionConverters.asJava(it), at.work());
+        }
+    }
+
+    /** What a pass at w ships: the network's shape, w (in the task binary, else in a broadcast) and the fit's expected work. */
+    record Weights(NetSpec spec, float[] inline, Broadcast<float[]> bw, TaskEngines.Work work) implements java.io.Serializable {
+        float[] w() { return inline != null ? inline : bw.value(); }
+    }
+
+    /**
+     * A job's task function at given weights, a named class rather than a lambda ({@link #pass}):
+     * runs once per partition, in partition order through {@link #inPartitionOrder}.
+     */
+    abstract static class AtWeights<T> extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext, scala.collection.Iterator<FloatBlock>, T>
+            implements java.io.Serializable {
+        final Weights at;
+
+        AtWeights(Weights at) {
+            this.at = at;
         }
     }
 
@@ -162,7 +182,7 @@ final class DistributedObjective implements Objective {
         while (it.hasNext()) {
             FloatBlock b = it.next();
             if (b.validation()) continue;
-            sumE += e.gradient(b.x(), b.d(), 0, b.rows(), g, 0, false);
+            sumE += e.gradient(b.x(), b.targets(spec.outputs(), TaskEngines.targetBuffer()), 0, b.rows(), g, 0, false);
             // the engine scales by the loss's 1/rows of the block; undo it so that shares add up
             double f = spec.loss().isMean() ? b.rows() : 1.0;
             for (int i = 0; i < acc.length; i++) acc[i] += f * g[i];
@@ -180,6 +200,7 @@ final class DistributedObjective implements Objective {
     /** Where the time of the passes went (sums over all passes, nanoseconds), and which executors computed them. */
     static final class Timings implements java.io.Serializable {
         long passes, broadcastNanos, jobNanos, computeNanos, fetchNanos, driverNanos;
+        long meanTaskComputeNanos;   // the tasks' mean compute per pass, summed over passes (up to Partial.treeAbove partitions; the slowest task's is computeNanos)
         final java.util.TreeSet<String> executors = new java.util.TreeSet<>();
         final long[] sumNanos = new long[1];   // the driver's in-order sum of the shares (part of the job's wall time)
 

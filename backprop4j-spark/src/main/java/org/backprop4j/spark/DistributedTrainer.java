@@ -124,7 +124,8 @@ final class DistributedTrainer {
         executors.addAll(roundExecutors);
         return new FitSummary(history, reason, bestEpoch, full, t.passes + rounds,
                 t.broadcastNanos / 1e9, t.jobNanos / 1e9, t.computeNanos / 1e9, t.fetchNanos / 1e9, t.driverNanos / 1e9,
-                t.sumNanos[0] / 1e9, (System.nanoTime() - t0) / 1e9, fin[0], fin[1], fin[2], fin[3], blocks.getNumPartitions(), List.copyOf(executors));
+                t.sumNanos[0] / 1e9, t.meanTaskComputeNanos / 1e9, (System.nanoTime() - t0) / 1e9, fin[0], fin[1], fin[2], fin[3],
+                blocks.getNumPartitions(), List.copyOf(executors));
     }
 
     // ---- mini-batch with parameter averaging ----
@@ -133,19 +134,56 @@ final class DistributedTrainer {
     private long rounds;
     private final java.util.TreeSet<String> roundExecutors = new java.util.TreeSet<>();
 
-    /** One local round's outcome on one partition, and the executor that computed it. */
-    record Local(int partition, float[] w, double[] state, long rows, double sumE, String executor) implements Serializable {}
+    /**
+     * One local round's outcome on one partition, and the executor that computed it. The optimizer's
+     * state travels as float32 ({@code stateF}) when every value of it is a float (Adam's, RMSprop's,
+     * AdaGrad's and momentum's per-weight arrays are, and their step counts are small integers), which
+     * halves the result and gives the driver the same values; else as double ({@code stateD}).
+     */
+    record Local(int partition, float[] w, float[] stateF, double[] stateD, long rows, double sumE, String executor) implements Serializable {
+        static Local of(int partition, float[] w, double[] state, long rows, double sumE, String executor) {
+            float[] f = new float[state.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) state[i];
+                if (f[i] != state[i] && !(Double.isNaN(state[i]))) return new Local(partition, w, null, state, rows, sumE, executor);
+            }
+            return new Local(partition, w, f, null, rows, sumE, executor);
+        }
+
+        int stateLength() { return stateF != null ? stateF.length : stateD.length; }
+
+        double state(int i) { return stateF != null ? stateF[i] : stateD[i]; }
+    }
+
+    /** What a round starts from: the weights and the optimizer's state, in one broadcast. */
+    record Start(float[] w, double[] state) implements Serializable {}
+
+    /** The largest number of training rows on one partition (an epoch is enough rounds for it to see each once). */
+    private long maxPartitionRows = -1;
+
+    /** Sets {@link #maxPartitionRows} when the caller counted it already (else one job counts it, once per fit). */
+    DistributedTrainer maxPartitionRows(long rows) {
+        this.maxPartitionRows = rows;
+        return this;
+    }
+
+    private long maxPartitionRows() {
+        if (maxPartitionRows < 0) {
+            maxPartitionRows = InputException.unwrap(() -> blocks.mapPartitions((FlatMapFunction<Iterator<FloatBlock>, Long>) it -> {
+                long n = 0;
+                while (it.hasNext()) {
+                    FloatBlock b = it.next();
+                    if (!b.validation()) n += b.rows();
+                }
+                return Collections.singletonList(n).iterator();
+            }).reduce(Math::max));
+        }
+        return maxPartitionRows;
+    }
 
     /** One epoch of rounds; returns {mean training error of the epoch's batches (before each step)}. */
     private double[] averagingEpoch(int epoch, float[] w, double[] state) {
-        long maxRows = InputException.unwrap(() -> blocks.mapPartitions((FlatMapFunction<Iterator<FloatBlock>, Long>) it -> {
-            long n = 0;
-            while (it.hasNext()) {
-                FloatBlock b = it.next();
-                if (!b.validation()) n += b.rows();
-            }
-            return Collections.singletonList(n).iterator();
-        }).reduce(Math::max));
+        long maxRows = maxPartitionRows();
         int batch = cfg.batch(), k = cfg.averagingSteps();
         long stepsPerEpoch = (maxRows + batch - 1) / batch;
         long roundCount = (stepsPerEpoch + k - 1) / k;
@@ -153,18 +191,13 @@ final class DistributedTrainer {
         long seen = 0;
         double[] st = state;
         for (long round = 0; round < roundCount; round++) {
-            Broadcast<float[]> bw = sc.broadcast(w.clone());
-            Broadcast<double[]> bs = sc.broadcast(st);
-            NetSpec s = spec;
-            Config c = cfg;
-            long first = round * k;
-            FlatMapFunction<Iterator<FloatBlock>, Local> local = it -> Collections.singletonList(localSteps(s, c, epoch, first, bw.value(), bs.value(), it)).iterator();
+            Broadcast<Start> start = sc.broadcast(new Start(w.clone(), st));
             List<Local> parts;
             try {
-                parts = InputException.unwrap(() -> blocks.mapPartitions(local).collect());   // in partition order
+                RoundTask task = new RoundTask(new Round(spec, cfg, epoch, round * k, start));
+                parts = InputException.unwrap(() -> DistributedObjective.inPartitionOrder(sc, blocks, task, Local.class));
             } finally {
-                bw.destroy();
-                bs.destroy();
+                start.destroy();
             }
             rounds++;
             long n = 0;
@@ -178,10 +211,12 @@ final class DistributedTrainer {
             for (Local l : parts) {
                 if (l.rows() == 0) continue;
                 double f = (double) l.rows() / n;
-                for (int i = 0; i < avgW.length; i++) avgW[i] += f * l.w()[i];
-                if (l.state().length > 0) {
-                    if (avgS == null) avgS = new double[l.state().length];
-                    for (int i = 0; i < avgS.length; i++) avgS[i] += f * l.state()[i];
+                float[] lw = l.w();
+                for (int i = 0; i < avgW.length; i++) avgW[i] += f * lw[i];
+                int sl = l.stateLength();
+                if (sl > 0) {
+                    if (avgS == null) avgS = new double[sl];
+                    for (int i = 0; i < sl; i++) avgS[i] += f * l.state(i);
                 }
                 sumE += l.sumE();
             }
@@ -192,6 +227,29 @@ final class DistributedTrainer {
         lastState = st;
         return new double[] {(spec.loss().isMean() ? 1.0 / Math.max(1, seen) : (double) trainRows / Math.max(1, seen)) * sumE};
     }
+
+    /**
+     * A round's task: {@link #localSteps} on the partition. A named class, not a lambda, as
+     * {@link DistributedObjective.ShareTask}: Spark's ClosureCleaner reads the class files behind every
+     * lambda a job is given, in every round.
+     */
+    static final class RoundTask extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext, scala.collection.Iterator<FloatBlock>, Local>
+            implements Serializable {
+        private final Round round;
+
+        RoundTask(Round round) {
+            this.round = round;
+        }
+
+        @Override
+        public Local apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<FloatBlock> it) {
+            Start s = round.start().value();
+            return localSteps(round.spec(), round.cfg(), round.epoch(), round.first(), s.w(), s.state(), scala.jdk.javaapi.CollectionConverters.asJava(it));
+        }
+    }
+
+    /** One round's task: steps {@code first ..} of {@code epoch}, from the broadcast weights and state. */
+    record Round(NetSpec spec, Config cfg, int epoch, long first, Broadcast<Start> start) implements Serializable {}
 
     /** Steps first .. first+k−1 of this epoch on one partition's rows. */
     static Local localSteps(NetSpec spec, Config cfg, int epoch, long first, float[] w0, double[] state, Iterator<FloatBlock> it) {
@@ -207,7 +265,7 @@ final class DistributedTrainer {
         }
         int batch = cfg.batch();
         long steps = (m + batch - 1) / batch;
-        if (first >= steps) return new Local(partition, w0, state, 0, 0, DistributedObjective.executorId());
+        if (first >= steps) return new Local(partition, new float[0], new float[0], null, 0, 0, DistributedObjective.executorId());   // done this epoch: nothing to average
         int[] blockOf = new int[(int) m], rowOf = new int[(int) m];
         for (int bi = 0, r = 0; bi < train.size(); bi++) {
             for (int j = 0; j < train.get(bi).rows(); j++, r++) {
@@ -234,7 +292,12 @@ final class DistributedTrainer {
                 int q = order[start + r];
                 FloatBlock b = train.get(blockOf[q]);
                 System.arraycopy(b.x(), rowOf[q] * in, xb, r * in, in);
-                System.arraycopy(b.d(), rowOf[q] * out, db, r * out, out);
+                if (out == 1) {
+                    db[r] = b.y()[rowOf[q]];
+                } else {   // the class index one-hot
+                    java.util.Arrays.fill(db, r * out, (r + 1) * out, 0f);
+                    db[r * out + (int) b.y()[rowOf[q]]] = 1f;
+                }
             }
             double be = e.gradient(xb, db, 0, mb, g, cfg.lambda(), cfg.decayBiases());
             if (opt.usesError()) opt.step(w, g, spec.loss().scale(mb) * be + Backprop.decayPenalty(e.network(), cfg.lambda(), cfg.decayBiases()));
@@ -242,20 +305,27 @@ final class DistributedTrainer {
             sumE += be;
             used += mb;
         }
-        return new Local(partition, w.clone(), opt.exportState(), used, sumE, DistributedObjective.executorId());
+        return Local.of(partition, w.clone(), opt.exportState(), used, sumE, DistributedObjective.executorId());
     }
 
     // ---- validation ----
 
     /** {loss, accuracy} on the validation blocks at w (accuracy NaN for regression). */
     double[] validation(float[] w) {
-        double[] r = sums(w, true, false);
+        double[] r = sums(w, true, false).acc();
         return figures(r, 0);
     }
 
-    /** {train loss, train accuracy, validation loss, validation accuracy} at w: the data error alone (NaN: not applicable). */
+    private long fingerprint;
+
+    /** The data's fingerprint (the sum mod 2⁶⁴ of {@link FloatBlock#fingerprint} over all blocks), known after {@link #train}. */
+    long fingerprint() { return fingerprint; }
+
+    /** {train loss, train accuracy, validation loss, validation accuracy} at w: the data error alone (NaN: not applicable); also sums up {@link #fingerprint}. */
     double[] evaluate(float[] w) {
-        double[] r = sums(w, true, true);
+        Sums all = sums(w, true, true);
+        fingerprint = all.fingerprint();
+        double[] r = all.acc();
         double[] t = figures(r, 3), v = validationRows > 0 ? figures(r, 0) : new double[] {Double.NaN, Double.NaN};
         return new double[] {t[0], t[1], v[0], v[1]};
     }
@@ -265,34 +335,61 @@ final class DistributedTrainer {
         return new double[] {spec.loss().scale((int) r[o + 2]) * r[o], spec.outputs() > 1 ? r[o + 1] / r[o + 2] : Double.NaN};
     }
 
-    /** One pass: {Σ E_p, correct, rows} over the validation blocks, then over the training blocks (zeros for a kind not asked for). */
-    private double[] sums(float[] w, boolean validation, boolean train) {
-        Broadcast<float[]> bw = sc.broadcast(w.clone());
-        NetSpec s = spec;
-        TaskEngines.Work work = cfg.work();
+    /** A partition's {Σ E_p, correct, rows} of validation, then training blocks, and the fingerprint of the blocks it scored. */
+    record Sums(double[] acc, long fingerprint) implements Serializable {}
+
+    /**
+     * One pass: {Σ E_p, correct, rows} over the validation blocks, then over the training blocks
+     * (zeros for a kind not asked for), the partitions' sums added in partition order. w travels as
+     * in a full-batch pass (in the task binary up to {@link DistributedObjective#inlineFloats}).
+     */
+    private Sums sums(float[] w, boolean validation, boolean train) {
+        float[] inline = w.length <= DistributedObjective.inlineFloats ? w.clone() : null;
+        Broadcast<float[]> bw = inline == null ? sc.broadcast(w.clone()) : null;
         try {
-            return InputException.unwrap(() -> blocks.mapPartitions((FlatMapFunction<Iterator<FloatBlock>, double[]>) it -> {
-                Backprop e = TaskEngines.engine(s, bw.value(), work);
-                double[] acc = new double[6];
-                while (it.hasNext()) {
-                    FloatBlock b = it.next();
-                    if (b.validation() ? !validation : !train) continue;
-                    int o = b.validation() ? 0 : 3;
-                    boolean cls = s.outputs() > 1;
-                    DataSet ds = new DataSet(b.x(), b.d(), s.inputs(), s.outputs(), cls ? classNames(s.outputs()) : null, null);
-                    Evaluation ev = Evaluation.of(e, ds);
-                    acc[o] += ev.loss() / s.loss().scale(b.rows());
-                    if (cls) acc[o + 1] += ev.accuracy() * b.rows();
-                    acc[o + 2] += b.rows();
-                }
-                return Collections.singletonList(acc).iterator();
-            }).collect().stream().reduce(new double[6], (a, b) -> {
-                double[] c = new double[6];
-                for (int i = 0; i < 6; i++) c[i] = a[i] + b[i];
-                return c;
-            }));
+            List<Sums> parts = InputException.unwrap(() -> DistributedObjective.inPartitionOrder(sc, blocks,
+                    new SumsTask(spec, inline, bw, cfg.work(), validation, train), Sums.class));
+            double[] c = new double[6];
+            long fp = 0;
+            for (Sums p : parts) {
+                for (int i = 0; i < 6; i++) c[i] += p.acc()[i];
+                fp += p.fingerprint();
+            }
+            return new Sums(c, fp);
         } finally {
-            bw.destroy();
+            if (bw != null) bw.destroy();
+        }
+    }
+
+    /** {@link #sums} on one partition: the library's {@link Evaluation} of each block. A named class, as {@link RoundTask}. */
+    static final class SumsTask extends DistributedObjective.AtWeights<Sums> {
+        private final boolean validation, train;
+
+        SumsTask(NetSpec spec, float[] inline, Broadcast<float[]> bw, TaskEngines.Work work, boolean validation, boolean train) {
+            super(new DistributedObjective.Weights(spec, inline, bw, work));
+            this.validation = validation;
+            this.train = train;
+        }
+
+        @Override
+        public Sums apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<FloatBlock> it) {
+            NetSpec spec = at.spec();
+            Backprop e = TaskEngines.engine(spec, at.w(), at.work());
+            double[] acc = new double[6];
+            long fp = 0;
+            boolean cls = spec.outputs() > 1;
+            while (it.hasNext()) {
+                FloatBlock b = it.next();
+                if (b.validation() ? !validation : !train) continue;
+                int o = b.validation() ? 0 : 3;
+                DataSet ds = new DataSet(b.x(), b.d(spec.outputs()), spec.inputs(), spec.outputs(), cls ? classNames(spec.outputs()) : null, null);
+                Evaluation ev = Evaluation.of(e, ds);
+                acc[o] += ev.loss() / spec.loss().scale(b.rows());
+                if (cls) acc[o + 1] += ev.accuracy() * b.rows();
+                acc[o + 2] += b.rows();
+                fp += b.fingerprint(spec.outputs());
+            }
+            return new Sums(acc, fp);
         }
     }
 

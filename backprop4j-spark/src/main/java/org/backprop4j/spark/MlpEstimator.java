@@ -136,14 +136,10 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
 
     @Override
     public MlpModel fit(Dataset<?> dataset) {
-        long t0 = System.nanoTime();
         transformSchema(dataset.schema());
         Dataset<Row> df = dataset.toDF();
         String fc = getFeaturesCol(), lc = getLabelCol();
         boolean cls = isClassification();
-        int inputs = inputs(df, fc);
-        long[][] partitionRows = new long[1][];
-        int classes = cls ? classes(df, lc, partitionRows) : 0;
         Loss loss = resolvedLoss();
         Activation outAct = resolvedOutput(loss);
         int[] hidden = getHiddenLayers();
@@ -151,39 +147,47 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
         if (acts.length != 1 && acts.length != hidden.length) {
             throw new IllegalArgumentException("activations: give one for all " + hidden.length + " hidden layers or one per layer, got " + acts.length);
         }
-        int outputs = cls ? classes : 1;
-        Network.Builder b = Network.builder(inputs);
-        for (int i = 0; i < hidden.length; i++) b.layer(hidden[i], Activation.parse(acts[acts.length == 1 ? 0 : i]));
-        b.layer(outputs, outAct);
-        Network net = b.build(Init.parse(getInit()), getSeed());
-        if (!getInitialModel().isEmpty()) warmStart(net, loss, Path.of(getInitialModel()));
-        NetSpec spec = NetSpec.of(net, loss);
         // rejects a loss the outputs cannot take (e.g. ce with identity outputs) before any Spark job, without choosing the kernels yet
         org.backprop4j.Backprop.checkPairing(outAct, loss);
-
         int batch = getBatchSize();
         String opt = getOptimizer();
         if (batch == -1) batch = DistributedTrainer.fullBatch(opt, -1) || isRprop(opt) ? 0 : 64;
         if (batch > 0 && DistributedTrainer.fullBatch(opt, batch)) {
             throw new IllegalArgumentException("optimizer " + opt + " is a full-batch method: set batchSize to 0 or -1 (it is " + batch + ")");
         }
-        Blocks.Layout lay = new Blocks.Layout(fc, lc, inputs, classes, getBlockRows(), getValidationFraction(), getSeed(), partitionRows[0]);
+        Model initial = getInitialModel().isEmpty() ? null : readModel(Path.of(getInitialModel()));
+
+        // one job reads the rows into blocks and finds the input size and the classes (unless the columns' metadata says them)
+        Blocks.Layout lay = new Blocks.Layout(fc, lc, metadataInputs(df, fc), cls ? metadataClasses(df, lc) : 0, getBlockRows(),
+                getValidationFraction(), getSeed(), null);
         JavaRDD<FloatBlock> blocks = Blocks.build(df, lay);
         try {
-            // training rows, validation rows, the data's fingerprint (a sum mod 2^64: independent of order and partitioning)
-            long[] counts = InputException.unwrap(() -> blocks.map(bl -> new long[] {bl.validation() ? 0 : bl.rows(), bl.validation() ? bl.rows() : 0, bl.fingerprint()})
-                    .fold(new long[3], (x, y) -> new long[] {x[0] + y[0], x[1] + y[1], x[2] + y[2]}));
-            if (counts[0] == 0) throw new IllegalArgumentException("no training rows: the DataFrame is empty" + (counts[1] > 0 ? " after the validation split" : ""));
-            if (getValidationFraction() > 0 && counts[1] == 0) {
-                throw new IllegalArgumentException("validationFraction " + getValidationFraction() + " held out no rows of " + counts[0] + ": raise it or set it to 0");
+            Blocks.Scan scan = Blocks.scan(blocks, lay);
+            if (scan.trainRows() == 0) {
+                throw new IllegalArgumentException(scan.validationRows() > 0 ? "no training rows after the validation split"
+                        : "the DataFrame has no rows: nothing to train on");
             }
+            if (getValidationFraction() > 0 && scan.validationRows() == 0) {
+                throw new IllegalArgumentException("validationFraction " + getValidationFraction() + " held out no rows of " + scan.trainRows() + ": raise it or set it to 0");
+            }
+            int classes = !cls ? 0 : lay.classes() > 0 ? lay.classes() : Math.max(2, (int) scan.maxLabel() + 1);
+            Network.Builder b = Network.builder(scan.inputs());
+            for (int i = 0; i < hidden.length; i++) b.layer(hidden[i], Activation.parse(acts[acts.length == 1 ? 0 : i]));
+            b.layer(cls ? classes : 1, outAct);
+            Network net = b.build(Init.parse(getInit()), getSeed());
+            if (initial != null) warmStart(net, loss, initial, Path.of(getInitialModel()));
+            NetSpec spec = NetSpec.of(net, loss);
             DistributedTrainer.Config cfg = new DistributedTrainer.Config(opt, batch, getMaxIter(), getRegParam(), false,
-                    getAveragingSteps(), getPatience(), getSeed(), TaskEngines.work(spec, counts[0], getMaxIter()));
+                    getAveragingSteps(), getPatience(), getSeed(), TaskEngines.work(spec, scan.trainRows(), getMaxIter()));
             // the library's rules for a run of this size (a short run takes kernels and loops that need no JIT warm-up); the tasks carry it to the executors
             org.backprop4j.kernel.KernelProvider.expectWork(cfg.work().flops(), cfg.work().elementwise());
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());
             float[] w = net.params();
-            FitSummary r = new DistributedTrainer(sc, blocks, spec, counts[0], counts[1], cfg).listener(epochListener).train(w);
+            DistributedTrainer trainer = new DistributedTrainer(sc, blocks, spec, scan.trainRows(), scan.validationRows(), cfg)
+                    .maxPartitionRows(scan.maxPartitionRows()).listener(epochListener);
+            FitSummary r = trainer.train(w);
+            // training rows, validation rows, the data's fingerprint (a sum mod 2^64: independent of order and partitioning)
+            long[] counts = {scan.trainRows(), scan.validationRows(), trainer.fingerprint()};
             Model.Builder mb = Model.builder(net, loss).targetNames(List.of(lc))
                     .provenance(provenance(net, loss, batch, cfg, r, counts, df, sc));
             if (cls) mb.classNames(DistributedTrainer.classNames(classes));
@@ -236,13 +240,15 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
         return n.startsWith("rprop") || n.startsWith("irprop") || n.startsWith("quickprop");
     }
 
-    private static void warmStart(Network net, Loss loss, Path file) {
-        Model m;
+    private static Model readModel(Path file) {
         try {
-            m = ModelFile.read(file);
+            return ModelFile.read(file);
         } catch (IOException e) {
             throw new UncheckedIOException("initialModel " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static void warmStart(Network net, Loss loss, Model m, Path file) {
         Network from = m.network();
         if (!Arrays.equals(from.sizes(), net.sizes()) || !NetSpec.of(from, loss).equals(NetSpec.of(net, loss))) {
             throw new IllegalArgumentException("initialModel " + file + " is a " + NetSpec.of(from, m.loss()) + " network; this fit builds "
@@ -252,32 +258,17 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
         net.setParams(from.params());
     }
 
-    /** Input size: the column's ML attribute metadata, else the first row's vector. */
-    static int inputs(Dataset<Row> df, String col) {
+    /** Input size from the column's ML attribute metadata, else {@link Blocks#INPUTS_FROM_DATA} (the rows say). */
+    static int metadataInputs(Dataset<Row> df, String col) {
         AttributeGroup g = AttributeGroup.fromStructField(df.schema().apply(col));
-        if (g.size() > 0) return g.size();
-        List<Row> first = df.select(col).where(functions.col(col).isNotNull()).limit(1).collectAsList();
-        if (first.isEmpty()) throw new IllegalArgumentException("features column '" + col + "' has no rows: nothing to train on");
-        return ((Vector) first.get(0).get(0)).size();
+        return g.size() > 0 ? g.size() : Blocks.INPUTS_FROM_DATA;
     }
 
-    /**
-     * Classes: the label column's nominal metadata (StringIndexer writes it), else max label + 1; the
-     * job that finds the max also counts each partition's rows, into {@code partitionRows[0]}.
-     */
-    static int classes(Dataset<Row> df, String col, long[][] partitionRows) {
+    /** Classes from the label column's nominal metadata (StringIndexer writes it), else {@link Blocks#CLASSES_FROM_DATA} (max label + 1). */
+    static int metadataClasses(Dataset<Row> df, String col) {
         Attribute a = Attribute.fromStructField(df.schema().apply(col));
         if (a instanceof NominalAttribute n && n.getNumValues().isDefined()) return Math.max(2, (Integer) n.getNumValues().get());
-        Blocks.LabelScan scan = Blocks.scanLabels(df, col);
-        partitionRows[0] = scan.partitionRows();
-        Double found = scan.max();
-        if (found == null) throw new IllegalArgumentException("label column '" + col + "' has no rows: nothing to train on");
-        double max = found;
-        if (!(max >= 0 && max == Math.rint(max) && max < 1 << 20)) {
-            throw new IllegalArgumentException("label column '" + col + "' holds " + max + ": a classification label must be a class index 0, 1, 2, ... "
-                    + "(index string labels with StringIndexer, or setTask(\"regression\"))");
-        }
-        return Math.max(2, (int) max + 1);
+        return Blocks.CLASSES_FROM_DATA;
     }
 
     public static MLReader<MlpEstimator> read() {

@@ -18,6 +18,13 @@ final class TaskEngines {
 
     private static final ThreadLocal<Map<NetSpec, Backprop>> ENGINES = ThreadLocal.withInitial(HashMap::new);
 
+    private static final ThreadLocal<float[][]> TARGETS = ThreadLocal.withInitial(() -> new float[1][]);
+
+    /** This thread's buffer for a block's one-hot targets ({@link FloatBlock#targets}), kept between tasks. */
+    static float[][] targetBuffer() {
+        return TARGETS.get();
+    }
+
     /** The single-threaded kernels every task uses (the same kernels the library picked, without its pool). */
     static Kernels kernels() {
         Kernels k = KernelProvider.get();

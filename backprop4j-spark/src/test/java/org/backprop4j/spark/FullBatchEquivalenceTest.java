@@ -144,8 +144,8 @@ class FullBatchEquivalenceTest {
         for (int i = 0; i < a.size(); i++) {
             assertEquals(b.get(i).rows(), a.get(i).rows());
             assertArrayEquals(b.get(i).x(), a.get(i).x(), "inputs of block " + i);
-            assertArrayEquals(b.get(i).d(), a.get(i).d(), "targets of block " + i);
-            assertEquals(b.get(i).fingerprint(), a.get(i).fingerprint());
+            assertArrayEquals(b.get(i).d(3), a.get(i).d(3), "targets of block " + i);
+            assertEquals(b.get(i).fingerprint(3), a.get(i).fingerprint(3));
         }
     }
 
@@ -156,8 +156,7 @@ class FullBatchEquivalenceTest {
     @Test
     void blocksSizedByTheCountedRowsAreTheSameBlocks() {
         Dataset<Row> df = frame(3);
-        long[] counts = Blocks.scanLabels(df, "label").partitionRows();
-        assertArrayEquals(new long[] {300, 300, 300}, counts);
+        long[] counts = {300, 300, 300};
         for (double fraction : new double[] {0, 0.2}) {
             List<FloatBlock> want = Blocks.build(df, new Blocks.Layout("features", "label", 4, 3, 128, fraction, 42)).collect();
             for (long[] c : new long[][] {counts, {250, 400, 300, 7}}) {
@@ -168,11 +167,22 @@ class FullBatchEquivalenceTest {
                     assertEquals(a.rows(), b.rows());
                     assertEquals(a.validation(), b.validation());
                     assertArrayEquals(a.x(), b.x(), "inputs of block " + i);   // lengths too: rows × inputs, nothing left over
-                    assertArrayEquals(a.d(), b.d(), "targets of block " + i);
-                    assertEquals(a.fingerprint(), b.fingerprint());
+                    assertArrayEquals(a.y(), b.y(), "labels of block " + i);   // lengths too
+                    assertArrayEquals(a.xHash(), b.xHash(), "row hashes of block " + i);
+                    assertEquals(a.fingerprint(3), b.fingerprint(3));
                 }
             }
         }
+    }
+
+    /** A cached DataFrame that has been counted says how many rows its partitions hold (blocks are allocated at that size); another says nothing. */
+    @Test
+    void aCountedCachedDataFrameGivesTheRowsToExpect() {
+        Dataset<Row> cached = TestData.frame(spark, TestData.blobs(300, 9), 2);
+        cached.count();
+        assertArrayEquals(new long[] {150, 150}, Blocks.expectedRows(cached, 2));
+        assertEquals(null, Blocks.expectedRows(frame(3), 3), "an RDD's rows: no statistics");
+        cached.unpersist();
     }
 
     /** The estimator against the library's Trainer, full batch, same network, seed and rows. */

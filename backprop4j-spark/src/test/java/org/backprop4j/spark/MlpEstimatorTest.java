@@ -150,6 +150,48 @@ class MlpEstimatorTest {
         assertTrue(accuracy(m.transform(test)) > 0.78);
     }
 
+    /** Counts the jobs Spark starts. */
+    static final class JobCounter extends org.apache.spark.scheduler.SparkListener {
+        private final java.util.concurrent.atomic.AtomicInteger jobs = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+            jobs.incrementAndGet();
+        }
+
+        /** The jobs started so far, once the listener bus has delivered every event. */
+        int count() throws java.util.concurrent.TimeoutException {
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            return jobs.get();
+        }
+    }
+
+    /**
+     * A fit reads the DataFrame in one job, which also finds the input size, the classes and each
+     * partition's rows; then one job per pass (full batch) or averaging round, and one for the final
+     * figures: no job per epoch, no job for metadata.
+     */
+    @Test
+    void aFitReadsTheDataFrameInOneJobAndThenRunsOneJobPerPass() throws Exception {
+        Dataset<Row> df = TestData.frame(spark, TestData.blobs(300, 7), 2);
+        df.count();
+        JobCounter jobs = new JobCounter();
+        spark.sparkContext().addSparkListener(jobs);
+        try {
+            MlpModel full = new MlpEstimator().setHiddenLayers(4).setMaxIter(3).fit(df);
+            int afterFull = jobs.count();
+            assertEquals(1 + full.summary().passes() + 1, afterFull, "read, " + full.summary().passes() + " passes, final figures");
+            MlpModel avg = new MlpEstimator().setHiddenLayers(4).setOptimizer("adam:lr=0.01").setBatchSize(16).setAveragingSteps(2)
+                    .setMaxIter(3).fit(df);
+            assertEquals(1 + avg.summary().passes() + 1, jobs.count() - afterFull, "read, " + avg.summary().passes() + " rounds, final figures");
+            assertEquals(3, avg.summary().history().size());
+            assertEquals(4, full.libraryModel().network().inputs());
+            assertEquals(3, full.libraryModel().network().outputs());
+        } finally {
+            spark.sparkContext().removeSparkListener(jobs);
+        }
+    }
+
     /** The exported model file says how it was trained: settings, outcome, data and Spark's split of the work. */
     @Test
     void theModelFileCarriesTheTrainingRecord(@TempDir Path dir) throws Exception {
@@ -257,16 +299,31 @@ class MlpEstimatorTest {
     void aLabelOutOfRangeNamesTheColumn() {
         Dataset<Row> neg = spark.createDataFrame(withRow(RowFactory.create(Vectors.dense(1, 0, 0, 0), -1.0)), TestData.SCHEMA).coalesce(1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MlpEstimator().setMaxIter(2).fit(neg));
-        assertEquals("column 'label' of row 31 in partition 0 is -1.0: a classification label must be a class index 0..2 "
-                + "(index string labels with org.apache.spark.ml.feature.StringIndexer)", e.getMessage());
+        assertEquals("column 'label' of row 31 in partition 0 is -1.0: a classification label must be a class index 0, 1, 2, ... "
+                + "(index string labels with org.apache.spark.ml.feature.StringIndexer, or setTask(\"regression\"))", e.getMessage());
         Dataset<Row> frac = spark.createDataFrame(withRow(RowFactory.create(Vectors.dense(1, 0, 0, 0), 2.5)), TestData.SCHEMA).coalesce(1);
         e = assertThrows(IllegalArgumentException.class, () -> new MlpEstimator().setMaxIter(2).fit(frac));
-        // 2.5 is also the largest label, so the driver's class count finds it before any task
-        assertEquals("label column 'label' holds 2.5: a classification label must be a class index 0, 1, 2, ... "
-                + "(index string labels with StringIndexer, or setTask(\"regression\"))", e.getMessage());
+        assertEquals("column 'label' of row 31 in partition 0 is 2.5: a classification label must be a class index 0, 1, 2, ... "
+                + "(index string labels with org.apache.spark.ml.feature.StringIndexer, or setTask(\"regression\"))", e.getMessage());
         Dataset<Row> mid = spark.createDataFrame(withRow(RowFactory.create(Vectors.dense(1, 0, 0, 0), 0.5)), TestData.SCHEMA).coalesce(1);
         e = assertThrows(IllegalArgumentException.class, () -> new MlpEstimator().setMaxIter(2).fit(mid));
         assertTrue(e.getMessage().startsWith("column 'label' of row 31 in partition 0 is 0.5: a classification label must be a class index"), e.getMessage());
+    }
+
+    /** The input size comes from the rows: a partition whose vectors have another size than the first partition's is named with its row. */
+    @Test
+    void vectorsOfAnotherSizeNameTheRow() {
+        List<Row> rows = new ArrayList<>(TestData.blobs(20, 3));
+        for (int i = 0; i < 20; i++) rows.add(RowFactory.create(Vectors.dense(1, 2, 3), (double) (i % 3)));
+        org.apache.spark.api.java.JavaSparkContext jsc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Dataset<Row> two = spark.createDataFrame(jsc.parallelize(rows, 2), TestData.SCHEMA);   // 20 rows of 4 values, then 20 of 3
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MlpEstimator().setMaxIter(2).fit(two));
+        assertEquals("column 'features' of row 0 in partition 1 has a vector of size 3, the first row of partition 0 has 4: "
+                + "all feature vectors must have the same size (check the VectorAssembler's inputs)", e.getMessage());
+        Dataset<Row> one = two.coalesce(1);
+        e = assertThrows(IllegalArgumentException.class, () -> new MlpEstimator().setMaxIter(2).fit(one));
+        assertEquals("column 'features' of row 20 in partition 0 has a vector of size 3, the partition's first row has 4: "
+                + "all feature vectors must have the same size (check the VectorAssembler's inputs)", e.getMessage());
     }
 
     @Test
