@@ -291,8 +291,7 @@ public final class KernelProvider {
             try {
                 OpenBlasKernels ob = (OpenBlasKernels) openBlas();
                 if (OpenBlasKernels.tunedCore(ob.coreName())) {
-                    why.append(String.format(Locale.ROOT, "a short run (%.2g FLOP expected): OpenBLAS's %s kernels need no JIT warm-up",
-                            expectedWork, ob.coreName()));
+                    why.append(shortRun(expectedWork, ob.coreName()));
                     return ob;
                 }
                 openblas = ob;
@@ -317,7 +316,7 @@ public final class KernelProvider {
         }
         String pick = preferred(vector != null, bits, openblas != null, core, expectedWork);
         if (pick.equals("openblas") && vector != null && bits >= 512) {
-            why.append(String.format(Locale.ROOT, "a short run (%.2g FLOP expected): OpenBLAS's %s kernels need no JIT warm-up", expectedWork, core));
+            why.append(shortRun(expectedWork, core));
         } else if (pick.equals("openblas") && vector != null) {
             why.append(bits).append("-bit vectors: OpenBLAS's ").append(core).append(" kernels are faster here");
         } else if (pick.equals("vector") && openblas != null) {
@@ -328,6 +327,25 @@ public final class KernelProvider {
             case "openblas" -> openblas;
             default -> new ScalarKernels();
         };
+    }
+
+    /** Why a short run took OpenBLAS, in the words of the log line. */
+    static String shortRun(double flops, String core) {
+        return "a short run (" + twoDigits(flops) + " FLOP expected): OpenBLAS's " + core + " kernels need no JIT warm-up";
+    }
+
+    /**
+     * {@code String.format(Locale.ROOT, "%.2g", x)} without java.util.Formatter: a process's first
+     * format loads the formatter and the locale data, a cold start's cost on the path of every short
+     * run's kernel choice (docs/bench-log/2026-12-07-cold-start.md). Rounded half up, as %g does.
+     */
+    static String twoDigits(double x) {
+        if (!Double.isFinite(x) || x == 0 || Math.abs(x) < 100) return String.format(Locale.ROOT, "%.2g", x);
+        // |x| ≥ 100 has at least three digits, so the rounded value keeps two: d.d × 10^exp
+        java.math.BigDecimal r = new java.math.BigDecimal(Math.abs(x)).round(new java.math.MathContext(2, java.math.RoundingMode.HALF_UP));
+        String digits = r.unscaledValue().toString();
+        int exp = digits.length() - 1 - r.scale();
+        return (x < 0 ? "-" : "") + digits.charAt(0) + "." + digits.charAt(1) + "e+" + (exp < 10 ? "0" : "") + exp;
     }
 
     /**

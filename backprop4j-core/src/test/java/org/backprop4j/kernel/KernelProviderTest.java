@@ -219,6 +219,39 @@ class KernelProviderTest {
                 && r.stderr.contains("--add-modules jdk.incubator.vector"), r.toString());
     }
 
+    /** The short-run text gives %.2g's digits without java.util.Formatter. */
+    @Test
+    void twoDigitsAreThoseOfFormat() {
+        java.util.Random r = new java.util.Random(18);
+        double[] fixed = {100, 120, 999, 995, 994.9, 9.96e9, 3.05e9, 3.0e9, 1e12, 2.6e11, 7.3e11, 1e20, 1.5e100, -4.2e9, 0, 12.5, 3e-5};
+        for (double x : fixed) assertEquals(String.format(java.util.Locale.ROOT, "%.2g", x), KernelProvider.twoDigits(x), "x = " + x);
+        for (int i = 0; i < 2000; i++) {
+            double x = Math.pow(10, 2 + 14 * r.nextDouble()) * (r.nextBoolean() ? 1 : 1 + r.nextInt(9) / 1000.0);
+            assertEquals(String.format(java.util.Locale.ROOT, "%.2g", x), KernelProvider.twoDigits(x), "x = " + x);
+        }
+        assertEquals("a short run (3.1e+09 FLOP expected): OpenBLAS's SkylakeX kernels need no JIT warm-up", KernelProvider.shortRun(3.05e9, "SkylakeX"));
+    }
+
+    /**
+     * A short run's kernel choice in a fresh JVM loads no java.util.Formatter (with the kernel line off,
+     * as the CLI and the bench have it): a process's first format costs about 0.1 s of a cold start.
+     */
+    @Test
+    void aShortRunsChoiceLoadsNoFormatter() throws Exception {
+        Kernels ob = KernelProvider.byName("openblas");
+        org.junit.jupiter.api.Assumptions.assumeTrue(ob != null && OpenBlasKernels.tunedCore(((OpenBlasKernels) ob).coreName()),
+                "needs libopenblas with kernels tuned for this CPU (the short-run choice)");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = codeSource(ShortRunProbe.class) + File.pathSeparator + codeSource(KernelProvider.class);
+        Process p = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+                "-Xlog:class+load=info", "-cp", cp, ShortRunProbe.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("KERNEL=openblas"), out);
+        assertFalse(out.lines().anyMatch(l -> l.contains(" java.util.Formatter ")), "java.util.Formatter was loaded");
+    }
+
     record Result(String stdout, String stderr) {}
 
     static void assertOneLineNoStackTrace(Result r) {
