@@ -167,6 +167,9 @@ final class TrainCommand implements Callable<Integer> {
         // memory-mapped cache is not, as the cache hashes it itself
         java.util.concurrent.FutureTask<String> dataHash = !Boolean.TRUE.equals(mapped) && Files.isRegularFile(data) && Files.size(data) <= HASH_AHEAD_MAX
                 ? background("backprop4j-hash-data", () -> Provenance.DataInfo.of(data, 0).sha256()) : null;
+        // an IDX file's header gives the run's size before its body is read: the run is declared now, so the
+        // element-wise loops' warm-up (KernelProvider.expectWork) runs beside the reading instead of the first epoch
+        declareFromHeader(settings);
         Examples raw = dataOptions.read(data, DataCache.Options.auto().directory(cacheDir)
                 .mode(mapped == null ? DataCache.Mode.AUTO : mapped ? DataCache.Mode.ALWAYS : DataCache.Mode.NEVER));
         DataSet testSet = readTest(raw);   // before training: a bad test file costs no training time
@@ -195,7 +198,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         // one run in this process: its size decides the kernels (a short run takes ones that need no JIT
         // warm-up), about 6 operations per weight and pattern each epoch (forward 2, backward 4)
-        KernelProvider.expectWork(6.0 * resolved.network(parts[0]).paramCount() * parts[0].size() * resolved.epochs());
+        KernelProvider.expectWork(expectedFlops(resolved, parts[0].inputs(), parts[0].outputs(), parts[0].size()));
         ProgressFactory progress = ProgressFactory.create(ProgressMode.fromFlags(quiet, json, plain), out);
         Instant started = Instant.now();
         ModelTrainer.Fit fit;
@@ -488,6 +491,51 @@ final class TrainCommand implements Callable<Integer> {
             }
         });
         return counts;
+    }
+
+    /**
+     * The products' floating-point operations of a run ({@link KernelProvider#expectWork}): about 6 per
+     * weight and pattern each epoch (forward 2, backward 4).
+     */
+    static double expectedFlops(Settings resolved, int inputs, int outputs, int patterns) {
+        long weights = 0;
+        int before = inputs;
+        for (int units : resolved.hidden()) {
+            weights += (long) units * (before + 1);
+            before = units;
+        }
+        weights += (long) outputs * (before + 1);
+        return 6.0 * weights * patterns * resolved.epochs();
+    }
+
+    /**
+     * Declares the run ({@link KernelProvider#expectWork}) from the header of an IDX training file
+     * whose body is still to be read ({@link #headerFlops}), where all of the file trains (no
+     * validation part, no warm start).
+     */
+    private void declareFromHeader(Settings settings) {
+        if (dataOptions.labels == null || validation > 0 || warmStart != null) return;
+        double flops = headerFlops(settings, data);
+        if (!Double.isNaN(flops)) KernelProvider.expectWork(flops);
+    }
+
+    /**
+     * The run's {@link #expectedFlops} from the header of the IDX images file it trains on, all of it:
+     * the value the declaration after reading gives (the header's count and item size, the ten classes
+     * {@link DataOptions} reads IDX labels as), so that declaring it early chooses nothing otherwise;
+     * NaN if the header cannot be read or the settings do not resolve (said after reading).
+     */
+    static double headerFlops(Settings settings, Path images) {
+        int[] dims = org.backprop4j.data.IdxReader.dimensions(images);
+        if (dims == null || dims.length < 2) return Double.NaN;
+        long inputs = 1;
+        for (int i = 1; i < dims.length; i++) inputs *= dims[i];
+        if (inputs > Integer.MAX_VALUE) return Double.NaN;
+        try {
+            return expectedFlops(settings.resolve(true), (int) inputs, org.backprop4j.data.IdxReader.DIGITS.size(), dims[0]);
+        } catch (IllegalArgumentException e) {
+            return Double.NaN;
+        }
     }
 
     /** The IDX test set being read in the background, or null. */

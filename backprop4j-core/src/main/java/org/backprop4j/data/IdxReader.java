@@ -185,18 +185,33 @@ public final class IdxReader {
      * announces, or -1 if the header cannot be read; reads only the header.
      */
     public static int itemSize(Path file) {
+        int[] dims = dimensions(file);
+        if (dims == null || dims.length < 2) return -1;
+        long size = 1;
+        for (int i = 1; i < dims.length; i++) size *= dims[i];
+        return size <= MAX_ELEMENTS ? (int) size : -1;
+    }
+
+    /**
+     * The dimension sizes an IDX file's header announces (the item count first), or null if the
+     * header cannot be read; reads only the header, so that a caller learns the data's size before
+     * their body is read (nothing else is checked: {@link #read} checks everything).
+     */
+    public static int[] dimensions(Path file) {
         try (InputStream in = Sources.open(file)) {
             byte[] magic = in.readNBytes(4);
-            if (magic.length < 4 || magic[0] != 0 || magic[1] != 0 || magic[3] < 2 || magic[3] > 4) return -1;
+            if (magic.length < 4 || magic[0] != 0 || magic[1] != 0 || magic[3] < 1 || magic[3] > 4) return null;
             byte[] h = in.readNBytes(4 * magic[3]);
-            if (h.length < 4 * magic[3]) return -1;
-            long size = 1;
-            for (int i = 1; i < magic[3]; i++) {
-                size *= ((h[4 * i] & 0xFFL) << 24) | ((h[4 * i + 1] & 0xFFL) << 16) | ((h[4 * i + 2] & 0xFFL) << 8) | (h[4 * i + 3] & 0xFFL);
+            if (h.length < 4 * magic[3]) return null;
+            int[] dims = new int[magic[3]];
+            for (int i = 0; i < dims.length; i++) {
+                long v = ((h[4 * i] & 0xFFL) << 24) | ((h[4 * i + 1] & 0xFFL) << 16) | ((h[4 * i + 2] & 0xFFL) << 8) | (h[4 * i + 3] & 0xFFL);
+                if (v < 1 || v > MAX_ELEMENTS) return null;
+                dims[i] = (int) v;
             }
-            return size > 0 && size <= MAX_ELEMENTS ? (int) size : -1;
+            return dims;
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return null;
         }
     }
 

@@ -34,6 +34,10 @@ class IdxReaderTest {
         return p;
     }
 
+    static byte[] maybeGzip(boolean gz, byte[] b) throws IOException {
+        return gz ? BadInputTest.gzip(b) : b;
+    }
+
     // three 2×2 images and their labels 2, 0, 9
     static final byte[] PIXELS = {0, (byte) 255, 51, 102, 1, 2, 3, 4, (byte) 128, 0, 0, (byte) 200};
     static final byte[] LABELS = {2, 0, 9};
@@ -41,9 +45,7 @@ class IdxReaderTest {
     @Test
     void smallPairPlainAndGzip() throws IOException {
         for (boolean gz : new boolean[] {false, true}) {
-            byte[] im = idx(new int[] {3, 2, 2}, PIXELS), lb = idx(new int[] {3}, LABELS);
-            Path i = write("img" + gz, gz ? BadInputTest.gzip(im) : im);
-            Path l = write("lab" + gz, gz ? BadInputTest.gzip(lb) : lb);
+            Path i = write("img" + gz, maybeGzip(gz, idx(new int[] {3, 2, 2}, PIXELS))), l = write("lab" + gz, maybeGzip(gz, idx(new int[] {3}, LABELS)));
             DataSet ds = IdxReader.read(i, l);
             assertEquals(3, ds.size());
             assertEquals(4, ds.inputs());
@@ -59,6 +61,25 @@ class IdxReaderTest {
             DataSet first2 = IdxReader.read(i, l, IdxReader.DIGITS, 2);
             assertEquals(2, first2.size());
         }
+    }
+
+    @Test
+    void theHeaderAloneGivesTheDimensions() throws IOException {
+        for (boolean gz : new boolean[] {false, true}) {
+            byte[] im = idx(new int[] {3, 2, 2}, PIXELS);
+            Path i = write("img" + gz, maybeGzip(gz, im)), l = write("lab" + gz, maybeGzip(gz, idx(new int[] {3}, LABELS)));
+            assertArrayEquals(new int[] {3, 2, 2}, IdxReader.dimensions(i));
+            assertArrayEquals(new int[] {3}, IdxReader.dimensions(l));
+            assertEquals(4, IdxReader.itemSize(i));
+            assertEquals(-1, IdxReader.itemSize(l), "a labels file has no item shape");
+            // only the header is read: a body that does not match it is the reader's to refuse
+            Path cut = write("cut" + gz, maybeGzip(gz, Arrays.copyOf(im, im.length - 5)));
+            assertArrayEquals(new int[] {3, 2, 2}, IdxReader.dimensions(cut));
+        }
+        assertEquals(null, IdxReader.dimensions(write("short", new byte[] {0, 0, 8, 3, 0, 0})));
+        assertEquals(null, IdxReader.dimensions(write("csv", "a,b\n1,2\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        assertEquals(null, IdxReader.dimensions(write("zero", idx(new int[] {0, 2, 2}, new byte[0]))));
+        assertEquals(null, IdxReader.dimensions(dir.resolve("missing")));
     }
 
     static DataFormatException bad(Path img, Path lab, String what) {
