@@ -89,7 +89,18 @@ public final class Pipeline {
         this.scale = scale;
         this.tCenter = tCenter;
         this.tScale = tScale;
+        boolean unscaled = true;
+        // +0 exactly: v − (−0) turns an input −0 into +0
+        for (int j = 0; j < inputs; j++) unscaled &= Double.doubleToRawLongBits(center[j]) == 0L && scale[j] == 1;
+        this.inputsUnscaled = unscaled;
     }
+
+    /**
+     * Whether no input is centred or scaled (e.g. {@code --scaling none}): then (v − 0) / 1 in double,
+     * rounded to float, is v for every float but NaN, and imputing the missing values is all the
+     * inputs' preprocessing does (a pass that only looks for NaN, the same values).
+     */
+    private final boolean inputsUnscaled;
 
     /**
      * Fits the pipeline on training data, in streaming passes over the patterns in order (at most
@@ -311,11 +322,15 @@ public final class Pipeline {
     public DataSet applyInPlace(DataSet ds) {
         check(ds);
         float[] x = ds.x();
-        for (int i = 0, j = 0; i < x.length; i++) {
-            double v = x[i];
-            if (Double.isNaN(v)) v = fill[j];
-            x[i] = (float) ((v - center[j]) / scale[j]);
-            if (++j == inputs) j = 0;
+        if (inputsUnscaled) {
+            imputeOnly(x, x);
+        } else {
+            for (int i = 0, j = 0; i < x.length; i++) {
+                double v = x[i];
+                if (Double.isNaN(v)) v = fill[j];
+                x[i] = (float) ((v - center[j]) / scale[j]);
+                if (++j == inputs) j = 0;
+            }
         }
         if (!ds.isClassification()) {
             float[] d = ds.d();
@@ -366,13 +381,27 @@ public final class Pipeline {
     public float[] transformInputs(float[] x) {
         if (x.length % inputs != 0) throw new IllegalArgumentException("input length " + x.length + " is not a multiple of the " + inputs + " inputs the pipeline was fitted on");
         float[] y = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            int j = i % inputs;
+        if (inputsUnscaled) {
+            imputeOnly(x, y);
+            return y;
+        }
+        for (int i = 0, j = 0; i < x.length; i++) {
             double v = x[i];
             if (Double.isNaN(v)) v = fill[j];
             y[i] = (float) ((v - center[j]) / scale[j]);
+            if (++j == inputs) j = 0;
         }
         return y;
+    }
+
+    /** y = x with each NaN replaced by its column's fill value (y may be x): the unscaled inputs' preprocessing. */
+    private void imputeOnly(float[] x, float[] y) {
+        for (int row = 0; row < x.length; row += inputs) {
+            for (int j = 0; j < inputs; j++) {
+                float v = x[row + j];
+                y[row + j] = Float.isNaN(v) ? (float) fill[j] : v;
+            }
+        }
     }
 
     /** Maps regression outputs (row-major, {@code outputs} per row) back to the original units (a copy). */

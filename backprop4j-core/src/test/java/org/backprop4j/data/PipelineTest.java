@@ -48,6 +48,46 @@ class PipelineTest {
         assertTrue(!t.hasMissing());
     }
 
+    /** The inputs' preprocessing as its formula states it, value by value: the reference for the fast paths. */
+    static float[] byFormula(Pipeline p, float[] x) {
+        double[] fill = p.fill(), center = p.center(), scale = p.scale();
+        int n = fill.length;
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            double v = x[i];
+            if (Double.isNaN(v)) v = fill[i % n];
+            y[i] = (float) ((v - center[i % n]) / scale[i % n]);
+        }
+        return y;
+    }
+
+    @Test
+    void unscaledInputsKeepEveryBitButTheMissingOnes() throws DataFormatException {
+        float[] x = {
+            -0f, 1e-45f, Float.NEGATIVE_INFINITY, 3.4028235e38f,
+            N, 0.1f, N, -7.5f,
+            Float.POSITIVE_INFINITY, -1e-40f, 1f, N};
+        Pipeline none = Pipeline.fit(data(), new Pipeline.Options(Pipeline.Scaling.NONE, false, Pipeline.Scaling.NONE));
+        Map<String, Object> m = new LinkedHashMap<>(none.toMap());
+        m.put("center", List.of(-0.0, 0.0, 0.0, 0.0));   // -0 is no centring for the formula: v - (-0) turns -0 into +0
+        Pipeline negativeZero = Pipeline.fromMap(m);
+        Pipeline standardized = Pipeline.fit(data(), Pipeline.Options.standardize());
+        for (Pipeline p : List.of(none, negativeZero, standardized)) {
+            float[] want = byFormula(p, x);
+            assertArrayEquals(bits(want), bits(p.transformInputs(x)), p.toMap().toString());
+            DataSet ds = new DataSet(x.clone(), new float[] {1, 2, 3}, 4, 1, null, data().inputNames(), data().schema());
+            assertArrayEquals(bits(want), bits(p.applyInPlace(ds).x()), p.toMap().toString());
+        }
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(none.transformInputs(x)[0]), "-0 stays -0 without scaling");
+        assertEquals(0, Float.floatToRawIntBits(negativeZero.transformInputs(x)[0]), "-0 becomes +0 with a centre of -0");
+    }
+
+    static int[] bits(float[] a) {
+        int[] b = new int[a.length];
+        for (int i = 0; i < a.length; i++) b[i] = Float.floatToRawIntBits(a[i]);
+        return b;
+    }
+
     @Test
     void nominalMissingAsZeros() throws DataFormatException {
         Pipeline p = Pipeline.fit(data(), new Pipeline.Options(Pipeline.Scaling.NONE, false, Pipeline.Scaling.NONE, Pipeline.NominalMissing.ZEROS));
