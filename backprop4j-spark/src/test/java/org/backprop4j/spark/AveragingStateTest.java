@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class AveragingStateTest {
     @Test
     void stateThatIsAllFloatsTravelsAsFloatsWithTheSameValues() {
-        double[] state = {2, 1, 3, 17, 0.1f, -3.5e-8f, Float.MIN_VALUE, 1e30f, 0, 0, 0};   // Adam's layout: counts, the step, m and v
+        double[] state = {2, 1, 3, 17, 0.1f, -3.5e-8f, Float.MIN_VALUE, 1e30f, 0, 0, 0};   // a packed state's counts, a step count, then float32 values (m, v)
         DistributedTrainer.Local l = DistributedTrainer.Local.of(1, new float[3], state, 10, 0.5, "0");
         assertNotNull(l.stateF());
         assertNull(l.stateD());
