@@ -71,7 +71,7 @@ public final class Workloads {
         rec.put("main_seconds", round(mainAge, 3));
         mark("record");
         // when each phase ended, in ms from the process's start ($BENCH_T0_NS, epoch nanoseconds, when the
-        // caller gives it: /proc's start time has a 10 ms tick)
+        // caller gives it: /proc's start time is coarse)
         rec.put("timeline_ms", TIMELINE);
         System.out.println(JsonLine.of(rec));
     }
@@ -117,9 +117,8 @@ public final class Workloads {
                                    String optimizerOverride, String initOverride, Path initialWeights,
                                    boolean warmUp) throws IOException {
         KERNEL_LOG.setLevel(java.util.logging.Level.WARNING);
-        // the primer for W1 only: W2's step is bookkeeping around OpenBLAS, which C1 compiles in time
-        // (scripts/bench runs it so), and in W2 and W3 the primer's work took more from the reading than it
-        // gave the first epoch (docs/bench-log/2026-12-07-cold-start.md; BENCH_PRIME=1 or 0 chooses)
+        // the primer for W1 only: in W2 and W3 it took more from the reading than it gave the first epoch
+        // (docs/bench-log/2026-12-07-cold-start.md, session e; BENCH_PRIME=1 or 0 chooses)
         boolean prime = !warmUp && System.getenv().getOrDefault("BENCH_PRIME", spec.id().equals("W1") ? "1" : "0").equals("1");
         // a cold run sizes itself as the library's ModelTrainer does (a short run takes kernels that need
         // no JIT warm-up); the steady-state runs, after Trainer.warmUp, keep the long-run choice
