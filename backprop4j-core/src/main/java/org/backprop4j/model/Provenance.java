@@ -49,7 +49,8 @@ public record Provenance(Settings settings, Outcome outcome, DataInfo data, Envi
      * @param executors       the ids of the executors whose tasks computed the training passes, sorted
      * @param scheme          how the partitions' work was combined (full batch: gradient shares summed in partition
      *                        order; mini-batch: local steps and parameter averaging every K steps of B rows)
-     * @param passes          Spark jobs of the training loop (gradient passes or averaging rounds)
+     * @param passes          the training loop's gradient passes (full batch) or averaging rounds; in Spark's barrier mode
+     *                        many run in one job (the scheme says which)
      * @param dataFingerprint a fingerprint of the training rows that does not depend on their order or
      *                        partitioning: the sum modulo 2⁶⁴ of a 64-bit hash of each row's float32 features and
      *                        target, as 16 hex digits; null when unknown
@@ -64,7 +65,7 @@ public record Provenance(Settings settings, Outcome outcome, DataInfo data, Envi
          * @param partitions      how many partitions the rows were in
          * @param executors       the executors that took part
          * @param scheme          how the partitions' work was combined
-         * @param passes          Spark jobs of the training loop
+         * @param passes          gradient passes or averaging rounds of the training loop
          * @param dataFingerprint the rows' order-free fingerprint, or null
          */
         public Distributed {

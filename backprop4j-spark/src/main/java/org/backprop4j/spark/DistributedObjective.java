@@ -12,11 +12,12 @@ import org.backprop4j.train.Objective;
 
 /**
  * The full-batch training error E(w) = loss over all training rows + λ/2‖W‖² (seed 003's batch
- * error), computed by Spark: one job per evaluation. The driver broadcasts w; every partition runs
- * the fast engine ({@link Backprop#gradient}) over its cached {@link FloatBlock}s and returns its
- * share (Σ_p ∂E_p/∂w as float32, Σ_p E_p); {@link Partial#sum} adds the shares in partition order, in double; the
- * driver scales by the loss's 1/m and adds the decay term exactly as the single-machine
- * {@code NetworkObjective} does. Any library optimizer then steps on the driver.
+ * error), computed by Spark: one pass per evaluation, a Spark job of its own (the driver ships w)
+ * or a command to the fit's kept tasks ({@link Passes}, {@link Hub}). Every
+ * partition runs the fast engine ({@link Backprop#gradient}) over its cached {@link FloatBlock}s
+ * and contributes its share (Σ_p ∂E_p/∂w as float32, Σ_p E_p); {@link Partial#sum} adds the shares
+ * in partition order, in double; the optimizer's side scales by the loss's 1/m and adds the decay
+ * term exactly as the single-machine {@code NetworkObjective} does. Any library optimizer then steps.
  */
 final class DistributedObjective implements Objective {
     private final JavaSparkContext sc;
@@ -25,8 +26,9 @@ final class DistributedObjective implements Objective {
     private final long rows;
     private final double lambda;
     private final boolean decayBiases;
-    private final Network net;   // the driver's copy, for the decay term
+    private final Network net;   // the optimizer's side's copy, for the decay term
     private final TaskEngines.Work work;   // the fit's expected work, for the executors' choice of kernels and loops (null: unknown)
+    private final Passes passes;   // null: a Spark job per pass
     final Timings timings = new Timings();
     private long evaluations;
 
@@ -35,6 +37,12 @@ final class DistributedObjective implements Objective {
     }
 
     DistributedObjective(JavaSparkContext sc, JavaRDD<FloatBlock> blocks, NetSpec spec, long rows, double lambda, boolean decayBiases, TaskEngines.Work work) {
+        this(sc, blocks, spec, rows, lambda, decayBiases, work, null);
+    }
+
+    /** {@code passes}: where a pass runs instead of a Spark job of its own (when it returns a result). */
+    DistributedObjective(JavaSparkContext sc, JavaRDD<FloatBlock> blocks, NetSpec spec, long rows, double lambda, boolean decayBiases,
+                         TaskEngines.Work work, Passes passes) {
         this.work = work;
         this.sc = sc;
         this.blocks = blocks;
@@ -42,6 +50,7 @@ final class DistributedObjective implements Objective {
         this.rows = rows;
         this.lambda = lambda;
         this.decayBiases = decayBiases;
+        this.passes = passes;
         this.net = spec.build(new float[TaskEngines.paramCount(spec)]);
     }
 
@@ -62,30 +71,9 @@ final class DistributedObjective implements Objective {
     @Override
     public double valueAndGradient(float[] w, float[] grad) {
         evaluations++;
-        long t0 = System.nanoTime();
-        // a small w rides in the task binary, which Spark broadcasts for every pass anyway: one
-        // broadcast per pass instead of two (each costs a broadcast block's buffer on the driver)
-        float[] inline = w.length <= inlineFloats ? w.clone() : null;
-        Broadcast<float[]> bw = inline == null ? sc.broadcast(w.clone()) : null;
         long t1 = System.nanoTime();
-        NetSpec s = spec;
-        TaskEngines.Work wk = work;
-        Partial.Total total;
-        try {
-            if (blocks.getNumPartitions() <= Partial.treeAbove) {
-                ShareTask task = new ShareTask(s, inline, bw, wk);
-                java.util.List<Partial> shares = InputException.unwrap(() -> pass(task));
-                long all = 0;
-                for (Partial p : shares) all += p.computeNanos();
-                timings.meanTaskComputeNanos += all / Math.max(1, shares.size());
-                total = Partial.sum(shares, timings.sumNanos);
-            } else {
-                FlatMapFunction<Iterator<FloatBlock>, Partial> share = it -> Collections.singletonList(share(s, inline, bw, it, wk)).iterator();
-                total = InputException.unwrap(() -> Partial.sum(blocks.mapPartitions(share), timings.sumNanos));
-            }
-        } finally {
-            if (bw != null) bw.destroy();
-        }
+        Partial.Total total = passes != null ? passes.gradient(w, timings) : null;
+        if (total == null) total = sparkPass(w);
         long t2 = System.nanoTime();
         if (total.rows() != rows) throw new IllegalStateException("the pass saw " + total.rows() + " rows, the fit has " + rows);
         // E = scale(m)·Σ_p E_p + λ/2‖W‖² and ∂E/∂w = scale(m)·Σ_p ∂E_p/∂w + λw, as NetworkObjective and Backprop.gradient
@@ -101,9 +89,42 @@ final class DistributedObjective implements Objective {
             }
         }
         double e = scale * total.sumE() + Backprop.decayPenalty(net, lambda, decayBiases);
-        timings.add(t1 - t0, t2 - t1, total.computeNanos(), total.fetchNanos(), System.nanoTime() - t2);
+        timings.add(t2 - t1, total.computeNanos(), total.fetchNanos(), System.nanoTime() - t2);
         timings.executors.addAll(total.executors());
         return e;
+    }
+
+    /**
+     * Where a pass runs when not as a Spark job of its own: the fit's kept tasks ({@link Hub}),
+     * whose shares it returns summed in partition order; null: none are kept, a job it is.
+     */
+    interface Passes {
+        Partial.Total gradient(float[] w, Timings timings);
+    }
+
+    /** One pass as a Spark job: w in the task binary (or a broadcast of its own), the shares summed in partition order. */
+    private Partial.Total sparkPass(float[] w) {
+        long t0 = System.nanoTime();
+        // a small w rides in the task binary, which Spark broadcasts for every pass anyway: one
+        // broadcast per pass instead of two (each costs a broadcast block's buffer on the driver)
+        float[] inline = w.length <= inlineFloats ? w.clone() : null;
+        Broadcast<float[]> bw = inline == null ? sc.broadcast(w.clone()) : null;
+        timings.broadcastNanos += System.nanoTime() - t0;
+        timings.jobs++;
+        NetSpec s = spec;
+        TaskEngines.Work wk = work;
+        try {
+            if (blocks.getNumPartitions() <= Partial.treeAbove) {
+                ShareTask task = new ShareTask(s, inline, bw, wk);
+                java.util.List<Partial> shares = InputException.unwrap(() -> pass(task));
+                timings.addMean(shares);
+                return Partial.sum(shares, timings.sumNanos);
+            }
+            FlatMapFunction<Iterator<FloatBlock>, Partial> share = it -> Collections.singletonList(share(s, inline, bw, it, wk)).iterator();
+            return InputException.unwrap(() -> Partial.sum(blocks.mapPartitions(share), timings.sumNanos));
+        } finally {
+            if (bw != null) bw.destroy();
+        }
     }
 
     @Override
@@ -172,6 +193,11 @@ final class DistributedObjective implements Objective {
     static Partial share(NetSpec spec, float[] inline, Broadcast<float[]> bw, Iterator<FloatBlock> it, TaskEngines.Work work) {
         long t0 = System.nanoTime();
         float[] w = inline != null ? inline : bw.value();
+        return shareAt(spec, w, it, work, System.nanoTime() - t0);
+    }
+
+    /** One partition's share at w over the blocks {@code it} gives (validation blocks skipped); {@code fetchNanos}: the time it took to get w. */
+    static Partial shareAt(NetSpec spec, float[] w, Iterator<FloatBlock> it, TaskEngines.Work work, long fetchNanos) {
         long t1 = System.nanoTime();
         Backprop e = TaskEngines.engine(spec, w, work);
         double[] acc = new double[w.length];
@@ -188,7 +214,7 @@ final class DistributedObjective implements Objective {
             for (int i = 0; i < acc.length; i++) acc[i] += f * g[i];
             rows += b.rows();
         }
-        return Partial.of(partition, acc, sumE, rows, System.nanoTime() - t1, t1 - t0, new java.util.TreeSet<>(java.util.Set.of(executorId())));
+        return Partial.of(partition, acc, sumE, rows, System.nanoTime() - t1, fetchNanos, new java.util.TreeSet<>(java.util.Set.of(executorId())));
     }
 
     /** The id of the executor running this task ("driver" in local mode). */
@@ -199,18 +225,24 @@ final class DistributedObjective implements Objective {
 
     /** Where the time of the passes went (sums over all passes, nanoseconds), and which executors computed them. */
     static final class Timings implements java.io.Serializable {
-        long passes, broadcastNanos, jobNanos, computeNanos, fetchNanos, driverNanos;
+        long passes, jobs, broadcastNanos, jobNanos, computeNanos, fetchNanos, driverNanos;
         long meanTaskComputeNanos;   // the tasks' mean compute per pass, summed over passes (up to Partial.treeAbove partitions; the slowest task's is computeNanos)
         final java.util.TreeSet<String> executors = new java.util.TreeSet<>();
-        final long[] sumNanos = new long[1];   // the driver's in-order sum of the shares (part of the job's wall time)
+        final long[] sumNanos = new long[1];   // the in-order sum of the shares (part of the job's wall time)
 
-        void add(long broadcast, long job, long compute, long fetch, long driver) {
+        void add(long job, long compute, long fetch, long driver) {
             passes++;
-            broadcastNanos += broadcast;
             jobNanos += job;
             computeNanos += compute;
             fetchNanos += fetch;
             driverNanos += driver;
+        }
+
+        /** Adds the tasks' mean compute of one pass. */
+        void addMean(java.util.List<Partial> shares) {
+            long all = 0;
+            for (Partial p : shares) all += p.computeNanos();
+            meanTaskComputeNanos += all / Math.max(1, shares.size());
         }
     }
 }

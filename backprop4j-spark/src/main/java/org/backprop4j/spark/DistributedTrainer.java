@@ -21,18 +21,20 @@ import org.backprop4j.train.Optimizers;
 /**
  * Trains a network on cached {@link FloatBlock}s with Spark, in one of two ways:
  * <ul>
- *   <li><b>full batch</b> (L-BFGS, SCG, LM, Rprop, Quickprop, GD with batch 0, ...): one Spark
- *       pass per error evaluation ({@link DistributedObjective}); the optimizer runs on the driver
- *       exactly as in the single-machine trainer, so the weights equal the single-machine
+ *   <li><b>full batch</b> (L-BFGS, SCG, LM, Rprop, Quickprop, GD with batch 0, ...): one pass over
+ *       the partitions per error evaluation ({@link DistributedObjective}); the optimizer runs on
+ *       the driver exactly as in the single-machine trainer, so the weights equal the single-machine
  *       full-batch run's up to float rounding (the sums are grouped by partition);</li>
  *   <li><b>mini-batch with parameter averaging</b> (SGD, momentum, Adam, RMSprop, AdaGrad, ...):
- *       a round broadcasts the weights and the optimizer's state; every partition takes
+ *       a round starts every partition from the same weights and optimizer state; every partition takes
  *       {@code averagingSteps} local steps of {@code batch} rows on its own rows (a shuffled order per
  *       epoch and partition); the driver replaces weights and state by their average weighted by
  *       the rows each partition used (McDonald et al. 2010; Zinkevich et al. 2010). An epoch is
  *       enough rounds for the largest partition to see each of its rows once.</li>
  * </ul>
- * Early stopping watches the error on the held-out validation blocks after each epoch.
+ * A pass or round is a command to the fit's kept tasks ({@link Hub}: one barrier job) where Spark can
+ * run every partition's task at once ({@link Mesh#usable}), else a Spark job of its own; both give the
+ * same bits. Early stopping watches the error on the held-out validation blocks after each epoch.
  */
 final class DistributedTrainer {
 
@@ -70,12 +72,86 @@ final class DistributedTrainer {
     /** Trains w in place. */
     FitSummary train(float[] w) {
         long t0 = System.nanoTime();
-        Optimizer opt = Optimizers.create(cfg.optimizer());
         boolean full = fullBatch(cfg.optimizer(), cfg.batch());
-        DistributedObjective objective = new DistributedObjective(sc, blocks, spec, trainRows, cfg.lambda(), cfg.decayBiases(), cfg.work());
-        EarlyStopping.BestWeights keeper = validationRows > 0 ? EarlyStopping.patience(cfg.patience()).bestWeights(w.length) : null;
+        if (!full) maxPartitionRows();   // before the fit's tasks are kept: a job of its own needs a free slot
+        DistributedObjective objective = new DistributedObjective(sc, blocks, spec, trainRows, cfg.lambda(), cfg.decayBiases(), cfg.work(),
+                (ww, timing) -> hub() != null ? hub.gradient(ww, timing) : null);
+        double[][] state = {Optimizers.create(cfg.optimizer()).exportState()};
+        EpochRun averaging = (epoch, ww) -> {
+            double e = averagingEpoch(epoch, ww, state[0]);
+            state[0] = lastState;
+            return e;
+        };
+        // the listener may run Spark jobs (scoring a DataFrame): the kept tasks are released first, and kept again at the next pass
+        EpochListener l = listener == null ? null : (done, net) -> {
+            closeHub();
+            listener.epochEnded(done, net);
+        };
+        Loop loop;
+        double[] fin;
+        try {
+            loop = loop(cfg, full, spec, objective, averaging, validationRows > 0 ? this::validation : null, l, w);
+            fin = evaluate(w);
+            closeHub();
+        } catch (RuntimeException | Error e) {
+            if (hub != null) hub.abort();
+            throw e;
+        }
+        DistributedObjective.Timings t = objective.timings;
+        java.util.TreeSet<String> executors = new java.util.TreeSet<>(t.executors);
+        executors.addAll(roundExecutors);
+        return new FitSummary(loop.history(), loop.reason(), loop.bestEpoch(), full, t.passes + rounds,
+                t.broadcastNanos / 1e9, t.jobNanos / 1e9, t.computeNanos / 1e9, t.fetchNanos / 1e9, t.driverNanos / 1e9,
+                t.sumNanos[0] / 1e9, t.meanTaskComputeNanos / 1e9, (System.nanoTime() - t0) / 1e9, fin[0], fin[1], fin[2], fin[3],
+                blocks.getNumPartitions(), List.copyOf(executors), jobs + t.jobs, barrier);
+    }
+
+    /** Spark jobs of the fit after the one that read the blocks (the objective counts its own). */
+    private long jobs;
+    /** Whether the fit kept its tasks ({@link Hub}) for its passes or rounds. */
+    private boolean barrier;
+    private Boolean usable;
+    /** The fit's kept tasks while they are kept, else null. */
+    private Hub hub;
+
+    /** The kept tasks, started if Spark can run them ({@link Mesh#usable}, asked once per fit); null: a job per pass or round. */
+    private Hub hub() {
+        if (usable == null) usable = Mesh.usable(sc, blocks);
+        if (hub == null && usable) {
+            hub = Hub.open(sc, blocks, spec, cfg);
+            jobs++;
+            barrier = true;
+        }
+        return hub;
+    }
+
+    /** Releases the kept tasks (their job ends). */
+    private void closeHub() {
+        if (hub == null) return;
+        Hub h = hub;
+        hub = null;
+        h.close();
+    }
+
+    /** What an epoch loop did: the epochs, why it stopped, the epoch whose weights it kept (0: the last). */
+    record Loop(List<FitSummary.Epoch> history, String reason, int bestEpoch) implements Serializable {}
+
+    /** One epoch of mini-batch averaging on w (in place); returns the epoch's training error. */
+    interface EpochRun {
+        double run(int epoch, float[] w);
+    }
+
+    /**
+     * The epoch loop (on the driver): full batch, the
+     * optimizer's {@code iterate} (or a step from one gradient) on {@code objective}; else one epoch
+     * of {@code averaging}. After each epoch the validation error ({@code validation}: {loss,
+     * accuracy} at w; null without a split) for early stopping, and the listener (null: none).
+     */
+    static Loop loop(Config cfg, boolean full, NetSpec spec, org.backprop4j.train.Objective objective, EpochRun averaging,
+                     java.util.function.Function<float[], double[]> validation, EpochListener listener, float[] w) {
+        Optimizer opt = Optimizers.create(cfg.optimizer());
+        EarlyStopping.BestWeights keeper = validation != null ? EarlyStopping.patience(cfg.patience()).bestWeights(w.length) : null;
         float[] grad = new float[w.length];
-        double[] state = opt.exportState();
         List<FitSummary.Epoch> history = new ArrayList<>();
         String reason = "max epochs (" + cfg.epochs() + ")";
         for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
@@ -91,17 +167,15 @@ final class DistributedTrainer {
                     else opt.step(w, grad);
                 }
             } else {
-                double[] r = averagingEpoch(epoch, w, state);
-                e = r[0];
-                state = lastState;
+                e = averaging.run(epoch, w);
             }
             if (!Double.isFinite(e)) {
                 reason = "the training error became " + e + " in epoch " + (epoch + 1) + " (lower the learning rate)";
                 break;
             }
             double vl = Double.NaN, va = Double.NaN;
-            if (validationRows > 0) {
-                double[] v = validation(w);
+            if (validation != null) {
+                double[] v = validation.apply(w);
                 vl = v[0];
                 va = v[1];
             }
@@ -118,14 +192,7 @@ final class DistributedTrainer {
         }
         int bestEpoch = keeper == null ? 0 : keeper.monitor().bestEpoch();
         if (keeper != null) reason = keeper.restore(w, reason);
-        DistributedObjective.Timings t = objective.timings;
-        double[] fin = evaluate(w);
-        java.util.TreeSet<String> executors = new java.util.TreeSet<>(t.executors);
-        executors.addAll(roundExecutors);
-        return new FitSummary(history, reason, bestEpoch, full, t.passes + rounds,
-                t.broadcastNanos / 1e9, t.jobNanos / 1e9, t.computeNanos / 1e9, t.fetchNanos / 1e9, t.driverNanos / 1e9,
-                t.sumNanos[0] / 1e9, t.meanTaskComputeNanos / 1e9, (System.nanoTime() - t0) / 1e9, fin[0], fin[1], fin[2], fin[3],
-                blocks.getNumPartitions(), List.copyOf(executors));
+        return new Loop(history, reason, bestEpoch);
     }
 
     // ---- mini-batch with parameter averaging ----
@@ -169,6 +236,7 @@ final class DistributedTrainer {
 
     private long maxPartitionRows() {
         if (maxPartitionRows < 0) {
+            jobs++;
             maxPartitionRows = InputException.unwrap(() -> blocks.mapPartitions((FlatMapFunction<Iterator<FloatBlock>, Long>) it -> {
                 long n = 0;
                 while (it.hasNext()) {
@@ -181,8 +249,8 @@ final class DistributedTrainer {
         return maxPartitionRows;
     }
 
-    /** One epoch of rounds; returns {mean training error of the epoch's batches (before each step)}. */
-    private double[] averagingEpoch(int epoch, float[] w, double[] state) {
+    /** One epoch of rounds on w (in place); returns the mean training error of the epoch's batches (before each step). */
+    private double averagingEpoch(int epoch, float[] w, double[] state) {
         long maxRows = maxPartitionRows();
         int batch = cfg.batch(), k = cfg.averagingSteps();
         long stepsPerEpoch = (maxRows + batch - 1) / batch;
@@ -191,41 +259,63 @@ final class DistributedTrainer {
         long seen = 0;
         double[] st = state;
         for (long round = 0; round < roundCount; round++) {
-            Broadcast<Start> start = sc.broadcast(new Start(w.clone(), st));
-            List<Local> parts;
-            try {
-                RoundTask task = new RoundTask(new Round(spec, cfg, epoch, round * k, start));
-                parts = InputException.unwrap(() -> DistributedObjective.inPartitionOrder(sc, blocks, task, Local.class));
-            } finally {
-                start.destroy();
-            }
+            List<Local> parts = hub() != null ? hub.round(epoch, round * k, w, st) : roundJob(epoch, round * k, w, st);
             rounds++;
-            long n = 0;
-            for (Local l : parts) {
-                n += l.rows();
-                if (l.rows() > 0) roundExecutors.add(l.executor());
-            }
-            if (n == 0) break;
-            double[] avgW = new double[w.length];
-            double[] avgS = null;
-            for (Local l : parts) {
-                if (l.rows() == 0) continue;
-                double f = (double) l.rows() / n;
-                float[] lw = l.w();
-                for (int i = 0; i < avgW.length; i++) avgW[i] += f * lw[i];
-                int sl = l.stateLength();
-                if (sl > 0) {
-                    if (avgS == null) avgS = new double[sl];
-                    for (int i = 0; i < sl; i++) avgS[i] += f * l.state(i);
-                }
-                sumE += l.sumE();
-            }
-            for (int i = 0; i < w.length; i++) w[i] = (float) avgW[i];
-            if (avgS != null) st = avgS;
-            seen += n;
+            for (Local l : parts) if (l.rows() > 0) roundExecutors.add(l.executor());
+            Averaged a = average(parts, st);
+            if (a == null) break;
+            System.arraycopy(a.w(), 0, w, 0, w.length);
+            st = a.state();
+            sumE += a.sumE();
+            seen += a.rows();
         }
         lastState = st;
-        return new double[] {(spec.loss().isMean() ? 1.0 / Math.max(1, seen) : (double) trainRows / Math.max(1, seen)) * sumE};
+        return (spec.loss().isMean() ? 1.0 / Math.max(1, seen) : (double) trainRows / Math.max(1, seen)) * sumE;
+    }
+
+    /** One round as a Spark job: the start in one broadcast, every partition's local steps in partition order. */
+    private List<Local> roundJob(int epoch, long first, float[] w, double[] st) {
+        jobs++;
+        Broadcast<Start> start = sc.broadcast(new Start(w.clone(), st));
+        try {
+            RoundTask task = new RoundTask(new Round(spec, cfg, epoch, first, start));
+            return InputException.unwrap(() -> DistributedObjective.inPartitionOrder(sc, blocks, task, Local.class));
+        } finally {
+            start.destroy();
+        }
+    }
+
+    /** The average of a round's weights and states, and the round's error sum and rows. */
+    record Averaged(float[] w, double[] state, double sumE, long rows) {}
+
+    /**
+     * The average of the partitions' weights and optimizer states, weighted by the rows each used,
+     * summed in partition order in double (the same bits wherever it runs); {@code state} when no
+     * partition returned one; null when no partition took a step.
+     */
+    static Averaged average(List<Local> parts, double[] state) {
+        long n = 0;
+        for (Local l : parts) n += l.rows();
+        if (n == 0) return null;
+        double[] avgW = null;
+        double[] avgS = null;
+        double sumE = 0;
+        for (Local l : parts) {
+            if (l.rows() == 0) continue;
+            double f = (double) l.rows() / n;
+            float[] lw = l.w();
+            if (avgW == null) avgW = new double[lw.length];
+            for (int i = 0; i < avgW.length; i++) avgW[i] += f * lw[i];
+            int sl = l.stateLength();
+            if (sl > 0) {
+                if (avgS == null) avgS = new double[sl];
+                for (int i = 0; i < sl; i++) avgS[i] += f * l.state(i);
+            }
+            sumE += l.sumE();
+        }
+        float[] w = new float[avgW.length];
+        for (int i = 0; i < w.length; i++) w[i] = (float) avgW[i];
+        return new Averaged(w, avgS != null ? avgS : state, sumE, n);
     }
 
     /**
@@ -312,8 +402,7 @@ final class DistributedTrainer {
 
     /** {loss, accuracy} on the validation blocks at w (accuracy NaN for regression). */
     double[] validation(float[] w) {
-        double[] r = sums(w, true, false).acc();
-        return figures(r, 0);
+        return figures(spec, sums(w, true, false).acc(), 0);
     }
 
     private long fingerprint;
@@ -325,30 +414,25 @@ final class DistributedTrainer {
     double[] evaluate(float[] w) {
         Sums all = sums(w, true, true);
         fingerprint = all.fingerprint();
+        return finalFigures(spec, all, validationRows);
+    }
+
+    /** {train loss, train accuracy, validation loss, validation accuracy} from the sums of a pass over all blocks. */
+    static double[] finalFigures(NetSpec spec, Sums all, long validationRows) {
         double[] r = all.acc();
-        double[] t = figures(r, 3), v = validationRows > 0 ? figures(r, 0) : new double[] {Double.NaN, Double.NaN};
+        double[] t = figures(spec, r, 3), v = validationRows > 0 ? figures(spec, r, 0) : new double[] {Double.NaN, Double.NaN};
         return new double[] {t[0], t[1], v[0], v[1]};
     }
 
     /** loss and accuracy from {Σ E_p, correct, rows} at offset o (the data error alone, as the Trainer watches it). */
-    private double[] figures(double[] r, int o) {
+    static double[] figures(NetSpec spec, double[] r, int o) {
         return new double[] {spec.loss().scale((int) r[o + 2]) * r[o], spec.outputs() > 1 ? r[o + 1] / r[o + 2] : Double.NaN};
     }
 
     /** A partition's {Σ E_p, correct, rows} of validation, then training blocks, and the fingerprint of the blocks it scored. */
-    record Sums(double[] acc, long fingerprint) implements Serializable {}
-
-    /**
-     * One pass: {Σ E_p, correct, rows} over the validation blocks, then over the training blocks
-     * (zeros for a kind not asked for), the partitions' sums added in partition order. w travels as
-     * in a full-batch pass (in the task binary up to {@link DistributedObjective#inlineFloats}).
-     */
-    private Sums sums(float[] w, boolean validation, boolean train) {
-        float[] inline = w.length <= DistributedObjective.inlineFloats ? w.clone() : null;
-        Broadcast<float[]> bw = inline == null ? sc.broadcast(w.clone()) : null;
-        try {
-            List<Sums> parts = InputException.unwrap(() -> DistributedObjective.inPartitionOrder(sc, blocks,
-                    new SumsTask(spec, inline, bw, cfg.work(), validation, train), Sums.class));
+    record Sums(double[] acc, long fingerprint) implements Serializable {
+        /** The partitions' sums added in partition order. */
+        static Sums inOrder(List<Sums> parts) {
             double[] c = new double[6];
             long fp = 0;
             for (Sums p : parts) {
@@ -356,12 +440,28 @@ final class DistributedTrainer {
                 fp += p.fingerprint();
             }
             return new Sums(c, fp);
+        }
+    }
+
+    /**
+     * One pass: {Σ E_p, correct, rows} over the validation blocks, then over the training blocks
+     * (zeros for a kind not asked for), the partitions' sums added in partition order. w travels as
+     * in a full-batch pass (in the task binary up to {@link DistributedObjective#inlineFloats}).
+     */
+    private Sums sums(float[] w, boolean validation, boolean train) {
+        if (hub() != null) return Sums.inOrder(hub.sums(w, validation, train));
+        jobs++;
+        float[] inline = w.length <= DistributedObjective.inlineFloats ? w.clone() : null;
+        Broadcast<float[]> bw = inline == null ? sc.broadcast(w.clone()) : null;
+        try {
+            return Sums.inOrder(InputException.unwrap(() -> DistributedObjective.inPartitionOrder(sc, blocks,
+                    new SumsTask(spec, inline, bw, cfg.work(), validation, train), Sums.class)));
         } finally {
             if (bw != null) bw.destroy();
         }
     }
 
-    /** {@link #sums} on one partition: the library's {@link Evaluation} of each block. A named class, as {@link RoundTask}. */
+    /** {@link #sums} on one partition: {@link #partitionSums}. A named class, as {@link RoundTask}. */
     static final class SumsTask extends DistributedObjective.AtWeights<Sums> {
         private final boolean validation, train;
 
@@ -373,24 +473,28 @@ final class DistributedTrainer {
 
         @Override
         public Sums apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<FloatBlock> it) {
-            NetSpec spec = at.spec();
-            Backprop e = TaskEngines.engine(spec, at.w(), at.work());
-            double[] acc = new double[6];
-            long fp = 0;
-            boolean cls = spec.outputs() > 1;
-            while (it.hasNext()) {
-                FloatBlock b = it.next();
-                if (b.validation() ? !validation : !train) continue;
-                int o = b.validation() ? 0 : 3;
-                DataSet ds = new DataSet(b.x(), b.d(spec.outputs()), spec.inputs(), spec.outputs(), cls ? classNames(spec.outputs()) : null, null);
-                Evaluation ev = Evaluation.of(e, ds);
-                acc[o] += ev.loss() / spec.loss().scale(b.rows());
-                if (cls) acc[o + 1] += ev.accuracy() * b.rows();
-                acc[o + 2] += b.rows();
-                fp += b.fingerprint(spec.outputs());
-            }
-            return new Sums(acc, fp);
+            return partitionSums(at.spec(), at.w(), at.work(), scala.jdk.javaapi.CollectionConverters.asJava(it), validation, train);
         }
+    }
+
+    /** One partition's {@link Sums} at w: the library's {@link Evaluation} of each validation (and/or training) block. */
+    static Sums partitionSums(NetSpec spec, float[] w, TaskEngines.Work work, java.util.Iterator<FloatBlock> it, boolean validation, boolean train) {
+        Backprop e = TaskEngines.engine(spec, w, work);
+        double[] acc = new double[6];
+        long fp = 0;
+        boolean cls = spec.outputs() > 1;
+        while (it.hasNext()) {
+            FloatBlock b = it.next();
+            if (b.validation() ? !validation : !train) continue;
+            int o = b.validation() ? 0 : 3;
+            DataSet ds = new DataSet(b.x(), b.d(spec.outputs()), spec.inputs(), spec.outputs(), cls ? classNames(spec.outputs()) : null, null);
+            Evaluation ev = Evaluation.of(e, ds);
+            acc[o] += ev.loss() / spec.loss().scale(b.rows());
+            if (cls) acc[o + 1] += ev.accuracy() * b.rows();
+            acc[o + 2] += b.rows();
+            fp += b.fingerprint(spec.outputs());
+        }
+        return new Sums(acc, fp);
     }
 
     static List<String> classNames(int k) {

@@ -95,7 +95,8 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
 
     /**
      * Called on the driver after every epoch of {@link #fit} (null: none). Not a Param: not saved,
-     * not copied.
+     * not copied. It is called with the fit's kept tasks released (docs/SPARK.md), so it may run
+     * Spark jobs of its own.
      *
      * @param l the listener
      * @return this estimator
@@ -227,9 +228,11 @@ public final class MlpEstimator extends Estimator<MlpModel> implements MlpParams
         String file = files.length == 1 ? files[0].substring(files[0].lastIndexOf('/') + 1) : null;
         Provenance.DataInfo data = new Provenance.DataInfo(file, counts[0] + counts[1], null);
         String scheme = r.fullBatch()
-                ? "full batch: one Spark pass per evaluation of E and its gradient, the partitions' shares summed in partition order, the optimizer stepping on the driver"
+                ? "full batch: one pass per evaluation of E and its gradient, the partitions' shares summed in partition order, "
+                  + "the optimizer stepping on the driver, " + (r.barrier() ? "each pass a command to tasks kept for the fit (a Spark job in barrier mode)" : "a Spark job per pass")
                 : "mini-batch parameter averaging: " + cfg.averagingSteps() + " local steps of " + batch
-                  + " rows per partition between averages weighted by the rows each partition used";
+                  + " rows per partition between averages weighted by the rows each partition used"
+                  + (r.barrier() ? ", each round a command to tasks kept for the fit (a Spark job in barrier mode)" : ", a Spark job per round");
         Provenance.Distributed dist = new Provenance.Distributed("Apache Spark " + sc.version(), sc.master(), r.partitions(), r.executors(),
                 scheme, r.passes(), String.format(Locale.ROOT, "%016x", counts[2]));
         return new Provenance(settings, outcome, data, Provenance.Environment.current(), dist);

@@ -267,4 +267,122 @@ class FullBatchEquivalenceTest {
             Partial.treeAbove = old;
         }
     }
+
+    /**
+     * With at most as many partitions as task slots, a full-batch fit runs every pass, the validation
+     * and the final figures among the tasks of one barrier job (the optimizer in partition 0's task),
+     * and an averaging fit an epoch's rounds in one: the same bits as with a Spark job per pass or round,
+     * the same history and figures, and the same bits run to run.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lbfgs", "irprop-", "adam:lr=0.01"})
+    void barrierJobsGiveTheBitsOfAJobPerPass(String optimizer) {
+        Dataset<Row> df = frame(2);
+        MlpEstimator est = new MlpEstimator().setHiddenLayers(16).setActivations("tanh").setOptimizer(optimizer).setMaxIter(8)
+                .setValidationFraction(0.2).setPatience(3).setRegParam(1e-4).setSeed(42);
+        if (optimizer.startsWith("adam")) est.setBatchSize(32).setAveragingSteps(3);
+        boolean old = Mesh.enabled;
+        MlpModel perPass, barrier, again;
+        try {
+            Mesh.enabled = false;
+            perPass = est.fit(df);
+            Mesh.enabled = true;
+            barrier = est.fit(df);
+            again = est.fit(df);
+        } finally {
+            Mesh.enabled = old;
+        }
+        FitSummary a = perPass.summary(), b = barrier.summary();
+        assertTrue(!a.barrier() && b.barrier(), "one job per pass, then barrier jobs");
+        assertArrayEquals(perPass.libraryModel().network().params(), barrier.libraryModel().network().params(), optimizer + ": the same weights");
+        assertArrayEquals(barrier.libraryModel().network().params(), again.libraryModel().network().params(), optimizer + ": run to run");
+        assertEquals(a.history().size(), b.history().size());
+        for (int i = 0; i < a.history().size(); i++) {
+            assertEquals(a.history().get(i).trainLoss(), b.history().get(i).trainLoss(), "training error of epoch " + (i + 1));
+            assertEquals(a.history().get(i).validationLoss(), b.history().get(i).validationLoss(), "validation error of epoch " + (i + 1));
+        }
+        assertEquals(a.stopReason(), b.stopReason());
+        assertEquals(a.passes(), b.passes());
+        assertEquals(a.trainLoss(), b.trainLoss());
+        assertEquals(a.validationAccuracy(), b.validationAccuracy());
+        assertEquals(perPass.libraryModel().provenance().distributed().dataFingerprint(), barrier.libraryModel().provenance().distributed().dataFingerprint());
+        assertEquals(List.of("driver"), b.executors());
+        // every pass or round, the validation and the final figures: one job
+        assertEquals(1, b.jobs(), "jobs after the read");
+        assertTrue(a.jobs() > b.jobs(), a.jobs() + " jobs with one per pass");
+    }
+
+    /**
+     * Barrier jobs need a task slot for every partition at once (local[2] has two), Spark's rule for
+     * the RDDs of a barrier stage (as many partitions in each: a coalesce breaks it) and at most
+     * Mesh.maxPartitions partitions; otherwise a fit runs one job per pass, as before.
+     */
+    @Test
+    void barrierJobsOnlyWhereSparkCanRunThem() {
+        JavaRDD<FloatBlock> two = Blocks.build(frame(2), new Blocks.Layout("features", "label", 4, 3, 100, 0, 42));
+        JavaRDD<FloatBlock> three = Blocks.build(frame(3), new Blocks.Layout("features", "label", 4, 3, 100, 0, 42));
+        JavaRDD<FloatBlock> coalesced = Blocks.build(frame(4).coalesce(2), new Blocks.Layout("features", "label", 4, 3, 100, 0, 42));
+        try {
+            assertTrue(Mesh.usable(jsc, two));
+            assertTrue(!Mesh.usable(jsc, three), "3 partitions, 2 slots");
+            assertTrue(!Mesh.usable(jsc, coalesced), "4 partitions read into 2 tasks");
+            int old = Mesh.maxPartitions;
+            try {
+                Mesh.maxPartitions = 1;
+                assertTrue(!Mesh.usable(jsc, two), "above maxPartitions");
+            } finally {
+                Mesh.maxPartitions = old;
+            }
+        } finally {
+            two.unpersist(true);
+            three.unpersist(true);
+            coalesced.unpersist(true);
+        }
+        MlpModel m = new MlpEstimator().setHiddenLayers(8).setMaxIter(3).fit(frame(4).coalesce(2));
+        assertTrue(!m.summary().barrier());
+        assertTrue(m.libraryModel().provenance().distributed().scheme().contains("a Spark job per pass"), m.libraryModel().provenance().distributed().scheme());
+    }
+
+    /** Messages between barrier tasks carry every byte value, floats, doubles and text unchanged. */
+    @Test
+    void meshMessagesRoundTrip() {
+        float[] f = {0f, -0f, 1.5f, Float.NaN, Float.MIN_VALUE, -Float.MAX_VALUE, Float.intBitsToFloat(0x7fc00001), Float.intBitsToFloat(0x80ff00ff)};
+        double[] d = {Math.PI, -0.0, Double.longBitsToDouble(0xfff8000000000123L), Double.MIN_VALUE};
+        Mesh.Out o = new Mesh.Out(1 + 4 + 8 + 8 + Mesh.Out.text("exécuteur 7") + Mesh.Out.floats(f) + Mesh.Out.doubles(d) + 2 * Mesh.Out.floats(null));
+        o.b(0xff).i(-7).l(Long.MIN_VALUE).d(-2.5).s("exécuteur 7").f(f).dd(d).f(null).dd(null);
+        Mesh.In in = new Mesh.In(java.util.Arrays.copyOf(o.array(), o.size()));
+        assertEquals((byte) 0xff, in.b());
+        assertEquals(-7, in.i());
+        assertEquals(Long.MIN_VALUE, in.l());
+        assertEquals(-2.5, in.d());
+        assertEquals("exécuteur 7", in.s());
+        float[] g = in.f();
+        for (int i = 0; i < f.length; i++) assertEquals(Float.floatToRawIntBits(f[i]), Float.floatToRawIntBits(g[i]), "float " + i);
+        double[] e = in.dd();
+        for (int i = 0; i < d.length; i++) assertEquals(Double.doubleToRawLongBits(d[i]), Double.doubleToRawLongBits(e[i]), "double " + i);
+        assertEquals(null, in.f());
+        assertEquals(null, in.dd());
+        assertTrue(in.empty());
+        assertTrue(new Mesh.In(new byte[new Mesh.Out(0).size()]).empty());
+    }
+
+    /**
+     * An epoch listener may run Spark jobs of its own (here a count): the kept tasks are released
+     * before it is called, so it never waits for a slot they hold, and kept again at the next pass;
+     * the weights are the bits of a fit without a listener.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lbfgs", "adam:lr=0.01"})
+    void anEpochListenerMayRunSparkJobs(String optimizer) {
+        Dataset<Row> df = frame(2);
+        MlpEstimator est = new MlpEstimator().setHiddenLayers(8).setOptimizer(optimizer).setMaxIter(3).setSeed(42);
+        if (optimizer.startsWith("adam")) est.setBatchSize(64).setAveragingSteps(2);
+        float[] plain = est.fit(df).libraryModel().network().params();
+        java.util.List<Long> counts = new java.util.ArrayList<>();
+        MlpModel m = est.setEpochListener((e, net) -> counts.add(spark.range(10).count())).fit(df);
+        assertEquals(List.of(10L, 10L, 10L), counts);
+        assertTrue(m.summary().barrier());
+        assertEquals(4, m.summary().jobs(), "the tasks kept for each epoch, released for the listener, and kept for the final figures");
+        assertArrayEquals(plain, m.libraryModel().network().params());
+    }
 }

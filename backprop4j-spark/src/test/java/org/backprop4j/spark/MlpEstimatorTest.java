@@ -168,8 +168,10 @@ class MlpEstimatorTest {
 
     /**
      * A fit reads the DataFrame in one job, which also finds the input size, the classes and each
-     * partition's rows; then one job per pass (full batch) or averaging round, and one for the final
-     * figures: no job per epoch, no job for metadata.
+     * partition's rows. Then, with a task slot for every partition, a full-batch fit runs every pass
+     * and the final figures in one barrier job, an averaging fit one job per epoch (all its rounds)
+     * and one for the final figures; without barrier jobs, one job per pass or round and one for the
+     * final figures. Never a job per epoch for metadata.
      */
     @Test
     void aFitReadsTheDataFrameInOneJobAndThenRunsOneJobPerPass() throws Exception {
@@ -177,17 +179,27 @@ class MlpEstimatorTest {
         df.count();
         JobCounter jobs = new JobCounter();
         spark.sparkContext().addSparkListener(jobs);
+        boolean old = Mesh.enabled;
         try {
-            MlpModel full = new MlpEstimator().setHiddenLayers(4).setMaxIter(3).fit(df);
-            int afterFull = jobs.count();
-            assertEquals(1 + full.summary().passes() + 1, afterFull, "read, " + full.summary().passes() + " passes, final figures");
-            MlpModel avg = new MlpEstimator().setHiddenLayers(4).setOptimizer("adam:lr=0.01").setBatchSize(16).setAveragingSteps(2)
-                    .setMaxIter(3).fit(df);
-            assertEquals(1 + avg.summary().passes() + 1, jobs.count() - afterFull, "read, " + avg.summary().passes() + " rounds, final figures");
-            assertEquals(3, avg.summary().history().size());
-            assertEquals(4, full.libraryModel().network().inputs());
-            assertEquals(3, full.libraryModel().network().outputs());
+            for (boolean barrier : new boolean[] {true, false}) {
+                Mesh.enabled = barrier;
+                int before = jobs.count();
+                MlpModel full = new MlpEstimator().setHiddenLayers(4).setMaxIter(3).fit(df);
+                int afterFull = jobs.count();
+                long passes = full.summary().passes();
+                assertEquals(barrier, full.summary().barrier());
+                assertEquals(1 + (barrier ? 1 : passes + 1), afterFull - before, "read, " + passes + " passes, final figures");
+                assertEquals(afterFull - before - 1, full.summary().jobs());
+                MlpModel avg = new MlpEstimator().setHiddenLayers(4).setOptimizer("adam:lr=0.01").setBatchSize(16).setAveragingSteps(2)
+                        .setMaxIter(3).fit(df);
+                long rounds = avg.summary().passes();
+                assertEquals(1 + (barrier ? 1 : rounds + 1), jobs.count() - afterFull, "read, " + rounds + " rounds in 3 epochs, final figures");
+                assertEquals(3, avg.summary().history().size());
+                assertEquals(4, full.libraryModel().network().inputs());
+                assertEquals(3, full.libraryModel().network().outputs());
+            }
         } finally {
+            Mesh.enabled = old;
             spark.sparkContext().removeSparkListener(jobs);
         }
     }

@@ -157,6 +157,8 @@ public final class SparkModuleBench {
             r.put("kernels", org.backprop4j.kernel.KernelProvider.get().toString());
             r.put("full_batch", s.fullBatch());
             r.put("spark_passes", s.passes());
+            r.put("barrier", s.barrier());   // passes (full batch) or rounds (averaging) among the tasks of barrier jobs
+            r.put("jobs_after_read", s.jobs());
             r.put("prepare_seconds", round(fit - s.fitSeconds(), 3));
             if (s.fullBatch() && s.passes() > 0) {
                 Map<String, Object> per = new LinkedHashMap<>();

@@ -1,0 +1,296 @@
+package org.backprop4j.spark;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import scala.reflect.ClassTag;
+
+/**
+ * A fit's passes and averaging rounds without a Spark job each. One job in Spark's barrier execution
+ * mode (every partition's task started at once) keeps a task running on each partition; each task
+ * connects to the driver by a socket of its own and answers the driver's commands over its cached
+ * blocks: a share of the gradient at w, the validation or final sums at w, or an averaging round's
+ * local steps from given weights and state. The driver sends the command to every task and reads
+ * their answers in partition order: what a job per pass returns, so the fit is the same bits,
+ * without the job's scheduling, task launch, task binary and result transfer. (Spark's own
+ * {@code BarrierTaskContext.allGather} polls for its answer once a second, too slow for a pass.)
+ * The tasks prove they belong to this fit with a random token carried in the job's closure.
+ */
+final class Hub implements AutoCloseable {
+    private static final byte STOP = 0, GRADIENT = 1, SUMS = 2, ROUND = 3;
+
+    private final JavaFutureAction<List<Integer>> job;
+    private final Socket[] sockets;
+    private final DataInputStream[] in;
+    private final DataOutputStream[] out;
+    private boolean closed;
+
+    private Hub(JavaFutureAction<List<Integer>> job, Socket[] sockets) throws IOException {
+        this.job = job;
+        this.sockets = sockets;
+        in = new DataInputStream[sockets.length];
+        out = new DataOutputStream[sockets.length];
+        for (int p = 0; p < sockets.length; p++) {
+            in[p] = new DataInputStream(new BufferedInputStream(sockets[p].getInputStream(), 1 << 16));
+            out[p] = new DataOutputStream(new BufferedOutputStream(sockets[p].getOutputStream(), 1 << 16));
+        }
+    }
+
+    /** Starts the barrier job on {@code blocks} and waits until every partition's task has connected. */
+    static Hub open(JavaSparkContext sc, JavaRDD<FloatBlock> blocks, NetSpec spec, DistributedTrainer.Config cfg) {
+        int parts = blocks.getNumPartitions();
+        String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
+        String bind = sc.getConf().get("spark.driver.bindAddress", host);
+        long token = new java.security.SecureRandom().nextLong();
+        Socket[] sockets = new Socket[parts];
+        JavaFutureAction<List<Integer>> job = null;
+        try (ServerSocket server = new ServerSocket()) {
+            server.bind(new InetSocketAddress(bind, 0), parts);
+            server.setSoTimeout(100);
+            ClassTag<Integer> tag = scala.reflect.ClassTag$.MODULE$.apply(Integer.class);
+            RDD<Integer> r = blocks.rdd().barrier().mapPartitions(new Worker(host, server.getLocalPort(), token, spec, cfg), false, tag);
+            job = new JavaRDD<>(r, tag).collectAsync();
+            for (int connected = 0; connected < parts; ) {
+                Socket s;
+                try {
+                    s = server.accept();
+                } catch (SocketTimeoutException e) {
+                    if (job.isDone()) throw new IllegalStateException("the tasks ended before connecting: " + outcome(job));
+                    continue;
+                }
+                s.setSoTimeout(10_000);
+                DataInputStream hello = new DataInputStream(s.getInputStream());
+                int p;
+                try {
+                    if (hello.readLong() != token) throw new IOException("not a task of this fit");
+                    p = hello.readInt();
+                    if (p < 0 || p >= parts || sockets[p] != null) throw new IOException("partition " + p);
+                } catch (IOException e) {
+                    s.close();   // a stranger, or a task that gave up: not one of ours
+                    continue;
+                }
+                s.setSoTimeout(0);
+                s.setTcpNoDelay(true);
+                sockets[p] = s;
+                connected++;
+            }
+            return new Hub(job, sockets);
+        } catch (IOException | RuntimeException e) {
+            for (Socket s : sockets) closeQuietly(s);
+            if (job != null) job.cancel(true);
+            throw e instanceof IOException io ? new UncheckedIOException("starting the fit's tasks: " + io.getMessage(), io) : (RuntimeException) e;
+        }
+    }
+
+    private static String outcome(JavaFutureAction<List<Integer>> job) {
+        try {
+            return "returned " + job.get();
+        } catch (Exception e) {
+            throw InputException.rethrow(e);
+        }
+    }
+
+    /** A pass: every partition's share at w, summed in partition order. */
+    Partial.Total gradient(float[] w, DistributedObjective.Timings t) {
+        List<Partial> shares = new ArrayList<>(sockets.length);
+        for (byte[] b : ask(new Mesh.Out(1 + Mesh.Out.floats(w)).b(GRADIENT).f(w))) shares.add(partial(b));
+        t.addMean(shares);
+        return Partial.sum(shares, t.sumNanos);
+    }
+
+    /** Every partition's {@link DistributedTrainer.Sums} at w, in partition order. */
+    List<DistributedTrainer.Sums> sums(float[] w, boolean validation, boolean train) {
+        List<DistributedTrainer.Sums> parts = new ArrayList<>(sockets.length);
+        for (byte[] b : ask(new Mesh.Out(1 + Mesh.Out.floats(w) + 2).b(SUMS).f(w).b(validation ? 1 : 0).b(train ? 1 : 0))) {
+            Mesh.In m = new Mesh.In(b);
+            double[] acc = m.dd();
+            parts.add(new DistributedTrainer.Sums(acc, m.l()));
+        }
+        return parts;
+    }
+
+    /** An averaging round: every partition's local steps {@code first ..} of {@code epoch} from w and the state, in partition order. */
+    List<DistributedTrainer.Local> round(int epoch, long first, float[] w, double[] state) {
+        List<DistributedTrainer.Local> parts = new ArrayList<>(sockets.length);
+        for (byte[] b : ask(new Mesh.Out(1 + 4 + 8 + Mesh.Out.floats(w) + Mesh.Out.doubles(state)).b(ROUND).i(epoch).l(first).f(w).dd(state))) {
+            parts.add(local(b));
+        }
+        return parts;
+    }
+
+    /** Sends the command to every task, then reads their answers in partition order. */
+    private byte[][] ask(Mesh.Out command) {
+        byte[][] answers = new byte[sockets.length][];
+        try {
+            for (DataOutputStream o : out) write(o, command);
+            for (int p = 0; p < sockets.length; p++) answers[p] = read(in[p]);
+            return answers;
+        } catch (IOException e) {
+            abort();
+            try {
+                job.get();   // a task failed: its exception says why
+            } catch (Exception failed) {
+                throw InputException.rethrow(failed);
+            }
+            throw new UncheckedIOException("a task of the fit closed its connection: " + e.getMessage(), e);
+        }
+    }
+
+    /** Ends the tasks (they return) and waits for the job. */
+    @Override
+    public void close() {
+        if (closed) return;
+        try {
+            for (DataOutputStream o : out) write(o, new Mesh.Out(1).b(STOP));
+            job.get();
+        } catch (Exception e) {
+            abort();
+            throw InputException.rethrow(e);
+        } finally {
+            closed = true;
+            for (Socket s : sockets) closeQuietly(s);
+        }
+    }
+
+    /** Closes the connections (the tasks end with an error) and cancels the job. */
+    void abort() {
+        if (closed) return;
+        closed = true;
+        for (Socket s : sockets) closeQuietly(s);
+        job.cancel(true);
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s == null) return;
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    static void write(DataOutputStream o, Mesh.Out m) throws IOException {
+        o.writeInt(m.size());
+        o.write(m.array(), 0, m.size());
+        o.flush();
+    }
+
+    static byte[] read(DataInputStream i) throws IOException {
+        byte[] b = new byte[i.readInt()];
+        i.readFully(b);
+        return b;
+    }
+
+    /** The task function: connects to the driver, then answers its commands over the partition's blocks until STOP. */
+    static final class Worker extends scala.runtime.AbstractFunction1<scala.collection.Iterator<FloatBlock>, scala.collection.Iterator<Integer>>
+            implements Serializable {
+        private final String host;
+        private final int port;
+        private final long token;
+        private final NetSpec spec;
+        private final DistributedTrainer.Config cfg;
+
+        Worker(String host, int port, long token, NetSpec spec, DistributedTrainer.Config cfg) {
+            this.host = host;
+            this.port = port;
+            this.token = token;
+            this.spec = spec;
+            this.cfg = cfg;
+        }
+
+        @Override
+        public scala.collection.Iterator<Integer> apply(scala.collection.Iterator<FloatBlock> it) {
+            List<FloatBlock> mine = new ArrayList<>();
+            scala.jdk.javaapi.CollectionConverters.asJava(it).forEachRemaining(mine::add);
+            int p = org.apache.spark.TaskContext.getPartitionId();
+            int answered = 0;
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(host, port), 60_000);
+                s.setTcpNoDelay(true);
+                DataOutputStream o = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
+                DataInputStream i = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+                o.writeLong(token);
+                o.writeInt(p);
+                o.flush();
+                while (true) {
+                    Mesh.In c = new Mesh.In(read(i));
+                    byte k = c.b();
+                    if (k == STOP) break;
+                    write(o, answer(k, c, mine));
+                    answered++;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("partition " + p + "'s task lost its connection to the driver: " + e.getMessage(), e);
+            }
+            return scala.jdk.javaapi.CollectionConverters.asScala(List.of(answered).iterator());
+        }
+
+        private Mesh.Out answer(byte k, Mesh.In c, List<FloatBlock> mine) {
+            switch (k) {
+                case GRADIENT:
+                    return encode(DistributedObjective.shareAt(spec, c.f(), mine.iterator(), cfg.work(), 0));
+                case SUMS: {
+                    float[] w = c.f();
+                    boolean validation = c.b() == 1, train = c.b() == 1;
+                    DistributedTrainer.Sums s = DistributedTrainer.partitionSums(spec, w, cfg.work(), mine.iterator(), validation, train);
+                    return new Mesh.Out(Mesh.Out.doubles(s.acc()) + 8).dd(s.acc()).l(s.fingerprint());
+                }
+                case ROUND: {
+                    int epoch = c.i();
+                    long first = c.l();
+                    float[] w = c.f();
+                    double[] state = c.dd();
+                    return encode(DistributedTrainer.localSteps(spec, cfg, epoch, first, w, state, mine.iterator()));
+                }
+                default:
+                    throw new IllegalStateException("unknown command " + k);
+            }
+        }
+    }
+
+    static Mesh.Out encode(Partial p) {
+        String ex = p.executors().isEmpty() ? "" : p.executors().first();
+        return new Mesh.Out(4 + 8 * 4 + Mesh.Out.text(ex) + Mesh.Out.floats(p.grad()))
+                .i(p.partition()).d(p.sumE()).l(p.rows()).l(p.computeNanos()).l(p.fetchNanos()).s(ex).f(p.grad());
+    }
+
+    static Partial partial(byte[] b) {
+        Mesh.In in = new Mesh.In(b);
+        int partition = in.i();
+        double sumE = in.d();
+        long rows = in.l(), compute = in.l(), fetch = in.l();
+        String ex = in.s();
+        return new Partial(partition, in.f(), sumE, rows, compute, fetch, new TreeSet<>(Set.of(ex)));
+    }
+
+    static Mesh.Out encode(DistributedTrainer.Local l) {
+        return new Mesh.Out(4 + 8 + 8 + Mesh.Out.text(l.executor()) + Mesh.Out.floats(l.w()) + Mesh.Out.floats(l.stateF()) + Mesh.Out.doubles(l.stateD()))
+                .i(l.partition()).l(l.rows()).d(l.sumE()).s(l.executor()).f(l.w()).f(l.stateF()).dd(l.stateD());
+    }
+
+    static DistributedTrainer.Local local(byte[] b) {
+        Mesh.In in = new Mesh.In(b);
+        int partition = in.i();
+        long rows = in.l();
+        double sumE = in.d();
+        String ex = in.s();
+        float[] w = in.f(), stateF = in.f();
+        return new DistributedTrainer.Local(partition, w, stateF, in.dd(), rows, sumE, ex);
+    }
+}
