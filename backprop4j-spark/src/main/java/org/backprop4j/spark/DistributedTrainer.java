@@ -118,7 +118,14 @@ final class DistributedTrainer {
     private Hub hub() {
         if (usable == null) usable = Mesh.usable(sc, blocks);
         if (hub == null && usable) {
-            hub = Hub.open(sc, blocks, spec, cfg);
+            try {
+                hub = Hub.open(sc, blocks, spec, cfg);
+            } catch (Hub.Unavailable e) {
+                if (e.submitted) jobs++;
+                usable = false;   // e.g. a firewall between the executors and the driver: the fit goes on with a job per pass
+                System.getLogger(DistributedTrainer.class.getName()).log(System.Logger.Level.WARNING, e.getMessage() + "; a Spark job per pass instead");
+                return null;
+            }
             jobs++;
             barrier = true;
         }

@@ -56,7 +56,7 @@ final class Hub implements AutoCloseable {
     static Hub open(JavaSparkContext sc, JavaRDD<FloatBlock> blocks, NetSpec spec, DistributedTrainer.Config cfg) {
         int parts = blocks.getNumPartitions();
         String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
-        String bind = sc.getConf().get("spark.driver.bindAddress", host);
+        String bind = bindAddress != null ? bindAddress : sc.getConf().get("spark.driver.bindAddress", host);
         long token = new java.security.SecureRandom().nextLong();
         Socket[] sockets = new Socket[parts];
         JavaFutureAction<List<Integer>> job = null;
@@ -94,7 +94,20 @@ final class Hub implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             for (Socket s : sockets) closeQuietly(s);
             if (job != null) job.cancel(true);
-            throw e instanceof IOException io ? new UncheckedIOException("starting the fit's tasks: " + io.getMessage(), io) : (RuntimeException) e;
+            throw new Unavailable(job != null, e);
+        }
+    }
+
+    /** The address the driver listens on instead of Spark's driver address (null: Spark's); for the tests. */
+    static String bindAddress;
+
+    /** The fit's tasks could not be kept (the driver could not listen, or they could not connect): the fit runs a job per pass. */
+    static final class Unavailable extends RuntimeException {
+        final boolean submitted;   // whether the barrier job had been started
+
+        Unavailable(boolean submitted, Exception cause) {
+            super("the fit's tasks could not be kept: " + cause, cause);
+            this.submitted = submitted;
         }
     }
 
@@ -221,7 +234,7 @@ final class Hub implements AutoCloseable {
             int p = org.apache.spark.TaskContext.getPartitionId();
             int answered = 0;
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host, port), 60_000);
+                s.connect(new InetSocketAddress(host, port), 30_000);
                 s.setTcpNoDelay(true);
                 DataOutputStream o = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
                 DataInputStream i = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));

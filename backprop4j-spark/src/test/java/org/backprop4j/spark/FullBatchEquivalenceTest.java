@@ -385,4 +385,26 @@ class FullBatchEquivalenceTest {
         assertEquals(4, m.summary().jobs(), "the tasks kept for each epoch, released for the listener, and kept for the final figures");
         assertArrayEquals(plain, m.libraryModel().network().params());
     }
+
+    /**
+     * Where the tasks cannot be kept after all (here the driver cannot listen on its address; on a
+     * cluster, e.g. a firewall between the executors and the driver), the fit goes on with a job per
+     * pass and the same bits.
+     */
+    @Test
+    void aFitWhoseTasksCannotBeKeptRunsAJobPerPass() {
+        Dataset<Row> df = frame(2);
+        MlpEstimator est = new MlpEstimator().setHiddenLayers(8).setOptimizer("lbfgs").setMaxIter(3).setSeed(42);
+        float[] kept = est.fit(df).libraryModel().network().params();
+        MlpModel m;
+        try {
+            Hub.bindAddress = "192.0.2.1";   // TEST-NET-1 (RFC 5737): no interface of this machine has it
+            m = est.fit(df);
+        } finally {
+            Hub.bindAddress = null;
+        }
+        assertTrue(!m.summary().barrier());
+        assertTrue(m.summary().jobs() > 3, m.summary().jobs() + " jobs");
+        assertArrayEquals(kept, m.libraryModel().network().params());
+    }
 }
