@@ -130,6 +130,12 @@ public final class Workloads {
             };
             long weights = 0;
             for (int l = 1; l < sizes.length; l++) weights += (long) sizes[l] * (sizes[l - 1] + 1);
+            // the vector loops' warm-up compiles the loops of the workload's activations only
+            org.backprop4j.kernel.Elementwise.expectActivations(switch (spec.id()) {
+                case "W1" -> java.util.List.of(Activation.RELU, Activation.RELU, Activation.SOFTMAX);
+                case "W2" -> java.util.List.of(Activation.LOGISTIC, Activation.SOFTMAX);
+                default -> java.util.List.of(Activation.TANH, Activation.SOFTMAX);
+            });
             KernelProvider.expectWork(6.0 * weights * samples * epochs);
         }
         // the two files are read on threads of their own while this one loads the kernels and builds the

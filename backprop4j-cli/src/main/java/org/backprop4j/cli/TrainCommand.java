@@ -198,6 +198,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         // one run in this process: its size decides the kernels (a short run takes ones that need no JIT
         // warm-up), about 6 operations per weight and pattern each epoch (forward 2, backward 4)
+        org.backprop4j.kernel.Elementwise.expectActivations(activations(resolved));
         KernelProvider.expectWork(expectedFlops(resolved, parts[0].inputs(), parts[0].outputs(), parts[0].size()));
         ProgressFactory progress = ProgressFactory.create(ProgressMode.fromFlags(quiet, json, plain), out);
         Instant started = Instant.now();
@@ -516,7 +517,20 @@ final class TrainCommand implements Callable<Integer> {
     private void declareFromHeader(Settings settings) {
         if (dataOptions.labels == null || validation > 0 || warmStart != null) return;
         double flops = headerFlops(settings, data);
-        if (!Double.isNaN(flops)) KernelProvider.expectWork(flops);
+        if (Double.isNaN(flops)) return;
+        org.backprop4j.kernel.Elementwise.expectActivations(activations(settings.resolve(true)));
+        KernelProvider.expectWork(flops);
+    }
+
+    /**
+     * The activations of the network resolved settings build, hidden layers' and output's: the vector loops'
+     * background warm-up compiles only theirs ({@link org.backprop4j.kernel.Elementwise#expectActivations}).
+     */
+    static List<org.backprop4j.Activation> activations(Settings resolved) {
+        List<org.backprop4j.Activation> fs = new java.util.ArrayList<>();
+        for (int i = 0; i < resolved.hidden().size(); i++) fs.add(resolved.hiddenActivation(i));
+        fs.add(resolved.output());
+        return fs;
     }
 
     /**

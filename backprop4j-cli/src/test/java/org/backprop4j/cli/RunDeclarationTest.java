@@ -35,6 +35,17 @@ class RunDeclarationTest {
     }
 
     @Test
+    void theRunDeclaresItsNetworksActivationsForTheWarmUp() {
+        Settings s = Settings.builder().hidden(8, 4).activations(java.util.List.of(org.backprop4j.Activation.TANH, org.backprop4j.Activation.RELU))
+                .build().resolve(true);
+        assertEquals(java.util.List.of(org.backprop4j.Activation.TANH, org.backprop4j.Activation.RELU, org.backprop4j.Activation.SOFTMAX),
+                TrainCommand.activations(s));
+        Settings w1 = Settings.builder().hidden(256, 128).activation(org.backprop4j.Activation.RELU).build().resolve(true);
+        assertEquals(java.util.List.of(org.backprop4j.Activation.RELU, org.backprop4j.Activation.RELU, org.backprop4j.Activation.SOFTMAX),
+                TrainCommand.activations(w1));
+    }
+
+    @Test
     void aHeaderThatCannotBeReadDeclaresNothing() throws Exception {
         Path csv = Files.writeString(dir.resolve("d.csv"), "a,b,y\n1,2,yes\n");
         assertTrue(Double.isNaN(TrainCommand.headerFlops(Settings.builder().build(), csv)));

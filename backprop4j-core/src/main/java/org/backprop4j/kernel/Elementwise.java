@@ -93,6 +93,7 @@ public final class Elementwise {
     /** For tests: undoes {@link #scalarOnly} and {@link #scalarUntilWarm}, and forgets how earlier warm-ups ended. */
     static synchronized void vectorFrom(int len) {
         warmer = null;
+        warmLoops = WARM_ALL;
         warm = false;
         warmFailed = false;
         vectorMin = len;
@@ -150,10 +151,11 @@ public final class Elementwise {
             for (int i = 0; i < src.length; i++) src[i] = ((i * 37) % 101 - 50) / 25f;   // in [-2, 2]: every branch of the loops
             int faster = 0;
             while (!ready && warmer == Thread.currentThread() && System.nanoTime() - t0 < maxMillis * 1_000_000L) {
+                int loops = warmLoops;
                 long s0 = System.nanoTime();
-                warmRound(null, src, a, g, w, sums, m, n);    // the vector loops, through the callers' entry points
+                warmRound(null, loops, src, a, g, w, sums, m, n);    // the vector loops, through the callers' entry points
                 long s1 = System.nanoTime();
-                warmRound(SCALAR, src, a, g, w, sums, m, n);
+                warmRound(SCALAR, loops, src, a, g, w, sums, m, n);
                 long s2 = System.nanoTime();
                 faster = s1 - s0 <= s2 - s1 ? faster + 1 : 0;
                 ready = faster >= WARM_ROUNDS;
@@ -174,10 +176,48 @@ public final class Elementwise {
         }
     }
 
-    /** One call of every loop on the warm-up's own arrays: through the public entry points if {@code impl} is null. */
-    private static void warmRound(Impl impl, float[] src, float[] a, float[] g, float[] w, float[] sums, int m, int n) {
+    /** Loops of the activations a warm-up compiles ({@link #expectActivations}): bits of {@link #warmRound}'s {@code loops}. */
+    static final int WARM_SOFTMAX = 1, WARM_LOGISTIC = 2, WARM_TANH = 4, WARM_RELU = 8, WARM_LEAKY_RELU = 16, WARM_ALL = 31;
+    /** The activations' loops the next warm-up rounds compile. */
+    private static volatile int warmLoops = WARM_ALL;
+
+    /**
+     * Tells a background warm-up of the vector loops ({@link KernelProvider#expectWork}) which activations the
+     * run uses, so that it compiles only their loops and those every run needs (bias sums and adds, the update):
+     * the compiler's time for the other activations' loops is not taken from the run. A loop the warm-up left
+     * out still gives the same bits, after a slower start. Until called, or after a call with none of the
+     * activations that have loops of their own, the warm-up compiles them all.
+     *
+     * @param used the hidden and output activations of the run's network
+     */
+    public static void expectActivations(java.util.Collection<org.backprop4j.Activation> used) {
+        int loops = 0;
+        for (org.backprop4j.Activation f : used) {
+            loops |= switch (f) {
+                case SOFTMAX -> WARM_SOFTMAX;
+                case LOGISTIC -> WARM_LOGISTIC;
+                case TANH -> WARM_TANH;
+                case RELU -> WARM_RELU;
+                case LEAKY_RELU -> WARM_LEAKY_RELU;
+                default -> 0;
+            };
+        }
+        warmLoops = loops == 0 ? WARM_ALL : loops;
+    }
+
+    /** The loops the next warm-up rounds compile ({@link #expectActivations}). */
+    static int warmLoops() {
+        return warmLoops;
+    }
+
+    /**
+     * One call of each loop in {@code loops} ({@link #WARM_SOFTMAX} etc.) and of those every run needs, on the
+     * warm-up's own arrays: through the public entry points if {@code impl} is null.
+     */
+    static void warmRound(Impl impl, int loops, float[] src, float[] a, float[] g, float[] w, float[] sums, int m, int n) {
         int len = m * n;
         for (int op = 0; op < 3; op++) {
+            if ((loops & (op == 0 ? WARM_SOFTMAX : op == 1 ? WARM_LOGISTIC : WARM_TANH)) == 0) continue;
             System.arraycopy(src, 0, a, 0, len);
             float shift = op == 0 ? 2f : 0f;
             if (impl == null) {
@@ -195,6 +235,7 @@ public final class Elementwise {
             }
         }
         for (int f = DERIV_LOGISTIC; f <= DERIV_LEAKY_RELU; f++) {
+            if ((loops & (f == DERIV_LOGISTIC ? WARM_LOGISTIC : f == DERIV_TANH ? WARM_TANH : f == DERIV_RELU ? WARM_RELU : WARM_LEAKY_RELU)) == 0) continue;
             System.arraycopy(src, 0, g, 0, len);
             if (impl == null) multiplyDerivative(f, g, a, 0, len); else impl.multiplyDerivative(f, g, a, 0, len);
         }
