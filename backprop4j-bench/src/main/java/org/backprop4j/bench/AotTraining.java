@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * The training run behind scripts/bench's start-up cache (JDK 25 AOT cache, JEPs 483/514/515): the
- * three workloads on 2,000 training images for one epoch (W3: three updates), so that the cache holds
+ * three workloads on 2,000 training images ({@link #epochs}), so that the cache holds
  * the classes and method profiles of the code a timed run executes. Prints nothing.
  */
 public final class AotTraining {
@@ -16,7 +16,23 @@ public final class AotTraining {
         for (String w : new String[] {"W1", "W2", "W3"}) {
             Workloads.Spec spec = Workloads.resolve(w);
             // the record too: its writing is part of a timed process
-            JsonLine.of(Workloads.run(spec, w.equals("W3") ? 3 : 1, 2000, 42, 2, dir, null, null, null, false));
+            JsonLine.of(Workloads.run(spec, epochs(w), SAMPLES, 42, 2, dir, null, null, null, false));
         }
+    }
+
+    /** Training images per workload's run. */
+    static final int SAMPLES = 2000;
+
+    /**
+     * The epochs of a workload's run: W1's enough for a run declared above KernelProvider.SCALAR_LOOPS_FLOPS, as
+     * W1's own is, so that the element-wise loops' warm-up and vector form run and the cache holds their
+     * classes and profiles (a shorter run keeps the scalar loops throughout); W3 three updates; W2 one epoch.
+     */
+    static int epochs(String workload) {
+        return switch (workload) {
+            case "W1" -> 11;
+            case "W3" -> 3;
+            default -> 1;
+        };
     }
 }
