@@ -81,7 +81,32 @@ public final class KernelProvider {
         // no JIT warm-up of Vector API code, but costs more per step, which a longer run pays many times over
         // longer ones take the scalar loops too until the vector loops are compiled, on a thread of their own;
         // either way not where -Dbackprop4j.vector.elementwiseMin fixes the loops
-        if (flops < Double.POSITIVE_INFINITY) Elementwise.scalarLoops(flops < SCALAR_LOOPS_FLOPS, WARM_UP_MILLIS);
+        if (flops < Double.POSITIVE_INFINITY) {
+            Elementwise.scalarLoops(flops < SCALAR_LOOPS_FLOPS, WARM_UP_MILLIS);
+            declaredLoops = loops(flops < SCALAR_LOOPS_FLOPS);
+        }
+    }
+
+    /**
+     * The element-wise loops the latest declaration chose, for {@link VectorModule}: 1 the vector form
+     * (after its warm-up), 0 the scalar form, -1 no declaration yet.
+     */
+    private static volatile int declaredLoops = -1;
+
+    /** {@link #declaredLoops} for a declaration's choice, or the form {@code -Dbackprop4j.vector.elementwiseMin} fixes. */
+    private static int loops(boolean scalar) {
+        if (Elementwise.pinned) return Elementwise.VECTOR_MIN < Integer.MAX_VALUE ? 1 : 0;
+        return scalar ? 0 : 1;
+    }
+
+    /** The element-wise loops declared (1 vector, 0 scalar, -1 undeclared; {@link VectorModule}). */
+    static int declaredLoops() {
+        return declaredLoops;
+    }
+
+    /** The declared operations ({@link #expectWork}), NaN if none. */
+    static double expectedWork() {
+        return expectedWork;
     }
 
     /** How long the element-wise loops' background warm-up may try before the run keeps the scalar loops. */
@@ -115,7 +140,10 @@ public final class KernelProvider {
      */
     public static void expectWork(double flops, double elementwise) {
         if (!Double.isNaN(flops) && instance == null) expectedWork = flops;
-        if (!Double.isNaN(elementwise)) Elementwise.scalarLoops(scalarLoops(elementwise), WARM_UP_MILLIS);
+        if (!Double.isNaN(elementwise)) {
+            Elementwise.scalarLoops(scalarLoops(elementwise), WARM_UP_MILLIS);
+            declaredLoops = loops(scalarLoops(elementwise));
+        }
     }
 
     /** The rule of {@link #expectWork(double, double)} for the element-wise loops: scalar below {@link #SCALAR_LOOPS_VALUES}. */
@@ -140,9 +168,20 @@ public final class KernelProvider {
     static synchronized void loadAhead() {
         String wanted = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
         if (openBlasAhead != null || !(wanted.equals("auto") || wanted.equals("openblas"))) return;
-        java.util.concurrent.FutureTask<Kernels> f = new java.util.concurrent.FutureTask<>(() -> load("openblas"));
-        openBlasAhead = f;
-        Thread.ofPlatform().daemon().name("backprop4j-load-openblas").start(f);
+        openBlasLoading();
+    }
+
+    /**
+     * OpenBLAS being loaded for the choice ({@link #prepareInBackground}, started here if it was not),
+     * for {@link VectorModule} to look at without taking it from the choice.
+     */
+    static synchronized java.util.concurrent.Future<Kernels> openBlasLoading() {
+        if (openBlasAhead == null) {
+            java.util.concurrent.FutureTask<Kernels> f = new java.util.concurrent.FutureTask<>(() -> load("openblas"));
+            openBlasAhead = f;
+            Thread.ofPlatform().daemon().name("backprop4j-load-openblas").start(f);
+        }
+        return openBlasAhead;
     }
 
     /** OpenBLAS being loaded ahead, or null (for tests). */
