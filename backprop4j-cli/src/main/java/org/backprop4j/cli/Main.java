@@ -40,7 +40,16 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        processArgs = args.clone();
         System.exit(run(args, System.out, System.err));
+    }
+
+    /** The arguments of {@link #main}, given again to a JVM started again with the vector module (VectorModule); null inside another program. */
+    private static volatile String[] processArgs;
+
+    /** {@link #processArgs}, or null when the CLI runs inside another program (tests, the start-up cache's training). */
+    static String[] processArgs() {
+        return processArgs;
     }
 
     /**

@@ -26,6 +26,7 @@ import org.backprop4j.cli.report.HtmlReport;
 import org.backprop4j.cli.report.LearningCurves;
 import org.backprop4j.cli.report.ReportData;
 import org.backprop4j.kernel.KernelProvider;
+import org.backprop4j.kernel.VectorModule;
 import org.backprop4j.metrics.ConfusionMatrix;
 import org.backprop4j.metrics.Metrics;
 import org.backprop4j.train.EpochStats;
@@ -150,14 +151,19 @@ final class TrainCommand implements Callable<Integer> {
         else if (resume) files.input("--checkpoint", ckpt);
         files.check();
         if (cacheDir != null && Boolean.FALSE.equals(mapped)) throw new IllegalArgumentException("--cache-dir is for the memory-mapped cache, which --no-mapped turns off");
-        // the model file (and --json's lines) are written with Jackson: its start-up runs on the spare
-        // core while the data are read
-        ModelFile.prepareInBackground();
-        if (json) Json.prepareInBackground();
-        // OpenBLAS too (the short runs' kernels, the choice itself waits for the data's size)
-        if (kernel == null || kernel.equalsIgnoreCase("auto") || kernel.equalsIgnoreCase("openblas")) KernelProvider.prepareInBackground();
-        if (warmStart != null) return warm(out, talk);
+        if (warmStart != null) {
+            // a warm start declares no size, which takes the vector module's code: started again with it
+            // before anything is read (VectorModule; the launcher's request only)
+            VectorModule.relaunchIfUseful(Main.processArgs(), kernel, true, true);
+            prepareInBackground();
+            return warm(out, talk);
+        }
         Settings settings = modelOptions.settings(validation);
+        // an IDX file's header gives the run's size before its body is read: the run is declared now, so the
+        // element-wise loops' warm-up (KernelProvider.expectWork) runs beside the reading instead of the first
+        // epoch, and a run that would use the vector module is started again with it before other work starts
+        if (declareFromHeader(settings)) VectorModule.relaunchIfUseful(Main.processArgs(), kernel, readAgain(), false);
+        prepareInBackground();
         // an IDX test set does not depend on the training data: read on the spare core meanwhile
         if (test != null && testLabels != null && dataOptions.labels != null) {
             Path images = test, labels = testLabels;
@@ -167,9 +173,6 @@ final class TrainCommand implements Callable<Integer> {
         // memory-mapped cache is not, as the cache hashes it itself
         java.util.concurrent.FutureTask<String> dataHash = !Boolean.TRUE.equals(mapped) && Files.isRegularFile(data) && Files.size(data) <= HASH_AHEAD_MAX
                 ? background("backprop4j-hash-data", () -> Provenance.DataInfo.of(data, 0).sha256()) : null;
-        // an IDX file's header gives the run's size before its body is read: the run is declared now, so the
-        // element-wise loops' warm-up (KernelProvider.expectWork) runs beside the reading instead of the first epoch
-        declareFromHeader(settings);
         Examples raw = dataOptions.read(data, DataCache.Options.auto().directory(cacheDir)
                 .mode(mapped == null ? DataCache.Mode.AUTO : mapped ? DataCache.Mode.ALWAYS : DataCache.Mode.NEVER));
         DataSet testSet = readTest(raw);   // before training: a bad test file costs no training time
@@ -178,28 +181,41 @@ final class TrainCommand implements Callable<Integer> {
                     + ((m.dataBytes() + (1 << 19)) >> 20) + " MB are in a memory-mapped cache: use a first-order optimizer (e.g. --optimizer adam or rprop), "
                     + "or give Java more heap with BACKPROP4J_JAVA_OPTS=-Xmx<size> (data up to 2/5 of the heap stay on it)");
         }
-        if (talk) {
-            dataOptions.printNotices(out);   // first line: the task and why
-            out.println("backprop4j train " + data.getFileName());
-            for (String line : settings.explain(raw, n -> "--" + n)) out.println("  " + line);
-        }
-        Settings resolved = settings.resolve(raw);
-        Examples[] parts = ModelTrainer.split(raw, validation, resolved.seed());
-        if (talk && parts[1] != null) {
-            out.printf(Locale.ROOT, "  validation: %d of %d patterns held out%n", parts[1].size(), raw.size());
-        }
-        resolved.config(parts[0].size(), parts[1] != null);   // bad combinations are refused before any epoch runs
-        if (kernel != null) {
-            try {
-                KernelProvider.request(kernel);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new Main.UserError("--kernel " + kernel + ": " + e.getMessage());
+        // the lines up to the run's declaration are held back: a run started again with the vector module
+        // (below) prints them from the new JVM, and an error in between still comes after them
+        java.io.StringWriter held = new java.io.StringWriter();
+        PrintWriter head = new PrintWriter(held);
+        Settings resolved;
+        Examples[] parts;
+        try {
+            if (talk) {
+                dataOptions.printNotices(head);   // first line: the task and why
+                head.println("backprop4j train " + data.getFileName());
+                for (String line : settings.explain(raw, n -> "--" + n)) head.println("  " + line);
             }
+            resolved = settings.resolve(raw);
+            parts = ModelTrainer.split(raw, validation, resolved.seed());
+            if (talk && parts[1] != null) {
+                head.printf(Locale.ROOT, "  validation: %d of %d patterns held out%n", parts[1].size(), raw.size());
+            }
+            resolved.config(parts[0].size(), parts[1] != null);   // bad combinations are refused before any epoch runs
+            if (kernel != null) {
+                try {
+                    KernelProvider.request(kernel);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    throw new Main.UserError("--kernel " + kernel + ": " + e.getMessage());
+                }
+            }
+            // one run in this process: its size decides the kernels (a short run takes ones that need no JIT
+            // warm-up), about 6 operations per weight and pattern each epoch (forward 2, backward 4)
+            org.backprop4j.kernel.Elementwise.expectActivations(activations(resolved));
+            KernelProvider.expectWork(expectedFlops(resolved, parts[0].inputs(), parts[0].outputs(), parts[0].size()));
+            VectorModule.relaunchIfUseful(Main.processArgs(), kernel, readAgain(), true);
+        } finally {
+            head.flush();
+            out.print(held);
+            out.flush();
         }
-        // one run in this process: its size decides the kernels (a short run takes ones that need no JIT
-        // warm-up), about 6 operations per weight and pattern each epoch (forward 2, backward 4)
-        org.backprop4j.kernel.Elementwise.expectActivations(activations(resolved));
-        KernelProvider.expectWork(expectedFlops(resolved, parts[0].inputs(), parts[0].outputs(), parts[0].size()));
         ProgressFactory progress = ProgressFactory.create(ProgressMode.fromFlags(quiet, json, plain), out);
         Instant started = Instant.now();
         ModelTrainer.Fit fit;
@@ -512,14 +528,16 @@ final class TrainCommand implements Callable<Integer> {
     /**
      * Declares the run ({@link KernelProvider#expectWork}) from the header of an IDX training file
      * whose body is still to be read ({@link #headerFlops}), where all of the file trains (no
-     * validation part, no warm start).
+     * validation part, no warm start) and the file can be opened twice (not a stream, whose header
+     * the reading would then miss). Returns whether it declared the run.
      */
-    private void declareFromHeader(Settings settings) {
-        if (dataOptions.labels == null || validation > 0 || warmStart != null) return;
+    private boolean declareFromHeader(Settings settings) {
+        if (dataOptions.labels == null || validation > 0 || warmStart != null || !VectorModule.readableAgain(data)) return false;
         double flops = headerFlops(settings, data);
-        if (Double.isNaN(flops)) return;
+        if (Double.isNaN(flops)) return false;
         org.backprop4j.kernel.Elementwise.expectActivations(activations(settings.resolve(true)));
         KernelProvider.expectWork(flops);
+        return true;
     }
 
     /**
@@ -531,6 +549,22 @@ final class TrainCommand implements Callable<Integer> {
         for (int i = 0; i < resolved.hidden().size(); i++) fs.add(resolved.hiddenActivation(i));
         fs.add(resolved.output());
         return fs;
+    }
+
+    /** Whether a JVM started again could read every input of the run again (none is a stream: {@link VectorModule#readableAgain}). */
+    private boolean readAgain() {
+        return VectorModule.readableAgain(data) && VectorModule.readableAgain(dataOptions.labels)
+                && VectorModule.readableAgain(test) && VectorModule.readableAgain(testLabels);
+    }
+
+    /**
+     * Start-ups that the run will need, on the spare core while the data are read: Jackson for the model
+     * file (and --json's lines), OpenBLAS (the short runs' kernels; the choice itself waits for the data's size).
+     */
+    private void prepareInBackground() {
+        ModelFile.prepareInBackground();
+        if (json) Json.prepareInBackground();
+        if (kernel == null || kernel.equalsIgnoreCase("auto") || kernel.equalsIgnoreCase("openblas")) KernelProvider.prepareInBackground();
     }
 
     /**

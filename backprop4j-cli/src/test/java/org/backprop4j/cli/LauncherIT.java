@@ -1,6 +1,7 @@
 package org.backprop4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -39,14 +40,25 @@ class LauncherIT {
     }
 
     Run run(java.util.Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(env, null, args);
+    }
+
+    /** The launcher with {@code args}, its standard input a pipe fed from {@code stdin} (none: empty) and closed. */
+    Run run(java.util.Map<String, String> env, Path stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(launcher().toString()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "out", ".txt"), err = Files.createTempFile(dir, "err", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("BACKPROP4J_JAVA_OPTS");
+        pb.environment().remove("BACKPROP4J_VECTOR");
         pb.environment().remove("BACKPROP4J_THP");
         pb.environment().putAll(env);
         Process p = pb.start();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            if (stdin != null) Files.copy(stdin, in);
+        } catch (IOException e) {
+            // the launcher ended before reading all of it: its exit code and messages say why
+        }
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the launcher did not end");
         // the stderr filter may still be writing after java exits: wait for the file to stop growing
         long size = -1;
@@ -64,6 +76,7 @@ class LauncherIT {
         run("--version");   // the first run may build the start-up cache (and say so); later ones are quiet
         Path aot = launcher().resolveSibling("backprop4j-cli/target/backprop4j.aot");
         assertTrue(Files.size(aot) > 0, "the start-up cache exists after the first run");
+        assertTrue(Files.size(aot.resolveSibling("backprop4j-novector.aot")) > 0, "and the one without the vector module");
 
         Run quiet = run("train", iris.toString(), "-o", model.toString(), "--epochs", "5", "--quiet");
         assertEquals(0, quiet.code(), quiet.err());
@@ -112,5 +125,159 @@ class LauncherIT {
         assertEquals(2, r.code(), r.err());
         assertEquals("", r.out());
         assertEquals(List.of("backprop4j: no such file: " + dir.resolve("missing.csv")), r.err().lines().toList());
+    }
+
+    // ---- the vector module only where a run uses it (org.backprop4j.kernel.VectorModule) ----------------
+
+    /** The start-up caches made (the first run after a build makes them, and says so on standard error). */
+    void caches() throws Exception {
+        assertEquals(0, run("--version").code());
+    }
+
+    /**
+     * JVM option that logs every class and module loaded to standard output: a JVM's start shows as java.lang.Object's
+     * line, the vector module as its own line (a JVM without it archives the boot layer, whose modules it does not log).
+     */
+    static final String CLASS_LOG = "-Xlog:class+load=info,module+load=info:stdout";
+
+    /** How many JVMs ran (java.lang.Object loaded), and whether any had the vector module in its boot layer, from {@link #CLASS_LOG}'s lines. */
+    record Jvms(long starts, boolean vectorModule) {
+        static Jvms of(String out) {
+            return new Jvms(out.lines().filter(l -> l.matches(".*\\] java\\.lang\\.Object source: .*")).count(),
+                    out.lines().anyMatch(l -> l.matches(".*\\] jdk\\.incubator\\.vector location: .*")));
+        }
+    }
+
+    /** IDX images and labels of {@code n} 28x28 images (gzip): a run of 784-64-10 declares 6 x 50,890 x n x epochs operations. */
+    Path[] idx(int n) throws IOException {
+        Path images = dir.resolve("images-" + n + ".idx.gz"), labels = dir.resolve("labels-" + n + ".idx.gz");
+        if (!Files.exists(images)) CacheTrainingCommand.writeIdx(images, labels, n, 28, 10, 7);
+        return new Path[] {images, labels};
+    }
+
+    /**
+     * 3,000 images, 40 epochs: 3.7e10 operations, above KernelProvider.SCALAR_LOOPS_FLOPS, so the run takes the
+     * vector element-wise loops (after their warm-up) and is started again with the module; its kernels pinned
+     * where OpenBLAS is here, so that a JVM without the module would choose the same ones.
+     */
+    List<String> longRun(Path model, String... more) throws IOException {
+        Path[] f = idx(3000);
+        List<String> a = new ArrayList<>(List.of("train", f[0].toString(), "--labels", f[1].toString(), "--hidden", "64", "--batch", "64",
+                "--epochs", "40", "--seed", "5", "-o", model.toString()));
+        if (org.backprop4j.kernel.KernelProvider.byName("openblas") != null) a.addAll(List.of("--kernel", "openblas"));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    @Test
+    void aShortRunStaysWithoutTheVectorModule() throws Exception {
+        caches();
+        Path iris = Files.copy(TestData.path("iris.csv"), dir.resolve("iris.csv"));
+        Run r = run(java.util.Map.of("BACKPROP4J_JAVA_OPTS", CLASS_LOG), "train", iris.toString(), "-o", dir.resolve("m.json").toString(),
+                "--epochs", "5", "--quiet", "--verbose");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(new Jvms(1, false), Jvms.of(r.out()), "one JVM, without the vector module");
+        assertEquals(1, r.err().lines().count(), r.err());   // the kernel line alone
+    }
+
+    @Test
+    void aLongRunIsStartedAgainWithTheModuleAndGivesTheSameWeights() throws Exception {
+        caches();
+        Path again = dir.resolve("again.json"), without = dir.resolve("without.json"), with = dir.resolve("with.json");
+        Run r = run(java.util.Map.of("BACKPROP4J_JAVA_OPTS", CLASS_LOG), longRun(again, "--quiet", "--verbose").toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(new Jvms(2, true), Jvms.of(r.out()), "a second JVM, with the vector module");
+        List<String> lines = r.err().lines().toList();
+        assertEquals(2, lines.size(), r.err());
+        assertTrue(lines.get(0).startsWith("backprop4j: started again with the vector module (its element-wise loops take the Vector API form"), r.err());
+        assertTrue(lines.get(1).startsWith("backprop4j kernels: "), r.err());
+
+        Run off = run(java.util.Map.of("BACKPROP4J_VECTOR", "0", "BACKPROP4J_JAVA_OPTS", CLASS_LOG), longRun(without, "--quiet").toArray(String[]::new));
+        assertEquals(0, off.code(), off.err());
+        assertEquals(new Jvms(1, false), Jvms.of(off.out()), "BACKPROP4J_VECTOR=0: one JVM, without the module");
+        Run on = run(java.util.Map.of("BACKPROP4J_VECTOR", "1", "BACKPROP4J_JAVA_OPTS", CLASS_LOG), longRun(with, "--quiet").toArray(String[]::new));
+        assertEquals(0, on.code(), on.err());
+        assertEquals(new Jvms(1, true), Jvms.of(on.out()), "BACKPROP4J_VECTOR=1: one JVM, with the module");
+        float[] w = org.backprop4j.io.ModelFile.read(again).network().params();
+        assertTrue(java.util.Arrays.equals(w, org.backprop4j.io.ModelFile.read(without).network().params()), "the same weights as without the module");
+        assertTrue(java.util.Arrays.equals(w, org.backprop4j.io.ModelFile.read(with).network().params()), "the same weights as with the module from the start");
+    }
+
+    @Test
+    void aRunStartedAgainPrintsItsLinesOnceAndNothingWithQuiet() throws Exception {
+        caches();
+        // CSV: the run's size is known after reading, where the lines that follow are held back until it is settled
+        Path csv = dir.resolve("d.csv");
+        CacheTrainingCommand.writeCsv(csv, 2000, 100, 3);
+        List<String> args = List.of("train", csv.toString(), "--hidden", "256", "--epochs", "200", "--batch", "64", "--seed", "3",
+                "--no-plateau-stop", "-o", dir.resolve("m.json").toString());
+        Run quiet = run(concat(args, "--quiet"));
+        assertEquals(0, quiet.code(), quiet.err());
+        assertEquals("", quiet.out(), "--quiet: nothing on standard output");
+        assertEquals("", quiet.err(), "--quiet: nothing on standard error, the started-again JVM's warning included");
+        Run plain = run(java.util.Map.of("BACKPROP4J_JAVA_OPTS", CLASS_LOG), concat(args, "--plain", "--verbose"));
+        assertEquals(0, plain.code(), plain.err());
+        assertEquals(2, Jvms.of(plain.out()).starts(), "started again");
+        assertEquals(1, plain.out().lines().filter(l -> l.equals("backprop4j train d.csv")).count(), plain.out());
+        assertEquals(1, plain.out().lines().filter(l -> l.startsWith("model written to ")).count(), plain.out());
+        assertTrue(plain.err().lines().anyMatch(l -> l.startsWith("backprop4j: started again with the vector module")), plain.err());
+    }
+
+    @Test
+    void dataFromStandardInputAreReadOnceAndTheRunContinuesWithoutTheModule() throws Exception {
+        caches();
+        Path csv = dir.resolve("d.csv");
+        CacheTrainingCommand.writeCsv(csv, 2000, 100, 3);
+        Path model = dir.resolve("m.json");
+        Run r = run(java.util.Map.of("BACKPROP4J_JAVA_OPTS", CLASS_LOG), csv, "train", "/dev/stdin", "--hidden", "256", "--epochs", "200",
+                "--batch", "64", "--seed", "3", "--no-plateau-stop", "-o", model.toString(), "--quiet", "--verbose");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(new Jvms(1, false), Jvms.of(r.out()), "one JVM, without the module");
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("backprop4j: this run would use the vector module (")
+                && l.contains("its data come from a stream, which is read once: it continues without the module")), r.err());
+        assertEquals(2000, org.backprop4j.io.ModelFile.read(model).provenance().data().patterns());
+    }
+
+    @Test
+    void signalsReachTheJvmStartedAgain() throws Exception {
+        caches();
+        for (String signal : List.of("TERM", "INT")) {
+            Path model = dir.resolve(signal + ".json");
+            List<String> cmd = new ArrayList<>(List.of(launcher().toString()));
+            cmd.addAll(longRun(model, "--json", "--verbose"));
+            cmd.set(cmd.indexOf("40"), "100000");   // epochs: until the signal
+            cmd.add("--no-plateau-stop");
+            Path out = dir.resolve(signal + ".out"), err = dir.resolve(signal + ".err");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().remove("BACKPROP4J_JAVA_OPTS");
+            pb.environment().remove("BACKPROP4J_VECTOR");
+            Process p = pb.start();
+            try {
+                // an epoch's line: the JVM started again is training (the first one prints nothing)
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+                while (!Files.readString(out).contains("\"epoch\"") && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(50);
+                assertTrue(Files.readString(out).contains("\"epoch\""), Files.readString(err));
+                assertTrue(Files.readString(err).contains("backprop4j: started again with the vector module"), Files.readString(err));
+                assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+                assertTrue(p.waitFor(3, TimeUnit.MINUTES), "the launcher did not end");
+            } finally {
+                p.destroyForcibly();
+            }
+            assertEquals(signal.equals("INT") ? 130 : 143, p.exitValue(), Files.readString(err));
+            long size = -1;
+            for (int i = 0; i < 50 && Files.size(err) != size; i++) {
+                size = Files.size(err);
+                Thread.sleep(100);
+            }
+            assertTrue(Files.readString(err).lines().anyMatch(l -> l.matches("backprop4j: interrupted (after|during) epoch \\d+; .*no model file written")),
+                    Files.readString(err));
+            assertFalse(Files.exists(model));
+        }
+    }
+
+    static String[] concat(List<String> a, String... more) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 }
