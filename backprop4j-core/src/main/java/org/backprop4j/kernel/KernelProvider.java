@@ -89,17 +89,17 @@ public final class KernelProvider {
 
     /**
      * The element-wise loops the latest declaration chose, for {@link VectorModule}: 1 the vector form
-     * (after its warm-up), 0 the scalar form, -1 no declaration yet.
+     * (after its warm-up), 0 the scalar form, -1 no declaration yet, 2 the vector form as -Dbackprop4j.vector.elementwiseMin fixes it.
      */
     private static volatile int declaredLoops = -1;
 
     /** {@link #declaredLoops} for a declaration's choice, or the form {@code -Dbackprop4j.vector.elementwiseMin} fixes. */
     private static int loops(boolean scalar) {
-        if (Elementwise.pinned) return Elementwise.VECTOR_MIN < Integer.MAX_VALUE ? 1 : 0;
+        if (Elementwise.pinned) return Elementwise.VECTOR_MIN < Integer.MAX_VALUE ? 2 : 0;
         return scalar ? 0 : 1;
     }
 
-    /** The element-wise loops declared (1 vector, 0 scalar, -1 undeclared; {@link VectorModule}). */
+    /** The element-wise loops declared ({@link #declaredLoops}; {@link VectorModule}). */
     static int declaredLoops() {
         return declaredLoops;
     }

@@ -24,7 +24,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * launcher starts {@code train} without {@code --add-modules jdk.incubator.vector} and names itself
  * in {@value #RELAUNCH_PROPERTY}. Once the run has declared its size
  * ({@link KernelProvider#expectWork}), {@link #relaunchIfUseful} asks KernelProvider's rules whether
- * the run would take the vector kernels or the vector element-wise loops; if so, before anything is
+ * the run would take the vector kernels, or the vector element-wise loops in a run long enough to earn a
+ * second start ({@link #need}); if so, before anything is
  * printed or written, it replaces the process with the launcher ({@code execve}: the same process, so
  * signals and the exit code are the training JVM's own, and the launcher's filter of the JVM's
  * incubator warning still holds standard error), which starts the JVM with the module. Without the
@@ -53,15 +54,22 @@ public final class VectorModule {
     enum Need { YES, NO, UNLESS_TUNED_OPENBLAS }
 
     /**
-     * Whether a run would use the module's code, by KernelProvider's rules ({@link KernelProvider#preferred},
-     * {@link KernelProvider#SCALAR_LOOPS_FLOPS}, {@link KernelProvider#SCALAR_LOOPS_VALUES}).
+     * Whether a run should be started again with the module, by KernelProvider's rules
+     * ({@link KernelProvider#preferred}, {@link KernelProvider#SCALAR_LOOPS_FLOPS},
+     * {@link KernelProvider#SCALAR_LOOPS_VALUES}): where it would take the vector kernels, or where the
+     * vector element-wise loops are all it would take from the module, from
+     * {@link KernelProvider#SHORT_RUN_FLOPS} on. The loops give the scalar loops' bits, and below that size
+     * their gain did not cover the second start (cold W1, 2.6e11 operations: 0.3–0.7 s slower started again
+     * than left without the module; W3, 7.3e11: no faster; docs/bench-log/2026-12-07-cold-start.md, session f).
      *
      * @param kernel the requested kernels (auto, vector, openblas, scalar)
      * @param flops the declared operations, NaN if undeclared
-     * @param loops the element-wise loops the declaration chose: 1 vector, 0 scalar, -1 undeclared
+     * @param loops the element-wise loops the declaration chose: 1 vector, 0 scalar, -1 undeclared, 2 vector
+     *              as {@code -Dbackprop4j.vector.elementwiseMin} fixes them
      */
     static Need need(String kernel, double flops, int loops) {
-        if (loops != 0) return Need.YES;   // the vector loops (undeclared: every loop of 256 values or more)
+        if (loops < 0 || loops == 2) return Need.YES;   // undeclared: every loop of 256 values or more; fixed: asked for
+        if (loops == 1 && !(flops < KernelProvider.SHORT_RUN_FLOPS)) return Need.YES;
         return switch (kernel.trim().toLowerCase(Locale.ROOT)) {
             case "vector" -> Need.YES;
             case "openblas", "scalar" -> Need.NO;
@@ -127,9 +135,11 @@ public final class VectorModule {
     /** Why a run that does not depend on OpenBLAS wants the module, for the --verbose line. */
     static String reason(String kernel, double flops, int loops) {
         if (loops < 0 || Double.isNaN(flops)) return "a run of undeclared size";
-        if (loops > 0) return "its element-wise loops take the Vector API form: " + KernelProvider.twoDigits(flops) + " FLOP expected";
+        if (loops == 2) return "-Dbackprop4j.vector.elementwiseMin fixes the element-wise loops to their Vector API form";
         if (kernel.trim().equalsIgnoreCase("vector")) return "the vector kernels were asked for";
-        return "a run of " + KernelProvider.twoDigits(flops) + " FLOP takes the vector kernels where vectors are 512 bits wide";
+        String run = "a run of " + KernelProvider.twoDigits(flops) + " FLOP";
+        if (!kernel.trim().equalsIgnoreCase("auto")) return run + " takes the Vector API element-wise loops";
+        return run + " takes the vector kernels where vectors are 512 bits wide" + (loops == 1 ? " and the Vector API element-wise loops" : "");
     }
 
     /** Null if OpenBLAS loads with kernels tuned for the CPU, else why the run wants the vector kernels. */
