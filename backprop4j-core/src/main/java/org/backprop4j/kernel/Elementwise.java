@@ -8,7 +8,8 @@ package org.backprop4j.kernel;
  * <p>Two implementations with the same operation sequence, so they give bit-identical results:
  * a Vector API one (used when the {@code jdk.incubator.vector} module is present; loaded
  * reflectively, like {@link VectorKernels}) and a scalar one ({@link #expNeg(float)} etc., used
- * otherwise and for the loop tails). Every step is an exactly rounded IEEE operation
+ * otherwise and for the loop tails; some of its long loops are written so that C2 vectorizes them by
+ * itself, {@link BranchFreeElementwise}). Every step is an exactly rounded IEEE operation
  * (add, mul, div, fma, min/max, float↔int conversion of an integral value, bit moves), so the
  * results do not depend on the JIT either.
  *
@@ -330,7 +331,8 @@ public final class Elementwise {
     /**
      * Column sums of the row-major m×n matrix d (offset 0): dst[dstOff + t] = s + d[0,t] + d[1,t] +
      * … + d[m−1,t], added in row order, with s = dst[dstOff + t] if {@code accumulate}, else 0 (the
-     * bias gradient Σ_rows Δ, seed 001). The vector form adds V columns at a time in the same order.
+     * bias gradient Σ_rows Δ, seed 001). The vector form adds V columns at a time in the same order, the
+     * scalar form eight.
      */
     public static void columnSums(float[] d, int m, int n, float[] dst, int dstOff, boolean accumulate) {
         impl(m * n).columnSums(d, m, n, dst, dstOff, accumulate);
@@ -379,15 +381,16 @@ public final class Elementwise {
 
     /** {@link #columnSums} for columns t0..n−1 (also the vector form's tail). */
     static void scalarColumnSums(float[] d, int m, int n, int t0, float[] dst, int dstOff, boolean accumulate) {
-        for (int t = t0; t < n; t++) {
-            float sum = accumulate ? dst[dstOff + t] : 0f;
-            for (int r = 0, i = t; r < m; r++, i += n) sum += d[i];
-            dst[dstOff + t] = sum;
-        }
+        BranchFreeElementwise.columnSums(d, m, n, t0, dst, dstOff, accumulate);
     }
 
     static Impl scalarImpl() {
         return new Scalar();
+    }
+
+    /** The element-by-element scalar loops at every length (for tests and comparisons: the reference bits). */
+    static Impl elementImpl() {
+        return new Scalar(Integer.MAX_VALUE);
     }
 
     static Impl activeImpl() {
@@ -436,7 +439,25 @@ public final class Elementwise {
         return x < 0f ? -t : t;
     }
 
+    /**
+     * Loops at least this long take the scalar forms C2 can vectorize ({@link BranchFreeElementwise}); shorter
+     * ones the element-by-element loops, which take fewer operations per element (faster interpreted or
+     * C1-compiled, and for a few elements). The same bits either way.
+     */
+    static final int BRANCH_FREE_MIN = 256;
+
     static final class Scalar implements Impl {
+        /** Loops at least this long take the branch-free forms. */
+        private final int branchFreeMin;
+
+        Scalar() {
+            this(BRANCH_FREE_MIN);
+        }
+
+        Scalar(int branchFreeMin) {
+            this.branchFreeMin = branchFreeMin;
+        }
+
         @Override public void logistic(float[] a, int off, int len) {
             for (int i = off, end = off + len; i < end; i++) a[i] = Elementwise.logistic(a[i]);
         }
@@ -447,6 +468,10 @@ public final class Elementwise {
             for (int i = off, end = off + len; i < end; i++) a[i] = expNeg(a[i] - shift);
         }
         @Override public void flushAdd(float[] c, int ci, float[] w, int wi, int len) {
+            if (len >= branchFreeMin && ci == wi) {   // with two offsets C2 vectorizes neither form
+                BranchFreeElementwise.flushAdd(c, w, ci, ci + len);
+                return;
+            }
             for (int i = 0; i < len; i++) {
                 float v = flush(c[ci + i]);
                 c[ci + i] = v;
@@ -464,11 +489,18 @@ public final class Elementwise {
         }
         @Override public void multiplyDerivative(int f, float[] g, float[] o, int off, int len) {
             int end = off + len;
+            boolean branchFree = len >= branchFreeMin;
             switch (f) {   // one loop per function, so that C2 can vectorize the simple ones
                 case DERIV_LOGISTIC -> { for (int i = off; i < end; i++) g[i] = g[i] * (o[i] * (1f - o[i])); }
                 case DERIV_TANH -> { for (int i = off; i < end; i++) g[i] = g[i] * (1f - o[i] * o[i]); }
-                case DERIV_RELU -> { for (int i = off; i < end; i++) g[i] = o[i] > 0f ? g[i] : 0f; }
-                case DERIV_LEAKY_RELU -> { for (int i = off; i < end; i++) g[i] = o[i] > 0f ? g[i] : LEAKY * g[i]; }
+                case DERIV_RELU -> {
+                    if (branchFree) BranchFreeElementwise.reluDerivative(g, o, off, end);
+                    else for (int i = off; i < end; i++) g[i] = o[i] > 0f ? g[i] : 0f;
+                }
+                case DERIV_LEAKY_RELU -> {
+                    if (branchFree) BranchFreeElementwise.leakyReluDerivative(g, o, off, end);
+                    else for (int i = off; i < end; i++) g[i] = o[i] > 0f ? g[i] : LEAKY * g[i];
+                }
                 default -> throw new IllegalArgumentException("derivative code " + f);
             }
         }
