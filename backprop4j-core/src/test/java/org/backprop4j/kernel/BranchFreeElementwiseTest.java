@@ -6,14 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.backprop4j.Activation;
-import org.backprop4j.Init;
-import org.backprop4j.Loss;
-import org.backprop4j.Network;
 import org.backprop4j.Rng;
-import org.backprop4j.data.DataSet;
-import org.backprop4j.train.Sgd;
-import org.backprop4j.train.Trainer;
-import org.backprop4j.train.TrainingConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -184,30 +177,16 @@ class BranchFreeElementwiseTest {
         }
     }
 
-    /** A momentum run with ReLU and leaky ReLU layers (loops of 64 × 300): its weights, with the element-wise loops as set now. */
-    static float[] reluRun() {
-        Rng r = new Rng(7);
-        int n = 512, in = 40, out = 10;
-        float[] x = new float[n * in], d = new float[n * out];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.uniform(-1, 1);
-        for (int p = 0; p < n; p++) d[p * out + r.nextInt(out)] = 1f;
-        Network net = Network.builder(in).layer(300, Activation.RELU).layer(300, Activation.LEAKY_RELU).layer(out, Activation.SOFTMAX)
-                .build(Init.xavier(), 12);
-        TrainingConfig cfg = TrainingConfig.builder().epochs(4).seed(3).miniBatch(64).shuffle(true).evaluateEachEpoch(false)
-                .optimizer(() -> new Sgd(0.05, 0.9, false)).build();
-        new Trainer(net, Loss.CROSS_ENTROPY, cfg, new ScalarKernels()).fit(new DataSet(x, d, in, out));
-        return net.params().clone();
-    }
-
     /** Same seed, same weights: the scalar loops (momentum step, ReLU derivatives, bias sums) against the Vector API loops. */
     @Test
     void aReluMomentumRunHasTheSameWeightsWithEitherLoops() {
         assumeTrue(KernelProvider.vectorModulePresent(), "needs --add-modules jdk.incubator.vector");
         try {
             Elementwise.vectorFrom(Elementwise.VECTOR_MIN);
-            float[] vector = reluRun();
-            Elementwise.scalarOnly();
-            ElementwiseWarmUpTest.sameBits("ReLU run, scalar against vector loops", vector, reluRun());
+            // a momentum run with ReLU and leaky ReLU layers (loops of 64 × 300)
+            float[] vector = ElementwiseWarmUpTest.train(Activation.RELU, Activation.LEAKY_RELU, () -> {}, -1);
+            float[] scalar = ElementwiseWarmUpTest.train(Activation.RELU, Activation.LEAKY_RELU, Elementwise::scalarOnly, -1);
+            ElementwiseWarmUpTest.sameBits("ReLU run, scalar against vector loops", vector, scalar);
         } finally {
             Elementwise.vectorFrom(Elementwise.VECTOR_MIN);
         }

@@ -72,12 +72,17 @@ class ElementwiseWarmUpTest {
 
     /** A mini-batch run whose element-wise loops are long enough for the vector form (hidden 300, logistic and tanh, softmax of 64 × 10). */
     static float[] train(Runnable atStart, int switchAfterEpoch) {
+        return train(Activation.LOGISTIC, Activation.TANH, atStart, switchAfterEpoch);
+    }
+
+    /** {@link #train(Runnable, int)} with the two hidden layers' activations given. */
+    static float[] train(Activation first, Activation second, Runnable atStart, int switchAfterEpoch) {
         Rng r = new Rng(5);
         int n = 512, in = 40, out = 10;
         float[] x = new float[n * in], d = new float[n * out];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.uniform(-1, 1);
         for (int p = 0; p < n; p++) d[p * out + r.nextInt(out)] = 1f;
-        Network net = Network.builder(in).layer(300, Activation.LOGISTIC).layer(300, Activation.TANH).layer(out, Activation.SOFTMAX)
+        Network net = Network.builder(in).layer(300, first).layer(300, second).layer(out, Activation.SOFTMAX)
                 .build(Init.xavier(), 11);
         TrainingConfig cfg = TrainingConfig.builder().epochs(4).seed(3).miniBatch(64).shuffle(true).evaluateEachEpoch(false)
                 .optimizer(() -> new Sgd(0.05, 0.9, false)).build();
