@@ -75,7 +75,7 @@ final class DistributedTrainer {
         boolean full = fullBatch(cfg.optimizer(), cfg.batch());
         if (!full) maxPartitionRows();   // before the fit's tasks are kept: a job of its own needs a free slot
         DistributedObjective objective = new DistributedObjective(sc, blocks, spec, trainRows, cfg.lambda(), cfg.decayBiases(), cfg.work(),
-                (ww, timing) -> hub() != null ? hub.gradient(ww, timing) : null);
+                (ww, timing) -> kept(h -> h.gradient(ww, timing)));
         double[][] state = {Optimizers.create(cfg.optimizer()).exportState()};
         EpochRun averaging = (epoch, ww) -> {
             double e = averagingEpoch(epoch, ww, state[0]);
@@ -122,14 +122,37 @@ final class DistributedTrainer {
                 hub = Hub.open(sc, blocks, spec, cfg);
             } catch (Hub.Unavailable e) {
                 if (e.submitted) jobs++;
-                usable = false;   // e.g. a firewall between the executors and the driver: the fit goes on with a job per pass
-                System.getLogger(DistributedTrainer.class.getName()).log(System.Logger.Level.WARNING, e.getMessage() + "; a Spark job per pass instead");
+                jobPerPass(e.getMessage() + "; a Spark job per pass instead");   // e.g. a firewall between the executors and the driver
                 return null;
             }
             jobs++;
             barrier = true;
         }
         return hub;
+    }
+
+    /**
+     * The command's answer from the kept tasks; null where they are not kept, or are lost (an executor
+     * failed: Spark would start the barrier stage again, but its new tasks cannot join a fit already
+     * running), after which the fit runs a Spark job per pass, which Spark retries as it retries any
+     * task: the same bits, since a command's answer depends only on its arguments and the blocks.
+     */
+    private <T> T kept(java.util.function.Function<Hub, T> command) {
+        Hub h = hub();
+        if (h == null) return null;
+        try {
+            return command.apply(h);
+        } catch (Hub.Lost e) {
+            hub = null;
+            jobPerPass(e.getMessage() + "; a Spark job per pass from here");
+            return null;
+        }
+    }
+
+    /** The fit's passes and rounds are Spark jobs from here on, and the log says why. */
+    private void jobPerPass(String why) {
+        usable = false;
+        System.getLogger(DistributedTrainer.class.getName()).log(System.Logger.Level.WARNING, why);
     }
 
     /** Releases the kept tasks (their job ends). */
@@ -266,7 +289,10 @@ final class DistributedTrainer {
         long seen = 0;
         double[] st = state;
         for (long round = 0; round < roundCount; round++) {
-            List<Local> parts = hub() != null ? hub.round(epoch, round * k, w, st) : roundJob(epoch, round * k, w, st);
+            long first = round * k;
+            double[] from = st;
+            List<Local> parts = kept(h -> h.round(epoch, first, w, from));
+            if (parts == null) parts = roundJob(epoch, first, w, st);
             rounds++;
             for (Local l : parts) if (l.rows() > 0) roundExecutors.add(l.executor());
             Averaged a = average(parts, st);
@@ -456,7 +482,8 @@ final class DistributedTrainer {
      * in a full-batch pass (in the task binary up to {@link DistributedObjective#inlineFloats}).
      */
     private Sums sums(float[] w, boolean validation, boolean train) {
-        if (hub() != null) return Sums.inOrder(hub.sums(w, validation, train));
+        List<Sums> answered = kept(h -> h.sums(w, validation, train));
+        if (answered != null) return Sums.inOrder(answered);
         jobs++;
         float[] inline = w.length <= DistributedObjective.inlineFloats ? w.clone() : null;
         Broadcast<float[]> bw = inline == null ? sc.broadcast(w.clone()) : null;

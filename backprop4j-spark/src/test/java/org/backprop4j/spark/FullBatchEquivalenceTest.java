@@ -343,6 +343,22 @@ class FullBatchEquivalenceTest {
         assertTrue(m.libraryModel().provenance().distributed().scheme().contains("a Spark job per pass"), m.libraryModel().provenance().distributed().scheme());
     }
 
+    /** The driver's side of a kept task's connection probes a silent peer within a minute (where the system has the options). */
+    @Test
+    void keptTasksConnectionsProbeASilentPeer() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             java.net.Socket client = new java.net.Socket(server.getInetAddress(), server.getLocalPort());
+             java.net.Socket s = server.accept()) {
+            Hub.keepAlive(s);
+            assertTrue(s.getKeepAlive(), "keep-alive on");
+            if (s.supportedOptions().contains(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE)) {
+                assertEquals(30, s.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE));
+                assertEquals(10, s.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL));
+                assertEquals(3, s.getOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT));
+            }
+        }
+    }
+
     /** Messages between barrier tasks carry every byte value, floats, doubles and text unchanged. */
     @Test
     void meshMessagesRoundTrip() {
@@ -406,5 +422,36 @@ class FullBatchEquivalenceTest {
         assertTrue(!m.summary().barrier());
         assertTrue(m.summary().jobs() > 3, m.summary().jobs() + " jobs");
         assertArrayEquals(kept, m.libraryModel().network().params());
+    }
+
+    /**
+     * An executor lost while the fit keeps its tasks (here partition 0's task dies before its third
+     * command): the fit goes on with a Spark job per pass, which Spark retries like any task, and ends
+     * with the weights of a fit that never kept its tasks.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lbfgs", "adam:lr=0.01"})
+    void aFitWhoseKeptTasksAreLostGoesOnWithAJobPerPass(String optimizer) {
+        Dataset<Row> df = frame(2);
+        MlpEstimator est = new MlpEstimator().setHiddenLayers(8).setOptimizer(optimizer).setMaxIter(3).setSeed(42);
+        if (optimizer.startsWith("adam")) est.setBatchSize(32).setAveragingSteps(3);
+        boolean old = Mesh.enabled;
+        MlpModel perPass, lost;
+        try {
+            Mesh.enabled = false;
+            perPass = est.fit(df);
+            Mesh.enabled = true;
+            Hub.failAt = 2;
+            lost = est.fit(df);
+        } finally {
+            Hub.failAt = -1;
+            Mesh.enabled = old;
+        }
+        FitSummary b = lost.summary();
+        assertTrue(b.barrier(), "the fit kept its tasks first");
+        assertTrue(b.jobs() > 2, b.jobs() + " jobs: one per pass after the loss");
+        assertArrayEquals(perPass.libraryModel().network().params(), lost.libraryModel().network().params(), optimizer + ": the same weights");
+        assertEquals(perPass.summary().trainLoss(), b.trainLoss());
+        assertEquals(perPass.summary().passes(), b.passes());
     }
 }
