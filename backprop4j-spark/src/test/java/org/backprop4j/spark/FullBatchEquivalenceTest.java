@@ -391,8 +391,7 @@ class FullBatchEquivalenceTest {
     @ValueSource(strings = {"lbfgs", "adam:lr=0.01"})
     void anEpochListenerMayRunSparkJobs(String optimizer) {
         Dataset<Row> df = frame(2);
-        MlpEstimator est = new MlpEstimator().setHiddenLayers(8).setOptimizer(optimizer).setMaxIter(3).setSeed(42);
-        if (optimizer.startsWith("adam")) est.setBatchSize(64).setAveragingSteps(2);
+        MlpEstimator est = smallFit(optimizer, 64, 2);
         float[] plain = est.fit(df).libraryModel().network().params();
         java.util.List<Long> counts = new java.util.ArrayList<>();
         MlpModel m = est.setEpochListener((e, net) -> counts.add(spark.range(10).count())).fit(df);
@@ -424,6 +423,13 @@ class FullBatchEquivalenceTest {
         assertArrayEquals(kept, m.libraryModel().network().params());
     }
 
+    /** A 3-epoch fit with 8 hidden units; an Adam fit with the given batch and averaging steps. */
+    private static MlpEstimator smallFit(String optimizer, int batch, int averagingSteps) {
+        MlpEstimator est = new MlpEstimator().setHiddenLayers(8).setOptimizer(optimizer).setMaxIter(3).setSeed(42);
+        if (optimizer.startsWith("adam")) est.setBatchSize(batch).setAveragingSteps(averagingSteps);
+        return est;
+    }
+
     /**
      * An executor lost while the fit keeps its tasks (here partition 0's task dies before its third
      * command): the fit goes on with a Spark job per pass, which Spark retries like any task, and ends
@@ -433,8 +439,7 @@ class FullBatchEquivalenceTest {
     @ValueSource(strings = {"lbfgs", "adam:lr=0.01"})
     void aFitWhoseKeptTasksAreLostGoesOnWithAJobPerPass(String optimizer) {
         Dataset<Row> df = frame(2);
-        MlpEstimator est = new MlpEstimator().setHiddenLayers(8).setOptimizer(optimizer).setMaxIter(3).setSeed(42);
-        if (optimizer.startsWith("adam")) est.setBatchSize(32).setAveragingSteps(3);
+        MlpEstimator est = smallFit(optimizer, 32, 3);
         boolean old = Mesh.enabled;
         MlpModel perPass, lost;
         try {
