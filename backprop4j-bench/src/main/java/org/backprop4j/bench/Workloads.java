@@ -133,15 +133,13 @@ public final class Workloads {
                 case "W2" -> new int[] {784, 64, 10};
                 default -> new int[] {784, 128, 10};
             };
-            long weights = 0;
-            for (int l = 1; l < sizes.length; l++) weights += (long) sizes[l] * (sizes[l - 1] + 1);
             // the vector loops' warm-up compiles the loops of the workload's activations only
             org.backprop4j.kernel.Elementwise.expectActivations(switch (spec.id()) {
                 case "W1" -> java.util.List.of(Activation.RELU, Activation.RELU, Activation.SOFTMAX);
                 case "W2" -> java.util.List.of(Activation.LOGISTIC, Activation.SOFTMAX);
                 default -> java.util.List.of(Activation.TANH, Activation.SOFTMAX);
             });
-            KernelProvider.expectWork(6.0 * weights * samples * epochs);
+            KernelProvider.expectWork(KernelProvider.trainingFlops(sizes, samples, epochs));
         }
         // a run that would use the vector module is started again with it, as the launcher's are (VectorModule;
         // scripts/bench asks for it): here what needs no wait for OpenBLAS, the rest before the kernels are chosen
@@ -342,9 +340,7 @@ public final class Workloads {
 
     /** Notes that a phase ended now: ms since the process started ($BENCH_T0_NS if set, else /proc's start time). */
     static void mark(String phase) {
-        java.time.Instant now = java.time.Instant.now();
-        long nowNs = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        TIMELINE.put(phase, round((nowNs - START_NS) / 1e6, 1));
+        TIMELINE.put(phase, round((epochNanos(java.time.Instant.now()) - START_NS) / 1e6, 1));
     }
 
     private static <T> T marked(String phase, T value) {
@@ -363,13 +359,22 @@ public final class Workloads {
                 // the process's own start time below
             }
         }
-        return ProcessHandle.current().info().startInstant().map(t -> t.getEpochSecond() * 1_000_000_000L + t.getNano()).orElse(0L);
+        return processStartNanos();
+    }
+
+    /** This process's start (/proc's start time) in nanoseconds since the epoch, 0 where it is unknown. */
+    private static long processStartNanos() {
+        return ProcessHandle.current().info().startInstant().map(Workloads::epochNanos).orElse(0L);
+    }
+
+    private static long epochNanos(java.time.Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     /** Seconds since this process started (NaN where the start time is unknown). */
     static double processAge() {
-        return ProcessHandle.current().info().startInstant()
-                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toNanos() / 1e9).orElse(Double.NaN);
+        long start = processStartNanos();
+        return start == 0 ? Double.NaN : (epochNanos(java.time.Instant.now()) - start) / 1e9;
     }
 
     static double round(double v, int digits) {

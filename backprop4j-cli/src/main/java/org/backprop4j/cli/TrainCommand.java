@@ -511,18 +511,15 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The products' floating-point operations of a run ({@link KernelProvider#expectWork}): about 6 per
-     * weight and pattern each epoch (forward 2, backward 4).
+     * The products' floating-point operations of a run ({@link KernelProvider#trainingFlops}) from its resolved
+     * settings: the header path has no network yet, so the layer sizes come from the settings.
      */
     static double expectedFlops(Settings resolved, int inputs, int outputs, int patterns) {
-        long weights = 0;
-        int before = inputs;
-        for (int units : resolved.hidden()) {
-            weights += (long) units * (before + 1);
-            before = units;
-        }
-        weights += (long) outputs * (before + 1);
-        return 6.0 * weights * patterns * resolved.epochs();
+        int[] sizes = new int[resolved.hidden().size() + 2];
+        sizes[0] = inputs;
+        for (int i = 0; i < resolved.hidden().size(); i++) sizes[i + 1] = resolved.hidden().get(i);
+        sizes[sizes.length - 1] = outputs;
+        return KernelProvider.trainingFlops(sizes, patterns, resolved.epochs());
     }
 
     /**

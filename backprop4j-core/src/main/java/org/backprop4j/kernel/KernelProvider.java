@@ -67,6 +67,24 @@ public final class KernelProvider {
     }
 
     /**
+     * The products' floating-point operations of training a fully connected network of these layer sizes
+     * (inputs first): about 6 per weight (biases included) and pattern each epoch, 2 in the forward pass
+     * ({@code net = W·o + b}) and 4 in the backward pass (the hidden deltas {@code Σk δk·w_kj} and the
+     * gradients {@code δt·o_u}, a product each); the value {@link #expectWork(double)} takes.
+     *
+     * @param sizes    the units of each layer, inputs first (at least two layers)
+     * @param patterns the training patterns
+     * @param epochs   the passes over them
+     * @return the operations
+     */
+    public static double trainingFlops(int[] sizes, long patterns, long epochs) {
+        if (sizes.length < 2) throw new IllegalArgumentException("a network has at least an input and an output layer, not " + sizes.length + " layer(s)");
+        long weights = 0;
+        for (int l = 1; l < sizes.length; l++) weights += (long) sizes[l] * (sizes[l - 1] + 1);
+        return 6.0 * weights * patterns * epochs;
+    }
+
+    /**
      * Says how much training work this process is about to do, before the kernels are chosen (the
      * first {@link #get}); later calls change nothing. Used by {@code auto} only: a short run takes
      * OpenBLAS where it runs tuned kernels ({@link #preferred(boolean, int, boolean, String, double)}).

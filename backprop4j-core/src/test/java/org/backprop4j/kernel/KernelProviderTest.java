@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -51,6 +52,21 @@ class KernelProviderTest {
         if (c.kernels().name().equals("openblas")) assertTrue(c.message().contains("-bit vectors"), c.message());
         assertFalse(c.warning());
         assertTrue(KernelProvider.preferredVectorBits() >= 128, "vector width " + KernelProvider.preferredVectorBits());
+    }
+
+    @Test
+    void trainingFlopsAreSixPerWeightPatternAndEpoch() {
+        // every weight and bias of a built network, counted by the network itself: 2 forward + 4 backward each
+        int[][] shapes = {{784, 256, 128, 10}, {2, 2, 1}, {3, 1}, {784, 64, 10}};
+        for (int[] sizes : shapes) {
+            org.backprop4j.Network.Builder b = org.backprop4j.Network.builder(sizes[0]);
+            for (int l = 1; l < sizes.length; l++) b.layer(sizes[l], org.backprop4j.Activation.LOGISTIC);
+            long params = b.build(org.backprop4j.Init.xavier(), 1).paramCount();
+            assertEquals(6.0 * params * 60_000 * 3, KernelProvider.trainingFlops(sizes, 60_000, 3), java.util.Arrays.toString(sizes));
+        }
+        // beyond int: 10^7 patterns x 10^3 epochs, computed in long and double, not overflowed
+        assertEquals(6.0 * 3 * 10_000_000L * 1_000, KernelProvider.trainingFlops(new int[] {2, 1}, 10_000_000L, 1_000));
+        assertThrows(IllegalArgumentException.class, () -> KernelProvider.trainingFlops(new int[] {784}, 1, 1));
     }
 
     @Test

@@ -54,7 +54,7 @@ final class TaskEngines {
     record Work(double flops, double elementwise) implements java.io.Serializable {}
 
     /**
-     * A fit's work: 6 operations per weight, row and epoch (as the library's train counts it), and 4
+     * A fit's work: the products' operations ({@link KernelProvider#trainingFlops}), and 4
      * element-wise values per hidden and output unit, row and epoch (the bias add and the activation
      * forward, the derivative and the bias gradient backward).
      */
@@ -62,7 +62,7 @@ final class TaskEngines {
         int[] n = s.sizes();
         long units = 0;
         for (int l = 1; l < n.length; l++) units += n[l];
-        return new Work(6.0 * paramCount(s) * rows * epochs, 4.0 * units * rows * epochs);
+        return new Work(KernelProvider.trainingFlops(n, rows, epochs), 4.0 * units * rows * epochs);
     }
 
     static int paramCount(NetSpec s) {

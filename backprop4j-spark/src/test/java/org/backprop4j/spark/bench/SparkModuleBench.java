@@ -198,8 +198,9 @@ public final class SparkModuleBench {
         else cb.fullBatch();
         TrainingConfig cfg = cb.optimizer(optimizer).epochs(maxIter).evaluateEachEpoch(false).seed(seed).build();
         // the kernels and element-wise loops for a run of this size, declared as the Spark module declares its fit
-        // (6 operations per weight, 4 element-wise values per hidden and output unit, per row and epoch)
-        org.backprop4j.kernel.KernelProvider.expectWork(6.0 * net.paramCount() * train.size() * maxIter, 4.0 * (hidden + CLASSES) * train.size() * maxIter);
+        // (the products' operations, 4 element-wise values per hidden and output unit, per row and epoch)
+        org.backprop4j.kernel.KernelProvider.expectWork(org.backprop4j.kernel.KernelProvider.trainingFlops(net.sizes(), train.size(), maxIter),
+                4.0 * (hidden + CLASSES) * train.size() * maxIter);
         Curve curve = target > 0 ? new Curve(test, target) : null;
         // timed as the Spark fit is: the kernels chosen and loaded (the Trainer's constructor here, a
         // Spark fit's first task on its executor), training, and the training figures at the returned
