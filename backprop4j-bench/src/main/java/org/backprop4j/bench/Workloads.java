@@ -122,9 +122,9 @@ public final class Workloads {
                                    String optimizerOverride, String initOverride, Path initialWeights,
                                    boolean warmUp) throws IOException {
         KERNEL_LOG.setLevel(java.util.logging.Level.WARNING);
-        // the primer for W1 only: in W2 and W3 it took more from the reading than it gave the first epoch
-        // (docs/bench-log/2026-12-07-cold-start.md, session e; BENCH_PRIME=1 or 0 chooses)
-        boolean prime = !warmUp && System.getenv().getOrDefault("BENCH_PRIME", spec.id().equals("W1") ? "1" : "0").equals("1");
+        // the training step primed during the reading where the library's rule says so (Trainer.primes), as
+        // the launcher's train does; BENCH_PRIME=0 turns it off (a variant)
+        boolean prime = !warmUp && !"0".equals(System.getenv("BENCH_PRIME"));
         // a cold run sizes itself as the library's ModelTrainer does (a short run takes kernels that need
         // no JIT warm-up); the steady-state runs, after Trainer.warmUp, keep the long-run choice
         if (!warmUp) {
@@ -208,13 +208,13 @@ public final class Workloads {
         config.put("seed", seed);
 
         Trainer trainer = new Trainer(net, Loss.CROSS_ENTROPY, cfg.build(), kernels);
-        // the rest of the reading time compiles the training step (Trainer.primeInBackground)
+        // the rest of the reading time compiles the training step where the library primes a run (Trainer.primeForRun)
         // training starts once the training file is in: the test file is read meanwhile on the core the
         // training loop leaves (one compute thread for online training), and joined for the scoring
         // (BENCH_TEST_READ=before makes training wait for both files)
         boolean testBefore = "before".equals(System.getenv("BENCH_TEST_READ"));
         DataSet train, test = null;
-        try (Trainer.Primer primer = prime ? trainer.primeInBackground(spec.id().equals("W3") ? 2 * Backprop.CHUNK : 256, 10_000) : null) {
+        try (Trainer.Primer primer = prime ? trainer.primeForRun(KernelProvider.expectedWork()) : null) {
             train = trainRead.join();
             if (testBefore) test = testRead.join();
         }

@@ -162,8 +162,14 @@ final class TrainCommand implements Callable<Integer> {
         // an IDX file's header gives the run's size before its body is read: the run is declared now, so the
         // element-wise loops' warm-up (KernelProvider.expectWork) runs beside the reading instead of the first
         // epoch, and a run that would use the vector module is started again with it before other work starts
-        if (declareFromHeader(settings)) VectorModule.relaunchIfUseful(Main.processArgs(), kernel, readAgain(), false);
+        double declared = declareFromHeader(settings);
+        if (!Double.isNaN(declared)) VectorModule.relaunchIfUseful(Main.processArgs(), kernel, readAgain(), false);
         prepareInBackground();
+        // the training step compiled on synthetic patterns while the data are read, where the library's rule
+        // says the run pays for it (Trainer.primes: a mini-batch run of some size, a core to spare); not with
+        // --kernel, which is checked after reading, and the primer would choose the kernels before it
+        Trainer.Primer primer = Double.isNaN(declared) || !(kernel == null || kernel.equalsIgnoreCase("auto")) ? null
+                : primer(settings, data, declared);
         // an IDX test set does not depend on the training data: read on the spare core meanwhile
         if (test != null && testLabels != null && dataOptions.labels != null) {
             Path images = test, labels = testLabels;
@@ -173,8 +179,11 @@ final class TrainCommand implements Callable<Integer> {
         // memory-mapped cache is not, as the cache hashes it itself
         java.util.concurrent.FutureTask<String> dataHash = !Boolean.TRUE.equals(mapped) && Files.isRegularFile(data) && Files.size(data) <= HASH_AHEAD_MAX
                 ? background("backprop4j-hash-data", () -> Provenance.DataInfo.of(data, 0).sha256()) : null;
-        Examples raw = dataOptions.read(data, DataCache.Options.auto().directory(cacheDir)
-                .mode(mapped == null ? DataCache.Mode.AUTO : mapped ? DataCache.Mode.ALWAYS : DataCache.Mode.NEVER));
+        Examples raw;
+        try (primer) {
+            raw = dataOptions.read(data, DataCache.Options.auto().directory(cacheDir)
+                    .mode(mapped == null ? DataCache.Mode.AUTO : mapped ? DataCache.Mode.ALWAYS : DataCache.Mode.NEVER));
+        }
         DataSet testSet = readTest(raw);   // before training: a bad test file costs no training time
         if (raw instanceof MappedExamples m && org.backprop4j.train.Optimizers.isFullBatch(settings.resolve(raw).optimizer())) {
             throw new Main.UserError("--optimizer " + settings.resolve(raw).optimizer() + " needs the training data on the heap, and these "
@@ -526,15 +535,27 @@ final class TrainCommand implements Callable<Integer> {
      * Declares the run ({@link KernelProvider#expectWork}) from the header of an IDX training file
      * whose body is still to be read ({@link #headerFlops}), where all of the file trains (no
      * validation part, no warm start) and the file can be opened twice (not a stream, whose header
-     * the reading would then miss). Returns whether it declared the run.
+     * the reading would then miss). Returns the declared operations, NaN if it declared nothing.
      */
-    private boolean declareFromHeader(Settings settings) {
-        if (dataOptions.labels == null || validation > 0 || warmStart != null || !VectorModule.readableAgain(data)) return false;
+    private double declareFromHeader(Settings settings) {
+        if (dataOptions.labels == null || validation > 0 || warmStart != null || !VectorModule.readableAgain(data)) return Double.NaN;
         double flops = headerFlops(settings, data);
-        if (Double.isNaN(flops)) return false;
+        if (Double.isNaN(flops)) return Double.NaN;
         org.backprop4j.kernel.Elementwise.expectActivations(activations(settings.resolve(true)));
         KernelProvider.expectWork(flops);
-        return true;
+        return flops;
+    }
+
+    /**
+     * The primer for a run declared from its IDX header ({@link ModelTrainer#primeForRun}: the library's rule
+     * decides), or null; the header's shape and the ten classes {@link DataOptions} reads IDX labels as.
+     */
+    static Trainer.Primer primer(Settings settings, Path images, double flops) {
+        int[] dims = org.backprop4j.data.IdxReader.dimensions(images);
+        if (dims == null || dims.length < 2) return null;
+        long inputs = 1;
+        for (int i = 1; i < dims.length; i++) inputs *= dims[i];
+        return new ModelTrainer(settings).primeForRun((int) inputs, org.backprop4j.data.IdxReader.DIGITS.size(), true, dims[0], flops);
     }
 
     /**

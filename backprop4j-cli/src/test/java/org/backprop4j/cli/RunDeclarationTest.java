@@ -1,6 +1,8 @@
 package org.backprop4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -43,6 +45,19 @@ class RunDeclarationTest {
         Settings w1 = Settings.builder().hidden(256, 128).activation(org.backprop4j.Activation.RELU).build().resolve(true);
         assertEquals(java.util.List.of(org.backprop4j.Activation.RELU, org.backprop4j.Activation.RELU, org.backprop4j.Activation.SOFTMAX),
                 TrainCommand.activations(w1));
+    }
+
+    @Test
+    void aRunDeclaredFromTheHeaderIsPrimedWhereTheLibrarysRuleSaysSo() throws Exception {
+        Path im = dir.resolve("im.gz"), lb = dir.resolve("lb.gz");
+        CacheTrainingCommand.writeIdx(im, lb, 300, 8, 4, 1);
+        Settings miniBatch = Settings.builder().hidden(16).optimizer("sgd:lr=0.05,momentum=0.9").batch(64).build();
+        assertNull(TrainCommand.primer(miniBatch, im, org.backprop4j.train.Trainer.PRIME_MIN_FLOPS / 2), "a short run");
+        assertNull(TrainCommand.primer(Settings.builder().hidden(16).optimizer("irprop-").build(), im, 1e12), "full batch");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "the rule primes only with a core to spare");
+        try (org.backprop4j.train.Trainer.Primer p = TrainCommand.primer(miniBatch, im, 1e12)) {
+            assertNotNull(p, "a long mini-batch run");
+        }
     }
 
     @Test

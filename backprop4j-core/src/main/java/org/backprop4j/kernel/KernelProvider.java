@@ -122,8 +122,8 @@ public final class KernelProvider {
         return declaredLoops;
     }
 
-    /** The declared operations ({@link #expectWork}), NaN if none. */
-    static double expectedWork() {
+    /** {@return the operations this process declared it is about to train ({@link #expectWork}), NaN if none} */
+    public static double expectedWork() {
         return expectedWork;
     }
 
@@ -191,9 +191,18 @@ public final class KernelProvider {
 
     /**
      * OpenBLAS being loaded for the choice ({@link #prepareInBackground}, started here if it was not),
-     * for {@link VectorModule} to look at without taking it from the choice.
+     * for {@link VectorModule} to look at without taking it from the choice; once the choice has taken
+     * OpenBLAS (a primer may ask for the kernels before the run's last check), the OpenBLAS it took, not a second load.
      */
     static synchronized java.util.concurrent.Future<Kernels> openBlasLoading() {
+        return openBlasLoading(instance);
+    }
+
+    /** {@link #openBlasLoading()} with the process's kernels as given ({@code chosen}, null: not chosen yet). */
+    static synchronized java.util.concurrent.Future<Kernels> openBlasLoading(Kernels chosen) {
+        if (openBlasAhead == null && chosen != null && chosen.singleThreaded() instanceof OpenBlasKernels taken) {
+            return java.util.concurrent.CompletableFuture.completedFuture(taken);
+        }
         if (openBlasAhead == null) {
             java.util.concurrent.FutureTask<Kernels> f = new java.util.concurrent.FutureTask<>(() -> load("openblas"));
             openBlasAhead = f;

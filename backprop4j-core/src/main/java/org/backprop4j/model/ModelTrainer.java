@@ -182,7 +182,44 @@ public final class ModelTrainer {
      * @return the running primer
      */
     public Trainer.Primer prime(int inputs, int outputs, boolean classification, long maxMillis) {
-        int rows = 256;
+        Trainer t = scratchTrainer(inputs, outputs, classification, SCRATCH_ROWS);
+        TrainingConfig cfg = t.config();
+        int rows = SCRATCH_ROWS;
+        int primeRows = cfg.mode() == TrainingConfig.Mode.FULL_BATCH ? rows : Math.min(rows, Math.max(64, 4 * cfg.batchSize()));
+        return t.primeInBackground(primeRows, maxMillis);
+    }
+
+    /**
+     * {@link #prime} where the library's rule says a run of {@code flops} declared operations pays for it
+     * ({@link Trainer#primes}: mini-batch runs from {@link Trainer#PRIME_MIN_FLOPS} up, with a core to spare),
+     * until closed; else null. The command line's {@code train} calls it once a run is declared before its
+     * data are read (an IDX header), as the benchmarks call {@link Trainer#primeForRun}.
+     *
+     * @param inputs         the inputs the network will have (or a guess)
+     * @param outputs        the outputs (or a guess)
+     * @param classification whether the task is classification
+     * @param patterns       the training patterns the run will have (its configuration, e.g. the batch, may depend on them)
+     * @param flops          the run's declared operations (NaN: not declared, no priming)
+     * @return the running primer, or null
+     */
+    public Trainer.Primer primeForRun(int inputs, int outputs, boolean classification, int patterns, double flops) {
+        DataSet shape = scratchData(inputs, outputs, classification);
+        Settings s = settings.resolve(shape);
+        return Trainer.primeForRun(s.network(shape), s.loss(), s.config(patterns, false), flops);
+    }
+
+    private static final int SCRATCH_ROWS = 256;
+
+    /** A trainer of these settings for a network of the given shape, configured for {@code patterns} patterns ({@link #prime}). */
+    private Trainer scratchTrainer(int inputs, int outputs, boolean classification, int patterns) {
+        DataSet shape = scratchData(inputs, outputs, classification);
+        Settings s = settings.resolve(shape);
+        return new Trainer(s.network(shape), s.loss(), s.config(patterns, false));
+    }
+
+    /** Synthetic patterns of the given shape, from which the settings resolve the primers' network. */
+    private static DataSet scratchData(int inputs, int outputs, boolean classification) {
+        int rows = SCRATCH_ROWS;
         org.backprop4j.Rng r = new org.backprop4j.Rng(1);
         float[] x = new float[rows * inputs];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
@@ -198,10 +235,7 @@ public final class ModelTrainer {
             for (int i = 0; i < d.length; i++) d[i] = (float) r.nextDouble();
             shape = new DataSet(x, d, inputs, outputs);
         }
-        Settings s = settings.resolve(shape);
-        TrainingConfig cfg = s.config(shape.size(), false);
-        int primeRows = cfg.mode() == TrainingConfig.Mode.FULL_BATCH ? rows : Math.min(rows, Math.max(64, 4 * cfg.batchSize()));
-        return new Trainer(s.network(shape), s.loss(), cfg).primeInBackground(primeRows, maxMillis);
+        return shape;
     }
 
     /**

@@ -222,30 +222,101 @@ public final class Trainer {
      * that the two never compete for the kernels.
      */
     public Primer primeInBackground(int rows, long maxMillis) {
+        return startPrimer(net, loss, config, () -> kernels, rows, maxMillis);
+    }
+
+    /**
+     * The primer's thread: trains copies of {@code net} on {@code rows} synthetic patterns with the kernels
+     * {@code kernels} gives (asked for on that thread: choosing them may wait for a library to load).
+     */
+    private static Primer startPrimer(Network net, Loss loss, TrainingConfig c, java.util.function.Supplier<Kernels> kernels,
+                                      int rows, long maxMillis) {
         int in = net.size(0), out = net.size(net.layers());
         Rng r = new Rng(0x9E3779B97F4A7C15L);
         float[] x = new float[rows * in], d = new float[rows * out];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
         for (int p = 0; p < rows; p++) d[p * out + r.nextInt(out)] = 1f;
         DataSet sample = new DataSet(x, d, in, out);
+        Network start = net.copy();
         Primer primer = new Primer();
         Thread t = Thread.ofPlatform().daemon().name("backprop4j-jit-primer").unstarted(() -> {
             long t0 = System.nanoTime();
-            TrainingConfig c = config;
             TrainingConfig once = new TrainingConfig(c.mode(), c.batchSize(), 1, 0, c.optimizer(), c.lambda(), c.decayBiases(),
                     c.shuffle(), c.seed(), false, c.schedule(), c.clipNorm(), null);
-            Trainer scratch = new Trainer(net.copy(), loss, once, kernels);
+            Kernels k = kernels.get();
+            Trainer scratch = new Trainer(start.copy(), loss, once, k);
             while (!primer.stop && System.nanoTime() - t0 < maxMillis * 1_000_000L) {
                 scratch.fit(sample);
                 // and the batch forward pass that scores data after training (online training never runs it)
-                Evaluation.of(new Backprop(scratch.net, loss, kernels), sample);
-                if (firstNonFinite(scratch.net.params()) >= 0) scratch = new Trainer(net.copy(), loss, once, kernels);
+                Evaluation.of(new Backprop(scratch.net, loss, k), sample);
+                if (firstNonFinite(scratch.net.params()) >= 0) scratch = new Trainer(start.copy(), loss, once, k);
             }
         });
         primer.thread = t;
         t.start();
         return primer;
     }
+
+    /**
+     * The declared size ({@link org.backprop4j.kernel.KernelProvider#expectWork}, the products' operations)
+     * from which {@link #primes} primes a mini-batch run: a shorter run trains in less time than C2 takes
+     * to compile its step (docs/bench-log/2026-12-07-cold-start.md, session g).
+     */
+    public static final double PRIME_MIN_FLOPS = 3e10;
+
+    /**
+     * Whether a run should be primed ({@link #primeInBackground}) while its data are read: mini-batch
+     * training of at least {@link #PRIME_MIN_FLOPS} declared operations, on a machine with a core to spare
+     * beside the reading. A mini-batch step's methods run once per batch, so they reach C2 only after
+     * hundreds of batches and a cold first epoch runs them interpreted and C1-compiled while C2 compiles
+     * them on the cores that train. Online steps compile within their first patterns, and a full-batch
+     * epoch is a few long passes whose loops compile within the first: priming either cost the reading
+     * more than it gave (docs/bench-log/2026-12-07-cold-start.md, sessions e and g).
+     * The one rule for the command line's {@code train} and the benchmarks ({@link #primeForRun}).
+     *
+     * @param config     the run's configuration
+     * @param flops      the run's declared operations (NaN: not declared, no priming)
+     * @param processors the processors available
+     * @return whether to prime
+     */
+    public static boolean primes(TrainingConfig config, double flops, int processors) {
+        return config.mode() == TrainingConfig.Mode.MINI_BATCH && flops >= PRIME_MIN_FLOPS && processors >= 2;
+    }
+
+    /**
+     * {@link #primeInBackground} on a few batches of synthetic patterns where {@link #primes} says a run of
+     * {@code flops} declared operations pays for it (this JVM's available processors), until closed; else null.
+     *
+     * @param flops the run's declared operations (NaN: not declared)
+     * @return the running primer, or null
+     */
+    public Primer primeForRun(double flops) {
+        return primeForRun(net, loss, config, () -> kernels, flops);
+    }
+
+    /**
+     * {@link #primeForRun(double)} for a trainer not made yet: a network of the run's shape (a copy is
+     * trained), its loss and configuration, and the process-wide kernels ({@link KernelProvider#get}),
+     * chosen on the primer's thread so that the caller can go on reading while they load.
+     *
+     * @param net    a network of the run's shape (not changed)
+     * @param loss   the run's loss
+     * @param config the run's configuration
+     * @param flops  the run's declared operations (NaN: not declared)
+     * @return the running primer, or null
+     */
+    public static Primer primeForRun(Network net, Loss loss, TrainingConfig config, double flops) {
+        return primeForRun(net, loss, config, KernelProvider::get, flops);
+    }
+
+    private static Primer primeForRun(Network net, Loss loss, TrainingConfig config, java.util.function.Supplier<Kernels> kernels, double flops) {
+        if (!primes(config, flops, Runtime.getRuntime().availableProcessors())) return null;
+        // four batches a pass, so that a pass is the run's loop (not a single step) and cheap to repeat
+        return startPrimer(net, loss, config, kernels, Math.min(256, Math.max(64, 4 * config.batchSize())), PRIME_MAX_MILLIS);
+    }
+
+    /** The longest a {@link #primeForRun} primer runs if it is not closed (a reading that long is not a short run's). */
+    static final long PRIME_MAX_MILLIS = 10_000;
 
     /** A background warm-up started by {@link #primeInBackground}; closing it stops it and waits for it. */
     public static final class Primer implements AutoCloseable {

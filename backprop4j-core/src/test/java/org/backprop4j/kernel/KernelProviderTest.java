@@ -313,6 +313,19 @@ class KernelProviderTest {
     }
 
     @Test
+    void onceTheChoiceTookOpenBlasItsLoadingIsTheInstanceTaken() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(KernelProvider.byName("openblas") != null, "needs libopenblas and native access");
+        KernelProvider.loadAhead();
+        KernelProvider.Choice c = KernelProvider.choose("openblas");   // takes the instance loaded ahead
+        org.junit.jupiter.api.Assertions.assertNull(KernelProvider.ahead());
+        // a primer chose the kernels before the run's last check (VectorModule): that check sees the OpenBLAS taken, no second load
+        java.util.concurrent.Future<Kernels> f = KernelProvider.openBlasLoading(new ParallelKernels(c.kernels(), 1));
+        org.junit.jupiter.api.Assertions.assertTrue(f.isDone());
+        org.junit.jupiter.api.Assertions.assertSame(c.kernels(), f.get());
+        org.junit.jupiter.api.Assertions.assertNull(KernelProvider.ahead(), "no load started");
+    }
+
+    @Test
     void nothingIsLoadedAheadWhenOtherKernelsAreAskedFor() {
         String old = System.getProperty(KernelProvider.PROPERTY);
         try {
