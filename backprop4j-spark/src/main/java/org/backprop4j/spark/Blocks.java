@@ -5,15 +5,16 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * Reads a DataFrame's features and label columns once into partition-local {@link FloatBlock}s
@@ -52,19 +53,31 @@ final class Blocks {
         org.apache.spark.sql.classic.Dataset<Row> cols = classic(df.select(functions.col(lay.featuresCol()), functions.col(lay.labelCol()).cast(DataTypes.DoubleType)));
         // Spark SQL's own rows (InternalRow): the vector's values are read where they lie, with no
         // Row, DenseVector or double[] per row (a copy of the whole data set, as garbage)
-        JavaRDD<InternalRow> rows = cols.queryExecution().toRdd().toJavaRDD();
+        org.apache.spark.rdd.RDD<InternalRow> rows = cols.queryExecution().toRdd();
         Layout l = lay.partitionRows() != null ? lay : new Layout(lay.featuresCol(), lay.labelCol(), lay.inputs(), lay.classes(), lay.blockRows(),
                 lay.validationFraction(), lay.seed(), expectedRows(df, rows.getNumPartitions()));
-        JavaRDD<FloatBlock> blocks = rows.mapPartitionsWithIndex(new Reader(l), true);
+        scala.reflect.ClassTag<FloatBlock> tag = scala.reflect.ClassTag$.MODULE$.apply(FloatBlock.class);
+        JavaRDD<FloatBlock> blocks = new JavaRDD<>(rows.mapPartitionsWithIndex(new Reader(l), true, tag), tag);
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
         return blocks;
     }
 
-    /** The task function of {@link #build}, a named class (Spark's ClosureCleaner reads the class files behind a lambda). */
-    private record Reader(Layout lay) implements Function2<Integer, Iterator<InternalRow>, Iterator<FloatBlock>> {
+    /**
+     * The task function of {@link #build}: a named Scala function, given to the RDD itself, since
+     * Spark's ClosureCleaner reads the class files behind a lambda, including the one JavaRDD's
+     * methods wrap a Java function in (tens of milliseconds in a fit's preparation).
+     */
+    private static final class Reader extends scala.runtime.AbstractFunction2<Object, scala.collection.Iterator<InternalRow>, scala.collection.Iterator<FloatBlock>>
+            implements java.io.Serializable {
+        private final Layout lay;
+
+        Reader(Layout lay) {
+            this.lay = lay;
+        }
+
         @Override
-        public Iterator<FloatBlock> call(Integer p, Iterator<InternalRow> rows) {
-            return read(p, rows, lay).iterator();
+        public scala.collection.Iterator<FloatBlock> apply(Object p, scala.collection.Iterator<InternalRow> rows) {
+            return scala.jdk.javaapi.CollectionConverters.asScala(read((Integer) p, scala.jdk.javaapi.CollectionConverters.asJava(rows), lay).iterator());
         }
     }
 
@@ -94,7 +107,11 @@ final class Blocks {
 
     /** Materialises the blocks (the one job that reads the DataFrame) and sums up what they hold. */
     static Scan scan(JavaRDD<FloatBlock> blocks, Layout lay) {
-        List<double[]> per = InputException.unwrap(() -> blocks.map(new BlockFacts()).collect());
+        List<double[]> per = new ArrayList<>();
+        for (double[][] part : InputException.unwrap(() -> DistributedObjective.inPartitionOrder(JavaSparkContext.fromSparkContext(blocks.context()),
+                blocks, new BlockFacts(), double[][].class))) {
+            per.addAll(Arrays.asList(part));
+        }
         long train = 0, val = 0;
         double max = Double.NEGATIVE_INFINITY;
         int inputs = lay.inputs(), from = -1;
@@ -118,13 +135,22 @@ final class Blocks {
         return new Scan(train, val, inputs, max, most);
     }
 
-    /** A block's facts for {@link #scan}: {partition, rows, 0, inputs, largest y, validation ? 1 : 0}. */
-    private static final class BlockFacts implements org.apache.spark.api.java.function.Function<FloatBlock, double[]> {
+    /**
+     * The facts of a partition's blocks for {@link #scan}, one {partition, rows, 0, inputs, largest y,
+     * validation ? 1 : 0} per block. A named function run by {@code runJob}, as {@link Reader}.
+     */
+    private static final class BlockFacts extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext, scala.collection.Iterator<FloatBlock>, double[][]>
+            implements java.io.Serializable {
         @Override
-        public double[] call(FloatBlock b) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int r = 0; r < b.rows(); r++) max = Math.max(max, b.y()[r]);
-            return new double[] {b.partition(), b.rows(), 0, b.x().length / b.rows(), max, b.validation() ? 1 : 0};
+        public double[][] apply(org.apache.spark.TaskContext ctx, scala.collection.Iterator<FloatBlock> it) {
+            List<double[]> facts = new ArrayList<>();
+            while (it.hasNext()) {
+                FloatBlock b = it.next();
+                double max = Double.NEGATIVE_INFINITY;
+                for (int r = 0; r < b.rows(); r++) max = Math.max(max, b.y()[r]);
+                facts.add(new double[] {b.partition(), b.rows(), 0, b.x().length / b.rows(), max, b.validation() ? 1 : 0});
+            }
+            return facts.toArray(new double[0][]);
         }
     }
 
@@ -218,7 +244,14 @@ final class Blocks {
             }
             int base = rows * in;
             if (dense) {
-                for (int i = 0; i < in; i++) x[base + i] = finite(values.getDouble(i), i, lay, part, r);
+                double[] v = row(values, in);
+                // every value to float32, and the exponents' test in the same pass: one branch per row, not per value
+                long any = 0;
+                for (int i = 0; i < in; i++) {
+                    x[base + i] = (float) v[i];
+                    any |= (Double.doubleToRawLongBits(v[i]) & EXPONENT) + EXPONENT_ONE;   // sign bit set where the exponent is all ones (NaN, ±∞)
+                }
+                if (any < 0) for (int i = 0; i < in; i++) finite(v[i], i, lay, part, r);   // throws for the first one
             } else {
                 ArrayData idx = vec.getArray(2);
                 for (int k = 0, nnz = idx.numElements(); k < nnz; k++) {
@@ -241,6 +274,25 @@ final class Blocks {
             y[rows] = (float) label;
             xHash[rows] = FloatBlock.absorb(FloatBlock.FNV_OFFSET, x, base, in);
             rows++;
+        }
+
+        private static final long EXPONENT = 0x7FF0_0000_0000_0000L, EXPONENT_ONE = 0x0010_0000_0000_0000L;
+        private double[] values = new double[0];
+
+        /**
+         * A dense vector's values in a buffer of this builder: one bulk copy from Spark's own array
+         * (its bytes are the doubles), instead of a call per value, which is what a task's first rows
+         * run through before the JIT has compiled the loop; another ArrayData value by value.
+         */
+        private double[] row(ArrayData a, int n) {
+            if (values.length < n) values = new double[n];
+            if (a instanceof UnsafeArrayData u) {
+                Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n),
+                        values, Platform.DOUBLE_ARRAY_OFFSET, 8L * n);
+            } else {
+                for (int i = 0; i < n; i++) values[i] = a.getDouble(i);
+            }
+            return values;
         }
 
         private static float finite(double v, int i, Layout lay, int part, long r) {

@@ -65,7 +65,7 @@ final class Hub implements AutoCloseable {
             server.setSoTimeout(100);
             ClassTag<Integer> tag = scala.reflect.ClassTag$.MODULE$.apply(Integer.class);
             RDD<Integer> r = blocks.rdd().barrier().mapPartitions(new Worker(host, server.getLocalPort(), token, spec, cfg), false, tag);
-            job = new JavaRDD<>(r, tag).collectAsync();
+            job = submit(sc, r);
             for (int connected = 0; connected < parts; ) {
                 Socket s;
                 try {
@@ -96,6 +96,63 @@ final class Hub implements AutoCloseable {
             for (Socket s : sockets) closeQuietly(s);
             if (job != null) job.cancel(true);
             throw new Unavailable(job != null, e);
+        }
+    }
+
+    /**
+     * Submits the job that runs the kept tasks; its result, each task's count of answered commands.
+     * Spark's own collectAsync hands the job a lambda of RDD's, whose class file Spark's ClosureCleaner
+     * reads before every job (tens of milliseconds of a short fit's start); these functions are named classes.
+     */
+    private static JavaFutureAction<List<Integer>> submit(JavaSparkContext sc, RDD<Integer> r) {
+        int parts = r.getNumPartitions();
+        Integer[] answered = new Integer[parts];
+        List<Object> all = new ArrayList<>();
+        for (int p = 0; p < parts; p++) all.add(p);
+        org.apache.spark.SimpleFutureAction<List<Integer>> f = sc.sc().submitJob(r, new Only(),
+                scala.jdk.javaapi.CollectionConverters.asScala(all).toSeq(), new Store(answered), new Answers(answered));
+        return new org.apache.spark.JavaFutureActionWrapper<>(f, new Same<>());
+    }
+
+    /** A kept task's one result. */
+    private static final class Only extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Integer>, Integer> implements Serializable {
+        @Override
+        public Integer apply(scala.collection.Iterator<Integer> it) {
+            return it.next();
+        }
+    }
+
+    private static final class Store extends scala.runtime.AbstractFunction2<Object, Integer, scala.runtime.BoxedUnit> {
+        private final Integer[] answered;
+
+        Store(Integer[] answered) {
+            this.answered = answered;
+        }
+
+        @Override
+        public scala.runtime.BoxedUnit apply(Object p, Integer n) {
+            answered[(Integer) p] = n;
+            return scala.runtime.BoxedUnit.UNIT;
+        }
+    }
+
+    private static final class Answers extends scala.runtime.AbstractFunction0<List<Integer>> {
+        private final Integer[] answered;
+
+        Answers(Integer[] answered) {
+            this.answered = answered;
+        }
+
+        @Override
+        public List<Integer> apply() {
+            return java.util.Arrays.asList(answered);
+        }
+    }
+
+    private static final class Same<T> extends scala.runtime.AbstractFunction1<T, T> {
+        @Override
+        public T apply(T t) {
+            return t;
         }
     }
 

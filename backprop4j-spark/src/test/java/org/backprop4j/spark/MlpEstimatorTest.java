@@ -305,6 +305,11 @@ class MlpEstimatorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MlpEstimator().setMaxIter(2).fit(df));
         assertEquals("column 'features' of row 31 in partition 0 holds NaN at index 1: backprop4j trains on finite numbers only "
                 + "(impute missing values first, e.g. with org.apache.spark.ml.feature.Imputer)", e.getMessage());
+        // the row's values are tested together (their exponents): the first non-finite one is named, the largest finite double passes
+        Dataset<Row> inf = spark.createDataFrame(withRow(RowFactory.create(Vectors.dense(Double.MAX_VALUE, -0.0, Double.NEGATIVE_INFINITY, Double.NaN), 1.0)),
+                TestData.SCHEMA).coalesce(1);
+        e = assertThrows(IllegalArgumentException.class, () -> new MlpEstimator().setMaxIter(2).fit(inf));
+        assertTrue(e.getMessage().startsWith("column 'features' of row 31 in partition 0 holds -Infinity at index 2: "), e.getMessage());
     }
 
     @Test
