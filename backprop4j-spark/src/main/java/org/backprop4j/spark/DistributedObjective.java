@@ -200,8 +200,8 @@ final class DistributedObjective implements Objective {
     static Partial shareAt(NetSpec spec, float[] w, Iterator<FloatBlock> it, TaskEngines.Work work, long fetchNanos) {
         long t1 = System.nanoTime();
         Backprop e = TaskEngines.engine(spec, w, work);
-        double[] acc = new double[w.length];
-        float[] g = new float[w.length];
+        double[] acc = TaskEngines.sums(w.length);
+        float[] g = TaskEngines.gradient(w.length);
         double sumE = 0;
         long rows = 0;
         int partition = org.apache.spark.TaskContext.getPartitionId();

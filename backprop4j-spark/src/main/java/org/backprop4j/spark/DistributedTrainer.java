@@ -405,7 +405,7 @@ final class DistributedTrainer {
         opt.startEpoch(epoch);
         if (state.length > 0) opt.importState(state);
         int in = spec.inputs(), out = spec.outputs();
-        float[] xb = new float[batch * in], db = new float[batch * out], g = new float[w.length];
+        float[] xb = new float[batch * in], db = new float[batch * out], g = TaskEngines.gradient(w.length);
         long last = Math.min(steps, first + cfg.averagingSteps());
         long used = 0;
         double sumE = 0;

@@ -39,6 +39,10 @@ final class Hub implements AutoCloseable {
     private final Socket[] sockets;
     private final DataInputStream[] in;
     private final DataOutputStream[] out;
+    private final Mesh.Inbox[] inbox;
+    /** The driver's command buffer and each partition's decoded arrays, reused pass after pass (no megabytes of garbage per round). */
+    private Mesh.Out command;
+    private final float[][] shareW, roundW, roundState;
     private boolean closed;
 
     private Hub(JavaFutureAction<List<Integer>> job, Socket[] sockets) throws IOException {
@@ -46,7 +50,12 @@ final class Hub implements AutoCloseable {
         this.sockets = sockets;
         in = new DataInputStream[sockets.length];
         out = new DataOutputStream[sockets.length];
+        inbox = new Mesh.Inbox[sockets.length];
+        shareW = new float[sockets.length][];
+        roundW = new float[sockets.length][];
+        roundState = new float[sockets.length][];
         for (int p = 0; p < sockets.length; p++) {
+            inbox[p] = new Mesh.Inbox();
             in[p] = new DataInputStream(new BufferedInputStream(sockets[p].getInputStream(), 1 << 16));
             out[p] = new DataOutputStream(new BufferedOutputStream(sockets[p].getOutputStream(), 1 << 16));
         }
@@ -207,7 +216,13 @@ final class Hub implements AutoCloseable {
     /** A pass: every partition's share at w, summed in partition order. */
     Partial.Total gradient(float[] w, DistributedObjective.Timings t) {
         List<Partial> shares = new ArrayList<>(sockets.length);
-        for (byte[] b : ask(new Mesh.Out(1 + Mesh.Out.floats(w)).b(GRADIENT).f(w))) shares.add(partial(b));
+        command = Mesh.Out.reuse(command, 1 + Mesh.Out.floats(w)).b(GRADIENT).f(w);
+        Mesh.In[] answers = ask(command);
+        for (int p = 0; p < answers.length; p++) {
+            Partial s = partial(answers[p], shareW[p]);
+            shareW[p] = s.grad();
+            shares.add(s);
+        }
         t.addMean(shares);
         return Partial.sum(shares, t.sumNanos);
     }
@@ -215,8 +230,8 @@ final class Hub implements AutoCloseable {
     /** Every partition's {@link DistributedTrainer.Sums} at w, in partition order. */
     List<DistributedTrainer.Sums> sums(float[] w, boolean validation, boolean train) {
         List<DistributedTrainer.Sums> parts = new ArrayList<>(sockets.length);
-        for (byte[] b : ask(new Mesh.Out(1 + Mesh.Out.floats(w) + 2).b(SUMS).f(w).b(validation ? 1 : 0).b(train ? 1 : 0))) {
-            Mesh.In m = new Mesh.In(b);
+        command = Mesh.Out.reuse(command, 1 + Mesh.Out.floats(w) + 2).b(SUMS).f(w).b(validation ? 1 : 0).b(train ? 1 : 0);
+        for (Mesh.In m : ask(command)) {
             double[] acc = m.dd();
             parts.add(new DistributedTrainer.Sums(acc, m.l()));
         }
@@ -226,18 +241,23 @@ final class Hub implements AutoCloseable {
     /** An averaging round: every partition's local steps {@code first ..} of {@code epoch} from w and the state, in partition order. */
     List<DistributedTrainer.Local> round(int epoch, long first, float[] w, double[] state) {
         List<DistributedTrainer.Local> parts = new ArrayList<>(sockets.length);
-        for (byte[] b : ask(new Mesh.Out(1 + 4 + 8 + Mesh.Out.floats(w) + Mesh.Out.doubles(state)).b(ROUND).i(epoch).l(first).f(w).dd(state))) {
-            parts.add(local(b));
+        command = Mesh.Out.reuse(command, 1 + 4 + 8 + Mesh.Out.floats(w) + Mesh.Out.doubles(state)).b(ROUND).i(epoch).l(first).f(w).dd(state);
+        Mesh.In[] answers = ask(command);
+        for (int p = 0; p < answers.length; p++) {
+            DistributedTrainer.Local l = local(answers[p], roundW[p], roundState[p]);
+            if (l.w().length > 0) roundW[p] = l.w();
+            if (l.stateF() != null && l.stateF().length > 0) roundState[p] = l.stateF();
+            parts.add(l);
         }
         return parts;
     }
 
-    /** Sends the command to every task, then reads their answers in partition order. */
-    private byte[][] ask(Mesh.Out command) {
-        byte[][] answers = new byte[sockets.length][];
+    /** Sends the command to every task, then reads their answers in partition order (each valid until the next command). */
+    private Mesh.In[] ask(Mesh.Out command) {
+        Mesh.In[] answers = new Mesh.In[sockets.length];
         try {
             for (DataOutputStream o : out) write(o, command);
-            for (int p = 0; p < sockets.length; p++) answers[p] = read(in[p]);
+            for (int p = 0; p < sockets.length; p++) answers[p] = inbox[p].next(in[p]);
             return answers;
         } catch (IOException e) {
             abort();   // a task or its executor failed: the caller goes on without the kept tasks
@@ -284,12 +304,6 @@ final class Hub implements AutoCloseable {
         o.flush();
     }
 
-    static byte[] read(DataInputStream i) throws IOException {
-        byte[] b = new byte[i.readInt()];
-        i.readFully(b);
-        return b;
-    }
-
     /** The task function: connects to the driver, then answers its commands over the partition's blocks until STOP. */
     static final class Worker extends scala.runtime.AbstractFunction1<scala.collection.Iterator<FloatBlock>, scala.collection.Iterator<Integer>>
             implements Serializable {
@@ -321,12 +335,14 @@ final class Hub implements AutoCloseable {
                 o.writeLong(token);
                 o.writeInt(p);
                 o.flush();
+                Mesh.Inbox commands = new Mesh.Inbox();
+                Buffers buffers = new Buffers();
                 while (true) {
-                    Mesh.In c = new Mesh.In(read(i));
+                    Mesh.In c = commands.next(i);
                     byte k = c.b();
                     if (k == STOP) break;
                     if (p == 0 && answered == failAt) throw new IllegalStateException("partition 0's task stopped by the test");
-                    write(o, answer(k, c, mine));
+                    write(o, answer(k, c, mine, buffers));
                     answered++;
                 }
             } catch (IOException e) {
@@ -335,22 +351,31 @@ final class Hub implements AutoCloseable {
             return scala.jdk.javaapi.CollectionConverters.asScala(List.of(answered).iterator());
         }
 
-        private Mesh.Out answer(byte k, Mesh.In c, List<FloatBlock> mine) {
+        /** A task's buffers, reused command after command: the weights and state it is sent, the answer it writes. */
+        private static final class Buffers {
+            float[] w;
+            double[] state;
+            Mesh.Out reply;
+        }
+
+        private Mesh.Out answer(byte k, Mesh.In c, List<FloatBlock> mine, Buffers b) {
+            float[] w;
             switch (k) {
                 case GRADIENT:
-                    return encode(DistributedObjective.shareAt(spec, c.f(), mine.iterator(), cfg.work(), 0));
+                    w = b.w = c.f(b.w);
+                    return b.reply = encode(b.reply, DistributedObjective.shareAt(spec, w, mine.iterator(), cfg.work(), 0));
                 case SUMS: {
-                    float[] w = c.f();
+                    w = b.w = c.f(b.w);
                     boolean validation = c.b() == 1, train = c.b() == 1;
                     DistributedTrainer.Sums s = DistributedTrainer.partitionSums(spec, w, cfg.work(), mine.iterator(), validation, train);
-                    return new Mesh.Out(Mesh.Out.doubles(s.acc()) + 8).dd(s.acc()).l(s.fingerprint());
+                    return b.reply = Mesh.Out.reuse(b.reply, Mesh.Out.doubles(s.acc()) + 8).dd(s.acc()).l(s.fingerprint());
                 }
                 case ROUND: {
                     int epoch = c.i();
                     long first = c.l();
-                    float[] w = c.f();
-                    double[] state = c.dd();
-                    return encode(DistributedTrainer.localSteps(spec, cfg, epoch, first, w, state, mine.iterator()));
+                    w = b.w = c.f(b.w);
+                    double[] state = b.state = c.dd(b.state);
+                    return b.reply = encode(b.reply, DistributedTrainer.localSteps(spec, cfg, epoch, first, w, state, mine.iterator()));
                 }
                 default:
                     throw new IllegalStateException("unknown command " + k);
@@ -358,33 +383,33 @@ final class Hub implements AutoCloseable {
         }
     }
 
-    static Mesh.Out encode(Partial p) {
+    static Mesh.Out encode(Mesh.Out old, Partial p) {
         String ex = p.executors().isEmpty() ? "" : p.executors().first();
-        return new Mesh.Out(4 + 8 * 4 + Mesh.Out.text(ex) + Mesh.Out.floats(p.grad()))
+        return Mesh.Out.reuse(old, 4 + 8 * 4 + Mesh.Out.text(ex) + Mesh.Out.floats(p.grad()))
                 .i(p.partition()).d(p.sumE()).l(p.rows()).l(p.computeNanos()).l(p.fetchNanos()).s(ex).f(p.grad());
     }
 
-    static Partial partial(byte[] b) {
-        Mesh.In in = new Mesh.In(b);
+    /** A share from its message, its gradient in {@code into} if it has the length. */
+    static Partial partial(Mesh.In in, float[] into) {
         int partition = in.i();
         double sumE = in.d();
         long rows = in.l(), compute = in.l(), fetch = in.l();
         String ex = in.s();
-        return new Partial(partition, in.f(), sumE, rows, compute, fetch, new TreeSet<>(Set.of(ex)));
+        return new Partial(partition, in.f(into), sumE, rows, compute, fetch, new TreeSet<>(Set.of(ex)));
     }
 
-    static Mesh.Out encode(DistributedTrainer.Local l) {
-        return new Mesh.Out(4 + 8 + 8 + Mesh.Out.text(l.executor()) + Mesh.Out.floats(l.w()) + Mesh.Out.floats(l.stateF()) + Mesh.Out.doubles(l.stateD()))
+    static Mesh.Out encode(Mesh.Out old, DistributedTrainer.Local l) {
+        return Mesh.Out.reuse(old, 4 + 8 + 8 + Mesh.Out.text(l.executor()) + Mesh.Out.floats(l.w()) + Mesh.Out.floats(l.stateF()) + Mesh.Out.doubles(l.stateD()))
                 .i(l.partition()).l(l.rows()).d(l.sumE()).s(l.executor()).f(l.w()).f(l.stateF()).dd(l.stateD());
     }
 
-    static DistributedTrainer.Local local(byte[] b) {
-        Mesh.In in = new Mesh.In(b);
+    /** A round's outcome from its message, the weights and float state in {@code w} and {@code state} if they have the lengths. */
+    static DistributedTrainer.Local local(Mesh.In in, float[] w, float[] state) {
         int partition = in.i();
         long rows = in.l();
         double sumE = in.d();
         String ex = in.s();
-        float[] w = in.f(), stateF = in.f();
-        return new DistributedTrainer.Local(partition, w, stateF, in.dd(), rows, sumE, ex);
+        float[] lw = in.f(w), stateF = in.f(state);
+        return new DistributedTrainer.Local(partition, lw, stateF, in.dd(), rows, sumE, ex);
     }
 }

@@ -66,6 +66,17 @@ final class Mesh {
             b = ByteBuffer.allocate(bytes);
         }
 
+        /**
+         * An empty message of at least {@code bytes}: {@code old}'s buffer when it is large enough (null:
+         * none). An averaging round's message is megabytes, above G1's humongous threshold for larger
+         * networks: allocated once per connection and reused, not once per round.
+         */
+        static Out reuse(Out old, int bytes) {
+            if (old == null || old.b.capacity() < bytes) return new Out(bytes);
+            old.b.clear();
+            return old;
+        }
+
         static int floats(float[] a) { return 4 + 4 * (a == null ? 0 : a.length); }
         static int doubles(double[] a) { return 4 + 8 * (a == null ? 0 : a.length); }
         static int text(String s) { return 4 + s.getBytes(StandardCharsets.UTF_8).length; }
@@ -105,12 +116,31 @@ final class Mesh {
         int size() { return b.position(); }
     }
 
+    /** Reads a connection's messages into one buffer, grown to the largest message and reused (no buffer per message). */
+    static final class Inbox {
+        private byte[] buf = new byte[1 << 12];
+
+        /** The next message; valid until the next call. */
+        In next(java.io.DataInputStream i) throws java.io.IOException {
+            int n = i.readInt();
+            if (n < 0) throw new java.io.IOException("a message of " + n + " bytes");
+            if (buf.length < n) buf = new byte[n];
+            i.readFully(buf, 0, n);
+            return new In(buf, n);
+        }
+    }
+
     /** A message being read, in the order it was written. */
     static final class In {
         private final ByteBuffer b;
 
         In(byte[] bytes) {
             b = ByteBuffer.wrap(bytes);
+        }
+
+        /** The first {@code length} bytes of {@code bytes}. */
+        In(byte[] bytes, int length) {
+            b = ByteBuffer.wrap(bytes, 0, length);
         }
 
         boolean empty() { return !b.hasRemaining(); }
@@ -126,18 +156,28 @@ final class Mesh {
         }
 
         float[] f() {
+            return f(null);
+        }
+
+        /** A float array, in {@code into} if it has the length (a buffer reused message after message), else in a new one. */
+        float[] f(float[] into) {
             int n = b.getInt();
             if (n < 0) return null;
-            float[] a = new float[n];
+            float[] a = into != null && into.length == n ? into : new float[n];
             b.asFloatBuffer().get(a);
             b.position(b.position() + 4 * n);
             return a;
         }
 
         double[] dd() {
+            return dd(null);
+        }
+
+        /** A double array, in {@code into} if it has the length, else in a new one. */
+        double[] dd(double[] into) {
             int n = b.getInt();
             if (n < 0) return null;
-            double[] a = new double[n];
+            double[] a = into != null && into.length == n ? into : new double[n];
             b.asDoubleBuffer().get(a);
             b.position(b.position() + 8 * n);
             return a;

@@ -20,6 +20,28 @@ final class TaskEngines {
 
     private static final ThreadLocal<float[][]> TARGETS = ThreadLocal.withInitial(() -> new float[1][]);
 
+    private static final ThreadLocal<double[][]> SUMS = ThreadLocal.withInitial(() -> new double[1][0]);
+    private static final ThreadLocal<float[][]> GRADIENT = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /**
+     * This thread's zeroed double buffer of n values for a share's sums, kept between passes: a pass
+     * allocates only its result, so a fit's garbage, and the fresh heap pages it touches, do not grow
+     * with its passes.
+     */
+    static double[] sums(int n) {
+        double[][] b = SUMS.get();
+        if (b[0].length != n) b[0] = new double[n];
+        else java.util.Arrays.fill(b[0], 0);
+        return b[0];
+    }
+
+    /** This thread's float buffer of n values for a block's gradient (overwritten by each use), kept between passes. */
+    static float[] gradient(int n) {
+        float[][] b = GRADIENT.get();
+        if (b[0].length != n) b[0] = new float[n];
+        return b[0];
+    }
+
     /** This thread's buffer for a block's one-hot targets ({@link FloatBlock#targets}), kept between tasks. */
     static float[][] targetBuffer() {
         return TARGETS.get();
