@@ -327,6 +327,7 @@ final class Hub implements AutoCloseable {
             scala.jdk.javaapi.CollectionConverters.asJava(it).forEachRemaining(mine::add);
             int p = org.apache.spark.TaskContext.getPartitionId();
             int answered = 0;
+            Crew crew = Crew.join(token, p);
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(host, port), 30_000);
                 s.setTcpNoDelay(true);
@@ -344,9 +345,12 @@ final class Hub implements AutoCloseable {
                     if (p == 0 && answered == failAt) throw new IllegalStateException("partition 0's task stopped by the test");
                     write(o, answer(k, c, mine, buffers));
                     answered++;
+                    crew.answered(p, answered);   // takes the JVM's other tasks' row groups until they have answered too
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("partition " + p + "'s task lost its connection to the driver: " + e.getMessage(), e);
+            } finally {
+                crew.leave(token, p);
             }
             return scala.jdk.javaapi.CollectionConverters.asScala(List.of(answered).iterator());
         }

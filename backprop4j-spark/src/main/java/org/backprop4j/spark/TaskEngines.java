@@ -67,7 +67,8 @@ final class TaskEngines {
      */
     static Backprop engine(NetSpec spec, float[] w, Work work) {
         if (work != null) KernelProvider.expectWork(work.flops(), work.elementwise());
-        Backprop e = ENGINES.get().computeIfAbsent(spec, s -> new Backprop(s.build(new float[paramCount(s)]), s.loss(), kernels()));
+        // the products on this thread; a large block's row groups shared with the fit's other kept tasks in this JVM (Crew)
+        Backprop e = ENGINES.get().computeIfAbsent(spec, s -> new Backprop(s.build(new float[paramCount(s)]), s.loss(), new Crew.Shared(kernels())));
         e.network().setParams(w);
         return e;
     }

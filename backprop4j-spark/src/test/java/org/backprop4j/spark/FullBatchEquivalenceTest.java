@@ -313,6 +313,46 @@ class FullBatchEquivalenceTest {
     }
 
     /**
+     * The kept tasks of a fit in one JVM share their blocks' row groups (Crew): with partitions of
+     * 20,000 and 400 rows of 64 features (a block above Backprop.CHUNK rows is cut into groups), the
+     * small partition's task takes groups of the large one's after answering, and the weights are the
+     * bits of the same fit with a job per pass, whose tasks work alone.
+     */
+    @Test
+    void keptTasksInOneJvmShareTheirRowGroups() {
+        org.apache.spark.api.java.function.FlatMapFunction<Integer, Row> gen = p -> {
+            org.backprop4j.Rng rng = new org.backprop4j.Rng(11 + p);
+            List<Row> part = new java.util.ArrayList<>();
+            for (int i = 0; i < (p == 0 ? 20_000 : 400); i++) {
+                double[] x = new double[64];
+                for (int j = 0; j < 64; j++) x[j] = rng.nextGaussian() + (j % 3 == i % 3 ? 1.0 : 0.0);
+                part.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(x), (double) (i % 3)));
+            }
+            return part.iterator();
+        };
+        Dataset<Row> df = spark.createDataFrame(jsc.parallelize(List.of(0, 1), 2).flatMap(gen), TestData.SCHEMA).cache();
+        MlpEstimator est = new MlpEstimator().setHiddenLayers(256).setActivations("tanh").setOptimizer("lbfgs").setMaxIter(4).setSeed(42);
+        boolean old = Mesh.enabled;
+        MlpModel alone, crew;
+        long shared0 = Crew.SHARED.get();
+        try {
+            Mesh.enabled = false;
+            alone = est.fit(df);
+            long shared1 = Crew.SHARED.get();
+            assertEquals(shared0, shared1, "a job's tasks work alone");
+            Mesh.enabled = true;
+            crew = est.fit(df);
+        } finally {
+            Mesh.enabled = old;
+            df.unpersist();
+        }
+        assertTrue(crew.summary().barrier());
+        assertTrue(Crew.SHARED.get() > shared0, "the small partition's task took row groups of the large one");
+        assertArrayEquals(alone.libraryModel().network().params(), crew.libraryModel().network().params());
+        assertEquals(alone.summary().trainLoss(), crew.summary().trainLoss());
+    }
+
+    /**
      * Barrier jobs need a task slot for every partition at once (local[2] has two), Spark's rule for
      * the RDDs of a barrier stage (as many partitions in each: a coalesce breaks it) and at most
      * Mesh.maxPartitions partitions; otherwise a fit runs one job per pass, as before.
