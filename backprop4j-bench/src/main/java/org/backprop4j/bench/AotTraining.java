@@ -23,11 +23,7 @@ public final class AotTraining {
     /** Training images per workload's run. */
     static final int SAMPLES = 2000;
 
-    /**
-     * The epochs of a workload's run: W1's enough for a run declared above KernelProvider.SCALAR_LOOPS_FLOPS, as
-     * W1's own is, so that the element-wise loops' warm-up and vector form run and the cache holds their
-     * classes and profiles (a shorter run keeps the scalar loops throughout); W3 three updates; W2 one epoch.
-     */
+    /** The epochs of a workload's run: W1's declared as large as W1's own, so the cache holds what its declaration makes run. */
     static int epochs(String workload) {
         return switch (workload) {
             case "W1" -> 11;

@@ -11,9 +11,8 @@ import org.backprop4j.kernel.Elementwise;
  * {@link Elementwise} entry points: without the jdk.incubator.vector module they run the scalar loops,
  * with it the Vector API loops (loops of 256 elements or more). Built against the core only, so the
  * same class can time another build's core: {@code java -cp OTHER/backprop4j-core/target/classes:backprop4j-bench/target/classes
- * org.backprop4j.bench.ElementwiseLoops [seconds per loop]}. Loops that change their input (the
- * activations, exp) start from a copy of it on every call; the copy's own time is measured apart and
- * taken off. Prints one line per loop: the median of five timed slices after a warm-up.
+ * org.backprop4j.bench.ElementwiseLoops [seconds per loop]}. Loops that change their input start from a
+ * fresh copy each call, whose cost is taken off. Prints one line per loop (the median of timed slices).
  */
 public final class ElementwiseLoops {
     private ElementwiseLoops() {}

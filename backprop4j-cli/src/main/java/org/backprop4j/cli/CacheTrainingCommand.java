@@ -64,12 +64,7 @@ final class CacheTrainingCommand implements Callable<Integer> {
     /** Images in the generated IDX training file. */
     static final int IMAGES = 2000;
 
-    /**
-     * The W1 step: the user's W1 command as scripts/bench-compare gives it (test set, JSON lines), with epochs
-     * enough for a run declared above {@link org.backprop4j.kernel.KernelProvider#SCALAR_LOOPS_FLOPS}, as W1's
-     * is: the element-wise loops' background warm-up then runs and their vector form is used, so that the
-     * cache holds those classes and their profiles too (a shorter run keeps the scalar loops throughout).
-     */
+    /** The W1 step: scripts/bench-compare's W1 command, its epochs making the run declared as large as W1's, so the cache holds what that declaration makes run. */
     static String[] w1(Path images, Path labels, Path testImages, Path testLabels, String model) {
         return new String[] {"train", images.toString(), "--labels", labels.toString(), "--test", testImages.toString(), "--test-labels",
                 testLabels.toString(), "--hidden", "256,128", "--activation", "relu", "--init", "he", "--optimizer", "sgd:lr=0.05,momentum=0.9",

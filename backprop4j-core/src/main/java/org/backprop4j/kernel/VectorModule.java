@@ -59,8 +59,7 @@ public final class VectorModule {
      * {@link KernelProvider#SCALAR_LOOPS_VALUES}): where it would take the vector kernels, or where the
      * vector element-wise loops are all it would take from the module, from
      * {@link KernelProvider#SHORT_RUN_FLOPS} on. The loops give the scalar loops' bits, and below that size
-     * their gain did not cover the second start (cold W1, 2.6e11 operations: 0.3–0.7 s slower started again
-     * than left without the module; W3, 7.3e11: no faster; docs/bench-log/2026-12-07-cold-start.md, session f).
+     * their gain does not cover the second start (docs/bench-log/2026-12-07-cold-start.md, session f).
      *
      * @param kernel the requested kernels (auto, vector, openblas, scalar)
      * @param flops the declared operations, NaN if undeclared
